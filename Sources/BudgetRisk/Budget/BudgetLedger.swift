@@ -1,0 +1,216 @@
+/// Runs one iteration's cost of need through one proposed budget and provider response.
+///
+/// Per pool and budget year, the provider may spend up to the year-to-date profiled budget
+/// plus what is left of its reserve. Past that, `absorb` keeps meeting need (the reserve is
+/// marked exhausted; the overspend is drift) and `ration` delivers only what the money
+/// covers, in the scenario's rationing order. At a year end any overspend is taken from the
+/// reserve; underspend does not carry forward.
+///
+/// When rationing cuts an intervention's proactive services, the intervention's effect on
+/// its reactive targets falls `lag` periods later, so those cells are re-drawn at the higher
+/// rate from their own random streams (common random numbers): rationing prevention raises
+/// later crisis demand and with it the cost of need.
+final class BudgetLedger {
+  let plan: SimulationPlan
+  let tile: TileWorkspace
+  /// Per pool and period: the budget, proactive and reactive need, and delivered shares.
+  private let budget: Buffer, needProactive: Buffer, needReactive: Buffer
+  private let deliveredProactive: Buffer, deliveredReactive: Buffer
+  /// Cost of need per period and service on this budget's path, `T × V`.
+  private let need: Buffer
+  /// Share of each intervention's proactive need delivered per period, `K × T`.
+  private let interventionDelivery: Buffer
+  private var reserveLeft: [Double], yearSpend: [Double], yearBudget: [Double], exhausted: [Bool]
+
+  init(plan: SimulationPlan, tile: TileWorkspace) {
+    self.plan = plan
+    self.tile = tile
+    let P = plan.poolCount, T = plan.periods
+    budget = Buffer(P * T); needProactive = Buffer(P * T); needReactive = Buffer(P * T)
+    deliveredProactive = Buffer(P * T); deliveredReactive = Buffer(P * T)
+    need = Buffer(T * plan.serviceCount)
+    interventionDelivery = Buffer(max(1, plan.scenario.interventions.count) * T)
+    reserveLeft = Array(repeating: 0, count: P); yearSpend = reserveLeft; yearBudget = reserveLeft
+    exhausted = Array(repeating: false, count: P)
+  }
+
+  /// Evaluates row `r` (global iteration `iteration`) of the tile under evaluation `e`.
+  func evaluate(row r: Int, iteration: Int, seed: UInt64, evaluation e: Int, into acc: inout EvaluationAccumulator) {
+    let scenario = plan.scenario
+    let T = plan.periods, P = plan.poolCount, V = plan.serviceCount, ppy = plan.periodsPerYear
+    let evaluation = plan.evaluations[e]
+    let rationing = evaluation.response == .ration
+    let order = scenario.budget.rationingOrder
+    setBudgets(row: r, proposal: scenario.budget.proposals[evaluation.proposal])
+
+    let rowCost = tile.cost.base + r * T * V
+    need.base.update(from: rowCost, count: T * V)
+    var diverged = false
+    for p in 0..<P {
+      reserveLeft[p] = plan.reserve[p]; yearSpend[p] = 0; yearBudget[p] = 0; exhausted[p] = false
+    }
+
+    for t in 0..<T {
+      if t % ppy == 0 && t > 0 {
+        for p in 0..<P {
+          reserveLeft[p] = max(0, reserveLeft[p] - max(0, yearSpend[p] - yearBudget[p]))
+          yearSpend[p] = 0; yearBudget[p] = 0
+        }
+      }
+      let poolCells = tile.poolCategoryCost.base + (r * T + t) * 2 * P
+      for p in 0..<P {
+        needProactive[p * T + t] = poolCells[2 * p]
+        needReactive[p * T + t] = poolCells[2 * p + 1]
+      }
+      if diverged { redrawTargets(row: r, iteration: iteration, seed: seed, period: t) }
+
+      for p in 0..<P {
+        let i = p * T + t
+        let pro = needProactive[i], rea = needReactive[i]
+        yearBudget[p] += budget[i]
+        let limit = yearBudget[p] + reserveLeft[p] - yearSpend[p]
+        var fPro = 1.0, fRea = 1.0
+        if pro + rea > limit {
+          exhausted[p] = true
+          if rationing {
+            let available = max(0, limit)
+            switch order {
+            case .proactiveFirst:
+              let deliveredRea = min(rea, available)
+              fRea = rea > 0 ? deliveredRea / rea : 1
+              fPro = pro > 0 ? min(pro, available - deliveredRea) / pro : 1
+            case .proRata:
+              fPro = available / (pro + rea); fRea = fPro
+            case .reactiveProtected:
+              fPro = pro > 0 ? min(pro, max(0, available - rea)) / pro : 1
+            }
+          }
+        }
+        deliveredProactive[i] = fPro; deliveredReactive[i] = fRea
+        yearSpend[p] += fPro * pro + fRea * rea
+      }
+
+      if rationing && plan.hasFeedback {
+        for (k, intervention) in scenario.interventions.enumerated() {
+          var needed = 0.0, delivered = 0.0
+          for v in intervention.proactive {
+            needed += need[t * V + v]
+            delivered += need[t * V + v] * deliveredProactive[plan.poolOfService[v] * T + t]
+          }
+          let share = needed > 0 ? delivered / needed : 1
+          interventionDelivery[k * T + t] = share
+          if share < 1 { diverged = true }
+        }
+      }
+    }
+    record(rationing: rationing, into: &acc)
+  }
+
+  /// Budget per pool and period for this row and proposal.
+  private func setBudgets(row r: Int, proposal: Proposal) {
+    let T = plan.periods, S = plan.segmentCount
+    for p in 0..<plan.poolCount {
+      for t in 0..<T {
+        let base: Double
+        if case .capitation(let rates, let segments) = plan.scenario.budget.base {
+          var people = 0.0
+          for s in segments { people += tile.population[(r * T + t) * S + s] }
+          base = rates[p] / Double(plan.periodsPerYear) * people
+        } else {
+          base = plan.expectedBase[p * T + t]
+        }
+        switch proposal {
+        case .margin(let m): budget[p * T + t] = base * (1 + m)
+        case .amounts(_, let annual): budget[p * T + t] = annual[p] * plan.profile[p * T + t]
+        }
+      }
+    }
+  }
+
+  /// Re-draws the intervention targets in period `t` whose multiplier differs from full delivery.
+  private func redrawTargets(row r: Int, iteration: Int, seed: UInt64, period t: Int) {
+    let T = plan.periods, V = plan.serviceCount
+    for v in 0..<V where plan.isTarget[v] {
+      let full = tile.interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+      let actual = tile.interventionMultiplier(row: r, period: t, service: v, delivered: interventionDelivery)
+      guard actual != full else { continue }
+      let redrawn = tile.redrawCell(row: r, iteration: iteration, seed: seed, period: t, service: v, multiplier: actual)
+      let change = redrawn - need[t * V + v]
+      need[t * V + v] = redrawn
+      let i = plan.poolOfService[v] * T + t
+      if plan.isProactive[v] { needProactive[i] += change } else { needReactive[i] += change }
+    }
+  }
+
+  /// Turns the path into this iteration's figures for every scope.
+  private func record(rationing: Bool, into acc: inout EvaluationAccumulator) {
+    let T = plan.periods, V = plan.serviceCount, ppy = plan.periodsPerYear
+    let budgetSpec = plan.scenario.budget
+    let review = budgetSpec.reviewEvery, tolerance = budgetSpec.driftTolerance
+    let gapThreshold = budgetSpec.serviceGapThreshold
+
+    for (s, scope) in plan.scopes.enumerated() {
+      var totalNeed = 0.0, totalBudget = 0.0
+      var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
+      var yearNeed = 0.0, yearBudgetSum = 0.0, ytdSpend = 0.0, ytdBudget = 0.0
+      var breached = false
+      var exhaustedAny = false
+      for p in scope.pools where exhausted[p] { exhaustedAny = true }
+      for t in 0..<T {
+        var periodNeed = 0.0, periodBudget = 0.0, periodSpend = 0.0
+        for p in scope.pools {
+          let i = p * T + t
+          let pro = needProactive[i], rea = needReactive[i]
+          periodNeed += pro + rea
+          periodBudget += budget[i]
+          periodSpend += pro * deliveredProactive[i] + rea * deliveredReactive[i]
+          needByCategory.0 += pro; needByCategory.1 += rea
+          unmetByCategory.0 += pro * (1 - deliveredProactive[i])
+          unmetByCategory.1 += rea * (1 - deliveredReactive[i])
+        }
+        totalNeed += periodNeed; totalBudget += periodBudget
+        yearNeed += periodNeed; yearBudgetSum += periodBudget
+        ytdSpend += periodSpend; ytdBudget += periodBudget
+        acc.scopes[s].driftPath[t].add(Self.drift(totalNeed, totalBudget))
+        if (t + 1) % review == 0 && abs(Self.drift(ytdSpend, ytdBudget)) > tolerance { breached = true }
+        if (t + 1) % ppy == 0 {
+          acc.scopes[s].overspentByYear[t / ppy].add(yearNeed > yearBudgetSum)
+          yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
+        }
+      }
+      let reference = scope.reference
+      let drift = Self.drift(totalNeed, totalBudget)
+      let overspend = max(0, totalNeed - totalBudget) / reference
+      let unmet = unmetByCategory.0 + unmetByCategory.1
+      let unmetShare = totalNeed > 0 ? unmet / totalNeed : 0
+      acc.scopes[s].add(
+        drift: drift, overspendAmount: overspend, overspent: totalNeed > totalBudget,
+        costOfNeed: totalNeed / reference, budget: totalBudget / reference,
+        unmetShare: unmetShare,
+        unmetShareByCategory: (
+          needByCategory.0 > 0 ? unmetByCategory.0 / needByCategory.0 : 0,
+          needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0),
+        gapThreshold: gapThreshold, toleranceBreached: breached, reserveExhausted: exhaustedAny)
+    }
+
+    for v in 0..<V {
+      var serviceNeed = 0.0, serviceUnmet = 0.0
+      let delivered = plan.isProactive[v] ? deliveredProactive : deliveredReactive
+      let poolRow = plan.poolOfService[v] * T
+      for t in 0..<T {
+        let n = need[t * V + v]
+        serviceNeed += n
+        if rationing { serviceUnmet += n * (1 - delivered[poolRow + t]) }
+      }
+      let share = serviceNeed > 0 ? serviceUnmet / serviceNeed : 0
+      acc.unmetShareByService[v].add(share)
+      acc.serviceGapByService[v].add(share > gapThreshold)
+    }
+  }
+
+  /// (cost − budget) / budget, and 0 when both are 0.
+  @inline(__always)
+  static func drift(_ cost: Double, _ budget: Double) -> Double {
+    budget > 0 ? cost / budget - 1 : (cost > 0 ? Double.infinity : 0)
+  }
+}

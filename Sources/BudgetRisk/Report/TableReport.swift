@@ -1,0 +1,85 @@
+import Foundation
+
+/// The readable summary printed by `budget-risk run`.
+public enum TableReport {
+  public static func render(_ f: RunFigures, manifest: RunManifest?) -> String {
+    var out = "\(f.scenario)\n"
+    out += "\(f.iterations) iterations, seed \(f.seed), \(f.periods) \(f.periodLength)s (\(f.budgetYears) budget years)\n"
+    for e in f.expectedCost {
+      out += "  expected cost of need, \(e.scope): \(money(e.horizon, f.currency)) over the horizon"
+      out += " (\(e.byYear.map { money($0, f.currency) }.joined(separator: ", ")) by year)\n"
+    }
+    let responses = f.budgets.reduce(into: [String]()) { if !$0.contains($1.response) { $0.append($1.response) } }
+    let scopes = f.budgets.first?.scopes.map(\.scope) ?? []
+    for response in responses {
+      for (s, scope) in scopes.enumerated() {
+        out += "\n\(scope) — provider response: \(response)\n"
+        let header = ["budget", "per year", "P(overspend) [95% CI]", "mean drift", "E[overspend]", "VaR95", "P(gap)", "E[unmet]", "P(breach)", "P(reserve out)"]
+        var rows = [header]
+        for b in f.budgets where b.response == response {
+          let x = b.scopes[s]
+          rows.append([
+            b.proposal,
+            money(x.budget.mean / Double(f.budgetYears), f.currency),
+            "\(percent(x.overspendProbability.estimate)) [\(percent(x.overspendProbability.lower))–\(percent(x.overspendProbability.upper))]",
+            signedPercent(x.drift.mean),
+            money(x.expectedOverspend.mean, f.currency),
+            money(x.valueAtRisk.first { $0.level == 0.95 }?.value ?? 0, f.currency),
+            percent(x.serviceGap.probability.estimate),
+            percent(x.serviceGap.expectedUnmetShare.mean),
+            percent(x.instability.toleranceBreached.estimate),
+            percent(x.instability.reserveExhausted.estimate),
+          ])
+        }
+        out += layout(rows)
+        if let r = f.recommendations.first(where: { $0.response == response && $0.scope == scope }) {
+          let gap = r.serviceGapTarget.map { " and P(service gap) ≤ \(percent($0))" } ?? ""
+          if let m = r.margin, let p = r.overspendProbability {
+            out += "  recommended margin: \(percent(m)) (\(money(r.annualContingency ?? 0, f.currency)) a year) — "
+            out += "P(overspend) \(percent(p.estimate)) [\(percent(p.lower))–\(percent(p.upper))] ≤ target \(percent(r.overspendTarget))\(gap)\n"
+          } else {
+            out += "  no listed margin meets P(overspend) ≤ \(percent(r.overspendTarget))\(gap)\n"
+          }
+        }
+      }
+    }
+    if let m = manifest {
+      out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s, \(Int(m.iterationsPerSecond.rounded())) iterations/s on \(m.threads) thread(s)\n"
+    }
+    return out
+  }
+
+  static func layout(_ rows: [[String]]) -> String {
+    let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+    return rows.enumerated().map { i, row in
+      let line = row.enumerated().map { c, cell in
+        c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+          : String(repeating: " ", count: widths[c] - cell.count) + cell
+      }.joined(separator: "  ")
+      return "  " + line + (i == 0 ? "\n  " + String(repeating: "-", count: line.count) : "")
+    }.joined(separator: "\n") + "\n"
+  }
+
+  static func percent(_ x: Double) -> String {
+    guard x.isFinite else { return "\(x)" }
+    return String(format: x < 0.001 && x > 0 ? "%.2f%%" : "%.1f%%", x * 100)
+  }
+
+  static func signedPercent(_ x: Double) -> String {
+    guard x.isFinite else { return "\(x)" }
+    return String(format: "%+.1f%%", x * 100)
+  }
+
+  /// Money in the scenario's currency, compact: GBP 12.3m, GBP 845k.
+  static func money(_ x: Double, _ currency: String) -> String {
+    let a = abs(x)
+    let text: String
+    switch a {
+    case 1e9...: text = String(format: "%.2fbn", x / 1e9)
+    case 1e6...: text = String(format: "%.2fm", x / 1e6)
+    case 1e3...: text = String(format: "%.1fk", x / 1e3)
+    default: text = String(format: "%.0f", x)
+    }
+    return "\(currency) \(text)"
+  }
+}

@@ -1,0 +1,180 @@
+import Foundation
+
+/// A scenario compiled into the dense arrays that the engine's hot loop reads.
+///
+/// Built once per run. Every matrix is row-major. `T` periods, `S` segments, `V` services,
+/// `F` factors, `P` pools.
+struct SimulationPlan: Sendable {
+  let scenario: Scenario
+  let periods: Int
+  let segmentCount: Int
+  let serviceCount: Int
+  let factorCount: Int
+  let poolCount: Int
+  let periodsPerYear: Int
+  let years: Int
+
+  /// Expected events per person per period, `S × V`; zero for per-person services.
+  let utilisationPerPeriod: [Double]
+  /// Seasonal factor of each service in each period, `T × V` (1 where the service has none).
+  let season: [Double]
+  /// Lᵀ, `F × F`, where L·Lᵀ is the copula's normal correlation: correlated normals are
+  /// independent normals (one row per iteration) times Lᵀ.
+  let copulaTransposed: [Double]
+  /// One-hot map from services to pool × category columns, `V × 2P`: column `2p` is pool `p`'s
+  /// proactive spend, `2p + 1` its reactive spend. Pool totals are one GEMM with it.
+  let poolCategoryMap: [Double]
+  let poolOfService: [Int]
+  let isProactive: [Bool]
+  /// Services whose rates some intervention reduces.
+  let isTarget: [Bool]
+  /// For per-person services, the segments whose people carry the spend; empty otherwise.
+  let perPersonSegments: [[Int]]
+  let factorEffects: [FactorEffect]
+  /// Services each shock multiplies, as flags `shocks × V`.
+  let shockHits: [Bool]
+  /// Whether any intervention can change demand when the provider rations.
+  let hasFeedback: Bool
+
+  /// The analytic expected cost of need.
+  let expected: ExpectedCost
+  /// Deterministic base budget per pool per period, `P × T` (capitation: at expected population).
+  let expectedBase: [Double]
+  /// Within-year profile of each pool's base budget, `P × T` (each year's entries sum to 1).
+  let profile: [Double]
+  /// The provider's reserve per pool, in money.
+  let reserve: [Double]
+  /// Every proposed budget under every response, in report order.
+  let evaluations: [Evaluation]
+  /// Reported scopes: each pool, then the total when there is more than one pool.
+  let scopes: [Scope]
+
+  struct Evaluation: Sendable, Equatable {
+    var proposal: Int
+    var response: ProviderResponse
+  }
+
+  struct Scope: Sendable, Equatable {
+    var name: String
+    /// Pools summed in this scope.
+    var pools: [Int]
+    /// Expected horizon base budget of the scope: money figures are accumulated divided by it.
+    var reference: Double
+  }
+
+  init(_ scenario: Scenario) {
+    self.scenario = scenario
+    let h = scenario.horizon
+    let T = h.periods, S = scenario.segments.count, V = scenario.services.count
+    let P = scenario.budget.pools.count, F = scenario.factors.count
+    periods = T; segmentCount = S; serviceCount = V; factorCount = F; poolCount = P
+    periodsPerYear = h.periodsPerYear; years = h.budgetYears
+
+    var u = [Double](repeating: 0, count: S * V)
+    for s in 0..<S {
+      for v in 0..<V { u[s * V + v] = scenario.utilisation[s][v] / Double(h.periodsPerYear) }
+    }
+    utilisationPerPeriod = u
+
+    var seasonal = [Double](repeating: 1, count: T * V)
+    for (v, service) in scenario.services.enumerated() {
+      guard let profile = service.seasonality else { continue }
+      for t in 0..<T { seasonal[t * V + v] = profile[h.seasonIndex(ofPeriod: t)] }
+    }
+    season = seasonal
+
+    let lower = CorrelationMatrix.gaussianCopulaFactor(
+      spearman: scenario.correlation?.spearman ?? SimulationPlan.identity(F), count: F)
+    var lt = [Double](repeating: 0, count: F * F)
+    for i in 0..<F { for j in 0..<F { lt[j * F + i] = lower[i * F + j] } }
+    copulaTransposed = lt
+
+    var pools = [Int](repeating: 0, count: V)
+    for (p, pool) in scenario.budget.pools.enumerated() { for v in pool.services { pools[v] = p } }
+    poolOfService = pools
+    isProactive = scenario.services.map { $0.category == .proactive }
+    isTarget = (0..<V).map { v in scenario.interventions.contains { $0.targets.contains(v) } }
+    var map = [Double](repeating: 0, count: V * 2 * P)
+    for v in 0..<V { map[v * 2 * P + 2 * pools[v] + (isProactive[v] ? 0 : 1)] = 1 }
+    poolCategoryMap = map
+    perPersonSegments = scenario.services.map {
+      if case .perPerson(let segments, _, _) = $0.cost { return segments } else { return [] }
+    }
+    factorEffects = scenario.factors.map { FactorEffect($0.role) }
+    var hits = [Bool](repeating: false, count: scenario.shocks.count * V)
+    for (k, shock) in scenario.shocks.enumerated() { for v in shock.services { hits[k * V + v] = true } }
+    shockHits = hits
+    hasFeedback = !scenario.interventions.isEmpty
+
+    let expected = ExpectedCost(scenario)
+    self.expected = expected
+    var base = [Double](repeating: 0, count: P * T)
+    var prof = [Double](repeating: 0, count: P * T)
+    for p in 0..<P {
+      for y in 0..<years {
+        let range = (y * h.periodsPerYear)..<((y + 1) * h.periodsPerYear)
+        let yearCost = range.reduce(0) { $0 + expected.poolCost[p * T + $1] }
+        for t in range {
+          let share = yearCost > 0
+            ? expected.poolCost[p * T + t] / yearCost : 1 / Double(h.periodsPerYear)
+          prof[p * T + t] = share
+          switch scenario.budget.base {
+          case .expected: base[p * T + t] = expected.poolCost[p * T + t]
+          case .fixed(let amounts): base[p * T + t] = amounts[p][y] * share
+          case .capitation(let rates, let segments):
+            let people = segments.reduce(0) { $0 + expected.population[$1 * T + t] }
+            base[p * T + t] = rates[p] / Double(h.periodsPerYear) * people
+          }
+        }
+      }
+    }
+    expectedBase = base
+    profile = prof
+    reserve = (0..<P).map { p in
+      let horizonBase = (0..<T).reduce(0) { $0 + base[p * T + $1] }
+      return scenario.budget.reserveShare * horizonBase / Double(h.budgetYears)
+    }
+
+    evaluations = scenario.budget.responses.flatMap { response in
+      scenario.budget.proposals.indices.map { Evaluation(proposal: $0, response: response) }
+    }
+    func reference(_ pools: [Int]) -> Double {
+      let total = pools.reduce(0.0) { acc, p in acc + (0..<T).reduce(0) { $0 + base[p * T + $1] } }
+      return total > 0 ? total : 1
+    }
+    var scopes = scenario.budget.pools.enumerated().map { p, pool in
+      Scope(name: pool.name, pools: [p], reference: reference([p]))
+    }
+    if P > 1 { scopes.append(Scope(name: "total", pools: Array(0..<P), reference: reference(Array(0..<P)))) }
+    self.scopes = scopes
+  }
+
+  static func identity(_ n: Int) -> [Double] {
+    var m = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { m[i * n + i] = 1 }
+    return m
+  }
+}
+
+/// What one uncertain factor does to an iteration's parameters, with names resolved.
+enum FactorEffect: Sendable, Equatable {
+  case serviceRate([Int])
+  case segmentRate([Int])
+  case unitCost([Int])
+  case inflation([Int])
+  case growth([Int])
+  case population([Int])
+  case interventionEffect([Int])
+
+  init(_ role: FactorRole) {
+    switch role {
+    case .serviceRateMultiplier(let s): self = .serviceRate(s)
+    case .segmentRateMultiplier(let s): self = .segmentRate(s)
+    case .unitCostMultiplier(let s): self = .unitCost(s)
+    case .inflation(let s): self = .inflation(s)
+    case .growth(let s): self = .growth(s)
+    case .populationMultiplier(let s): self = .population(s)
+    case .interventionEffect(let s): self = .interventionEffect(s)
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+extension TileWorkspace {
+  /// Simulates the cost of need at full delivery for every active row of tile `tile`.
+  ///
+  /// 1. standard normals per iteration → correlated through the copula (GEMM with Lᵀ) →
+  ///    factor values by each factor's quantile function;
+  /// 2. population per segment and period → expected events (GEMM with utilisation);
+  /// 3. per cell: season, multipliers, shocks, interventions at full delivery → counts and
+  ///    costs from the cell's own stream;
+  /// 4. cost per pool × category (GEMM with the pool map).
+  ///
+  /// - Parameter active: the rows (`0..<rows`) whose iterations belong to the run.
+  func simulate(tile: Int, active: Range<Int>, seed: UInt64) {
+    let R = Self.rows, T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    let F = plan.factorCount, P = plan.poolCount
+    let first = tile * R
+
+    // 1. Parameters through the copula.
+    normals.zero()
+    for r in active {
+      var rng = RandomStream(seed: seed, iteration: UInt64(first + r), stream: StreamID.parameters)
+      for f in 0..<F { normals[r * F + f] = StandardNormal.sample(using: &rng) }
+    }
+    BLAS.multiply(normals.base, plan.copulaTransposed, into: correlated.base, m: R, n: F, k: F)
+    for r in 0..<R { setParameters(row: r, active: active.contains(r)) }
+
+    // 2. Population and expected events.
+    population.zero(); effectivePopulation.zero()
+    let ppy = Double(plan.periodsPerYear)
+    for r in active {
+      for s in 0..<S {
+        let monthlyGrowth = exp(log1p(growth[r * S + s]) / ppy)
+        var people = startPopulation[r * S + s]
+        for t in 0..<T {
+          population[(r * T + t) * S + s] = people
+          effectivePopulation[(r * T + t) * S + s] = people * segmentRate[r * S + s]
+          people *= monthlyGrowth
+        }
+      }
+    }
+    BLAS.multiply(
+      effectivePopulation.base, plan.utilisationPerPeriod, into: baseRates.base,
+      m: R * T, n: V, k: S)
+
+    // 3. Counts and costs per cell.
+    cost.zero()
+    for r in active { simulateCells(row: r, iteration: first + r, seed: seed) }
+
+    // 4. Pool totals.
+    BLAS.multiply(cost.base, plan.poolCategoryMap, into: poolCategoryCost.base, m: R * T, n: 2 * P, k: V)
+  }
+
+  /// Factor values and the row's parameters (neutral values for inactive rows).
+  private func setParameters(row r: Int, active: Bool) {
+    let scenario = plan.scenario
+    let S = plan.segmentCount, V = plan.serviceCount, F = plan.factorCount
+    let K = scenario.interventions.count
+    for s in 0..<S {
+      startPopulation[r * S + s] = scenario.segments[s].population
+      growth[r * S + s] = scenario.segments[s].growth
+      segmentRate[r * S + s] = 1
+    }
+    for v in 0..<V {
+      serviceRate[r * V + v] = 1
+      unitCostMultiplier[r * V + v] = 1
+      inflation[r * V + v] = scenario.services[v].inflation
+    }
+    for k in 0..<K { effect[r * K + k] = scenario.interventions[k].effect }
+    guard active else { return }
+    for f in 0..<F {
+      let x = scenario.factors[f].distribution.quantile(StandardNormal.cdf(correlated[r * F + f]))
+      factorValues[r * F + f] = x
+      switch plan.factorEffects[f] {
+      case .serviceRate(let targets): for v in targets { serviceRate[r * V + v] *= x }
+      case .segmentRate(let targets): for s in targets { segmentRate[r * S + s] *= x }
+      case .unitCost(let targets): for v in targets { unitCostMultiplier[r * V + v] *= x }
+      case .inflation(let targets): for v in targets { inflation[r * V + v] = x }
+      case .growth(let targets): for s in targets { growth[r * S + s] = x }
+      case .population(let targets): for s in targets { startPopulation[r * S + s] *= x }
+      case .interventionEffect(let targets): for k in targets { effect[r * K + k] = x }
+      }
+    }
+  }
+
+  private func simulateCells(row r: Int, iteration: Int, seed: UInt64) {
+    let scenario = plan.scenario
+    let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    let years = plan.years, ppy = plan.periodsPerYear
+    let threshold = scenario.exactSumThreshold
+
+    for v in 0..<V {
+      let step = 1 + inflation[r * V + v]
+      var p = unitCostMultiplier[r * V + v]
+      for y in 0..<years {
+        price[(r * V + v) * years + y] = p
+        p *= step
+      }
+    }
+    shockMultiplier.base.update(repeating: 1, count: T * V)
+    for (k, shock) in scenario.shocks.enumerated() {
+      var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(k))
+      var lastStart = Int.min / 2
+      for t in 0..<T {
+        if openUniform(&rng) < shock.probability { lastStart = t }
+        guard t - lastStart < shock.duration else { continue }
+        for v in 0..<V where plan.shockHits[k * V + v] { shockMultiplier[t * V + v] *= shock.multiplier }
+      }
+    }
+
+    for t in 0..<T {
+      let cell = (r * T + t) * V
+      let year = t / ppy
+      for v in 0..<V {
+        let service = scenario.services[v]
+        let activity =
+          plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+        var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(period: t, service: v))
+        switch service.cost {
+        case .events(let unitCost, let severity, let noise):
+          let rate = baseRates[cell + v] * activity
+          preInterventionRates[cell + v] = rate
+          let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          cost[cell + v] = CellCost.events(
+            expected: lambda, unitCost: unitCost * price[(r * V + v) * years + year], severity: severity,
+            noise: noise, threshold: threshold, using: &rng)
+        case .perPerson(let segments, let annualMean, let severity):
+          var people = 0.0
+          for s in segments { people += population[(r * T + t) * S + s] }
+          preInterventionRates[cell + v] = activity
+          let level = activity * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          cost[cell + v] = level * price[(r * V + v) * years + year] * CellCost.perPerson(
+            people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
+            threshold: threshold, using: &rng)
+        }
+      }
+    }
+  }
+
+  /// The product over interventions targeting `v` of `1 − effect × ramp(t) × delivered(t − lag)`.
+  ///
+  /// - Parameter delivered: share of each intervention's proactive need delivered per period,
+  ///   `interventions × T`; `nil` means full delivery.
+  func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer?) -> Double {
+    let interventions = plan.scenario.interventions
+    guard !interventions.isEmpty else { return 1 }
+    let K = interventions.count, T = plan.periods
+    var m = 1.0
+    for (k, intervention) in interventions.enumerated() where intervention.targets.contains(v) {
+      let ramp = intervention.ramp(atPeriod: t)
+      guard ramp > 0 else { continue }
+      let share = delivered.map { $0[k * T + t - intervention.lag] } ?? 1
+      m *= 1 - effect[r * K + k] * ramp * share
+    }
+    return m
+  }
+
+  /// Re-draws cell (t, v) of row `r` at a new intervention multiplier, from the cell's own stream.
+  func redrawCell(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
+    let scenario = plan.scenario
+    let T = plan.periods, S = plan.segmentCount, years = plan.years, ppy = plan.periodsPerYear
+    let cell = (r * T + t) * plan.serviceCount + v
+    var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(period: t, service: v))
+    let year = t / ppy
+    switch scenario.services[v].cost {
+    case .events(let unitCost, let severity, let noise):
+      return CellCost.events(
+        expected: preInterventionRates[cell] * multiplier, unitCost: unitCost * price[(r * plan.serviceCount + v) * years + year],
+        severity: severity, noise: noise, threshold: scenario.exactSumThreshold, using: &rng)
+    case .perPerson(let segments, let annualMean, let severity):
+      var people = 0.0
+      for s in segments { people += population[(r * T + t) * S + s] }
+      return preInterventionRates[cell] * multiplier * price[(r * plan.serviceCount + v) * years + year]
+        * CellCost.perPerson(
+          people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
+          threshold: scenario.exactSumThreshold, using: &rng)
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import BudgetRisk
+
+struct ValidateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "validate",
+    abstract: "Check a scenario file without simulating it.",
+    discussion: """
+      Prints every problem with the file, line and key path, and exits 65 if there is any.
+      Example:
+        budget-risk validate scenarios/community-health-network.yaml
+      """
+  )
+
+  @Argument(help: "The scenario file (YAML).")
+  var file: String
+
+  func run() throws {
+    let scenario = try loadScenario(file)
+    print("\(file): valid — \(scenario.segments.count) segments, \(scenario.services.count) services, "
+      + "\(scenario.factors.count) uncertain factors, \(scenario.horizon.periods) \(scenario.horizon.periodLength.rawValue)s, "
+      + "\(scenario.budget.pools.count) pool(s), \(scenario.budget.proposals.count) proposed budget(s)")
+  }
+}
