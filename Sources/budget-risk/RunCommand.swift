@@ -39,6 +39,14 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Print nothing on success (files are still written).")
   var quiet = false
 
+  func validate() throws {
+    if let n = iterations, n < 1 { throw ValidationError("--iterations must be at least 1, found \(n)") }
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
+    guard blockSize >= 64, blockSize % 64 == 0 else {
+      throw ValidationError("--block-size must be a positive multiple of 64, found \(blockSize)")
+    }
+  }
+
   func run() throws {
     let scenario = try loadScenario(file)
     let options = RunOptions(
