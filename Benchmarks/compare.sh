@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Per-core throughput of `budget-risk run` against the NumPy reference, on one scenario.
+#
+# Both run the same scenario, the same iteration count and seed, on ONE thread each
+# (`--threads 1`; the NumPy side with OPENBLAS/OMP/MKL_NUM_THREADS=1). The script prints both
+# throughputs (iterations/s; Swift's from the run manifest), their ratio, the two analytic
+# base budgets, and the overspend probabilities per margin side by side (absorb and ration,
+# total scope) with their difference in units of the combined binomial standard error, so it
+# is visible that both did the same work. The generators differ (Philox vs NumPy's PCG64), so
+# the probabilities agree only in distribution: |z| mostly below 2.
+#
+# Usage: Benchmarks/compare.sh [--iterations N] [--seed S] [--scenario FILE] [--skip-build]
+#   SWIFT_SCRATCH=DIR  build folder for `swift build --scratch-path` (default .build)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+iterations=10000
+seed=1
+scenario=scenarios/benchmarks/server-scale.yaml
+build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --iterations) iterations="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --scenario) scenario="$2"; shift 2 ;;
+    --skip-build) build=0; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+scratch="${SWIFT_SCRATCH:-.build}"
+binary="$scratch/release/budget-risk"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+if [ "$build" = 1 ]; then
+  echo "== swift build -c release --scratch-path $scratch"
+  if ! swift build -c release --scratch-path "$scratch" >"$out/build.log" 2>&1; then
+    tail -20 "$out/build.log" >&2
+    echo "compare.sh: the release build failed" >&2
+    exit 1
+  fi
+fi
+[ -x "$binary" ] || { echo "compare.sh: $binary not found (build first)" >&2; exit 1; }
+
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+echo "== NumPy reference: $iterations iterations, seed $seed, one thread"
+python3 Benchmarks/numpy_reference.py "$scenario" --iterations "$iterations" --seed "$seed" \
+  --json "$out/numpy.json" | sed -n '1,3p'
+
+echo "== budget-risk run: $iterations iterations, seed $seed, --threads 1"
+if ! "$binary" run "$scenario" --iterations "$iterations" --seed "$seed" --threads 1 \
+     --json "$out/swift.json" --quiet 2>"$out/swift.err"; then
+  cat "$out/swift.err" >&2
+  echo "compare.sh: budget-risk run failed (message above)" >&2
+  exit 1
+fi
+
+python3 - "$out/swift.json" "$out/numpy.json" <<'EOF'
+import json, math, sys
+
+swift = json.load(open(sys.argv[1]))
+numpy = json.load(open(sys.argv[2]))
+man, fig = swift["manifest"], swift["figures"]
+ns, nn = man["iterations"], numpy["iterations"]
+cells = numpy["periods"] * numpy["services"]
+s_ips, n_ips = man["iterationsPerSecond"], numpy["iterationsPerSecond"]
+
+print(f"\nthroughput, one thread, {cells} cells per iteration")
+print(f"  {'':8} {'iterations':>10} {'seconds':>9} {'iterations/s':>13} {'cells/s':>14}")
+print(f"  {'swift':8} {ns:>10} {man['elapsedSeconds']:>9.3f} {s_ips:>13,.1f} {s_ips * cells:>14,.0f}")
+print(f"  {'numpy':8} {nn:>10} {numpy['elapsedSeconds']:>9.3f} {n_ips:>13,.1f} {n_ips * cells:>14,.0f}")
+print(f"  swift / numpy = {s_ips / n_ips:.2f}x   ({man.get('openBLAS', '')})")
+
+base_s = {e["scope"]: e["baseBudget"] for e in fig["expectedCost"]}
+base_n = dict(numpy["expectedBase"])
+if len(base_n) > 1:
+    base_n["total"] = sum(base_n.values())
+print("\nanalytic base budget over the horizon (must agree)")
+for scope, b in base_n.items():
+    s = base_s.get(scope)
+    diff = f"{s / b - 1:+.2e}" if s else "missing in swift"
+    print(f"  {scope:16} swift {s if s is None else f'{s:,.0f}':>16}  numpy {b:>16,.0f}  rel. diff {diff}")
+
+def swift_p(response, scope):
+    out = {}
+    for b in fig["budgets"]:
+        if b["response"] != response or b.get("margin") is None:
+            continue
+        for sc in b["scopes"]:
+            if sc["scope"] == scope:
+                out[round(b["margin"], 6)] = (sc["overspendProbability"]["estimate"], sc["drift"]["mean"])
+    return out
+
+def numpy_p(response, scope):
+    return {round(r["margin"], 6): (r["overspendProbability"], r["driftMean"])
+            for r in numpy["results"] if r["response"] == response and r["scope"] == scope}
+
+scope = "total" if "total" in base_s else next(iter(base_n))
+for response in ("absorb", "ration"):
+    s, n = swift_p(response, scope), numpy_p(response, scope)
+    if not s or not n:
+        continue
+    print(f"\nP(overspend), {response} / {scope}; z = difference / combined binomial SE "
+          f"(pooled p, n = {ns} and {nn})")
+    print(f"  {'margin':>7} {'swift':>8} {'numpy':>8} {'diff':>8} {'z':>6}   {'drift swift':>11} {'drift numpy':>11}")
+    worst = 0.0
+    for m in sorted(set(s) & set(n)):
+        (ps, ds), (pn, dn) = s[m], n[m]
+        pool = (ps * ns + pn * nn) / (ns + nn)
+        se = math.sqrt(pool * (1 - pool) * (1 / ns + 1 / nn))
+        z = (ps - pn) / se if se > 0 else 0.0
+        worst = max(worst, abs(z))
+        print(f"  {m:7.3f} {ps:8.4f} {pn:8.4f} {ps - pn:+8.4f} {z:+6.2f}   {ds:+11.4f} {dn:+11.4f}")
+    print(f"  largest |z| = {worst:.2f}")
+EOF
