@@ -102,6 +102,11 @@ import Testing
     #expect(abs(triangular.quantile(0.5) - (4 - 6.0.squareRoot())) < 1e-15)
     #expect(abs(triangular.cdf(2) - 2.0 / 3) < 1e-15)
     #expect(abs(triangular.mean - 5.0 / 3) < 1e-15)
+    // Mode at either end: a right or left triangle, no 0/0.
+    let rising = Distribution.triangular(min: 0, mode: 2, max: 2)
+    let falling = Distribution.triangular(min: 0, mode: 0, max: 2)
+    #expect(rising.cdf(1) == 0.25 && rising.cdf(0) == 0 && rising.quantile(0.25) == 1)
+    #expect(falling.cdf(1) == 0.75 && falling.cdf(0) == 0 && falling.quantile(0.75) == 1)
     // PERT(1, 2, 6) is Beta(1.8, 4.2) on [1, 6], with mean (1 + 4·2 + 6)/6 = 2.5.
     let pert = Distribution.pert(min: 1, mode: 2, max: 6)
     let beta = Distribution.beta(alpha: 1.8, beta: 4.2, min: 1, max: 6)

@@ -76,7 +76,7 @@ extension Distribution {
     case .triangular(let min, let mode, let max):
       if x < min { return 0 }
       if x >= max { return 1 }
-      if x <= mode {
+      if x < mode {
         return (x - min) * (x - min) / ((max - min) * (mode - min))
       }
       return 1 - (max - x) * (max - x) / ((max - min) * (max - mode))
