@@ -19,11 +19,14 @@ public enum AtomicFile {
     let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
     do {
       try data.write(to: temporary)
-      if FileManager.default.fileExists(atPath: url.path) {
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-      } else {
-        try FileManager.default.moveItem(at: temporary, to: url)
+      // rename(2) replaces an existing target atomically. (FileManager.replaceItemAt fails
+      // on Linux when the target exists and the path is absolute.)
+      guard rename(temporary.path, url.path) == 0 else {
+        throw WriteError(path: path, reason: String(cString: strerror(errno)))
       }
+    } catch let error as WriteError {
+      try? FileManager.default.removeItem(at: temporary)
+      throw error
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw WriteError(path: path, reason: error.localizedDescription)
