@@ -26,9 +26,10 @@ struct ChartScale: Sendable {
     let raw = (hi - lo) / Double(max(1, count - 1))
     let power = pow(10, floor(log10(raw)))
     let step = [1, 2, 2.5, 5, 10].map { $0 * power }.first { $0 >= raw * 0.999 } ?? 10 * power
-    let first = floor(lo / step + 1e-9) * step, last = ceil(hi / step - 1e-9) * step
-    let n = Int(((last - first) / step).rounded())
-    let ticks = (0...n).map { (first + Double($0) * step) }.map { abs($0) < step * 1e-9 ? 0 : $0 }
-    return (first...last, ticks)
+    // Ticks are whole multiples of the step, and the domain runs exactly from the first to the
+    // last, so that no tick falls an ulp outside it.
+    let first = Int(floor(lo / step + 1e-9)), last = Int(ceil(hi / step - 1e-9))
+    let ticks = (first...last).map { Double($0) * step }
+    return (ticks.first!...ticks.last!, ticks)
   }
 }

@@ -59,8 +59,14 @@ enum DecisionChart {
     var chart = SVGChart(
       id: id, title: "Overspend and service-gap probability against the margin — \(scope)",
       summary: words.joined(separator: " "), x: xAxis, y: yAxis, legend: legend)
-    if let alpha { chart.addHorizontalReference(y: alpha, label: "overspend target \(ReportFormat.percent(alpha))") }
-    if let beta { chart.addHorizontalReference(y: beta, label: "service-gap target \(ReportFormat.percent(beta))", dash: "2 3", labelLeft: true) }
+    // Targets are labelled at the left, where the probabilities are high and the plot is free.
+    if let alpha { chart.addHorizontalReference(y: alpha, label: "overspend target \(ReportFormat.percent(alpha))", labelLeft: true) }
+    if let beta {
+      // Beside the overspend target's label it would overlap, so a close one goes right.
+      let span = yAxis.domain.upperBound - yAxis.domain.lowerBound
+      let near = alpha.map { abs($0 - beta) < 0.05 * span } ?? false
+      chart.addHorizontalReference(y: beta, label: "service-gap target \(ReportFormat.percent(beta))", dash: "2 3", labelLeft: !near)
+    }
     // Rationing first, so that absorb's thinner line stays visible where the two coincide.
     for r in responses.sorted(by: { style($0).order < style($1).order }) {
       let bs = f.marginBudgets(response: r)

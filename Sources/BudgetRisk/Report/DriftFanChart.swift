@@ -21,7 +21,10 @@ enum DriftFanChart {
       title: "\(f.periodLength.capitalized) of the pilot (cumulative to the end of the \(f.periodLength))",
       domain: 0...T, ticks: Array(stride(from: 0, through: T, by: step))
     ) { ReportFormat.plain($0) }
-    let yAxis = SVGChart.Axis.nice("Cumulative drift (%)", all.min()!, all.max()!, count: 7) {
+    // Headroom above the fan for the year labels and the "on budget" label.
+    let (low, high) = (all.min()!, all.max()!)
+    let span = max(high - low, 0.01)
+    let yAxis = SVGChart.Axis.nice("Cumulative drift (%)", low - 0.03 * span, high + 0.12 * span, count: 7) {
       ReportFormat.percentNumber($0)
     }
 

@@ -4,12 +4,14 @@ extension HTMLReport {
     guard let chart = DecisionChart.make(f, scope: s, id: "decision-chart") else {
       return paragraph("The scenario lists no contingency margins, so there is no margin to choose; see the tables for its explicit budgets.", class: "note")
     }
+    let gapTarget = f.recommendations.contains { $0.serviceGapTarget != nil }
     return figure(
       chart,
       caption: "Each line shows, for one provider response, the probability of each outcome at each listed margin; "
         + "the vertical bars are 95 % intervals. Solid lines: overspend (the cost of need exceeds the budget over the horizon). "
         + "Dashed lines: service gap (more than the threshold share of need unmet). The recommended margin, ringed, is the "
-        + "smallest listed margin whose overspend probability is at or below the target line.")
+        + "smallest listed margin whose overspend probability is at or below the overspend target"
+        + (gapTarget ? " and whose service-gap probability is at or below the service-gap target." : "."))
   }
 
   static func costOfNeed(_ f: RunFigures) -> String {

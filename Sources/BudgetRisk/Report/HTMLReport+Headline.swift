@@ -25,7 +25,9 @@ extension HTMLReport {
         if let beta = rec.serviceGapTarget { html += " — target ≤ \(e(ReportFormat.percent(beta)))" }
         html += "</dd><dt>Expected overspend</dt><dd>\(e(ReportFormat.money(x.expectedOverspend.mean, f.currency)))</dd>"
         if let var95 = x.valueAtRisk.first(where: { $0.level == 0.95 }) {
-          html += "<dt>Overspend in the worst 1 in 20</dt><dd>\(e(ReportFormat.money(var95.value, f.currency))) or more</dd>"
+          let worst = var95.value > 0
+            ? "\(ReportFormat.money(var95.value, f.currency)) or more" : "no overspend (fewer than 1 in 20 overspend)"
+          html += "<dt>Overspend in the worst 1 in 20</dt><dd>\(e(worst))</dd>"
         }
         html += "<dt>Reserve exhausted</dt><dd>\(e(ReportFormat.probability(x.instability.reserveExhausted)))</dd></dl>"
       } else {
