@@ -8,7 +8,7 @@ struct InitCommand: ParsableCommand {
     abstract: "Write a commented starter scenario to edit.",
     discussion: """
       The file validates and runs as written; every number in it is illustrative. Templates:
-      \(ScenarioTemplate.all.map { "  \($0.name)\($0.name == ScenarioTemplate.defaultName ? " (default)" : ""): \($0.summary)" }.joined(separator: "\n"))
+      \(ScenarioTemplate.all.map { "  " + $0.name.padding(toLength: 16, withPad: " ", startingAt: 0) + $0.summary + ($0.name == ScenarioTemplate.defaultName ? " (default)" : "") }.joined(separator: "\n"))
 
       Examples:
         budget-risk init

@@ -11,10 +11,10 @@ public struct ScenarioTemplate: Sendable {
   public static let defaultName = "community"
 
   public static let all: [ScenarioTemplate] = [
-    ScenarioTemplate(name: "community", summary: "a community health pilot: prevention, hospital and home care in one pooled budget", text: communityText),
-    ScenarioTemplate(name: "separate-pools", summary: "health and social care in separate pools with fixed budgets and a care-home spend per person", text: separatePoolsText),
-    ScenarioTemplate(name: "capitation", summary: "a payer's capitated budget for a high-risk group, spend per person", text: capitationText),
-    ScenarioTemplate(name: "minimal", summary: "the smallest valid scenario: one segment, one service", text: minimalText),
+    ScenarioTemplate(name: "community", summary: "prevention, hospital and home care, one pooled budget", text: communityText),
+    ScenarioTemplate(name: "separate-pools", summary: "separate health and social care pools with fixed budgets", text: separatePoolsText),
+    ScenarioTemplate(name: "capitation", summary: "a payer's capitated budget, spend per person", text: capitationText),
+    ScenarioTemplate(name: "minimal", summary: "the smallest valid scenario", text: minimalText),
   ]
 
   public static func named(_ name: String) -> ScenarioTemplate? { all.first { $0.name == name } }
