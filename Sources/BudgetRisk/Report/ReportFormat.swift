@@ -83,11 +83,6 @@ enum ReportFormat {
     String(money(x, "").dropFirst())
   }
 
-  /// Money with thousands separators and no rounding to a unit: `GBP 12,345,678`.
-  static func fullMoney(_ x: Double, _ currency: String) -> String {
-    "\(currency) \(grouped(x))"
-  }
-
   /// A whole number with thousands separators: `20000` → `20,000`.
   static func grouped(_ x: Double) -> String {
     guard x.isFinite else { return "\(x)" }
