@@ -7,11 +7,21 @@ struct BudgetRiskCommand: ParsableCommand {
     commandName: "budget-risk",
     abstract: "Monte Carlo risk of prospective and pooled health and social care budgets.",
     discussion: """
+      Examples:
+        budget-risk init pilot.yaml        write a commented starter scenario
+        budget-risk explain pilot.yaml     the budget build-up, before simulating
+        budget-risk run pilot.yaml --report report.html --csv out
+        budget-risk help run               every option of a command
+        budget-risk completions bash       a shell completion script
+
       Exit codes: 0 success; 64 bad command-line usage; 65 invalid scenario file \
       (every problem is printed with the file, line and key); 73 an output file could not \
-      be written (nothing is half-written); 1 any other failure.
+      be written (nothing is half-written); 130 interrupted by Ctrl-C (nothing written); \
+      1 any other failure.
       """,
-    subcommands: [RunCommand.self, ValidateCommand.self]
+    subcommands: [
+      InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompletionsCommand.self,
+    ]
   )
 }
 

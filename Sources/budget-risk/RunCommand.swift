@@ -10,12 +10,15 @@ struct RunCommand: ParsableCommand {
       Examples:
         budget-risk run scenarios/community-health-network.yaml
         budget-risk run scenarios/place-based-pooled.yaml --iterations 100000 --json out/run.json --csv out/csv
+        budget-risk run scenarios/housing-and-health.yaml --report report.html
         budget-risk run scenarios/targeted-older-adults.yaml --seed 7 --threads 1
       The same seed and iterations give byte-identical figures at any --threads and --block-size.
+      Runs longer than a second show a progress bar on standard error when it is a terminal \
+      (never with --quiet). Ctrl-C stops the run within a moment and writes nothing (exit 130).
       """
   )
 
-  @Argument(help: "The scenario file (YAML).")
+  @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
   var file: String
 
   @Option(help: "Iterations to simulate (default: the scenario's run.iterations, else 10000).")
@@ -33,10 +36,13 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Write every figure and the run manifest as JSON to this file.")
   var json: String?
 
-  @Option(help: "Write tidy CSV tables into this folder.")
+  @Option(help: "Write tidy CSV tables into this folder.", completion: .directory)
   var csv: String?
 
-  @Flag(help: "Print nothing on success (files are still written).")
+  @Option(help: "Write a self-contained HTML report (charts and tables) to this file.", completion: .file(extensions: ["html"]))
+  var report: String?
+
+  @Flag(help: "Print nothing on success and show no progress (files are still written).")
   var quiet = false
 
   func validate() throws {
@@ -52,20 +58,35 @@ struct RunCommand: ParsableCommand {
     let options = RunOptions(
       iterations: iterations ?? scenario.defaults.iterations, seed: seed ?? scenario.defaults.seed,
       threads: threads, blockSize: blockSize)
+    let progress = ProgressBar(
+      total: options.iterations,
+      isEnabled: ProgressBar.shouldShow(quiet: quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
+    // Ctrl-C from here on stops the simulation; it stays caught while the files are written.
+    let interrupt = InterruptHandler()
+    defer { withExtendedLifetime(interrupt) {} }
+    let interrupted = interrupt.flag
     let result: SimulationRun
     do {
-      result = try Engine.run(scenario, options: options)
+      result = try Engine.run(
+        scenario, options: options, progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
     } catch {
       throw ValidationError(error.description)
+    }
+    progress.finish()
+    guard result.isComplete else {
+      printError("interrupted after \(result.completedIterations) of \(options.iterations) iterations; no files written")
+      throw Exit.interrupted
     }
     let figures = RunFigures(result)
     let manifest = RunManifest(run: result)
     // Build every output before writing any, so a failure leaves nothing half-written.
     let jsonData = try json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
     let csvFiles = csv.map { _ in CSVReport.files(for: figures) }
+    let html = report.map { _ in Data(HTMLReport.render(figures: figures, manifest: manifest, scenario: scenario).utf8) }
     do {
       if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
       if let folder = csv, let files = csvFiles { try AtomicFile.write(files: files, into: folder) }
+      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite

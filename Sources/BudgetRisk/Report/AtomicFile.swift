@@ -19,8 +19,8 @@ public enum AtomicFile {
     let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
     do {
       try data.write(to: temporary)
-      // rename(2) replaces the target atomically (Foundation's replaceItemAt fails on Linux
-      // when the target exists).
+      // rename(2) replaces an existing target atomically. (FileManager.replaceItemAt fails
+      // on Linux when the target exists and the path is absolute.)
       guard rename(temporary.path, url.path) == 0 else {
         throw WriteError(path: path, reason: String(cString: strerror(errno)))
       }

@@ -7,6 +7,7 @@ import Foundation
 /// - `drift_path.csv`: cumulative drift quantiles per period (the fan chart).
 /// - `services.csv`: service-gap figures per service.
 /// - `recommendations.csv`: the recommended margin per response and scope.
+/// - `cost_exceedance.csv`: the exceedance curve of the cost of need per response and scope.
 public enum CSVReport {
   public static func files(for figures: RunFigures) -> [(name: String, data: Data)] {
     var rows = [["proposal", "margin", "response", "scope", "figure", "level", "estimate", "lower", "upper", "standard_error", "unit", "currency"]]
@@ -65,9 +66,16 @@ public enum CSVReport {
         r.overspendProbability.map { number($0.upper) } ?? "", currency,
       ])
     }
+    var exceedance = [["response", "scope", "proposal", "cost", "probability", "currency"]]
+    for curve in figures.costExceedance {
+      for point in curve.points {
+        exceedance.append([curve.response, curve.scope, curve.proposal, number(point.cost), number(point.probability), currency])
+      }
+    }
     return [
       ("figures.csv", table(rows)), ("drift_path.csv", table(path)),
       ("services.csv", table(services)), ("recommendations.csv", table(recommendations)),
+      ("cost_exceedance.csv", table(exceedance)),
     ]
   }
 

@@ -47,9 +47,14 @@ public enum Engine {
   /// keyed by (seed, iteration, stream) and every accumulator is exact, the result is the
   /// same for any `threads`, `blockSize` or split into shards.
   ///
+  /// `progress` is called by the workers (from several threads) with the iterations each
+  /// tile finished. `cancel` is checked before every tile: once it returns `true` the
+  /// workers stop, and the run's `accumulator.iterations` counts the iterations finished.
+  ///
   /// - Complexity: O(iterations × periods × services × proposed budgets).
   public static func run(
-    _ scenario: Scenario, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil
+    _ scenario: Scenario, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil,
+    cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> SimulationRun {
     guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
     guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
@@ -78,9 +83,10 @@ public enum Engine {
       let ledger = BudgetLedger(plan: plan, tile: workspace)
       var acc = RunAccumulator(plan: plan)
       var block = w
-      while block < blockCount {
+      blocks: while block < blockCount {
         let blockStart = firstTile + block * tilesPerBlock
         for t in blockStart..<min(blockStart + tilesPerBlock, endTile) {
+          if let cancel, cancel() { break blocks }
           let base = t * tile
           let active = max(start - base, 0)..<min(end - base, tile)
           workspace.simulate(tile: t, active: active, seed: seed)

@@ -16,6 +16,8 @@ public struct RunFigures: Codable, Sendable, Equatable {
   public var expectedCost: [ExpectedCostFigure]
   public var budgets: [BudgetFigures]
   public var recommendations: [Recommendation]
+  /// P(cost of need over the horizon > level), per response and scope (the exceedance curve).
+  public var costExceedance: [CostExceedance]
 }
 
 public struct ExpectedCostFigure: Codable, Sendable, Equatable {
@@ -169,6 +171,7 @@ extension RunFigures {
         })
     }
     recommendations = Self.recommend(budgets: budgets, plan: plan)
+    costExceedance = Self.costExceedance(run)
   }
 
   /// Per response and scope, the smallest listed margin whose overspend probability (point
