@@ -171,7 +171,11 @@ import Testing
   @Test func interventionLagRampAndStart() {
     let yaml = ScenarioText.replacing(("lag: 6", "lag: -1"), ("ramp: 12", "ramp: 0\n    start: 24"))
     let issues = validationIssues(yaml)
-    expectIssue(issues, path: "interventions[0].lag", "expected a whole number >= 0, found -1")
+    expectIssue(issues, path: "interventions[0].lag", "expected a whole number >= 1", "found -1")
+    // A same-period effect would be circular under rationing: lag 0 is refused with the reason.
+    expectIssue(
+      validationIssues(ScenarioText.replacing(("lag: 6", "lag: 0"))), path: "interventions[0].lag",
+      "expected a whole number >= 1 (activity delivered in a period changes demand from a later period), found 0")
     expectIssue(issues, path: "interventions[0].ramp", "expected a whole number >= 1, found 0")
     expectIssue(
       issues, path: "interventions[0].start", "expected a period within the horizon (0 to 23), found 24")

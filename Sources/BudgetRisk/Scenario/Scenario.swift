@@ -213,6 +213,8 @@ public struct Intervention: Sendable, Equatable {
   public var targets: [Int]
   /// Fractional reduction at full effect; may be zero or negative (an `interventionEffect` factor replaces it).
   public var effect: Double
+  /// Periods from delivery to effect, at least 1: rationing decides a period's delivery after
+  /// its demand is known, so the effect cannot act on the same period.
   public var lag: Int
   public var rampPeriods: Int
   public var start: Int
@@ -221,6 +223,7 @@ public struct Intervention: Sendable, Equatable {
     start: Int = 0
   ) {
     self.name = name; self.proactive = proactive; self.targets = targets; self.effect = effect
+    precondition(lag >= 1, "an intervention's lag is at least one period")
     self.lag = lag; self.rampPeriods = rampPeriods; self.start = start
   }
 }

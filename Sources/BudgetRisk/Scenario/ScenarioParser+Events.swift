@@ -45,7 +45,17 @@ extension ScenarioParser {
       } else {
         interventionsWithoutEffect.append((index, m.value))
       }
-      let lag = m.integer("lag", minimum: 0, default: 0)
+      // The effect follows the activity *delivered*, which rationing decides after the period's
+      // demand is known; a same-period effect would be circular, so the lag is at least one period.
+      var lag: Int? = 1
+      if let v = m.optional("lag") {
+        lag = reader.integer(v, minimum: .min)
+        if let n = lag, n < 1 {
+          reader.report(
+            v, "expected a whole number >= 1 (activity delivered in a period changes demand from a later period), found \(v.found)")
+          lag = nil
+        }
+      }
       let ramp = m.integer("ramp", minimum: 1, default: 1)
       var start = m.integer("start", minimum: 0, default: 0)
       if let s = start, let horizon, s >= horizon.periods, let v = m.optional("start") {
