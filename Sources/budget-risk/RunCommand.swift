@@ -55,6 +55,14 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let scenario = try loadScenario(file)
+    // Refuse an unwritable output before simulating, not after.
+    do {
+      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
+      if let folder = csv { try AtomicFile.checkWritable(URL(fileURLWithPath: folder).appendingPathComponent("x").path) }
+    } catch {
+      printError("\(error)")
+      throw Exit.cannotWrite
+    }
     let options = RunOptions(
       iterations: iterations ?? scenario.defaults.iterations, seed: seed ?? scenario.defaults.seed,
       threads: threads, blockSize: blockSize)

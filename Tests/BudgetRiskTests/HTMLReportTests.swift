@@ -191,4 +191,11 @@ import Testing
     let (d2, t2) = ChartScale.niceTicks(-0.23, 0.071, count: 7)
     #expect(d2.lowerBound <= -0.23 && d2.upperBound >= 0.071 && t2.contains(0))
   }
+
+  @Test func probabilityIntervalsShowBothEndsToTheSameDigits() {
+    #expect(ReportFormat.probability(Probability(estimate: 0.063, lower: 0.053, upper: 0.074)) == "6.3 % [5.3–7.4]")
+    // No events in 100,000: the Wilson upper end, 3.8e-5, is too small to show at 0.01 %.
+    #expect(ReportFormat.probabilityInterval(Probability(estimate: 0, lower: 0, upper: 3.8e-5)) == "[0.00–<0.01]")
+    #expect(ReportFormat.probabilityInterval(Probability(estimate: 0.0005, lower: 0.0003, upper: 0.0008)) == "[0.03–0.08]")
+  }
 }

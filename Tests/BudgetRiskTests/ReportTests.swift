@@ -18,7 +18,7 @@ import Testing
     #expect(String(decoding: data, as: UTF8.self) == "a,\"b,c\",\"say \"\"hi\"\"\"\r\n1,2,3\r\n")
   }
 
-  @Test func atomicWritesReplaceWholeFilesAndRefuseMissingFolders() throws {
+  @Test func atomicWritesReplaceWholeFilesAndCreateMissingFolders() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("budget-risk-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -27,8 +27,13 @@ import Testing
     try AtomicFile.write(Data("second".utf8), to: path)
     #expect(String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self) == "second")
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.json"])
-    #expect(throws: AtomicFile.WriteError.self) {
-      try AtomicFile.write(Data("x".utf8), to: folder.appendingPathComponent("missing/out.json").path)
-    }
+    let nested = folder.appendingPathComponent("missing/deeper/out.json").path
+    try AtomicFile.checkWritable(nested)
+    try AtomicFile.write(Data("x".utf8), to: nested)
+    #expect(FileManager.default.contents(atPath: nested) == Data("x".utf8))
+    // A path through a regular file is refused, both before a run and at write time.
+    let throughFile = folder.appendingPathComponent("out.json/x.json").path
+    #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.checkWritable(throughFile) }
+    #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(Data("x".utf8), to: throughFile) }
   }
 }

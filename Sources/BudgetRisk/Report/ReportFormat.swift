@@ -40,9 +40,12 @@ enum ReportFormat {
     return p > 0 && p < 0.095 ? 2 : 1
   }
 
-  /// A probability's interval without the unit: `[5.3–7.4]`.
+  /// A probability's interval without the unit: `[5.3–7.4]`, both ends to the same digits;
+  /// an upper end too small to show is `<0.01` (no events in 100,000 still has an upper bound).
   static func probabilityInterval(_ p: Probability) -> String {
-    "[\(percentNumber(p.lower, digits: probabilityDigits(p.lower)))–\(percentNumber(p.upper, digits: probabilityDigits(p.upper)))]"
+    let digits = probabilityDigits(p.upper)
+    let upper = p.upper > 0 && p.upper < 0.00005 ? "<0.01" : percentNumber(p.upper, digits: digits)
+    return "[\(percentNumber(p.lower, digits: digits))–\(upper)]"
   }
 
   /// A probability with its interval: `6.2 % [5.3–7.4]`.
