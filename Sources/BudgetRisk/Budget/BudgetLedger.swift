@@ -21,6 +21,9 @@ final class BudgetLedger {
   /// Share of each intervention's proactive need delivered per period, `K × T`.
   private let interventionDelivery: Buffer
   private var reserveLeft: [Double], yearSpend: [Double], yearBudget: [Double], exhausted: [Bool]
+  /// What the last `evaluate` came to, per scope (pools, then the total): for workers that
+  /// need per-iteration values (paired design comparison, the margin solver, drivers).
+  private(set) var outcomes: [ScopeOutcome]
 
   init(plan: SimulationPlan, tile: TileWorkspace) {
     self.plan = plan
@@ -32,6 +35,7 @@ final class BudgetLedger {
     interventionDelivery = Buffer(max(1, plan.scenario.interventions.count) * T)
     reserveLeft = Array(repeating: 0, count: P); yearSpend = reserveLeft; yearBudget = reserveLeft
     exhausted = Array(repeating: false, count: P)
+    outcomes = Array(repeating: ScopeOutcome(), count: plan.scopes.count)
   }
 
   /// Evaluates row `r` (global iteration `iteration`) of the tile under evaluation `e`.
@@ -183,6 +187,9 @@ final class BudgetLedger {
       let overspend = max(0, totalNeed - totalBudget) / reference
       let unmet = unmetByCategory.0 + unmetByCategory.1
       let unmetShare = totalNeed > 0 ? unmet / totalNeed : 0
+      outcomes[s] = ScopeOutcome(
+        costOfNeed: totalNeed, budget: totalBudget, unmet: unmet, overspent: totalNeed > totalBudget,
+        unmetShare: unmetShare, toleranceBreached: breached, reserveExhausted: exhaustedAny)
       acc.scopes[s].add(
         drift: drift, overspendAmount: overspend, overspent: totalNeed > totalBudget,
         costOfNeed: totalNeed / reference, budget: totalBudget / reference,
@@ -213,4 +220,19 @@ final class BudgetLedger {
   static func drift(_ cost: Double, _ budget: Double) -> Double {
     budget > 0 ? cost / budget - 1 : (cost > 0 ? Double.infinity : 0)
   }
+}
+
+/// One iteration's result for one scope under one evaluation, in money over the horizon.
+struct ScopeOutcome: Sendable, Equatable {
+  var costOfNeed = 0.0
+  var budget = 0.0
+  /// Need left unmet by rationing (0 when the provider absorbs).
+  var unmet = 0.0
+  var overspent = false
+  var unmetShare = 0.0
+  var toleranceBreached = false
+  var reserveExhausted = false
+
+  var drift: Double { BudgetLedger.drift(costOfNeed, budget) }
+  var spend: Double { costOfNeed - unmet }
 }

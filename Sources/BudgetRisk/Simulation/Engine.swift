@@ -68,50 +68,38 @@ public enum Engine {
     }
 
     let clock = ContinuousClock.now
-    BLAS.useSingleThread()
     let plan = SimulationPlan(scenario)
-    let start = options.firstIteration, end = start + options.iterations
-    let firstTile = start / tile, endTile = (end - 1) / tile + 1
-    let tilesPerBlock = options.blockSize / tile
-    let blockCount = (endTile - firstTile + tilesPerBlock - 1) / tilesPerBlock
-    let workers = min(options.threads, blockCount)
-    let results = (0..<workers).map { _ in WorkerResult() }
-    let seed = options.seed
-
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-      let workspace = TileWorkspace(plan: plan)
-      let ledger = BudgetLedger(plan: plan, tile: workspace)
-      var acc = RunAccumulator(plan: plan)
-      var block = w
-      blocks: while block < blockCount {
-        let blockStart = firstTile + block * tilesPerBlock
-        for t in blockStart..<min(blockStart + tilesPerBlock, endTile) {
-          if let cancel, cancel() { break blocks }
-          let base = t * tile
-          let active = max(start - base, 0)..<min(end - base, tile)
-          workspace.simulate(tile: t, active: active, seed: seed)
-          for r in active {
-            for e in acc.evaluations.indices {
-              ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: e, into: &acc.evaluations[e])
-            }
-          }
-          acc.iterations += UInt64(active.count)
-          progress?(active.count)
-        }
-        block += workers
-      }
-      results[w].accumulator = acc
+    let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
+      RunWorker(plan: plan)
     }
-
     var total = RunAccumulator(plan: plan)
-    for result in results { if let acc = result.accumulator { total.merge(acc) } }
+    for worker in workers { total.merge(worker.accumulator) }
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     return SimulationRun(scenario: scenario, options: options, accumulator: total, elapsedSeconds: seconds, plan: plan)
   }
 }
 
-/// One worker's output slot: written only by that worker, read after all workers finish.
-private final class WorkerResult: @unchecked Sendable {
-  var accumulator: RunAccumulator?
+/// The worker of a plain run: one workspace, one ledger, every evaluation accumulated.
+final class RunWorker: TileWorker {
+  let workspace: TileWorkspace
+  let ledger: BudgetLedger
+  var accumulator: RunAccumulator
+
+  init(plan: SimulationPlan) {
+    workspace = TileWorkspace(plan: plan)
+    ledger = BudgetLedger(plan: plan, tile: workspace)
+    accumulator = RunAccumulator(plan: plan)
+  }
+
+  func process(tile t: Int, active: Range<Int>, seed: UInt64) {
+    workspace.simulate(tile: t, active: active, seed: seed)
+    let base = t * TileWorkspace.rows
+    for r in active {
+      for e in accumulator.evaluations.indices {
+        ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: e, into: &accumulator.evaluations[e])
+      }
+    }
+    accumulator.iterations += UInt64(active.count)
+  }
 }
