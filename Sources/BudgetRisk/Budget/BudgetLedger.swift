@@ -1,10 +1,16 @@
 /// Runs one iteration's cost of need through one proposed budget and provider response.
 ///
-/// Per pool and budget year, the provider may spend up to the year-to-date profiled budget
-/// plus what is left of its reserve. Past that, `absorb` keeps meeting need (the reserve is
-/// marked exhausted; the overspend is drift) and `ration` delivers only what the money
-/// covers, in the scenario's rationing order. At a year end any overspend is taken from the
-/// reserve; underspend does not carry forward.
+/// Per pool and budget year, the provider may spend up to the year-to-date *limit budget*
+/// plus what is left of its reserve. The limit budget starts as the proposed budget and
+/// moves with the funding arrangements (`BudgetLedger+Arrangements.swift`): aligned pools'
+/// transfers, the funder's rebasing at reviews, and underspend carried forward. Past the
+/// limit, `absorb` keeps meeting need (the reserve is marked exhausted; the overspend is
+/// drift) and `ration` delivers only what the money covers, in the scenario's rationing
+/// order. At a year end any overspend of the limit is taken from the reserve and the risk
+/// share settles the year's variance against the committed budget.
+///
+/// Overspend, drift and the per-year figures stay measured against the proposed budget:
+/// the money committed in advance.
 ///
 /// When rationing cuts an intervention's proactive services, the intervention's effect on
 /// its reactive targets falls `lag` periods later, so those cells are re-drawn at the higher
@@ -13,14 +19,22 @@
 final class BudgetLedger {
   let plan: SimulationPlan
   let tile: TileWorkspace
-  /// Per pool and period: the budget, proactive and reactive need, and delivered shares.
-  private let budget: Buffer, needProactive: Buffer, needReactive: Buffer
+  /// Per pool and period: the proposed budget, proactive and reactive need, and delivered shares.
+  let budget: Buffer, needProactive: Buffer, needReactive: Buffer
   private let deliveredProactive: Buffer, deliveredReactive: Buffer
+  /// The provider's limit budget per pool and period: the proposed budget plus rebasing and
+  /// carried-forward underspend.
+  let limitBudget: Buffer
   /// Cost of need per period and service on this budget's path, `T × V`.
   private let need: Buffer
   /// Share of each intervention's proactive need delivered per period, `K × T`.
   private let interventionDelivery: Buffer
-  private var reserveLeft: [Double], yearSpend: [Double], yearBudget: [Double], exhausted: [Bool]
+  /// Each rebasing's amount, `P × maxRebasings`, in the order they happened.
+  let rebasingAmounts: Buffer
+  let maxRebasings: Int
+  var reserveLeft: [Double], exhausted: [Bool]
+  /// Per pool: this budget year's running position, and totals over the horizon.
+  var year: [PoolYear], horizon: [PoolHorizon]
   /// What the last `evaluate` came to, per scope (pools, then the total): for workers that
   /// need per-iteration values (paired design comparison, the margin solver, drivers).
   private(set) var outcomes: [ScopeOutcome]
@@ -31,10 +45,15 @@ final class BudgetLedger {
     let P = plan.poolCount, T = plan.periods
     budget = Buffer(P * T); needProactive = Buffer(P * T); needReactive = Buffer(P * T)
     deliveredProactive = Buffer(P * T); deliveredReactive = Buffer(P * T)
+    limitBudget = Buffer(P * T)
     need = Buffer(T * plan.serviceCount)
     interventionDelivery = Buffer(max(1, plan.scenario.interventions.count) * T)
-    reserveLeft = Array(repeating: 0, count: P); yearSpend = reserveLeft; yearBudget = reserveLeft
+    maxRebasings = T / plan.scenario.budget.reviewEvery + 1
+    rebasingAmounts = Buffer(P * maxRebasings)
+    reserveLeft = Array(repeating: 0, count: P)
     exhausted = Array(repeating: false, count: P)
+    year = Array(repeating: PoolYear(), count: P)
+    horizon = Array(repeating: PoolHorizon(), count: P)
     outcomes = Array(repeating: ScopeOutcome(), count: plan.scopes.count)
   }
 
@@ -45,34 +64,34 @@ final class BudgetLedger {
     let evaluation = plan.evaluations[e]
     let rationing = evaluation.response == .ration
     let order = scenario.budget.rationingOrder
+    let review = scenario.budget.reviewEvery
     setBudgets(row: r, proposal: scenario.budget.proposals[evaluation.proposal])
+    limitBudget.base.update(from: budget.base, count: P * T)
 
     let rowCost = tile.cost.base + r * T * V
     need.base.update(from: rowCost, count: T * V)
     var diverged = false
     for p in 0..<P {
-      reserveLeft[p] = plan.reserve[p]; yearSpend[p] = 0; yearBudget[p] = 0; exhausted[p] = false
+      reserveLeft[p] = plan.reserve[p]; exhausted[p] = false
+      year[p] = PoolYear(); horizon[p] = PoolHorizon()
     }
 
     for t in 0..<T {
-      if t % ppy == 0 && t > 0 {
-        for p in 0..<P {
-          reserveLeft[p] = max(0, reserveLeft[p] - max(0, yearSpend[p] - yearBudget[p]))
-          yearSpend[p] = 0; yearBudget[p] = 0
-        }
-      }
+      if t % ppy == 0 { openYear(t / ppy) }
       let poolCells = tile.poolCategoryCost.base + (r * T + t) * 2 * P
       for p in 0..<P {
-        needProactive[p * T + t] = poolCells[2 * p]
-        needReactive[p * T + t] = poolCells[2 * p + 1]
+        let i = p * T + t
+        needProactive[i] = poolCells[2 * p]
+        needReactive[i] = poolCells[2 * p + 1]
+        year[p].budget += limitBudget[i]; year[p].proposed += budget[i]
       }
       if diverged { redrawTargets(row: r, iteration: iteration, seed: seed, period: t) }
+      if case .aligned = scenario.budget.arrangement { transferBetweenAlignedPools(period: t) }
 
       for p in 0..<P {
         let i = p * T + t
         let pro = needProactive[i], rea = needReactive[i]
-        yearBudget[p] += budget[i]
-        let limit = yearBudget[p] + reserveLeft[p] - yearSpend[p]
+        let limit = year[p].available + reserveLeft[p]
         var fPro = 1.0, fRea = 1.0
         if pro + rea > limit {
           exhausted[p] = true
@@ -91,7 +110,7 @@ final class BudgetLedger {
           }
         }
         deliveredProactive[i] = fPro; deliveredReactive[i] = fRea
-        yearSpend[p] += fPro * pro + fRea * rea
+        year[p].spend += fPro * pro + fRea * rea
       }
 
       if rationing && plan.hasFeedback {
@@ -106,6 +125,8 @@ final class BudgetLedger {
           if share < 1 { diverged = true }
         }
       }
+      if let fraction = scenario.budget.rebaseFraction, (t + 1) % review == 0 { rebase(period: t, fraction: fraction) }
+      if (t + 1) % ppy == 0 { closeYear(t / ppy) }
     }
     record(rationing: rationing, into: &acc)
   }
@@ -187,9 +208,15 @@ final class BudgetLedger {
       let overspend = max(0, totalNeed - totalBudget) / reference
       let unmet = unmetByCategory.0 + unmetByCategory.1
       let unmetShare = totalNeed > 0 ? unmet / totalNeed : 0
+      var settled = PoolHorizon()
+      for p in scope.pools { settled.add(horizon[p]) }
       outcomes[s] = ScopeOutcome(
         costOfNeed: totalNeed, budget: totalBudget, unmet: unmet, overspent: totalNeed > totalBudget,
-        unmetShare: unmetShare, toleranceBreached: breached, reserveExhausted: exhaustedAny)
+        unmetShare: unmetShare, toleranceBreached: breached, reserveExhausted: exhaustedAny,
+        yearEndVariance: settled.variance, providerResult: settled.provider,
+        funderResult: settled.variance - settled.provider,
+        rebasings: settled.rebasings, rebased: settled.rebased)
+      recordArrangements(scope: scope, outcome: outcomes[s], into: &acc.scopes[s])
       acc.scopes[s].add(
         drift: drift, overspendAmount: overspend, overspent: totalNeed > totalBudget,
         costOfNeed: totalNeed / reference, budget: totalBudget / reference,
@@ -232,6 +259,19 @@ struct ScopeOutcome: Sendable, Equatable {
   var unmetShare = 0.0
   var toleranceBreached = false
   var reserveExhausted = false
+
+  /// Σ over the scope's pools and budget years of spend − committed budget (the proposed
+  /// budget plus carried-forward underspend), on the risk share's grid; 0 without a risk share.
+  var yearEndVariance = 0.0
+  /// The provider's loss under the risk share (negative: gain), money.
+  var providerResult = 0.0
+  /// The funder's extra payment under the risk share, `yearEndVariance − providerResult`
+  /// exactly (negative: the funder keeps part of an underspend).
+  var funderResult = 0.0
+  /// How many times the funder rebased one of the scope's pools.
+  var rebasings = 0
+  /// Net money the funder added by rebasing (negative: budget taken back).
+  var rebased = 0.0
 
   var drift: Double { BudgetLedger.drift(costOfNeed, budget) }
   var spend: Double { costOfNeed - unmet }

@@ -19,18 +19,31 @@ public struct BudgetSpec: Sendable, Equatable {
   public var overspendTarget: Double
   /// β: the acceptable service-gap probability, if the recommendation must also meet it.
   public var serviceGapTarget: Double?
+  /// `separate` (default) or `aligned` pools.
+  public var arrangement: PoolArrangement
+  /// How year-end variance splits between provider and funder; nil: no risk share reported.
+  public var riskShare: RiskShare?
+  /// At a review past the drift tolerance the rest of the year's budget is rebased by this
+  /// fraction of the year-to-date gap; nil: no rebasing.
+  public var rebaseFraction: Double?
+  /// Whether a year's underspend is added to the next year's budget.
+  public var carryForward: Bool
 
   public init(
     base: BaseBudget, proposals: [Proposal], pools: [Pool], responses: [ProviderResponse],
     reserveShare: Double = 0, rationingOrder: RationingOrder = .proactiveFirst,
     serviceGapThreshold: Double = 0.01, driftTolerance: Double = 0.05, reviewEvery: Int = 3,
-    overspendTarget: Double = 0.1, serviceGapTarget: Double? = nil
+    overspendTarget: Double = 0.1, serviceGapTarget: Double? = nil,
+    arrangement: PoolArrangement = .separate, riskShare: RiskShare? = nil,
+    rebaseFraction: Double? = nil, carryForward: Bool = false
   ) {
     self.base = base; self.proposals = proposals; self.pools = pools; self.responses = responses
     self.reserveShare = reserveShare; self.rationingOrder = rationingOrder
     self.serviceGapThreshold = serviceGapThreshold; self.driftTolerance = driftTolerance
     self.reviewEvery = reviewEvery; self.overspendTarget = overspendTarget
     self.serviceGapTarget = serviceGapTarget
+    self.arrangement = arrangement; self.riskShare = riskShare
+    self.rebaseFraction = rebaseFraction; self.carryForward = carryForward
   }
 }
 

@@ -4,7 +4,7 @@ extension ScenarioParser {
     "base", "fixed", "capitation", "margins", "proposals", "pools", "provider",
     "service_gap_threshold", "drift_tolerance", "review_every", "overspend_target",
     "service_gap_target",
-  ]
+  ] + arrangementKeys
 
   func parseBudget(_ value: YAMLValue) -> BudgetSpec? {
     guard let m = reader.mapping(value, keys: Self.budgetKeys) else { return nil }
@@ -61,14 +61,23 @@ extension ScenarioParser {
       gapTarget = reader.number(v, .probability).map { .some($0) }
     }
 
+    let arrangement = parseArrangement(m, pools: pools)
+    var riskShare: RiskShare?? = .some(nil)
+    if let v = m.optional("risk_share") { riskShare = parseRiskShare(v).map { .some($0) } }
+    let rebaseFraction = parseRebaseFraction(m)
+    let carryForward = m.bool("carry_forward", default: false)
+
     guard let pools, let base, let margins, let proposals, let responses, let reserve, let order,
-      let gapThreshold, let driftTolerance, let reviewEvery, let overspendTarget, let gapTarget
+      let gapThreshold, let driftTolerance, let reviewEvery, let overspendTarget, let gapTarget,
+      let arrangement, let riskShare, let rebaseFraction, let carryForward
     else { return nil }
     return BudgetSpec(
       base: base, proposals: margins.map { .margin($0) } + proposals, pools: pools,
       responses: responses, reserveShare: reserve, rationingOrder: order,
       serviceGapThreshold: gapThreshold, driftTolerance: driftTolerance, reviewEvery: reviewEvery,
-      overspendTarget: overspendTarget, serviceGapTarget: gapTarget)
+      overspendTarget: overspendTarget, serviceGapTarget: gapTarget,
+      arrangement: arrangement, riskShare: riskShare, rebaseFraction: rebaseFraction,
+      carryForward: carryForward)
   }
 
   // MARK: Pools

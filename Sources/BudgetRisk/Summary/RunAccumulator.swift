@@ -21,7 +21,9 @@ public struct RunAccumulator: Sendable, Equatable {
   init(plan: SimulationPlan) {
     evaluations = plan.evaluations.map { _ in
       EvaluationAccumulator(
-        scopes: plan.scopes.map { _ in ScopeAccumulator(periods: plan.periods, years: plan.years) },
+        scopes: plan.scopes.map { _ in
+          ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.scenario.budget)
+        },
         unmetShareByService: Array(repeating: MeanAccumulator(), count: plan.serviceCount),
         serviceGapByService: Array(repeating: ProportionCounter(), count: plan.serviceCount))
     }
@@ -72,8 +74,13 @@ struct ScopeAccumulator: Sendable, Equatable {
   var serviceGapByCategory = [ProportionCounter(), ProportionCounter()]
   var toleranceBreached = ProportionCounter()
   var reserveExhausted = ProportionCounter()
+  /// Present when the scenario has a risk share / rebasing.
+  var riskShare: RiskShareAccumulator?
+  var rebasing: RebasingAccumulator?
 
-  init(periods: Int, years: Int) {
+  init(periods: Int, years: Int, budget: BudgetSpec) {
+    riskShare = budget.riskShare.map { RiskShareAccumulator(thresholds: $0.lossThresholds) }
+    rebasing = budget.rebaseFraction.map { _ in RebasingAccumulator() }
     overspentByYear = Array(repeating: ProportionCounter(), count: years)
     let layout = RunAccumulator.Layout.driftPath
     driftPath = Array(
@@ -112,5 +119,6 @@ struct ScopeAccumulator: Sendable, Equatable {
     }
     toleranceBreached.merge(o.toleranceBreached)
     reserveExhausted.merge(o.reserveExhausted)
+    mergeArrangements(o)
   }
 }

@@ -80,6 +80,10 @@ public struct ScopeFigures: Codable, Sendable, Equatable {
   public var driftPath: [PeriodQuantiles]
   public var serviceGap: ServiceGapSummary
   public var instability: Instability
+  /// Present only when the scenario has a `risk_share` (`RunFigures+Arrangements.swift`).
+  public var riskShare: RiskShareFigures?
+  /// Present only when the scenario has `rebase_fraction`.
+  public var rebasing: RebasingFigures?
 }
 
 public struct PeriodQuantiles: Codable, Sendable, Equatable {
@@ -239,6 +243,8 @@ extension ScopeFigures {
       })
     instability = Instability(
       toleranceBreached: Probability(a.toleranceBreached), reserveExhausted: Probability(a.reserveExhausted))
+    riskShare = a.riskShare.map { RiskShareFigures($0, reference: reference) }
+    rebasing = a.rebasing.map { RebasingFigures($0, reference: reference) }
   }
 }
 
