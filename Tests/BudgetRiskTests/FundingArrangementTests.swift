@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import BudgetRisk
@@ -161,6 +162,23 @@ import Testing
     #expect(abs(r.expectedTotal.mean - 8_280) < 1e-6)
   }
 
+  @Test func underspendIsRebasedDownUnlessSwitchedOff() throws {
+    // The mirror of the worked reviews: need 10,800 a month against 12,000 (absorbing).
+    //   month 3: 32,400 vs 36,000 (−10 %): rebase −1,800 (−200 a month, 11,800);
+    //   month 6: 64,800 vs 71,400 (−9.2 %): rebase −3,300 (11,250);
+    //   month 9: 97,200 vs 105,150 (−7.6 %): rebase −3,975.
+    var s = Self.scenario(services: [Self.perPerson("care", annual: 108)], budgets: [[144_000]], responses: [.absorb])
+    s.budget.rebaseFraction = 0.5
+    let (_, both) = try TestScenario.run(s, iterations: 64)
+    let r = try #require(both.budgets[0].scopes[0].rebasing)
+    #expect(r.expectedCount.mean == 3)
+    #expect(abs(r.expectedTotal.mean + 9_075) < 1e-6)
+    #expect(abs(r.meanSize!.mean - 3_025) < 1e-6)
+    s.budget.rebaseUnderspend = false
+    let (_, up) = try TestScenario.run(s, iterations: 64)
+    #expect(up.budgets[0].scopes[0].rebasing!.probability.estimate == 0)
+  }
+
   @Test func noRebasingWithinTolerance() throws {
     // Need 12,000 a month against 11,500 (+4.3 %, inside 5 %): reviews never rebase.
     var s = Self.scenario(services: [Self.perPerson("care", annual: 120)], budgets: [[138_000]], responses: [.absorb])
@@ -170,5 +188,25 @@ import Testing
     #expect(r.probability.estimate == 0)
     #expect(r.expectedCount.mean == 0)
     #expect(r.meanSize == nil)
+  }
+
+  @Test func arrangementFiguresDoNotDependOnHowTheRunIsSplit() throws {
+    // Every arrangement on at once, with random demand and rationing feedback.
+    var s = DeterminismTests.scenario
+    s.budget.arrangement = .aligned(transferLimit: 0.03)
+    s.budget.riskShare = RiskShare(overspend: Self.corridor.overspend, providerLossCap: 0.03, lossThresholds: [0, 10_000])
+    s.budget.rebaseFraction = 0.5
+    s.budget.carryForward = true
+    var outputs = Set<Data>()
+    for (threads, block) in [(1, 256), (3, 64), (8, 128)] {
+      let (_, figures) = try TestScenario.run(s, iterations: 300, seed: 7, threads: threads, blockSize: block)
+      #expect(figures.budgets.allSatisfy { $0.scopes.allSatisfy { $0.riskShare != nil && $0.rebasing != nil } })
+      outputs.insert(try JSONReport.encode(figures: figures))
+    }
+    #expect(outputs.count == 1)
+    let whole = try Engine.run(s, options: RunOptions(iterations: 300, seed: 7, threads: 2))
+    var merged = try Engine.run(s, options: RunOptions(iterations: 100, seed: 7, threads: 1)).accumulator
+    merged.merge(try Engine.run(s, options: RunOptions(iterations: 200, seed: 7, threads: 3, blockSize: 64, firstIteration: 100)).accumulator)
+    #expect(merged == whole.accumulator)
   }
 }

@@ -48,8 +48,9 @@ extension BudgetLedger {
 
   /// A review at the end of period `t`: where a pool's year-to-date spend is off its budget
   /// to date by more than the drift tolerance, the rest of the year's limit budget is
-  /// rebased by `fraction` of the gap, spread over the remaining periods by the profile. A
-  /// review at a year end leaves nothing to rebase.
+  /// rebased by `fraction` of the gap, spread over the remaining periods by the profile
+  /// (an underspend takes money back unless `rebase_underspend` is false). A review at a
+  /// year end leaves nothing to rebase.
   func rebase(period t: Int, fraction: Double) {
     let T = plan.periods, ppy = plan.periodsPerYear
     let yearEnd = (t / ppy + 1) * ppy
@@ -58,6 +59,7 @@ extension BudgetLedger {
     for p in 0..<plan.poolCount {
       let toDate = year[p].available + year[p].spend
       guard abs(Self.drift(year[p].spend, toDate)) > tolerance else { continue }
+      if year[p].spend < toDate && !plan.scenario.budget.rebaseUnderspend { continue }
       let amount = fraction * (year[p].spend - toDate)
       var weight = 0.0
       for u in (t + 1)..<yearEnd { weight += plan.profile[p * T + u] }

@@ -26,6 +26,9 @@ public struct BudgetSpec: Sendable, Equatable {
   /// At a review past the drift tolerance the rest of the year's budget is rebased by this
   /// fraction of the year-to-date gap; nil: no rebasing.
   public var rebaseFraction: Double?
+  /// Whether rebasing also takes money back after an underspend past the tolerance
+  /// (default); `false`: only overspend is rebased.
+  public var rebaseUnderspend: Bool
   /// Whether a year's underspend is added to the next year's budget.
   public var carryForward: Bool
 
@@ -35,7 +38,7 @@ public struct BudgetSpec: Sendable, Equatable {
     serviceGapThreshold: Double = 0.01, driftTolerance: Double = 0.05, reviewEvery: Int = 3,
     overspendTarget: Double = 0.1, serviceGapTarget: Double? = nil,
     arrangement: PoolArrangement = .separate, riskShare: RiskShare? = nil,
-    rebaseFraction: Double? = nil, carryForward: Bool = false
+    rebaseFraction: Double? = nil, rebaseUnderspend: Bool = true, carryForward: Bool = false
   ) {
     self.base = base; self.proposals = proposals; self.pools = pools; self.responses = responses
     self.reserveShare = reserveShare; self.rationingOrder = rationingOrder
@@ -43,7 +46,8 @@ public struct BudgetSpec: Sendable, Equatable {
     self.reviewEvery = reviewEvery; self.overspendTarget = overspendTarget
     self.serviceGapTarget = serviceGapTarget
     self.arrangement = arrangement; self.riskShare = riskShare
-    self.rebaseFraction = rebaseFraction; self.carryForward = carryForward
+    self.rebaseFraction = rebaseFraction; self.rebaseUnderspend = rebaseUnderspend
+    self.carryForward = carryForward
   }
 }
 

@@ -35,9 +35,10 @@ public enum CSVReport {
         for x in s.driftQuantiles { q("drift_quantile", x, unit: "fraction") }
         e("expected_overspend", s.expectedOverspend, unit: "money")
         for x in s.valueAtRisk { q("overspend_var", x, unit: "money") }
-        for x in s.tailValueAtRisk {
-          rows.append(key + ["overspend_tvar", number(x.level), number(x.value), "", "", "", "money", currency])
+        func tvar(_ name: String, _ x: LevelValue) {
+          rows.append(key + [name, number(x.level), number(x.value), "", "", "", "money", currency])
         }
+        for x in s.tailValueAtRisk { tvar("overspend_tvar", x) }
         p("service_gap_probability", s.serviceGap.probability)
         e("unmet_share", s.serviceGap.expectedUnmetShare, unit: "fraction")
         for c in s.serviceGap.byCategory {
@@ -46,6 +47,22 @@ public enum CSVReport {
         }
         p("tolerance_breached_probability", s.instability.toleranceBreached)
         p("reserve_exhausted_probability", s.instability.reserveExhausted)
+        if let r = s.riskShare {
+          e("year_end_variance", r.yearEndVariance, unit: "money")
+          e("provider_result", r.providerResult, unit: "money")
+          e("funder_result", r.funderResult, unit: "money")
+          for x in r.providerLossProbabilities { p("provider_loss_probability", x.probability, level: number(x.threshold)) }
+          for x in r.providerLossValueAtRisk { q("provider_loss_var", x, unit: "money") }
+          for x in r.providerLossTailValueAtRisk { tvar("provider_loss_tvar", x) }
+          for x in r.funderExtraValueAtRisk { q("funder_extra_var", x, unit: "money") }
+          for x in r.funderExtraTailValueAtRisk { tvar("funder_extra_tvar", x) }
+        }
+        if let r = s.rebasing {
+          p("rebasing_probability", r.probability)
+          e("rebasings", r.expectedCount, unit: "count")
+          if let size = r.meanSize { e("rebasing_size", size, unit: "money") }
+          e("rebased_total", r.expectedTotal, unit: "money")
+        }
         for period in s.driftPath {
           for x in period.quantiles { path.append(key + ["\(period.period + 1)", number(x.level), number(x.value)]) }
         }

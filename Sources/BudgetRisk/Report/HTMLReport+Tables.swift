@@ -50,6 +50,50 @@ extension HTMLReport {
     return html
   }
 
+  /// The risk share and rebasing, per scope and response: one table of figures × proposed
+  /// budgets. nil when the scenario has neither.
+  static func fundingArrangements(_ f: RunFigures) -> String? {
+    guard let first = f.budgets.first?.scopes.first, first.riskShare != nil || first.rebasing != nil else { return nil }
+    let money = CellUnit.money(f.currency)
+    var html = paragraph(
+      "How each year's variance (spend against the committed budget, per pool) splits between provider and funder under the risk share, summed over the horizon: a provider loss above 0 is money the provider pays, below 0 a gain it keeps; the funder's part is the rest. "
+        + "Rebasing is the funder's in-year change to the rest of a year's budget after a review past the drift tolerance.", class: "note")
+    for (s, scope) in f.scopeNames.enumerated() {
+      for r in f.responses {
+        let budgets = f.budgets(response: r)
+        var rows = [[TableCell]]()
+        func row(_ name: String, _ cell: (ScopeFigures) -> TableCell) {
+          rows.append([.text(name)] + budgets.map { cell($0.scopes[s]) })
+        }
+        if let share = budgets.first?.scopes[s].riskShare {
+          row("year-end variance (mean)") { .mean($0.riskShare!.yearEndVariance, money) }
+          row("provider loss (mean)") { .mean($0.riskShare!.providerResult, money) }
+          row("funder extra payment (mean)") { .mean($0.riskShare!.funderResult, money) }
+          for (k, t) in share.providerLossProbabilities.enumerated() {
+            row("P(provider loss > \(ReportFormat.money(t.threshold, f.currency)))") { .probability($0.riskShare!.providerLossProbabilities[k].probability) }
+          }
+          for (k, level) in RunFigures.riskLevels.enumerated() {
+            row("provider loss VaR \(ReportFormat.percent(level))") { .quantile($0.riskShare!.providerLossValueAtRisk[k], money) }
+            row("provider loss TVaR \(ReportFormat.percent(level))") { .number(money.value($0.riskShare!.providerLossTailValueAtRisk[k].value)) }
+          }
+          for (k, level) in RunFigures.riskLevels.enumerated() {
+            row("funder extra VaR \(ReportFormat.percent(level))") { .quantile($0.riskShare!.funderExtraValueAtRisk[k], money) }
+            row("funder extra TVaR \(ReportFormat.percent(level))") { .number(money.value($0.riskShare!.funderExtraTailValueAtRisk[k].value)) }
+          }
+        }
+        if budgets.first?.scopes[s].rebasing != nil {
+          row("P(any rebasing)") { .probability($0.rebasing!.probability) }
+          row("rebasings (mean number)") { .mean($0.rebasing!.expectedCount, .count) }
+          row("size of a rebasing (mean |amount|)") { $0.rebasing!.meanSize.map { .mean($0, money) } ?? .number("–") }
+          row("total rebased (mean, net)") { .mean($0.rebasing!.expectedTotal, money) }
+        }
+        html += table(
+          caption: "\(scope) — \(RunFigures.responseWords(r))", header: ["figure"] + budgets.map(\.proposal), rows: rows)
+      }
+    }
+    return html
+  }
+
   /// Quantiles of the cost of need, `B · (1 + drift quantile)`, from each exceedance curve's
   /// budget: one column per curve (scope and response), one row per level.
   static func costQuantiles(_ f: RunFigures) -> String {

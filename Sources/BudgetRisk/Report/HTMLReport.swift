@@ -27,6 +27,7 @@ public enum HTMLReport {
     parts.append(("drift", "Drift over the pilot", drift(f)))
     parts.append(("service-gap", "Service gap by category", serviceGap(f)))
     parts.append(("pools", f.scopeNames.count > 1 ? "Results by pool" : "Results for the pool", pools(f)))
+    if let funding = fundingArrangements(f) { parts.append(("funding", "Risk share and rebasing", funding)) }
     for section in sections {
       parts.append((HTMLText.identifier(section.anchor), section.heading, section.body(figures: f)))
     }

@@ -48,6 +48,11 @@ struct CellUnit: Sendable {
     value: { ReportFormat.signedPercent($0, digits: 2) }, bound: { ReportFormat.signedPercentNumber($0) },
     spread: { ReportFormat.percentNumber($0, digits: 2) })
 
+  /// A count such as the number of rebasings: `2.35`.
+  static let count = CellUnit(
+    value: { ReportFormat.plain($0, significant: 3) }, bound: { ReportFormat.plain($0, significant: 3) },
+    spread: { ReportFormat.plain($0, significant: 2) })
+
   /// A share such as the unmet share: `2.74 %`.
   static let share = CellUnit(
     value: { ReportFormat.percent($0, digits: 2) }, bound: { ReportFormat.percentNumber($0, digits: 2) },

@@ -230,10 +230,41 @@ private struct AssumptionWords {
         + responses.joined(separator: "; or, evaluated separately, ") + ".")
     g.paragraphs.append(
       "A service gap is more than \(ReportFormat.percent(b.serviceGapThreshold)) of need unmet over the horizon. The funder reviews spend every \(b.reviewEvery) \(period)\(b.reviewEvery == 1 ? "" : "s") against a tolerance of ±\(ReportFormat.percent(b.driftTolerance)).")
+    g.paragraphs.append(contentsOf: arrangementWords(b))
     var target = "The recommended margin is the smallest listed margin with P(overspend) ≤ \(ReportFormat.percent(b.overspendTarget))"
     if let beta = b.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
     g.paragraphs.append(target + ".")
     return g
+  }
+
+  /// The funding arrangements in plain words, one paragraph each; none when all are off.
+  func arrangementWords(_ b: BudgetSpec) -> [String] {
+    var out = [String]()
+    if case .aligned(let limit) = b.arrangement {
+      out.append("The pools are aligned: a pool may cover overspend from other pools' underspend, up to \(ReportFormat.percent(limit)) of its own budget a year.")
+    }
+    if let r = b.riskShare {
+      func bands(_ list: [RiskShare.Band]) -> String {
+        var lower = 0.0
+        return list.map { band in
+          defer { lower = band.upTo ?? lower }
+          let share = ReportFormat.percent(band.provider)
+          guard let upTo = band.upTo else { return lower == 0 ? "\(share) of all" : "\(share) beyond \(ReportFormat.percent(lower))" }
+          return lower == 0 ? "\(share) of the first \(ReportFormat.percent(upTo))"
+            : "\(share) of \(ReportFormat.percent(lower))–\(ReportFormat.percent(upTo))"
+        }.joined(separator: ", ")
+      }
+      var text = "Risk share at each year end, per pool: the provider bears \(bands(r.overspend)) of an overspend"
+      text += r.underspend == r.overspend ? " (and keeps the same shares of an underspend)" : " and keeps \(bands(r.underspend)) of an underspend"
+      if let cap = r.providerLossCap { text += "; its loss is capped at \(ReportFormat.percent(cap)) of the year's budget" }
+      if let cap = r.providerGainCap { text += "; its gain at \(ReportFormat.percent(cap))" }
+      out.append(text + ". The funder takes the rest.")
+    }
+    if let f = b.rebaseFraction {
+      out.append("Past the tolerance at a review the funder rebases the rest of the year by \(ReportFormat.percent(f)) of the gap" + (b.rebaseUnderspend ? " (after an underspend too)." : " (overspend only)."))
+    }
+    if b.carryForward { out.append("A year's underspend is carried forward into the next year's budget.") }
+    return out
   }
 
   func orderWords(_ order: RationingOrder) -> String {

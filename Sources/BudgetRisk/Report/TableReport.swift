@@ -32,6 +32,7 @@ public enum TableReport {
           ])
         }
         out += layout(rows)
+        out += arrangementTables(f, response: response, scope: s)
         if let r = f.recommendations.first(where: { $0.response == response && $0.scope == scope }) {
           let gap = r.serviceGapTarget.map { " and P(service gap) ≤ \(percent($0))" } ?? ""
           if let m = r.margin, let p = r.overspendProbability {
@@ -47,6 +48,48 @@ public enum TableReport {
       out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s, \(Int(m.iterationsPerSecond.rounded())) iterations/s on \(m.threads) thread(s)\n"
     }
     return out
+  }
+
+  /// The risk share and rebasing tables of one scope, only where the scenario has them.
+  static func arrangementTables(_ f: RunFigures, response: String, scope s: Int) -> String {
+    let budgets = f.budgets.filter { $0.response == response }
+    let c = f.currency
+    var out = ""
+    if let first = budgets.first?.scopes[s].riskShare {
+      out += "  risk share over the horizon (provider loss > 0: provider pays; funder > 0: extra payment)\n"
+      let thresholds = first.providerLossProbabilities.map { "P(loss > \(money($0.threshold, c).dropFirst(c.count + 1)))" }
+      var rows = [["budget", "E[variance]", "E[provider]", "E[funder]"] + thresholds + ["VaR95 provider", "TVaR95 provider", "VaR95 funder"]]
+      for b in budgets {
+        guard let x = b.scopes[s].riskShare else { continue }
+        rows.append(
+          [b.proposal, money(x.yearEndVariance.mean, c), estimate(x.providerResult, c), estimate(x.funderResult, c)]
+            + x.providerLossProbabilities.map { percent($0.probability.estimate) }
+            + [
+              money(x.providerLossValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
+              money(x.providerLossTailValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
+              money(x.funderExtraValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
+            ])
+      }
+      out += layout(rows)
+    }
+    if budgets.first?.scopes[s].rebasing != nil {
+      out += "  rebasing at reviews\n"
+      var rows = [["budget", "P(rebase)", "E[rebasings]", "mean size", "E[total rebased]"]]
+      for b in budgets {
+        guard let x = b.scopes[s].rebasing else { continue }
+        rows.append([
+          b.proposal, percent(x.probability.estimate), String(format: "%.2f", x.expectedCount.mean),
+          x.meanSize.map { money($0.mean, c) } ?? "–", money(x.expectedTotal.mean, c),
+        ])
+      }
+      out += layout(rows)
+    }
+    return out
+  }
+
+  /// A money mean with its standard error: GBP 4.5k ± 120.
+  static func estimate(_ e: Estimate, _ currency: String) -> String {
+    "\(money(e.mean, currency)) ± \(money(e.standardError, currency).dropFirst(currency.count + 1))"
   }
 
   static func layout(_ rows: [[String]]) -> String {

@@ -1,7 +1,9 @@
 /// `budget:` keys for the funding arrangements: aligned pools, risk share, rebasing and
 /// carry-forward.
 extension ScenarioParser {
-  static let arrangementKeys = ["arrangement", "aligned_transfer_limit", "risk_share", "rebase_fraction", "carry_forward"]
+  static let arrangementKeys = [
+    "arrangement", "aligned_transfer_limit", "risk_share", "rebase_fraction", "rebase_underspend", "carry_forward",
+  ]
 
   /// `arrangement: separate | aligned` with `aligned_transfer_limit` (a share of the
   /// receiving pool's proposed budget for the year, >= 0), required with and only allowed
@@ -87,10 +89,21 @@ extension ScenarioParser {
     return failed ? nil : bands
   }
 
-  /// `rebase_fraction`: in (0, 1]; absent means no rebasing.
-  func parseRebaseFraction(_ m: YAMLMapping) -> Double?? {
-    guard let v = m.optional("rebase_fraction") else { return .some(nil) }
-    return reader.number(v, .fractionOfGap).map { .some($0) }
+  /// `rebase_fraction`: in (0, 1]; absent means no rebasing. `rebase_underspend` (default
+  /// true) only with it.
+  func parseRebasing(_ m: YAMLMapping) -> (fraction: Double?, underspend: Bool)? {
+    let underspend = m.bool("rebase_underspend", default: true)
+    guard let v = m.optional("rebase_fraction") else {
+      if m.has("rebase_underspend") {
+        reader.report(
+          path: m.path + ".rebase_underspend", line: m.keyLine("rebase_underspend"),
+          "only used with rebase_fraction (rebasing is off without it)")
+        return nil
+      }
+      return underspend.map { (nil, $0) }
+    }
+    guard let fraction = reader.number(v, .fractionOfGap), let underspend else { return nil }
+    return (fraction, underspend)
   }
 }
 

@@ -64,19 +64,20 @@ extension ScenarioParser {
     let arrangement = parseArrangement(m, pools: pools)
     var riskShare: RiskShare?? = .some(nil)
     if let v = m.optional("risk_share") { riskShare = parseRiskShare(v).map { .some($0) } }
-    let rebaseFraction = parseRebaseFraction(m)
+    let rebasing = parseRebasing(m)
     let carryForward = m.bool("carry_forward", default: false)
 
     guard let pools, let base, let margins, let proposals, let responses, let reserve, let order,
       let gapThreshold, let driftTolerance, let reviewEvery, let overspendTarget, let gapTarget,
-      let arrangement, let riskShare, let rebaseFraction, let carryForward
+      let arrangement, let riskShare, let rebasing, let carryForward
     else { return nil }
     return BudgetSpec(
       base: base, proposals: margins.map { .margin($0) } + proposals, pools: pools,
       responses: responses, reserveShare: reserve, rationingOrder: order,
       serviceGapThreshold: gapThreshold, driftTolerance: driftTolerance, reviewEvery: reviewEvery,
       overspendTarget: overspendTarget, serviceGapTarget: gapTarget,
-      arrangement: arrangement, riskShare: riskShare, rebaseFraction: rebaseFraction,
+      arrangement: arrangement, riskShare: riskShare, rebaseFraction: rebasing.fraction,
+      rebaseUnderspend: rebasing.underspend,
       carryForward: carryForward)
   }
 
@@ -88,6 +89,13 @@ extension ScenarioParser {
   private func parsePools(_ value: YAMLValue?, names: inout NameTable) -> [Pool]? {
     let complete = !parsedServices.contains { $0 == nil } && serviceNames.isComplete
     if let value, case .scalar = value.node {
+      if value.text == "aligned" {
+        reader.report(
+          value,
+          "expected separate or pooled, found 'aligned' (for aligned pools keep pools separate or a mapping and add arrangement: aligned)")
+        names.markIncomplete()
+        return nil
+      }
       guard let arrangement = reader.choice(value, among: ["separate", "pooled"]) else {
         names.markIncomplete()
         return nil
