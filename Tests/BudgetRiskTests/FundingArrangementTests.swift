@@ -70,6 +70,37 @@ import Testing
     #expect(abs(scopes[2].riskShare!.providerResult.mean - pools) < 1e-6 * max(1, abs(pools)))
   }
 
+  @Test func everyIterationsOutcomeSplitsExactly() throws {
+    // The ledger's per-iteration outcomes (what design comparison and the margin solver
+    // read): provider + funder is the variance exactly in every iteration, scope and
+    // evaluation, and so are their plain double sums over the run (all on the 2^-8 grid).
+    var s = DeterminismTests.scenario
+    s.budget.riskShare = RiskShare(overspend: Self.corridor.overspend, providerLossCap: 0.025, providerGainCap: 0.01)
+    s.budget.arrangement = .aligned(transferLimit: 0.02)
+    let plan = SimulationPlan(s)
+    let workspace = TileWorkspace(plan: plan)
+    let ledger = BudgetLedger(plan: plan, tile: workspace)
+    var acc = RunAccumulator(plan: plan)
+    var sums = [(variance: Double, provider: Double, funder: Double)](repeating: (0, 0, 0), count: plan.evaluations.count * plan.scopes.count)
+    var nonZero = 0
+    for tile in 0..<4 {
+      workspace.simulate(tile: tile, active: 0..<TileWorkspace.rows, seed: 3)
+      for r in 0..<TileWorkspace.rows {
+        for e in plan.evaluations.indices {
+          ledger.evaluate(row: r, iteration: tile * TileWorkspace.rows + r, seed: 3, evaluation: e, into: &acc.evaluations[e])
+          for (k, o) in ledger.outcomes.enumerated() {
+            #expect(o.providerResult + o.funderResult == o.yearEndVariance)
+            if o.providerResult != 0 && o.funderResult != 0 { nonZero += 1 }
+            let i = e * plan.scopes.count + k
+            sums[i].variance += o.yearEndVariance; sums[i].provider += o.providerResult; sums[i].funder += o.funderResult
+          }
+        }
+      }
+    }
+    for x in sums { #expect(x.provider + x.funder == x.variance) }
+    #expect(nonZero > 100)  // the split is exercised, not trivially 0 + V
+  }
+
   @Test func alignedPoolsCoverOverspendUpToTheLimit() throws {
     // Pool "short": need 12,000 a month against 10,800; pool "spare": need 9,000 against
     // 10,800; rationing, no reserve. With a transfer limit of 5 % of "short"'s 129,600

@@ -137,6 +137,12 @@ extension ScenarioTemplate {
       drift_tolerance: 0.05
       review_every: 3
       overspend_target: 0.10         # recommend the smallest margin with P(overspend) <= 10 %
+      # Optional funding arrangements (docs/scenario-format.md, "Funding arrangements"):
+      # rebase_fraction: 0.5         # past the tolerance, rebase the rest of the year by half the gap
+      # risk_share:                  # year-end split of over/underspend between provider and funder
+      #   overspend: [{up_to: 0.02, provider: 1.0}, {up_to: 0.05, provider: 0.5}, {provider: 0}]
+      #   provider_loss_cap: 0.03
+      # carry_forward: true          # a year's underspend is added to the next year's budget
 
     """
 
@@ -226,6 +232,8 @@ extension ScenarioTemplate {
         - name: Board offer
           annual: {health: 14.5e6, social_care: 7.8e6}
       pools: separate       # one pool per stream: health, social_care
+      # arrangement: aligned          # optional: underspend in one pool may cover overspend in the other
+      # aligned_transfer_limit: 0.05  # up to 5 % of the receiving pool's budget a year
       provider:
         response: ration
         reserve: 0.005
