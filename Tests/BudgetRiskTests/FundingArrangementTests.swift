@@ -101,6 +101,33 @@ import Testing
     #expect(nonZero > 100)  // the split is exercised, not trivially 0 + V
   }
 
+  @Test func aFlatHalfShareHalvesTheOverspendDistribution() throws {
+    // One pool, one budget year, absorbing, random demand; the provider bears half of any
+    // variance (one unbounded band, no caps). Then provider = funder = V / 2 with
+    // V = cost − budget, so, on the same iterations:
+    //   P(provider loss > 0) = P(overspend)  (exactly: equal counts; a V within 2^-9 of 0
+    //   would differ, which continuous costs make negligible),
+    //   E[provider] = (E[cost] − budget) / 2  (to rounding: the fixed-point sums),
+    //   VaR95 of the funder's payment = VaR95 of the overspend / 2 (within one bin of each
+    //   histogram: 5e-4 and 2.5e-4 of the reference budget).
+    var s = TestScenario.make(
+      population: 5_000, services: [TestScenario.service("ae", severity: .lognormal(cv: 1.2), noise: .negativeBinomial(dispersion: 20))],
+      rates: [3], proposals: [.margin(0)])
+    s.budget.riskShare = RiskShare(overspend: [RiskShare.Band(upTo: nil, provider: 0.5)])
+    let (run, f) = try TestScenario.run(s, iterations: 4_000)
+    let scope = f.budgets[0].scopes[0]
+    let share = try #require(scope.riskShare)
+    #expect(share.providerLossProbabilities[0].probability == scope.overspendProbability)
+    let variance = scope.costOfNeed.mean - scope.budget.mean
+    #expect(abs(share.providerResult.mean - variance / 2) < 1e-6 * scope.budget.mean)
+    #expect(abs(share.yearEndVariance.mean - variance) < 1e-6 * scope.budget.mean)
+    let reference = run.plan.scopes[0].reference
+    let funder95 = share.funderExtraValueAtRisk.first { $0.level == 0.95 }!.value
+    let overspend95 = scope.valueAtRisk.first { $0.level == 0.95 }!.value
+    #expect(overspend95 > 0)
+    #expect(abs(funder95 - overspend95 / 2) <= (5e-4 + 2.5e-4) * reference)
+  }
+
   @Test func alignedPoolsCoverOverspendUpToTheLimit() throws {
     // Pool "short": need 12,000 a month against 10,800; pool "spare": need 9,000 against
     // 10,800; rationing, no reserve. With a transfer limit of 5 % of "short"'s 129,600
