@@ -91,7 +91,8 @@ final class BudgetLedger {
       for p in 0..<P {
         let i = p * T + t
         let pro = needProactive[i], rea = needReactive[i]
-        let limit = year[p].available + reserveLeft[p]
+        // In the order the ledger always summed it, so figures without arrangements keep their bits.
+        let limit = year[p].budget + year[p].moved + reserveLeft[p] - year[p].spend
         var fPro = 1.0, fRea = 1.0
         if pro + rea > limit {
           exhausted[p] = true
