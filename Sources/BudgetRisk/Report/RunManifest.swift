@@ -18,6 +18,8 @@ public struct RunManifest: Codable, Sendable, Equatable {
   public var iterationsPerSecond: Double
   public var openBLAS: String
   public var correlationRepair: CorrelationRepairNote?
+  /// How a `--precision` run ended (absent otherwise).
+  public var precision: PrecisionNote?
 
   public struct CorrelationRepairNote: Codable, Sendable, Equatable {
     public var smallestEigenvalue: Double
