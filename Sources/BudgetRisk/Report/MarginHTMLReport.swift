@@ -15,24 +15,12 @@ public enum MarginHTMLReport {
     if let x = f.precision { reproduce += " (or the first batch's --iterations with --precision \(x))" }
     parts.append(("manifest", "Run manifest", HTMLReport.manifestSection(manifest) + HTMLReport.paragraph(reproduce + ".", class: "note")))
 
-    var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-    html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-    html += "<meta name=\"generator\" content=\"\(e(manifest.tool)) \(e(manifest.version))\"/>\n"
-    html += "<title>\(e(f.scenario)) — contingency margin</title>\n<style>\n\(HTMLReportStyle.css)\n</style>\n</head>\n<body>\n<main>\n"
-    html += "<header>\n<h1>\(e(f.scenario)): contingency margin</h1>\n"
-    if !scenario.description.isEmpty { html += "<p class=\"lede\">\(e(scenario.description))</p>\n" }
+    var header = "<h1>\(e(f.scenario)): contingency margin</h1>\n"
+    if !scenario.description.isEmpty { header += "<p class=\"lede\">\(e(scenario.description))</p>\n" }
     var target = "The smallest margin on the base budget with P(overspend) ≤ \(ReportFormat.percent(f.overspendTarget))"
     if let beta = f.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
-    html += "<p class=\"meta\">\(e(target)), seed \(f.seed); money in \(e(f.currency)). Every margin carries its 95 % interval.</p>\n</header>\n"
-    html += "<nav class=\"contents\" aria-label=\"Contents\"><strong>Contents</strong><ol>"
-    for p in parts { html += "<li><a href=\"#\(p.anchor)\">\(e(p.heading))</a></li>" }
-    html += "</ol></nav>\n"
-    for p in parts {
-      html += "<section id=\"\(p.anchor)\" aria-labelledby=\"\(p.anchor)-heading\">\n<h2 id=\"\(p.anchor)-heading\">\(e(p.heading))</h2>\n\(p.body)\n</section>\n"
-    }
-    html += "<footer>Made by \(e(manifest.tool)) \(e(manifest.version)) from \(e(manifest.scenarioFile)) (SHA-256 \(e(String(manifest.scenarioSHA256.prefix(16))))…). "
-    html += "The same scenario, seed and iterations give the same figures on any machine and thread count.</footer>\n"
-    return html + "</main>\n</body>\n</html>\n"
+    header += "<p class=\"meta\">\(e(target)), seed \(f.seed); money in \(e(f.currency)). Every margin carries its 95 % interval.</p>\n"
+    return HTMLReport.page(title: "\(f.scenario) — contingency margin", header: header, parts: parts, manifest: manifest)
   }
 
   static func summary(_ f: MarginFigures) -> String {
