@@ -213,6 +213,31 @@ import Testing
     #expect(search.passes == 6)
   }
 
+  @Test func testInversionIntervalCoversAtTheStatedRate() {
+    // The search alone on samples of R ~ N(0, 0.1²) (2,000 per seed, counts at a margin m
+    // are #{R > m}): the true margin is 0.1 · z₀.₉ = 0.128155. Over 200 seeds the interval
+    // must cover it 95 % ± 4.6 pp of the time (3 SE of a binomial proportion at n = 200).
+    let truth = 0.1 * 1.2815515655446004, n = 2_000
+    var covered = 0
+    for seed in 1...200 {
+      let sample = (0..<n).map { i -> Double in
+        var g = RandomStream(seed: UInt64(seed), iteration: UInt64(i), stream: 9)
+        return 0.1 * StandardNormal.sample(using: &g)
+      }.sorted()
+      var search = MarginSearch()
+      let crossings = search.run(MarginEstimate.criteria(target: 0.1, counter: \.overspent)) { ms in
+        ms.map { m in
+          let above = sample.count - (sample.firstIndex { $0 > m } ?? sample.count)
+          return MarginSearch.Counts(overspent: ProportionCounter(successes: UInt64(above), trials: UInt64(n)))
+        }
+      }
+      guard case .at(let lower) = crossings[1], case .at(let upper) = crossings[2] else { continue }
+      if lower <= truth && truth <= upper { covered += 1 }
+    }
+    let rate = Double(covered) / 200
+    #expect(abs(rate - 0.95) <= 0.046, "coverage \(rate)")
+  }
+
   @Test func crossingsOutsideTheRangeAreReported() {
     var search = MarginSearch()
     let always = search.run([.init(statistic: { _ in 0 }, target: 0.1), .init(statistic: { _ in 1 }, target: 0.1)]) { ms in
