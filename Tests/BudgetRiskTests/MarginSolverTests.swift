@@ -183,6 +183,16 @@ import Testing
     #expect(r.notes.contains { $0.contains("not reached") })
   }
 
+  @Test func figuresDoNotDependOnThreadsOrBlockSize() throws {
+    let s = Self.uncertain(responses: [.absorb, .ration])
+    let request = MarginRequest(overspendTarget: 0.1, serviceGapTarget: 0.05)
+    let a = try MarginSolver.solve(s, request: request, options: RunOptions(iterations: 1_000, seed: 4, threads: 1, blockSize: 64))
+    let b = try MarginSolver.solve(s, request: request, options: RunOptions(iterations: 1_000, seed: 4, threads: 3, blockSize: 192))
+    #expect(a == b)
+    let c = try MarginSolver.solve(s, request: request, options: RunOptions(iterations: 1_000, seed: 5, threads: 1))
+    #expect(a.results[0].margin != c.results[0].margin)
+  }
+
   @Test func badRequestsAreClearErrors() {
     let s = Self.uncertain()
     #expect(throws: MarginSolverError.invalid("--overspend-at-most must lie strictly between 0 and 1, found 1.5")) {

@@ -221,6 +221,9 @@ struct ResponseSolver {
     if reached == false {
       notes.append("the precision target was not reached within \(request.precision!.maxIterations) iterations")
     }
+    if response == .absorb, request.serviceGapTarget != nil {
+      notes.append("nothing goes unmet under absorb: the service-gap target is always met")
+    }
     if scenario.budget.base.isCapitation {
       notes.append("under capitation the base varies with the realised population; money per year is at the expected population")
     }
