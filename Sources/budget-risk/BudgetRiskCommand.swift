@@ -11,6 +11,7 @@ struct BudgetRiskCommand: ParsableCommand {
         budget-risk init pilot.yaml        write a commented starter scenario
         budget-risk explain pilot.yaml     the budget build-up, before simulating
         budget-risk run pilot.yaml --report report.html --csv out
+        budget-risk margin pilot.yaml --overspend-at-most 0.1   the smallest margin meeting a target
         budget-risk help run               every option of a command
         budget-risk completions bash       a shell completion script
 
@@ -20,7 +21,7 @@ struct BudgetRiskCommand: ParsableCommand {
       1 any other failure.
       """,
     subcommands: [
-      InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompletionsCommand.self,
+      InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, MarginCommand.self, CompletionsCommand.self,
     ]
   )
 }

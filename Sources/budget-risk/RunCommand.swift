@@ -15,6 +15,10 @@ struct RunCommand: ParsableCommand {
       The same seed and iterations give byte-identical figures at any --threads and --block-size.
       Runs longer than a second show a progress bar on standard error when it is a terminal \
       (never with --quiet). Ctrl-C stops the run within a moment and writes nothing (exit 130).
+      --precision X runs in batches (--iterations, then doubling the total) until the 95 % \
+      Wilson half-width of P(overspend) at the recommended margin is at most X, for every \
+      response, or until --max-iterations (default 10,000,000); the figures are exactly those of \
+      one run over the iterations used, and the output says whether the target was reached.
       """
   )
 
@@ -32,6 +36,12 @@ struct RunCommand: ParsableCommand {
 
   @Option(help: "Iterations per unit of work, a multiple of 64; does not change the figures.")
   var blockSize: Int = 256
+
+  @Option(help: "Run in batches until P(overspend) at the recommended margin has a 95 % half-width ≤ this (e.g. 0.005).")
+  var precision: Double?
+
+  @Option(help: "With --precision: the most iterations to run (default 10,000,000).")
+  var maxIterations: Int = PrecisionTarget.defaultMaxIterations
 
   @Option(help: "Write every figure and the run manifest as JSON to this file.")
   var json: String?
@@ -67,26 +77,34 @@ struct RunCommand: ParsableCommand {
       iterations: iterations ?? scenario.defaults.iterations, seed: seed ?? scenario.defaults.seed,
       threads: threads, blockSize: blockSize)
     let progress = ProgressBar(
-      total: options.iterations,
+      total: precision == nil ? options.iterations : maxIterations,
       isEnabled: ProgressBar.shouldShow(quiet: quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
     // Ctrl-C from here on stops the simulation; it stays caught while the files are written.
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }
     let interrupted = interrupt.flag
     let result: SimulationRun
+    var precisionNote: PrecisionNote?
     do {
-      result = try Engine.run(
-        scenario, options: options, progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
+      if let x = precision {
+        (result, precisionNote) = try Engine.run(
+          scenario, options: options, precision: PrecisionTarget(halfWidth: x, maxIterations: maxIterations),
+          progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
+      } else {
+        result = try Engine.run(
+          scenario, options: options, progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
+      }
     } catch {
       throw ValidationError(error.description)
     }
     progress.finish()
     guard result.isComplete else {
-      printError("interrupted after \(result.completedIterations) of \(options.iterations) iterations; no files written")
+      printError("interrupted after \(result.completedIterations) of \(result.options.iterations) iterations; no files written")
       throw Exit.interrupted
     }
     let figures = RunFigures(result)
-    let manifest = RunManifest(run: result)
+    var manifest = RunManifest(run: result)
+    manifest.precision = precisionNote
     // Build every output before writing any, so a failure leaves nothing half-written.
     let jsonData = try json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
     let csvFiles = csv.map { _ in CSVReport.files(for: figures) }
@@ -99,6 +117,12 @@ struct RunCommand: ParsableCommand {
       printError("\(error)")
       throw Exit.cannotWrite
     }
-    if !quiet { print(TableReport.render(figures, manifest: manifest), terminator: "") }
+    if !quiet {
+      print(TableReport.render(figures, manifest: manifest), terminator: "")
+      if let note = precisionNote {
+        let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
+        print("precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))")
+      }
+    }
   }
 }

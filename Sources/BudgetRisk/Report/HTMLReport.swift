@@ -36,15 +36,25 @@ public enum HTMLReport {
     parts.append(("manifest", "Run manifest", manifestSection(manifest)))
 
     let e = HTMLText.escape
+    var header = "<h1>\(e(f.scenario))</h1>\n"
+    if !scenario.description.isEmpty { header += "<p class=\"lede\">\(e(scenario.description))</p>\n" }
+    header += "<p class=\"meta\">Budget risk report: \(ReportFormat.grouped(Double(f.iterations))) simulated pilots (seed \(f.seed)) over "
+    header += "\(f.periodWords(f.periods)) (\(f.budgetYears) budget year\(f.budgetYears == 1 ? "" : "s")); money in \(e(f.currency)). "
+    header += "Probabilities carry 95 % Wilson intervals, means their Monte Carlo standard error, quantiles 95 % order-statistic intervals.</p>\n"
+    return page(title: "\(f.scenario) — budget risk report", header: header, parts: parts, manifest: manifest)
+  }
+
+  /// A whole report page: the head with the inline style, the header, a table of contents,
+  /// one section per part and the footer.
+  static func page(
+    title: String, header: String, parts: [(anchor: String, heading: String, body: String)], manifest: RunManifest
+  ) -> String {
+    let e = HTMLText.escape
     var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
     html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
     html += "<meta name=\"generator\" content=\"\(e(manifest.tool)) \(e(manifest.version))\"/>\n"
-    html += "<title>\(e(f.scenario)) — budget risk report</title>\n<style>\n\(HTMLReportStyle.css)\n</style>\n</head>\n<body>\n<main>\n"
-    html += "<header>\n<h1>\(e(f.scenario))</h1>\n"
-    if !scenario.description.isEmpty { html += "<p class=\"lede\">\(e(scenario.description))</p>\n" }
-    html += "<p class=\"meta\">Budget risk report: \(ReportFormat.grouped(Double(f.iterations))) simulated pilots (seed \(f.seed)) over "
-    html += "\(f.periodWords(f.periods)) (\(f.budgetYears) budget year\(f.budgetYears == 1 ? "" : "s")); money in \(e(f.currency)). "
-    html += "Probabilities carry 95 % Wilson intervals, means their Monte Carlo standard error, quantiles 95 % order-statistic intervals.</p>\n</header>\n"
+    html += "<title>\(e(title))</title>\n<style>\n\(HTMLReportStyle.css)\n</style>\n</head>\n<body>\n<main>\n"
+    html += "<header>\n\(header)</header>\n"
     html += "<nav class=\"contents\" aria-label=\"Contents\"><strong>Contents</strong><ol>"
     for p in parts { html += "<li><a href=\"#\(p.anchor)\">\(e(p.heading))</a></li>" }
     html += "</ol></nav>\n"

@@ -18,6 +18,8 @@ public struct RunManifest: Codable, Sendable, Equatable {
   public var iterationsPerSecond: Double
   public var openBLAS: String
   public var correlationRepair: CorrelationRepairNote?
+  /// How a `--precision` run ended (absent otherwise).
+  public var precision: PrecisionNote?
 
   public struct CorrelationRepairNote: Codable, Sendable, Equatable {
     public var smallestEigenvalue: Double
@@ -25,20 +27,26 @@ public struct RunManifest: Codable, Sendable, Equatable {
   }
 
   public init(run: SimulationRun) {
+    self.init(scenario: run.scenario, options: run.options, elapsedSeconds: run.elapsedSeconds)
+  }
+
+  /// The manifest of any simulation of `scenario` (a run, a margin solve) over
+  /// `options.iterations` iterations.
+  public init(scenario: Scenario, options: RunOptions, elapsedSeconds: Double) {
     tool = "budget-risk"
     version = Self.toolVersion
-    scenarioFile = run.scenario.sourcePath
-    let bytes = FileManager.default.contents(atPath: run.scenario.sourcePath).map { [UInt8]($0) }
+    scenarioFile = scenario.sourcePath
+    let bytes = FileManager.default.contents(atPath: scenario.sourcePath).map { [UInt8]($0) }
     scenarioSHA256 = bytes.map(SHA256.hex) ?? "unavailable"
-    seed = run.options.seed
-    iterations = run.options.iterations
-    firstIteration = run.options.firstIteration
-    threads = run.options.threads
-    blockSize = run.options.blockSize
-    elapsedSeconds = run.elapsedSeconds
-    iterationsPerSecond = run.elapsedSeconds > 0 ? Double(run.options.iterations) / run.elapsedSeconds : 0
+    seed = options.seed
+    iterations = options.iterations
+    firstIteration = options.firstIteration
+    threads = options.threads
+    blockSize = options.blockSize
+    self.elapsedSeconds = elapsedSeconds
+    iterationsPerSecond = elapsedSeconds > 0 ? Double(options.iterations) / elapsedSeconds : 0
     openBLAS = BLAS.configuration
-    correlationRepair = run.scenario.correlation?.repair.map {
+    correlationRepair = scenario.correlation?.repair.map {
       CorrelationRepairNote(smallestEigenvalue: $0.smallestEigenvalue, largestChange: $0.largestChange)
     }
   }

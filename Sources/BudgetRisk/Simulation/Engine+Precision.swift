@@ -1,0 +1,65 @@
+extension Engine {
+  /// Simulates in batches until the decision figure of `run` — the overspend probability at
+  /// the recommended margin — has a 95 % Wilson half-width of at most `precision.halfWidth`,
+  /// or `precision.maxIterations` iterations have run.
+  ///
+  /// The decision figure is taken for the reported scope (the total, or the only pool) under
+  /// every response: the largest half-width counts. Where no listed margin meets the target,
+  /// the probability at the largest listed margin is used. Batches follow
+  /// ``PrecisionTarget/nextTotal(after:)`` and merge exactly, so the result is identical to
+  /// one `Engine.run` over the final iteration count.
+  ///
+  /// - Returns: the merged run (incomplete if cancelled: check `isComplete`) and how the
+  ///   precision run ended.
+  public static func run(
+    _ scenario: Scenario, options: RunOptions, precision: PrecisionTarget,
+    progress: (@Sendable (Int) -> Void)? = nil, cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> (run: SimulationRun, precision: PrecisionNote) {
+    try precision.validate(firstBatch: options.iterations)
+    var total = options.iterations
+    var done = 0
+    var merged: SimulationRun?
+    var batches = [Int]()
+    while true {
+      var batch = options
+      batch.firstIteration = options.firstIteration + done
+      batch.iterations = total - done
+      let part = try Engine.run(scenario, options: batch, progress: progress, cancel: cancel)
+      var whole = options
+      whole.iterations = total
+      var accumulator = merged?.accumulator ?? part.accumulator
+      if merged != nil { accumulator.merge(part.accumulator) }
+      let run = SimulationRun(
+        scenario: scenario, options: whole, accumulator: accumulator,
+        elapsedSeconds: (merged?.elapsedSeconds ?? 0) + part.elapsedSeconds, plan: part.plan)
+      merged = run
+      done = total
+      batches.append(total)
+      let halfWidth = run.isComplete ? decisionHalfWidth(RunFigures(run)) : .infinity
+      let reached = halfWidth <= precision.halfWidth
+      if !run.isComplete || reached || total >= precision.maxIterations {
+        return (run, PrecisionNote(
+          target: precision.halfWidth, achieved: halfWidth, reached: reached,
+          maxIterations: precision.maxIterations,
+          figure: "P(overspend) at the recommended margin, 95 % Wilson half-width", batches: batches))
+      }
+      total = precision.nextTotal(after: total)
+    }
+  }
+
+  /// The largest 95 % half-width of P(overspend) at the recommended margin (or, where none
+  /// is, at the largest listed margin) over the responses, for the reported scope.
+  static func decisionHalfWidth(_ f: RunFigures) -> Double {
+    guard let scope = f.expectedCost.last?.scope else { return .infinity }
+    var widest = 0.0
+    for r in f.recommendations where r.scope == scope {
+      let p = r.overspendProbability ?? f.budgets
+        .filter { $0.response == r.response && $0.margin != nil }
+        .max { $0.margin! < $1.margin! }?
+        .scopes.first { $0.scope == scope }?.overspendProbability
+      guard let p else { return .infinity }
+      widest = max(widest, (p.upper - p.lower) / 2)
+    }
+    return widest
+  }
+}

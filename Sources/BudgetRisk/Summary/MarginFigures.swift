@@ -1,0 +1,79 @@
+/// The figures of `budget-risk margin`: per scope and provider response, the smallest
+/// continuous contingency margin meeting the targets, with its 95 % interval, in percent and
+/// in money per year. The JSON layout is this type's Codable form (documented in
+/// `docs/output-format.md`).
+public struct MarginFigures: Codable, Sendable, Equatable {
+  public var scenario: String
+  public var currency: String
+  public var seed: UInt64
+  public var firstIteration: Int
+  public var periods: Int
+  public var budgetYears: Int
+  /// α: the margin must give P(overspend) ≤ α.
+  public var overspendTarget: Double
+  /// β: if set, the margin must also give P(service gap) ≤ β.
+  public var serviceGapTarget: Double?
+  /// g in the service gap U > g.
+  public var serviceGapThreshold: Double
+  /// The requested 95 % half-width of the margin (`--precision`), if any.
+  public var precision: Double?
+  /// The iteration cap of a precision run.
+  public var maxIterations: Int?
+  public var results: [MarginResult]
+}
+
+/// The solved margin for one scope under one provider response.
+public struct MarginResult: Codable, Sendable, Equatable {
+  public var scope: String
+  public var response: String
+  /// `order-statistic` (absorb: the (1 − α) quantile of cost / base − 1) or
+  /// `test-inversion` (a search over margins on common random numbers).
+  public var method: String
+  /// Iterations the figures rest on.
+  public var iterations: UInt64
+  /// The smallest margin meeting the targets; nil when none up to the searched maximum does.
+  public var margin: Double?
+  /// The 95 % interval of the margin.
+  public var lower: Double?
+  public var upper: Double?
+  /// Half the interval's width: the figure `--precision` bounds.
+  public var halfWidth: Double?
+  /// Which target sets the margin: `overspend` or `service gap`.
+  public var binding: String?
+  /// The margin's numerical resolution: the histogram's bin width (order statistic) or the
+  /// final search bracket (test inversion); far below the Monte Carlo error.
+  public var resolution: Double
+  /// The scope's base budget per year (at expected population under capitation).
+  public var annualBaseBudget: Double
+  /// Base budget per year × margin, with the interval's ends.
+  public var annualContingency: MoneyInterval?
+  /// The same split by pool (the margin applies to every pool of the scope).
+  public var pools: [PoolContingency]
+  /// P(overspend) and P(service gap) at the solved margin.
+  public var overspendProbability: Probability?
+  public var serviceGapProbability: Probability?
+  /// Whether `--precision` was met (nil without `--precision`).
+  public var precisionReached: Bool?
+  /// Caveats: a bound outside the searched range, a censored quantile, …
+  public var notes: [String]
+  /// P(overspend) (and P(service gap)) against the margin near the solution, for the chart.
+  public var curve: [MarginCurvePoint]
+}
+
+public struct MoneyInterval: Codable, Sendable, Equatable {
+  public var value: Double
+  public var lower: Double
+  public var upper: Double
+}
+
+public struct PoolContingency: Codable, Sendable, Equatable {
+  public var pool: String
+  public var annualBaseBudget: Double
+  public var annualContingency: MoneyInterval?
+}
+
+public struct MarginCurvePoint: Codable, Sendable, Equatable {
+  public var margin: Double
+  public var overspendProbability: Probability
+  public var serviceGapProbability: Probability?
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import BudgetRisk
+import Foundation
+
+struct MarginCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "margin",
+    abstract: "Solve for the smallest contingency margin meeting an overspend (and service-gap) target.",
+    discussion: """
+      Finds the smallest continuous margin m such that P(cost of need > base × (1 + m)) ≤ A \
+      (and, with --gap-at-most, P(service gap) ≤ B), with its 95 % interval, per provider \
+      response, and reports it as a percentage and as money per year (base budget per year × m, \
+      per pool and in total).
+
+      absorb: the (1 − A) quantile of cost / base − 1, with its order-statistic interval. \
+      ration: a search over margins on the same simulated paths; the interval is where the \
+      95 % Wilson bounds of P(overspend | m) cross A (a test-inversion interval).
+
+      --precision X runs in batches (--iterations, then doubling) until the margin's 95 % \
+      half-width is at most X (a fraction: 0.001 is 0.1 percentage points), stopping at \
+      --max-iterations (default 10,000,000); the output says when the target was not reached.
+
+      Examples:
+        budget-risk margin scenarios/place-based-pooled.yaml --overspend-at-most 0.1
+        budget-risk margin scenarios/place-based-pooled.yaml --overspend-at-most 0.05 --gap-at-most 0.05 --response ration
+        budget-risk margin scenarios/community-health-network.yaml --overspend-at-most 0.1 --precision 0.001 --json out/margin.json --report out/margin.html
+      """
+  )
+
+  @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
+  var file: String
+
+  @Option(help: "The target A: P(overspend) at the margin must be at most this (0 < A < 1).")
+  var overspendAtMost: Double
+
+  @Option(help: "The target B: P(service gap) at the margin must be at most this too (0 < B < 1).")
+  var gapAtMost: Double?
+
+  @Option(help: "Solve for one provider response, absorb or ration (default: each response of the scenario).")
+  var response: String?
+
+  @Option(help: "The pool, or total, to solve for (default: the total, or the only pool).")
+  var scope: String?
+
+  @Option(help: "Iterations (the first batch with --precision; default: the scenario's run.iterations, else 10000).")
+  var iterations: Int?
+
+  @Option(help: "Random seed (default: the scenario's run.seed, else 1).")
+  var seed: UInt64?
+
+  @Option(help: "Worker threads (default: the number of cores); does not change the figures.")
+  var threads: Int = RunOptions.defaultThreads
+
+  @Option(help: "Run in batches until the margin's 95 % half-width is at most this fraction (0.001 = 0.1 pp).")
+  var precision: Double?
+
+  @Option(help: "With --precision: the most iterations to run (default 10,000,000).")
+  var maxIterations: Int = PrecisionTarget.defaultMaxIterations
+
+  @Option(help: "Write the solved margins and the run manifest as JSON to this file.")
+  var json: String?
+
+  @Option(help: "Write a self-contained HTML report of the margin to this file.", completion: .file(extensions: ["html"]))
+  var report: String?
+
+  @Flag(help: "Print nothing on success (files are still written).")
+  var quiet = false
+
+  func validate() throws {
+    if let n = iterations, n < 1 { throw ValidationError("--iterations must be at least 1, found \(n)") }
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
+    if let r = response, ProviderResponse(rawValue: r) == nil {
+      throw ValidationError("--response must be absorb or ration, found '\(r)'")
+    }
+  }
+
+  func run() throws {
+    let scenario = try loadScenario(file)
+    do {
+      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
+    } catch {
+      printError("\(error)")
+      throw Exit.cannotWrite
+    }
+    let options = RunOptions(
+      iterations: iterations ?? scenario.defaults.iterations, seed: seed ?? scenario.defaults.seed, threads: threads)
+    let request = MarginRequest(
+      overspendTarget: overspendAtMost, serviceGapTarget: gapAtMost,
+      responses: response.flatMap(ProviderResponse.init(rawValue:)).map { [$0] } ?? [], scope: scope,
+      precision: precision.map { PrecisionTarget(halfWidth: $0, maxIterations: maxIterations) })
+    let interrupt = InterruptHandler()
+    defer { withExtendedLifetime(interrupt) {} }
+    let interrupted = interrupt.flag
+    let start = ContinuousClock.now
+    let figures: MarginFigures
+    do {
+      figures = try MarginSolver.solve(scenario, request: request, options: options, cancel: { interrupted.isRaised })
+    } catch .cancelled(let n) {
+      printError("interrupted after \(n) iterations of a pass; no files written")
+      throw Exit.interrupted
+    } catch {
+      throw ValidationError(error.description)
+    }
+    let elapsed = ContinuousClock.now - start
+    var used = options
+    used.iterations = Int(figures.results.map(\.iterations).max() ?? UInt64(options.iterations))
+    let manifest = RunManifest(
+      scenario: scenario, options: used,
+      elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    let jsonData = try json.map { _ in try JSONReport.encode(manifest: manifest, margin: figures) }
+    let html = report.map { _ in Data(MarginHTMLReport.render(figures: figures, manifest: manifest, scenario: scenario).utf8) }
+    do {
+      if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
+      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
+    } catch {
+      printError("\(error)")
+      throw Exit.cannotWrite
+    }
+    if !quiet { print(MarginTableReport.render(figures, manifest: manifest), terminator: "") }
+  }
+}

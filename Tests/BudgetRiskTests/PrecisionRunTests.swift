@@ -1,0 +1,46 @@
+import Testing
+@testable import BudgetRisk
+
+/// `run --precision`: batches until the overspend probability at the recommended margin has
+/// the requested Wilson half-width, reproducibly.
+@Suite struct PrecisionRunTests {
+  static let scenario = MarginSolverTests.uncertain()
+
+  @Test func stopsWithinTheHalfWidthWithTheFiguresOfOneRun() throws {
+    let options = RunOptions(iterations: 1_000, seed: 3, threads: 2)
+    let (run, note) = try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 0.006))
+    #expect(note.reached && note.achieved <= 0.006)
+    #expect(note.batches == Array(note.batches.indices.map { 1_000 << $0 }))
+    #expect(run.isComplete && run.completedIterations == note.batches.last!)
+    let figures = RunFigures(run)
+    let r = figures.recommendations[0]
+    let p = try #require(r.overspendProbability)
+    #expect((p.upper - p.lower) / 2 == note.achieved)
+    // The merged batches are exactly one run over all the iterations.
+    let (_, single) = try TestScenario.run(Self.scenario, iterations: note.batches.last!, seed: 3)
+    #expect(single == figures)
+    // The batch before the last had not reached the target.
+    if note.batches.count > 1 {
+      let (_, before) = try TestScenario.run(Self.scenario, iterations: note.batches[note.batches.count - 2], seed: 3)
+      #expect(Engine.decisionHalfWidth(before) > 0.006)
+    }
+    let (again, againNote) = try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 0.006))
+    #expect(RunFigures(again) == figures && againNote == note)
+  }
+
+  @Test func maxIterationsCaps() throws {
+    let options = RunOptions(iterations: 1_000, seed: 3, threads: 2)
+    let (run, note) = try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 1e-4, maxIterations: 2_500))
+    #expect(!note.reached)
+    #expect(note.batches == [1_000, 2_000, 2_500])
+    #expect(run.completedIterations == 2_500 && run.options.iterations == 2_500)
+  }
+
+  @Test func badTargetsAreRefused() {
+    let options = RunOptions(iterations: 1_000, seed: 3)
+    #expect(throws: RunOptionsError.self) { try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 0)) }
+    #expect(throws: RunOptionsError.self) {
+      try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 0.01, maxIterations: 500))
+    }
+  }
+}
