@@ -63,9 +63,7 @@ public enum Engine {
       throw .invalid("--block-size must be a positive multiple of \(tile), found \(options.blockSize)")
     }
     guard options.firstIteration >= 0 else { throw .invalid("the first iteration must be >= 0") }
-    guard scenario.horizon.periods < StreamID.limit, scenario.services.count < StreamID.limit else {
-      throw .invalid("at most \(StreamID.limit - 1) periods and services are supported")
-    }
+    try checkStreams(scenario)
 
     let clock = ContinuousClock.now
     let plan = SimulationPlan(scenario)
@@ -77,6 +75,29 @@ public enum Engine {
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     return SimulationRun(scenario: scenario, options: options, accumulator: total, elapsedSeconds: seconds, plan: plan)
+  }
+}
+
+extension Engine {
+  /// Checks that every random stream of `scenario` is addressable and distinct: at most
+  /// 16,383 periods, and no two services (factors, shocks) whose names hash to one key.
+  static func checkStreams(_ scenario: Scenario) throws(RunOptionsError) {
+    guard scenario.horizon.periods < StreamID.limit else {
+      throw .invalid("at most \(StreamID.limit - 1) periods are supported")
+    }
+    // A cell draws at most a few numbers per event summed exactly; 2¹⁸ blocks hold 524,288.
+    guard scenario.exactSumThreshold <= 200_000 else {
+      throw .invalid("exact_sum_threshold above 200000 is not supported (a cell stream holds 524,288 draws)")
+    }
+    let kinds = [
+      ("services", scenario.services.map(\.name)), ("factors", scenario.factors.map(\.name)),
+      ("shocks", scenario.shocks.map(\.name)),
+    ]
+    for (kind, names) in kinds {
+      if case .failure(let e) = StreamID.keys(names) {
+        throw .invalid("\(kind) '\(e.first)' and '\(e.second)' would share a random stream; rename one")
+      }
+    }
   }
 }
 
