@@ -20,7 +20,8 @@ struct BudgetRiskCommand: ParsableCommand {
       1 any other failure.
       """,
     subcommands: [
-      InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompletionsCommand.self,
+      InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompareCommand.self,
+      CompletionsCommand.self,
     ]
   )
 }
@@ -32,9 +33,9 @@ enum Exit {
 }
 
 /// Loads and validates a scenario, printing every issue to standard error on failure.
-func loadScenario(_ path: String) throws -> Scenario {
+func loadScenario(_ path: String, design: String? = nil) throws -> Scenario {
   do {
-    return try ScenarioLoader.load(path: path)
+    return try ScenarioLoader.loadDesign(path: path, named: design)
   } catch {
     printError("\(error)")
     throw Exit.invalidScenario

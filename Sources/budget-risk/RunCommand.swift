@@ -21,6 +21,9 @@ struct RunCommand: ParsableCommand {
   @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
   var file: String
 
+  @Option(help: "Run this design of the file (default: its base document, 'base').")
+  var design: String?
+
   @Option(help: "Iterations to simulate (default: the scenario's run.iterations, else 10000).")
   var iterations: Int?
 
@@ -54,7 +57,7 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let scenario = try loadScenario(file)
+    let scenario = try loadScenario(file, design: design)
     // Refuse an unwritable output before simulating, not after.
     do {
       for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
