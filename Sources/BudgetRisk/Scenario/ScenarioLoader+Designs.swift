@@ -120,9 +120,10 @@ final class DesignReader {
       guard case .mapping(let entry) = item.node else { continue }
       let overrides = Self.removing(Self.ownKeys, from: .mapping(entry))
       var merged = Self.merge(base, overrides)
+      var complete = true
       if let only = m.optional("segments_only") {
-        guard let kept = segmentsOnly(only, in: merged) else { continue }
-        merged = Self.keepingSegments(kept, in: merged)
+        // A bad list is reported; the rest of the design is still checked, unrestricted.
+        if let kept = segmentsOnly(only, in: merged) { merged = Self.keepingSegments(kept, in: merged) } else { complete = false }
       }
       let parser = ScenarioParser(path: path)
       let scenario = parser.parse(root: YAMLValue(node: merged, path: ""))
@@ -133,7 +134,7 @@ final class DesignReader {
         shown.message = label + issue.message
         designIssues.append(shown)
       }
-      if let scenario, let name, let description, parser.reader.issues.isEmpty {
+      if complete, let scenario, let name, let description, parser.reader.issues.isEmpty {
         result.append(Design(name: name, description: description, scenario: scenario))
       }
     }
