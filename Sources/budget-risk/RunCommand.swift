@@ -24,6 +24,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Run this design of the file (default: its base document, 'base').")
   var design: String?
 
+  @Option(help: "Show the drivers of the overspend tail at this proposal (e.g. 'margin 5%'; default: the recommended margin).")
+  var driversAt: String?
+
   @Option(help: "Iterations to simulate (default: the scenario's run.iterations, else 10000).")
   var iterations: Int?
 
@@ -89,11 +92,16 @@ struct RunCommand: ParsableCommand {
       throw Exit.interrupted
     }
     let figures = RunFigures(result)
+    guard let drivers = DriversReport.selected(figures, label: driversAt) else {
+      let labels = Set(figures.drivers.map(\.proposal)).sorted()
+      throw ValidationError("--drivers-at: no proposal '\(driversAt ?? "")' (proposals: \(labels.joined(separator: ", ")))")
+    }
     let manifest = RunManifest(run: result)
     // Build every output before writing any, so a failure leaves nothing half-written.
     let jsonData = try json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
-    let csvFiles = csv.map { _ in CSVReport.files(for: figures) }
-    let html = report.map { _ in Data(HTMLReport.render(figures: figures, manifest: manifest, scenario: scenario).utf8) }
+    let csvFiles = csv.map { _ in CSVReport.files(for: figures) + [DriversReport.csv(figures)] }
+    let html = report.map { _ in Data(HTMLReport.render(
+      figures: figures, manifest: manifest, scenario: scenario, sections: [DriversSection(label: driversAt)]).utf8) }
     do {
       if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
       if let folder = csv, let files = csvFiles { try AtomicFile.write(files: files, into: folder) }
@@ -102,6 +110,9 @@ struct RunCommand: ParsableCommand {
       printError("\(error)")
       throw Exit.cannotWrite
     }
-    if !quiet { print(TableReport.render(figures, manifest: manifest), terminator: "") }
+    if !quiet {
+      print(TableReport.render(figures, manifest: manifest), terminator: "")
+      if !drivers.factors.isEmpty { print(DriversReport.table(drivers), terminator: "") }
+    }
   }
 }

@@ -106,11 +106,16 @@ final class RunWorker: TileWorker {
   let workspace: TileWorkspace
   let ledger: BudgetLedger
   var accumulator: RunAccumulator
+  /// Scratch for the drivers: the row's factor scores and their Φ.
+  private var z: [Double], u: [Double]
+  private let totalScope: Int
 
   init(plan: SimulationPlan) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, tile: workspace)
     accumulator = RunAccumulator(plan: plan)
+    z = Array(repeating: 0, count: plan.factorCount); u = z
+    totalScope = plan.scopes.count - 1
   }
 
   func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -119,6 +124,8 @@ final class RunWorker: TileWorker {
     for r in active {
       for e in accumulator.evaluations.indices {
         ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: e, into: &accumulator.evaluations[e])
+        accumulator.addDrivers(
+          evaluation: e, outcome: ledger.outcomes[totalScope], row: r, workspace: workspace, z: &z, u: &u, fresh: e == 0)
       }
     }
     accumulator.iterations += UInt64(active.count)
