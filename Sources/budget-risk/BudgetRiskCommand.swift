@@ -11,6 +11,7 @@ struct BudgetRiskCommand: ParsableCommand {
         budget-risk init pilot.yaml        write a commented starter scenario
         budget-risk explain pilot.yaml     the budget build-up, before simulating
         budget-risk run pilot.yaml --report report.html --csv out
+        budget-risk compare pilot.yaml     every design of the file, on common random numbers
         budget-risk help run               every option of a command
         budget-risk completions bash       a shell completion script
 

@@ -67,7 +67,7 @@ struct CompareCommand: ParsableCommand {
     }
     let designs = Self.uniquelyNamed(perFile)
     guard designs.count >= 2 else {
-      throw ValidationError("nothing to compare: \(files.joined(separator: ", ")) give only one design (add a designs: list)")
+      throw ValidationError("nothing to compare: \(files.joined(separator: ", ")) hold only one design between them (add a designs: list)")
     }
     let names = designs.map(\.name)
     let baselineIndex: Int
