@@ -29,6 +29,9 @@ struct CompareCommand: ParsableCommand {
   @Option(help: "Rank designs by overspend, gap, expected-overspend or tvar95 (lower is better).")
   var rankBy: RankMeasure = .overspend
 
+  @Option(help: "Show each design's drivers of the overspend tail at this proposal (default: its recommended margin).")
+  var driversAt: String?
+
   @Option(help: "Iterations to simulate (default: the first file's run.iterations).")
   var iterations: Int?
 
@@ -110,6 +113,9 @@ struct CompareCommand: ParsableCommand {
     }
     let comparison = ComparisonFigures(result, rankBy: rankBy)
     let figures = result.runs.map(RunFigures.init)
+    if let driversAt, !figures.contains(where: { DriversReport.selected($0, label: driversAt) != nil }) {
+      throw ValidationError("--drivers-at: no design has a proposal '\(driversAt)'")
+    }
     let jsonData = try json.map { _ in
       try ComparisonReport.json(comparison, designs: zip(names, figures).map { ($0, $1) })
     }
@@ -127,7 +133,14 @@ struct CompareCommand: ParsableCommand {
       printError("\(error)")
       throw Exit.cannotWrite
     }
-    if !quiet { print(ComparisonReport.table(comparison), terminator: "") }
+    if !quiet {
+      print(ComparisonReport.table(comparison), terminator: "")
+      for (name, f) in zip(names, figures) {
+        guard let d = DriversReport.selected(f, label: driversAt), !d.factors.isEmpty else { continue }
+        print("\nDesign \(name):", terminator: "")
+        print(DriversReport.table(d), terminator: "")
+      }
+    }
   }
 
   /// Every file's designs, renamed `FILE:DESIGN` where a name occurs in more than one file.
