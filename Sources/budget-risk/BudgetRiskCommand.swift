@@ -12,6 +12,7 @@ struct BudgetRiskCommand: ParsableCommand {
         budget-risk explain pilot.yaml     the budget build-up, before simulating
         budget-risk run pilot.yaml --report report.html --csv out
         budget-risk margin pilot.yaml --overspend-at-most 0.1   the smallest margin meeting a target
+        budget-risk compare pilot.yaml     every design of the file, on common random numbers
         budget-risk help run               every option of a command
         budget-risk completions bash       a shell completion script
 
@@ -21,7 +22,8 @@ struct BudgetRiskCommand: ParsableCommand {
       1 any other failure.
       """,
     subcommands: [
-      InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, MarginCommand.self, CompletionsCommand.self,
+      InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompareCommand.self,
+      MarginCommand.self, CompletionsCommand.self,
     ]
   )
 }
@@ -33,9 +35,9 @@ enum Exit {
 }
 
 /// Loads and validates a scenario, printing every issue to standard error on failure.
-func loadScenario(_ path: String) throws -> Scenario {
+func loadScenario(_ path: String, design: String? = nil) throws -> Scenario {
   do {
-    return try ScenarioLoader.load(path: path)
+    return try ScenarioLoader.loadDesign(path: path, named: design)
   } catch {
     printError("\(error)")
     throw Exit.invalidScenario

@@ -18,8 +18,11 @@ struct ExplainCommand: ParsableCommand {
   @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
   var file: String
 
+  @Option(help: "Explain this design of the file (default: its base document, 'base').")
+  var design: String?
+
   func run() throws {
-    let scenario = try loadScenario(file)
+    let scenario = try loadScenario(file, design: design)
     print(ExplainReport.render(BudgetBuildUp(scenario), scenario: scenario), terminator: "")
   }
 }

@@ -25,6 +25,12 @@ struct RunCommand: ParsableCommand {
   @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
   var file: String
 
+  @Option(help: "Run this design of the file (default: its base document, 'base').")
+  var design: String?
+
+  @Option(help: "Show the drivers of the overspend tail at this proposal (e.g. 'margin 5%'; default: the recommended margin).")
+  var driversAt: String?
+
   @Option(help: "Iterations to simulate (default: the scenario's run.iterations, else 10000).")
   var iterations: Int?
 
@@ -64,7 +70,7 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let scenario = try loadScenario(file)
+    let scenario = try loadScenario(file, design: design)
     // Refuse an unwritable output before simulating, not after.
     do {
       for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
@@ -103,12 +109,17 @@ struct RunCommand: ParsableCommand {
       throw Exit.interrupted
     }
     let figures = RunFigures(result)
+    guard let drivers = DriversReport.selected(figures, label: driversAt) else {
+      let labels = Set(figures.drivers.map(\.proposal)).sorted()
+      throw ValidationError("--drivers-at: no proposal '\(driversAt ?? "")' (proposals: \(labels.joined(separator: ", ")))")
+    }
     var manifest = RunManifest(run: result)
     manifest.precision = precisionNote
     // Build every output before writing any, so a failure leaves nothing half-written.
     let jsonData = try json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
-    let csvFiles = csv.map { _ in CSVReport.files(for: figures) }
-    let html = report.map { _ in Data(HTMLReport.render(figures: figures, manifest: manifest, scenario: scenario).utf8) }
+    let csvFiles = csv.map { _ in CSVReport.files(for: figures) + [DriversReport.csv(figures)] }
+    let html = report.map { _ in Data(HTMLReport.render(
+      figures: figures, manifest: manifest, scenario: scenario, sections: [DriversSection(label: driversAt)]).utf8) }
     do {
       if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
       if let folder = csv, let files = csvFiles { try AtomicFile.write(files: files, into: folder) }
@@ -123,6 +134,7 @@ struct RunCommand: ParsableCommand {
         let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
         print("precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))")
       }
+      if !drivers.factors.isEmpty { print(DriversReport.table(drivers), terminator: "") }
     }
   }
 }

@@ -16,9 +16,17 @@ struct ValidateCommand: ParsableCommand {
   var file: String
 
   func run() throws {
+    let designs: [Design]
+    do { designs = try ScenarioLoader.loadDesigns(path: file) } catch {
+      printError("\(error)")
+      throw Exit.invalidScenario
+    }
     let scenario = try loadScenario(file)
     print("\(file): valid — \(scenario.segments.count) segments, \(scenario.services.count) services, "
       + "\(scenario.factors.count) uncertain factors, \(scenario.horizon.periods) \(scenario.horizon.periodLength.rawValue)s, "
       + "\(scenario.budget.pools.count) pool(s), \(scenario.budget.proposals.count) proposed budget(s)")
+    if designs.count > 1 || designs.first?.name != ScenarioLoader.baseDesignName {
+      print("  designs (each valid): " + designs.map(\.name).joined(separator: ", "))
+    }
   }
 }

@@ -53,6 +53,16 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
     hasBuffered = false
   }
 
+  /// Substream `substream` of a stream: the same stream word, with the block index starting
+  /// at `substream << 18` (so `substream` < 2¹⁴, and each substream holds 2¹⁸ blocks).
+  ///
+  /// Used for the engine's cell streams, whose period is the substream.
+  @inlinable
+  public init(seed: UInt64, iteration: UInt64, stream: UInt32, substream: Int) {
+    self.init(seed: seed, iteration: iteration, stream: stream)
+    blockIndex = UInt32(truncatingIfNeeded: substream) << 18
+  }
+
   /// The next 64 random bits of the stream.
   ///
   /// - Complexity: O(1), no allocation.

@@ -21,17 +21,22 @@ public enum ScenarioLoader {
   /// - Returns: The validated scenario, with `sourcePath` set to `path`.
   /// - Throws: ``ScenarioValidationError`` listing every problem found, including a file
   ///   that cannot be read or is not UTF-8.
+  ///
+  /// A file with `designs:` is valid only if every design is; the result is its base document
+  /// (see ``loadDesigns(path:)`` for the designs).
   public static func load(path: String) throws(ScenarioValidationError) -> Scenario {
-    let yaml: String
+    try parse(yaml: try readText(path: path), path: path)
+  }
+
+  static func readText(path: String) throws(ScenarioValidationError) -> String {
     do {
-      yaml = try String(contentsOfFile: path, encoding: .utf8)
+      return try String(contentsOfFile: path, encoding: .utf8)
     } catch {
       let reason =
         FileManager.default.fileExists(atPath: path)
         ? "cannot read the scenario file (is it UTF-8 text?)" : "cannot read the scenario file: no such file"
       throw ScenarioValidationError(issues: [ScenarioIssue(file: path, line: nil, path: "", message: reason)])
     }
-    return try parse(yaml: yaml, path: path)
   }
 
   /// Validates a scenario given as YAML text.
@@ -42,10 +47,6 @@ public enum ScenarioLoader {
   /// - Returns: The validated scenario.
   /// - Throws: ``ScenarioValidationError`` listing every problem found, in file order.
   public static func parse(yaml: String, path: String) throws(ScenarioValidationError) -> Scenario {
-    let parser = ScenarioParser(path: path)
-    guard let scenario = parser.parse(yaml: yaml), parser.reader.issues.isEmpty else {
-      throw ScenarioValidationError(issues: parser.reader.sortedIssues)
-    }
-    return scenario
+    try parseDesigns(yaml: yaml, path: path).base.scenario
   }
 }

@@ -24,6 +24,7 @@ final class ScenarioParser {
   static let topLevelKeys = [
     "name", "description", "currency", "horizon", "run", "exact_sum_threshold", "segments",
     "services", "utilisation", "uncertainty", "shocks", "interventions", "budget",
+    "designs",  // read by the loader (ScenarioLoader+Designs.swift), ignored here
   ]
 
   init(path: String) {
@@ -34,6 +35,11 @@ final class ScenarioParser {
   /// The scenario, or `nil` with the problems in `reader.issues`.
   func parse(yaml: String) -> Scenario? {
     guard let root = reader.compose(yaml: yaml) else { return nil }
+    return parse(root: root)
+  }
+
+  /// The scenario of an already composed document (a design merged onto its base).
+  func parse(root: YAMLValue) -> Scenario? {
     guard let doc = reader.mapping(root, keys: Self.topLevelKeys) else { return nil }
 
     let name = doc.required("name").flatMap { reader.string($0) }

@@ -63,9 +63,7 @@ public enum Engine {
       throw .invalid("--block-size must be a positive multiple of \(tile), found \(options.blockSize)")
     }
     guard options.firstIteration >= 0 else { throw .invalid("the first iteration must be >= 0") }
-    guard scenario.horizon.periods < StreamID.limit, scenario.services.count < StreamID.limit else {
-      throw .invalid("at most \(StreamID.limit - 1) periods and services are supported")
-    }
+    try checkStreams(scenario)
 
     let clock = ContinuousClock.now
     let plan = SimulationPlan(scenario)
@@ -80,16 +78,44 @@ public enum Engine {
   }
 }
 
+extension Engine {
+  /// Checks that every random stream of `scenario` is addressable and distinct: at most
+  /// 16,383 periods, and no two services (factors, shocks) whose names hash to one key.
+  static func checkStreams(_ scenario: Scenario) throws(RunOptionsError) {
+    guard scenario.horizon.periods < StreamID.limit else {
+      throw .invalid("at most \(StreamID.limit - 1) periods are supported")
+    }
+    // A cell draws at most a few numbers per event summed exactly; 2¹⁸ blocks hold 524,288.
+    guard scenario.exactSumThreshold <= 200_000 else {
+      throw .invalid("exact_sum_threshold above 200000 is not supported (a cell stream holds 524,288 draws)")
+    }
+    let kinds = [
+      ("services", scenario.services.map(\.name)), ("factors", scenario.factors.map(\.name)),
+      ("shocks", scenario.shocks.map(\.name)),
+    ]
+    for (kind, names) in kinds {
+      if case .failure(let e) = StreamID.keys(names) {
+        throw .invalid("\(kind) '\(e.first)' and '\(e.second)' would share a random stream; rename one")
+      }
+    }
+  }
+}
+
 /// The worker of a plain run: one workspace, one ledger, every evaluation accumulated.
 final class RunWorker: TileWorker {
   let workspace: TileWorkspace
   let ledger: BudgetLedger
   var accumulator: RunAccumulator
+  /// Scratch for the drivers: the row's factor scores and their Φ.
+  private var z: [Double], u: [Double]
+  private let totalScope: Int
 
   init(plan: SimulationPlan) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, tile: workspace)
     accumulator = RunAccumulator(plan: plan)
+    z = Array(repeating: 0, count: plan.factorCount); u = z
+    totalScope = plan.scopes.count - 1
   }
 
   func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -98,6 +124,8 @@ final class RunWorker: TileWorker {
     for r in active {
       for e in accumulator.evaluations.indices {
         ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: e, into: &accumulator.evaluations[e])
+        accumulator.addDrivers(
+          evaluation: e, outcome: ledger.outcomes[totalScope], row: r, workspace: workspace, z: &z, u: &u, fresh: e == 0)
       }
     }
     accumulator.iterations += UInt64(active.count)

@@ -35,6 +35,11 @@ struct SimulationPlan: Sendable {
   let shockHits: [Bool]
   /// Whether any intervention can change demand when the provider rations.
   let hasFeedback: Bool
+  /// Random stream keys (``StreamID/key(_:)``) of each service, factor and shock, from their
+  /// names: designs that share an input draw the same numbers for it.
+  let serviceStreamKey: [UInt32]
+  let factorStreamKey: [UInt32]
+  let shockStreamKey: [UInt32]
 
   /// The analytic expected cost of need.
   let expected: ExpectedCost
@@ -105,6 +110,9 @@ struct SimulationPlan: Sendable {
     for (k, shock) in scenario.shocks.enumerated() { for v in shock.services { hits[k * V + v] = true } }
     shockHits = hits
     hasFeedback = !scenario.interventions.isEmpty
+    serviceStreamKey = scenario.services.map { StreamID.key($0.name) }
+    factorStreamKey = scenario.factors.map { StreamID.key($0.name) }
+    shockStreamKey = scenario.shocks.map { StreamID.key($0.name) }
 
     let expected = ExpectedCost(scenario)
     self.expected = expected

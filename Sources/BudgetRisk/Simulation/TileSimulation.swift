@@ -19,8 +19,10 @@ extension TileWorkspace {
     // 1. Parameters through the copula.
     normals.zero()
     for r in active {
-      var rng = RandomStream(seed: seed, iteration: UInt64(first + r), stream: StreamID.parameters)
-      for f in 0..<F { normals[r * F + f] = StandardNormal.sample(using: &rng) }
+      for f in 0..<F {
+        var rng = RandomStream(seed: seed, iteration: UInt64(first + r), stream: StreamID.factor(plan.factorStreamKey[f]))
+        normals[r * F + f] = StandardNormal.sample(using: &rng)
+      }
     }
     BLAS.multiply(normals.base, plan.copulaTransposed, into: correlated.base, m: R, n: F, k: F)
     for r in 0..<R { setParameters(row: r, active: active.contains(r)) }
@@ -99,7 +101,7 @@ extension TileWorkspace {
     }
     shockMultiplier.base.update(repeating: 1, count: T * V)
     for (k, shock) in scenario.shocks.enumerated() {
-      var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(k))
+      var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(plan.shockStreamKey[k]))
       var lastStart = Int.min / 2
       for t in 0..<T {
         if openUniform(&rng) < shock.probability { lastStart = t }
@@ -115,7 +117,7 @@ extension TileWorkspace {
         let service = scenario.services[v]
         let activity =
           plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
-        var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(period: t, service: v))
+        var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)
         switch service.cost {
         case .events(let unitCost, let severity, let noise):
           let rate = baseRates[cell + v] * activity
@@ -160,7 +162,7 @@ extension TileWorkspace {
     let scenario = plan.scenario
     let T = plan.periods, S = plan.segmentCount, years = plan.years, ppy = plan.periodsPerYear
     let cell = (r * T + t) * plan.serviceCount + v
-    var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(period: t, service: v))
+    var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)
     let year = t / ppy
     switch scenario.services[v].cost {
     case .events(let unitCost, let severity, let noise):

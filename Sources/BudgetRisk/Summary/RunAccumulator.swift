@@ -7,6 +7,8 @@
 public struct RunAccumulator: Sendable, Equatable {
   public internal(set) var iterations: UInt64 = 0
   var evaluations: [EvaluationAccumulator]
+  /// Drivers of the overspend tail per evaluation, on the total scope.
+  var drivers: [DriversAccumulator]
 
   /// Histogram layouts and their quantile error (at most one bin width inside the range).
   enum Layout {
@@ -27,12 +29,14 @@ public struct RunAccumulator: Sendable, Equatable {
         unmetShareByService: Array(repeating: MeanAccumulator(), count: plan.serviceCount),
         serviceGapByService: Array(repeating: ProportionCounter(), count: plan.serviceCount))
     }
+    drivers = plan.evaluations.map { _ in DriversAccumulator(factors: plan.factorCount) }
   }
 
   public mutating func merge(_ other: RunAccumulator) {
     precondition(evaluations.count == other.evaluations.count, "merging runs of different scenarios")
     iterations += other.iterations
     for e in evaluations.indices { evaluations[e].merge(other.evaluations[e]) }
+    for e in drivers.indices { drivers[e].merge(other.drivers[e]) }
   }
 }
 
@@ -120,5 +124,23 @@ struct ScopeAccumulator: Sendable, Equatable {
     toleranceBreached.merge(o.toleranceBreached)
     reserveExhausted.merge(o.reserveExhausted)
     mergeArrangements(o)
+  }
+}
+
+extension RunAccumulator {
+  /// Adds row `r`'s outcome of evaluation `e` on the total scope to the drivers, reading the
+  /// factors' scores from `workspace` (`z` and `u` are the caller's scratch, `factors` long).
+  mutating func addDrivers(
+    evaluation e: Int, outcome o: ScopeOutcome, row r: Int, workspace: TileWorkspace, z: inout [Double], u: inout [Double],
+    fresh: Bool
+  ) {
+    let F = drivers[e].factors
+    if fresh {
+      for f in 0..<F {
+        z[f] = workspace.correlated[r * F + f]
+        u[f] = StandardNormal.cdf(z[f])
+      }
+    }
+    drivers[e].add(drift: o.drift, overspent: o.overspent, z: z, u: u)
   }
 }

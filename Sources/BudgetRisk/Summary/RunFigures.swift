@@ -18,6 +18,8 @@ public struct RunFigures: Codable, Sendable, Equatable {
   public var recommendations: [Recommendation]
   /// P(cost of need over the horizon > level), per response and scope (the exceedance curve).
   public var costExceedance: [CostExceedance]
+  /// Drivers of the overspend tail per proposed budget × response, on the total scope.
+  public var drivers: [DriversFigure]
 }
 
 public struct ExpectedCostFigure: Codable, Sendable, Equatable {
@@ -176,6 +178,11 @@ extension RunFigures {
     }
     recommendations = Self.recommend(budgets: budgets, plan: plan)
     costExceedance = Self.costExceedance(run)
+    let totalScope = plan.scopes[plan.scopes.count - 1].name
+    let evaluated = budgets
+    drivers = evaluated.indices.map { e in
+      DriversFigure(acc.drivers[e], factors: scenario.factors, budget: evaluated[e], scope: totalScope, iterations: acc.iterations)
+    }
   }
 
   /// Per response and scope, the smallest listed margin whose overspend probability (point
@@ -267,5 +274,46 @@ extension QuantileFigure {
     self.init(
       level: level, value: h.quantile(level) * scale,
       lower: interval.lowerBound * scale, upper: interval.upperBound * scale)
+  }
+}
+
+/// What drives the overspend tail of one proposed budget × response on the total scope.
+public struct DriversFigure: Codable, Sendable, Equatable {
+  public var proposal: String
+  public var margin: Double?
+  public var response: String
+  public var scope: String
+  /// Iterations that overspent (the conditional sample).
+  public var overspentIterations: UInt64
+  /// The bound on the Spearman error from ties within drift bins (`√3·Σ p_b²`).
+  public var tieErrorBound: Double
+  /// Factors ranked by |Spearman ρ| with drift, largest first.
+  public var factors: [FactorDriver]
+}
+
+public struct FactorDriver: Codable, Sendable, Equatable {
+  public var factor: String
+  /// Spearman's rank correlation of the factor with drift; its standard error is the
+  /// large-sample `(1 − ρ²)/√(n − 1)` (exact at ρ = 0: `1/√(n − 1)`).
+  public var spearman: Estimate
+  /// Mean standardised score z (the copula normal) given overspend, with its standard error;
+  /// 0 means overspend tells nothing about the factor. NaN when nothing overspent.
+  public var meanZGivenOverspend: Estimate
+}
+
+extension DriversFigure {
+  init(_ d: DriversAccumulator, factors: [Factor], budget: BudgetFigures, scope: String, iterations: UInt64) {
+    let (rho, tie) = d.spearman()
+    let n = Double(iterations)
+    let entries = factors.indices.map { f in
+      FactorDriver(
+        factor: factors[f].name,
+        spearman: Estimate(mean: rho[f], standardError: (1 - rho[f] * rho[f]) / (n - 1).squareRoot()),
+        meanZGivenOverspend: Estimate(d.zGivenOverspend[f]))
+    }
+    self.init(
+      proposal: budget.proposal, margin: budget.margin, response: budget.response, scope: scope,
+      overspentIterations: d.zGivenOverspend.first?.count ?? 0, tieErrorBound: tie,
+      factors: entries.enumerated().sorted { (-abs($0.element.spearman.mean), $0.offset) < (-abs($1.element.spearman.mean), $1.offset) }.map(\.element))
   }
 }

@@ -1,0 +1,159 @@
+import ArgumentParser
+import BudgetRisk
+import Foundation
+
+struct CompareCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "compare",
+    abstract: "Run every design of one or more scenario files on common random numbers and compare them.",
+    discussion: """
+      Every design (of every file) is simulated on the same iterations, so iteration i draws the \
+      same demand and costs in every design wherever they share an input: differences from the \
+      baseline are paired, with paired 95 % intervals. Designs are named as in their file, or \
+      FILE:DESIGN when names clash. Only proposed budgets shared by every design (same label \
+      and response) are compared.
+      Examples:
+        budget-risk compare scenarios/place-based-pooled.yaml
+        budget-risk compare scenarios/behavioural-health-prevention.yaml --baseline without_prevention --rank-by gap
+        budget-risk compare a.yaml b.yaml --json out/compare.json --csv out/compare --report compare.html
+      """
+  )
+
+  @Argument(help: "Scenario files (YAML); each contributes its designs (or its base when it lists none).",
+    completion: .file(extensions: ["yaml", "yml"]))
+  var files: [String]
+
+  @Option(help: "The design the others are compared with (default: the first).")
+  var baseline: String?
+
+  @Option(help: "Rank designs by overspend, gap, expected-overspend or tvar95 (lower is better).")
+  var rankBy: RankMeasure = .overspend
+
+  @Option(help: "Show each design's drivers of the overspend tail at this proposal (default: its recommended margin).")
+  var driversAt: String?
+
+  @Option(help: "Iterations to simulate (default: the first file's run.iterations).")
+  var iterations: Int?
+
+  @Option(help: "Random seed (default: the first file's run.seed).")
+  var seed: UInt64?
+
+  @Option(help: "Worker threads (default: the number of cores).")
+  var threads: Int = RunOptions.defaultThreads
+
+  @Option(help: "Write the comparison and every design's figures as JSON to this file.")
+  var json: String?
+
+  @Option(help: "Write tidy CSV tables into this folder.", completion: .directory)
+  var csv: String?
+
+  @Option(help: "Write an HTML report (the baseline's report with the comparison section).",
+    completion: .file(extensions: ["html"]))
+  var report: String?
+
+  @Flag(help: "Print nothing on success and show no progress.")
+  var quiet = false
+
+  func validate() throws {
+    guard !files.isEmpty else { throw ValidationError("give at least one scenario file") }
+    if let n = iterations, n < 1 { throw ValidationError("--iterations must be at least 1, found \(n)") }
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
+  }
+
+  func run() throws {
+    var perFile: [(file: String, designs: [Design])] = []
+    for file in files {
+      do { perFile.append((file, try ScenarioLoader.loadDesigns(path: file))) } catch {
+        printError("\(error)")
+        throw Exit.invalidScenario
+      }
+    }
+    let designs = Self.uniquelyNamed(perFile)
+    guard designs.count >= 2 else {
+      throw ValidationError("nothing to compare: \(files.joined(separator: ", ")) hold only one design between them (add a designs: list)")
+    }
+    let names = designs.map(\.name)
+    let baselineIndex: Int
+    if let baseline {
+      guard let i = names.firstIndex(of: baseline) else {
+        throw ValidationError("no design named '\(baseline)' (designs: \(names.joined(separator: ", ")))")
+      }
+      baselineIndex = i
+    } else {
+      baselineIndex = 0
+    }
+    do {
+      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
+      if let folder = csv { try AtomicFile.checkWritable(URL(fileURLWithPath: folder).appendingPathComponent("x").path) }
+    } catch {
+      printError("\(error)")
+      throw Exit.cannotWrite
+    }
+    let first = designs[0].scenario
+    let options = RunOptions(
+      iterations: iterations ?? first.defaults.iterations, seed: seed ?? first.defaults.seed, threads: threads)
+    let progress = ProgressBar(
+      total: options.iterations,
+      isEnabled: ProgressBar.shouldShow(quiet: quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
+    let interrupt = InterruptHandler()
+    defer { withExtendedLifetime(interrupt) {} }
+    let interrupted = interrupt.flag
+    let result: ComparisonRun
+    do {
+      result = try DesignComparison.run(
+        designs, baseline: baselineIndex, options: options, progress: { progress.advance(by: $0) },
+        cancel: { interrupted.isRaised })
+    } catch {
+      throw ValidationError(error.description)
+    }
+    progress.finish()
+    guard result.isComplete else {
+      printError("interrupted after \(result.completedIterations) of \(options.iterations) iterations; no files written")
+      throw Exit.interrupted
+    }
+    let comparison = ComparisonFigures(result, rankBy: rankBy)
+    let figures = result.runs.map(RunFigures.init)
+    if let driversAt, !figures.contains(where: { DriversReport.selected($0, label: driversAt) != nil }) {
+      throw ValidationError("--drivers-at: no design has a proposal '\(driversAt)'")
+    }
+    let jsonData = try json.map { _ in
+      try ComparisonReport.json(comparison, designs: zip(names, figures).map { ($0, $1) })
+    }
+    let csvFiles = csv.map { _ in ComparisonReport.csvFiles(comparison) }
+    let html = report.map { _ in
+      Data(HTMLReport.render(
+        figures: figures[baselineIndex], manifest: RunManifest(run: result.runs[baselineIndex]),
+        scenario: designs[baselineIndex].scenario, sections: [ComparisonSection(comparison)]).utf8)
+    }
+    do {
+      if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
+      if let folder = csv, let files = csvFiles { try AtomicFile.write(files: files, into: folder) }
+      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
+    } catch {
+      printError("\(error)")
+      throw Exit.cannotWrite
+    }
+    if !quiet {
+      print(ComparisonReport.table(comparison), terminator: "")
+      for (name, f) in zip(names, figures) {
+        guard let d = DriversReport.selected(f, label: driversAt), !d.factors.isEmpty else { continue }
+        print("\nDesign \(name):", terminator: "")
+        print(DriversReport.table(d), terminator: "")
+      }
+    }
+  }
+
+  /// Every file's designs, renamed `FILE:DESIGN` where a name occurs in more than one file.
+  static func uniquelyNamed(_ perFile: [(file: String, designs: [Design])]) -> [Design] {
+    let all = perFile.flatMap { f in f.designs.map { (f.file, $0) } }
+    var counts: [String: Int] = [:]
+    for (_, d) in all { counts[d.name, default: 0] += 1 }
+    return all.map { file, design in
+      var d = design
+      if counts[d.name]! > 1 { d.name = "\(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent):\(d.name)" }
+      return d
+    }
+  }
+}
+
+extension RankMeasure: ExpressibleByArgument {}

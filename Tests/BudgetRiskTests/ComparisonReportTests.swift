@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+@testable import BudgetRisk
+
+/// The comparison's outputs: identical at any thread count, and well-formed JSON, CSV and HTML.
+@Suite struct ComparisonReportTests {
+  static let designs = [
+    Design(name: "absorbing", description: "", scenario: ReportFixture.scenario),
+    Design(name: "lean", description: "", scenario: {
+      var s = ReportFixture.scenario
+      s.budget.reserveShare = 0
+      s.interventions = []
+      return s
+    }()),
+  ]
+
+  static func figures(threads: Int, blockSize: Int = 256) throws -> ComparisonFigures {
+    let run = try DesignComparison.run(
+      designs, baseline: 0, options: RunOptions(iterations: 320, seed: 4, threads: threads, blockSize: blockSize))
+    return ComparisonFigures(run, rankBy: .gap)
+  }
+
+  @Test func figuresAreIdenticalAtAnyThreadCountAndBlockSize() throws {
+    let one = try Self.figures(threads: 1)
+    #expect(try Self.figures(threads: 3, blockSize: 64) == one)
+    #expect(one.budgets.count == 8)  // 4 proposals × 2 responses, shared by both
+    #expect(one.budgets.allSatisfy { $0.rows.map(\.rank).sorted() == [1, 2] })
+  }
+
+  @Test func jsonCSVAndHTMLAreWellFormed() throws {
+    let run = try DesignComparison.run(Self.designs, baseline: 1, options: RunOptions(iterations: 256, seed: 4, threads: 2))
+    let c = ComparisonFigures(run, rankBy: .tvar95)
+    #expect(c.baseline == "lean")
+    let figures = run.runs.map(RunFigures.init)
+    let json = try ComparisonReport.json(c, designs: [("absorbing", figures[0]), ("lean", figures[1])])
+    let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
+    #expect(object?["comparison"] != nil && (object?["designs"] as? [Any])?.count == 2)
+    let csv = ComparisonReport.csvFiles(c)
+    #expect(csv.map(\.name) == ["comparison.csv", "cost_less.csv"])
+    let rows = String(decoding: csv[0].data, as: UTF8.self).split(separator: "\r\n")
+    // Header + 8 budgets × 2 designs × 6 figures, each row as wide as the header.
+    #expect(rows.count == 1 + 8 * 2 * 6)
+    #expect(Set(rows.map { $0.split(separator: ",", omittingEmptySubsequences: false).count }).count == 1)
+    let html = HTMLReport.render(
+      figures: figures[1], manifest: RunManifest(run: run.runs[1]), scenario: Self.designs[1].scenario,
+      sections: [ComparisonSection(c), DriversSection(label: nil)])
+    let doc = try #require(MarkupElement.parse(html))
+    let ids = doc.all("section").compactMap { $0.attributes["id"] }
+    #expect(ids.contains("design-comparison") && ids.contains("drivers"))
+    #expect(doc.all("svg").contains { $0.attributes["id"] == "compare-absorb" })
+    #expect(ComparisonReport.table(c).contains("baseline"))
+  }
+}
