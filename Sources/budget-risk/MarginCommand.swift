@@ -23,6 +23,7 @@ struct MarginCommand: ParsableCommand {
       Examples:
         budget-risk margin scenarios/place-based-pooled.yaml --overspend-at-most 0.1
         budget-risk margin scenarios/place-based-pooled.yaml --overspend-at-most 0.05 --gap-at-most 0.05 --response ration
+        budget-risk margin scenarios/place-based-pooled.yaml --overspend-at-most 0.1 --design separate
         budget-risk margin scenarios/community-health-network.yaml --overspend-at-most 0.1 --precision 0.001 --json out/margin.json --report out/margin.html
       """
   )
@@ -41,6 +42,9 @@ struct MarginCommand: ParsableCommand {
 
   @Option(help: "The pool, or total, to solve for (default: the total, or the only pool).")
   var scope: String?
+
+  @Option(help: "Solve for this design of the file (default: its base document, 'base').")
+  var design: String?
 
   @Option(help: "Iterations (the first batch with --precision; default: the scenario's run.iterations, else 10000).")
   var iterations: Int?
@@ -75,7 +79,7 @@ struct MarginCommand: ParsableCommand {
   }
 
   func run() throws {
-    let scenario = try loadScenario(file)
+    let scenario = try loadScenario(file, design: design)
     do {
       for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
     } catch {

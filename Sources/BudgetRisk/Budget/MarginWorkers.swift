@@ -20,7 +20,7 @@ final class ReturnRatioWorker: TileWorker {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, tile: workspace)
     self.scope = scope
-    scratch = MarginWorkers.scratch(plan)
+    scratch = EvaluationAccumulator(plan: plan)
     ratios = Self.emptyRatios()
   }
 
@@ -54,7 +54,7 @@ final class MarginSearchWorker: TileWorker {
     ledger = BudgetLedger(plan: plan, tile: workspace)
     self.scope = scope
     gapThreshold = plan.scenario.budget.serviceGapThreshold
-    scratch = MarginWorkers.scratch(plan)
+    scratch = EvaluationAccumulator(plan: plan)
     counts = Array(repeating: MarginSearch.Counts(), count: plan.evaluations.count)
   }
 
@@ -69,15 +69,5 @@ final class MarginSearchWorker: TileWorker {
         counts[e].serviceGap.add(outcome.unmetShare > gapThreshold)
       }
     }
-  }
-}
-
-enum MarginWorkers {
-  /// One evaluation's accumulator, for the ledger to write into.
-  static func scratch(_ plan: SimulationPlan) -> EvaluationAccumulator {
-    EvaluationAccumulator(
-      scopes: plan.scopes.map { _ in ScopeAccumulator(periods: plan.periods, years: plan.years) },
-      unmetShareByService: Array(repeating: MeanAccumulator(), count: plan.serviceCount),
-      serviceGapByService: Array(repeating: ProportionCounter(), count: plan.serviceCount))
   }
 }

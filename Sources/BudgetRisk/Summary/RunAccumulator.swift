@@ -21,14 +21,7 @@ public struct RunAccumulator: Sendable, Equatable {
   }
 
   init(plan: SimulationPlan) {
-    evaluations = plan.evaluations.map { _ in
-      EvaluationAccumulator(
-        scopes: plan.scopes.map { _ in
-          ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.scenario.budget)
-        },
-        unmetShareByService: Array(repeating: MeanAccumulator(), count: plan.serviceCount),
-        serviceGapByService: Array(repeating: ProportionCounter(), count: plan.serviceCount))
-    }
+    evaluations = plan.evaluations.map { _ in EvaluationAccumulator(plan: plan) }
     drivers = plan.evaluations.map { _ in DriversAccumulator(factors: plan.factorCount) }
   }
 
@@ -43,6 +36,15 @@ public struct RunAccumulator: Sendable, Equatable {
 /// One proposed budget under one response.
 struct EvaluationAccumulator: Sendable, Equatable {
   var scopes: [ScopeAccumulator]
+
+  /// An empty accumulator shaped for `plan`'s scopes and services.
+  init(plan: SimulationPlan) {
+    scopes = plan.scopes.map { _ in
+      ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.scenario.budget)
+    }
+    unmetShareByService = Array(repeating: MeanAccumulator(), count: plan.serviceCount)
+    serviceGapByService = Array(repeating: ProportionCounter(), count: plan.serviceCount)
+  }
   var unmetShareByService: [MeanAccumulator]
   var serviceGapByService: [ProportionCounter]
 
