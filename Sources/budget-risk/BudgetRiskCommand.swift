@@ -20,7 +20,8 @@ struct BudgetRiskCommand: ParsableCommand {
       1 any other failure.
       """,
     subcommands: [
-      InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompletionsCommand.self,
+      InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, BenchCommand.self,
+      CompletionsCommand.self,
     ]
   )
 }

@@ -84,7 +84,8 @@ public enum Engine {
 final class RunWorker: TileWorker {
   let workspace: TileWorkspace
   let ledger: BudgetLedger
-  var accumulator: RunAccumulator
+  /// Unchecked: only this worker's thread touches it until the workers are joined.
+  @exclusivity(unchecked) var accumulator: RunAccumulator
 
   init(plan: SimulationPlan) {
     workspace = TileWorkspace(plan: plan)
