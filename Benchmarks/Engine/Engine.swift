@@ -21,8 +21,12 @@ let benchmarks: @Sendable () -> Void = {
     metrics: metrics,
     timeUnits: .milliseconds, maxDuration: .seconds(5), maxIterations: 50,
     thresholds: [
-      .mallocCountTotal: .init(absolute: [.p90: 0]),
-      .instructions: .init(relative: [.p50: 5]),
+      // The harness's own allocations vary by a few per sample; one per iteration would add 256.
+      .mallocCountTotal: .init(absolute: [.p90: 8]),
+      // This 2-core machine is shared: wall clock moves ±30 %, so only large slowdowns count.
+      .wallClock: .init(relative: [.p90: 35]),
+      .throughput: .init(relative: [.p90: 35]),
+      .instructions: .init(relative: [.p90: 5]),
       .peakMemoryResident: .init(relative: [.p90: 20]),
     ])
 

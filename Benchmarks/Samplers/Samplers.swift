@@ -8,8 +8,12 @@ let benchmarks: @Sendable () -> Void = {
     metrics: [.wallClock, .throughput, .instructions, .mallocCountTotal],
     timeUnits: .nanoseconds, scalingFactor: .mega, maxDuration: .seconds(2), maxIterations: 1_000,
     thresholds: [
-      .mallocCountTotal: .init(absolute: [.p90: 0]),
-      .instructions: .init(relative: [.p50: 5]),
+      // The harness allocates 16–18 times per sample itself; a draw that allocated would add a million.
+      .mallocCountTotal: .init(absolute: [.p90: 8]),
+      // This 2-core machine is shared: wall clock moves ±30 %, so only large slowdowns count.
+      .wallClock: .init(relative: [.p90: 35]),
+      .throughput: .init(relative: [.p90: 35]),
+      .instructions: .init(relative: [.p90: 5]),
     ])
 
   func sampler(_ name: String, _ draw: @escaping (inout RandomStream) -> Double) {
