@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
   @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
   var file: String = "scenarios/benchmarks/server-scale.yaml"
 
-  @Option(help: "Iterations per thread count (default 20000).")
+  @Option(help: "Iterations per thread count.")
   var iterations: Int = 20_000
 
   @Option(help: "Random seed (default: the scenario's run.seed, else 1).")
