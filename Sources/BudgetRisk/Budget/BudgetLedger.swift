@@ -216,10 +216,11 @@ final class BudgetLedger {
       var serviceNeed = 0.0, serviceUnmet = 0.0
       let delivered = plan.isProactive[v] ? deliveredProactive : deliveredReactive
       let poolRow = plan.poolOfService[v] * T
-      for t in 0..<T {
+      // Under absorb nothing is unmet, so the share is 0 without summing the need (~3 %).
+      for t in 0..<T where rationing {
         let n = need[t * V + v]
         serviceNeed += n
-        if rationing { serviceUnmet += n * (1 - delivered[poolRow + t]) }
+        serviceUnmet += n * (1 - delivered[poolRow + t])
       }
       let share = serviceNeed > 0 ? serviceUnmet / serviceNeed : 0
       acc.unmetShareByService[v].add(share)
