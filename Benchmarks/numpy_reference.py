@@ -460,10 +460,17 @@ def main():
     elapsed = time.perf_counter() - t0
 
     cells = n_total * m.T * m.V
+    try:  # which OpenBLAS kernel NumPy runs (OPENBLAS_CORETYPE can force an older one)
+        import threadpoolctl
+        blas = "; ".join(f"{i['internal_api']} {i.get('version')} {i.get('architecture')}, "
+                         f"{i['num_threads']} thread(s)" for i in threadpoolctl.threadpool_info())
+    except ImportError:
+        blas = "unknown (pip install threadpoolctl to see it)"
     print(f"{sc['name']}: {n_total} iterations x {m.T} periods x {m.V} services "
           f"= {cells:,} cells, seed {seed}")
     print(f"elapsed {elapsed:.3f} s   {n_total / elapsed:,.1f} iterations/s   "
           f"{cells / elapsed:,.0f} cells/s   (NumPy {np.__version__}, one thread)")
+    print(f"BLAS: {blas}")
     print("expected base (analytic), horizon: " + ", ".join(
         f"{p} {b / 1e6:,.2f}m" for p, b in zip(m.pool_names, m.base.sum(axis=1))))
     results = []
@@ -487,7 +494,7 @@ def main():
             json.dump({"tool": "numpy_reference", "numpy": np.__version__, "scenario": args.scenario,
                        "iterations": n_total, "seed": seed, "periods": m.T, "services": m.V,
                        "elapsedSeconds": elapsed, "iterationsPerSecond": n_total / elapsed,
-                       "cellsPerSecond": cells / elapsed,
+                       "cellsPerSecond": cells / elapsed, "blas": blas,
                        "expectedBase": dict(zip(m.pool_names, m.base.sum(axis=1).tolist())),
                        "results": results}, f, indent=1)
 

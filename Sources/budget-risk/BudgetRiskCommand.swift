@@ -23,7 +23,7 @@ struct BudgetRiskCommand: ParsableCommand {
       """,
     subcommands: [
       InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompareCommand.self,
-      MarginCommand.self, CompletionsCommand.self,
+      MarginCommand.self, BenchCommand.self, CompletionsCommand.self,
     ]
   )
 }

@@ -12,7 +12,7 @@
 /// - Parameter generator: the source of random bits; exactly one `next()` is consumed.
 /// - Returns: a double in the open interval (0, 1).
 /// - Complexity: O(1).
-@inlinable
+@inlinable @inline(__always)
 public func openUniform<G: RandomNumberGenerator>(_ generator: inout G) -> Double {
   openUniform(bits: generator.next())
 }

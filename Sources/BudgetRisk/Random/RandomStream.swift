@@ -66,7 +66,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
   /// The next 64 random bits of the stream.
   ///
   /// - Complexity: O(1), no allocation.
-  @inlinable
+  @inlinable @inline(__always)
   public mutating func next() -> UInt64 {
     if hasBuffered {
       hasBuffered = false

@@ -105,7 +105,8 @@ extension Engine {
 final class RunWorker: TileWorker {
   let workspace: TileWorkspace
   let ledger: BudgetLedger
-  var accumulator: RunAccumulator
+  /// Unchecked: only this worker's thread touches it until the workers are joined.
+  @exclusivity(unchecked) var accumulator: RunAccumulator
   /// Scratch for the drivers: the row's factor scores and their Φ.
   private var z: [Double], u: [Double]
   private let totalScope: Int
