@@ -71,6 +71,11 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let scenario = try loadScenario(file, design: design)
+    // Refuse an unknown --drivers-at label before simulating, not after.
+    let labels = scenario.budget.proposals.map(\.label)
+    if let label = driversAt, !labels.contains(label) {
+      throw ValidationError("--drivers-at: no proposal '\(label)' (proposals: \(labels.joined(separator: ", ")))")
+    }
     // Refuse an unwritable output before simulating, not after.
     do {
       for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
