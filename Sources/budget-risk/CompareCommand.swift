@@ -32,14 +32,7 @@ struct CompareCommand: ParsableCommand {
   @Option(help: "Show each design's drivers of the overspend tail at this proposal (default: its recommended margin).")
   var driversAt: String?
 
-  @Option(help: "Iterations to simulate (default: the first file's run.iterations).")
-  var iterations: Int?
-
-  @Option(help: "Random seed (default: the first file's run.seed).")
-  var seed: UInt64?
-
-  @Option(help: "Worker threads (default: the number of cores).")
-  var threads: Int = RunOptions.defaultThreads
+  @OptionGroup var sampling: SamplingOptions
 
   @Option(help: "Write the comparison and every design's figures as JSON to this file.")
   var json: String?
@@ -56,8 +49,6 @@ struct CompareCommand: ParsableCommand {
 
   func validate() throws {
     guard !files.isEmpty else { throw ValidationError("give at least one scenario file") }
-    if let n = iterations, n < 1 { throw ValidationError("--iterations must be at least 1, found \(n)") }
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
   }
 
   func run() throws {
@@ -90,8 +81,7 @@ struct CompareCommand: ParsableCommand {
       throw Exit.cannotWrite
     }
     let first = designs[0].scenario
-    let options = RunOptions(
-      iterations: iterations ?? first.defaults.iterations, seed: seed ?? first.defaults.seed, threads: threads)
+    let options = sampling.runOptions(defaults: first.defaults)
     let progress = ProgressBar(
       total: options.iterations,
       isEnabled: ProgressBar.shouldShow(quiet: quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))

@@ -46,14 +46,7 @@ struct MarginCommand: ParsableCommand {
   @Option(help: "Solve for this design of the file (default: its base document, 'base').")
   var design: String?
 
-  @Option(help: "Iterations (the first batch with --precision; default: the scenario's run.iterations, else 10000).")
-  var iterations: Int?
-
-  @Option(help: "Random seed (default: the scenario's run.seed, else 1).")
-  var seed: UInt64?
-
-  @Option(help: "Worker threads (default: the number of cores); does not change the figures.")
-  var threads: Int = RunOptions.defaultThreads
+  @OptionGroup var sampling: SamplingOptions
 
   @Option(help: "Run in batches until the margin's 95 % half-width is at most this fraction (0.001 = 0.1 pp).")
   var precision: Double?
@@ -71,8 +64,6 @@ struct MarginCommand: ParsableCommand {
   var quiet = false
 
   func validate() throws {
-    if let n = iterations, n < 1 { throw ValidationError("--iterations must be at least 1, found \(n)") }
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
     if let r = response, ProviderResponse(rawValue: r) == nil {
       throw ValidationError("--response must be absorb or ration, found '\(r)'")
     }
@@ -86,8 +77,7 @@ struct MarginCommand: ParsableCommand {
       printError("\(error)")
       throw Exit.cannotWrite
     }
-    let options = RunOptions(
-      iterations: iterations ?? scenario.defaults.iterations, seed: seed ?? scenario.defaults.seed, threads: threads)
+    let options = sampling.runOptions(defaults: scenario.defaults)
     let request = MarginRequest(
       overspendTarget: overspendAtMost, serviceGapTarget: gapAtMost,
       responses: response.flatMap(ProviderResponse.init(rawValue:)).map { [$0] } ?? [], scope: scope,

@@ -31,14 +31,7 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Show the drivers of the overspend tail at this proposal (e.g. 'margin 5%'; default: the recommended margin).")
   var driversAt: String?
 
-  @Option(help: "Iterations to simulate (default: the scenario's run.iterations, else 10000).")
-  var iterations: Int?
-
-  @Option(help: "Random seed (default: the scenario's run.seed, else 1).")
-  var seed: UInt64?
-
-  @Option(help: "Worker threads (default: the number of cores).")
-  var threads: Int = RunOptions.defaultThreads
+  @OptionGroup var sampling: SamplingOptions
 
   @Option(help: "Iterations per unit of work, a multiple of 64; does not change the figures.")
   var blockSize: Int = 256
@@ -62,8 +55,6 @@ struct RunCommand: ParsableCommand {
   var quiet = false
 
   func validate() throws {
-    if let n = iterations, n < 1 { throw ValidationError("--iterations must be at least 1, found \(n)") }
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
     guard blockSize >= 64, blockSize % 64 == 0 else {
       throw ValidationError("--block-size must be a positive multiple of 64, found \(blockSize)")
     }
@@ -84,9 +75,7 @@ struct RunCommand: ParsableCommand {
       printError("\(error)")
       throw Exit.cannotWrite
     }
-    let options = RunOptions(
-      iterations: iterations ?? scenario.defaults.iterations, seed: seed ?? scenario.defaults.seed,
-      threads: threads, blockSize: blockSize)
+    let options = sampling.runOptions(defaults: scenario.defaults, blockSize: blockSize)
     let progress = ProgressBar(
       total: precision == nil ? options.iterations : maxIterations,
       isEnabled: ProgressBar.shouldShow(quiet: quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
