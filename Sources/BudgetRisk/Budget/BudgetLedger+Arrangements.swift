@@ -18,7 +18,7 @@ extension BudgetLedger {
   func openYear(_ y: Int) {
     let T = plan.periods, ppy = plan.periodsPerYear
     let share: Double
-    if case .aligned(let limit) = plan.scenario.budget.arrangement { share = limit } else { share = 0 }
+    if case .aligned(let limit) = spec.arrangement { share = limit } else { share = 0 }
     for p in 0..<plan.poolCount {
       var proposed = 0.0
       for t in (y * ppy)..<((y + 1) * ppy) { proposed += budget[p * T + t] }
@@ -55,11 +55,11 @@ extension BudgetLedger {
     let T = plan.periods, ppy = plan.periodsPerYear
     let yearEnd = (t / ppy + 1) * ppy
     guard t + 1 < yearEnd else { return }
-    let tolerance = plan.scenario.budget.driftTolerance
+    let tolerance = spec.driftTolerance
     for p in 0..<plan.poolCount {
       let toDate = year[p].available + year[p].spend
       guard abs(Self.drift(year[p].spend, toDate)) > tolerance else { continue }
-      if year[p].spend < toDate && !plan.scenario.budget.rebaseUnderspend { continue }
+      if year[p].spend < toDate && !spec.rebaseUnderspend { continue }
       let amount = fraction * (year[p].spend - toDate)
       var weight = 0.0
       for u in (t + 1)..<yearEnd { weight += plan.profile[p * T + u] }
@@ -78,7 +78,6 @@ extension BudgetLedger {
   /// next year's limit budget by the profile; the risk share splits what remains.
   func closeYear(_ y: Int) {
     let T = plan.periods, ppy = plan.periodsPerYear
-    let spec = plan.scenario.budget
     for p in 0..<plan.poolCount {
       reserveLeft[p] = max(0, reserveLeft[p] - max(0, -year[p].available))
       let committed = year[p].proposed + year[p].carriedIn
@@ -97,12 +96,13 @@ extension BudgetLedger {
   }
 
   /// Adds one scope's risk-share and rebasing figures for this iteration.
-  func recordArrangements(scope: SimulationPlan.Scope, outcome o: ScopeOutcome, into acc: inout ScopeAccumulator) {
-    let reference = scope.reference
+  func recordArrangements(
+    pools: UnsafeBufferPointer<Int>, reference: Double, outcome o: ScopeOutcome, into acc: inout ScopeAccumulator
+  ) {
     acc.riskShare?.add(provider: o.providerResult, funder: o.funderResult, variance: o.yearEndVariance, reference: reference)
     guard acc.rebasing != nil else { return }
     acc.rebasing!.add(rebasings: o.rebasings, rebased: o.rebased / reference)
-    for p in scope.pools {
+    for p in pools {
       for k in 0..<horizon[p].rebasings {
         acc.rebasing!.addRebasing(size: abs(rebasingAmounts[p * maxRebasings + k]) / reference)
       }

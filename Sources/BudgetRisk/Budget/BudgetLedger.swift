@@ -19,6 +19,11 @@
 final class BudgetLedger {
   let plan: SimulationPlan
   let tile: TileWorkspace
+  /// The scenario's budget section and the scopes' pools, held here so that the per-period
+  /// loops read stored values instead of reaching through `plan.scenario` each time.
+  let spec: BudgetSpec
+  private let scopePools: [[Int]]
+  private let interventionProactive: [[Int]]
   /// Per pool and period: the proposed budget, proactive and reactive need, and delivered shares.
   let budget: Buffer, needProactive: Buffer, needReactive: Buffer
   private let deliveredProactive: Buffer, deliveredReactive: Buffer
@@ -32,67 +37,86 @@ final class BudgetLedger {
   /// Each rebasing's amount, `P × maxRebasings`, in the order they happened.
   let rebasingAmounts: Buffer
   let maxRebasings: Int
-  // `@exclusivity(unchecked)`: the ledger never leaves its worker's thread, and the dynamic
-  // exclusivity checks on these class properties were ~18 % of a run's instructions (callgrind).
-  @exclusivity(unchecked) var reserveLeft: [Double], exhausted: [Bool]
+  /// One scope's cumulative drift per period on this iteration's path, `T`.
+  private let pathDrift: Buffer
+  // Raw storage, owned here (freed in `deinit`): the ledger never leaves its worker's
+  // thread, and as class arrays these cost a dynamic exclusivity check and a
+  // copy-on-write uniqueness check on every write (together ~20 % of a run, callgrind).
+  /// Per pool: the reserve left, whether it was ever exhausted.
+  let reserveLeft: UnsafeMutablePointer<Double>, exhausted: UnsafeMutablePointer<Bool>
   /// Per pool: this budget year's running position, and totals over the horizon.
-  @exclusivity(unchecked) var year: [PoolYear], horizon: [PoolHorizon]
+  let year: UnsafeMutablePointer<PoolYear>, horizon: UnsafeMutablePointer<PoolHorizon>
   /// What the last `evaluate` came to, per scope (pools, then the total): for workers that
   /// need per-iteration values (paired design comparison, the margin solver, drivers).
-  @exclusivity(unchecked) private(set) var outcomes: [ScopeOutcome]
+  let outcomes: UnsafeMutableBufferPointer<ScopeOutcome>
 
   init(plan: SimulationPlan, tile: TileWorkspace) {
     self.plan = plan
     self.tile = tile
+    spec = plan.scenario.budget
+    scopePools = plan.scopes.map(\.pools)
+    interventionProactive = plan.scenario.interventions.map(\.proactive)
     let P = plan.poolCount, T = plan.periods
     budget = Buffer(P * T); needProactive = Buffer(P * T); needReactive = Buffer(P * T)
     deliveredProactive = Buffer(P * T); deliveredReactive = Buffer(P * T)
     limitBudget = Buffer(P * T)
     need = Buffer(T * plan.serviceCount)
     interventionDelivery = Buffer(max(1, plan.scenario.interventions.count) * T)
-    maxRebasings = T / plan.scenario.budget.reviewEvery + 1
+    maxRebasings = T / spec.reviewEvery + 1
     rebasingAmounts = Buffer(P * maxRebasings)
-    reserveLeft = Array(repeating: 0, count: P)
-    exhausted = Array(repeating: false, count: P)
-    year = Array(repeating: PoolYear(), count: P)
-    horizon = Array(repeating: PoolHorizon(), count: P)
-    outcomes = Array(repeating: ScopeOutcome(), count: plan.scopes.count)
+    pathDrift = Buffer(T)
+    reserveLeft = .allocate(capacity: P); reserveLeft.initialize(repeating: 0, count: P)
+    exhausted = .allocate(capacity: P); exhausted.initialize(repeating: false, count: P)
+    year = .allocate(capacity: P); year.initialize(repeating: PoolYear(), count: P)
+    horizon = .allocate(capacity: P); horizon.initialize(repeating: PoolHorizon(), count: P)
+    outcomes = .allocate(capacity: plan.scopes.count)
+    outcomes.initialize(repeating: ScopeOutcome())
+  }
+
+  deinit {
+    reserveLeft.deallocate(); exhausted.deallocate()
+    year.deallocate(); horizon.deallocate(); outcomes.deallocate()
   }
 
   /// Evaluates row `r` (global iteration `iteration`) of the tile under evaluation `e`.
   func evaluate(row r: Int, iteration: Int, seed: UInt64, evaluation e: Int, into acc: inout EvaluationAccumulator) {
-    let scenario = plan.scenario
     let T = plan.periods, P = plan.poolCount, V = plan.serviceCount, ppy = plan.periodsPerYear
     let evaluation = plan.evaluations[e]
     let rationing = evaluation.response == .ration
-    let order = scenario.budget.rationingOrder
-    let review = scenario.budget.reviewEvery
-    setBudgets(row: r, proposal: scenario.budget.proposals[evaluation.proposal])
+    let order = spec.rationingOrder
+    let review = spec.reviewEvery
+    let aligned: Bool
+    if case .aligned = spec.arrangement { aligned = true } else { aligned = false }
+    let feedback = rationing && plan.hasFeedback
+    setBudgets(row: r, proposal: spec.proposals[evaluation.proposal])
     limitBudget.base.update(from: budget.base, count: P * T)
 
-    let rowCost = tile.cost.base + r * T * V
-    need.base.update(from: rowCost, count: T * V)
+    // The path's own copy of the need, which rationing's feedback re-draws; only rationing reads it.
+    if rationing { need.base.update(from: tile.cost.base + r * T * V, count: T * V) }
     var diverged = false
     for p in 0..<P {
       reserveLeft[p] = plan.reserve[p]; exhausted[p] = false
       year[p] = PoolYear(); horizon[p] = PoolHorizon()
     }
+    let needPro = needProactive.base, needRea = needReactive.base, limits = limitBudget.base, proposed = budget.base
+    let deliveredPro = deliveredProactive.base, deliveredRea = deliveredReactive.base
 
+    var nextYear = 0, nextReview = review  // period marks, instead of `%` per period
     for t in 0..<T {
-      if t % ppy == 0 { openYear(t / ppy) }
+      if t == nextYear { openYear(t / ppy); nextYear += ppy }
       let poolCells = tile.poolCategoryCost.base + (r * T + t) * 2 * P
       for p in 0..<P {
         let i = p * T + t
-        needProactive[i] = poolCells[2 * p]
-        needReactive[i] = poolCells[2 * p + 1]
-        year[p].budget += limitBudget[i]; year[p].proposed += budget[i]
+        needPro[i] = poolCells[2 * p]
+        needRea[i] = poolCells[2 * p + 1]
+        year[p].budget += limits[i]; year[p].proposed += proposed[i]
       }
       if diverged { redrawTargets(row: r, iteration: iteration, seed: seed, period: t) }
-      if case .aligned = scenario.budget.arrangement { transferBetweenAlignedPools(period: t) }
+      if aligned { transferBetweenAlignedPools(period: t) }
 
       for p in 0..<P {
         let i = p * T + t
-        let pro = needProactive[i], rea = needReactive[i]
+        let pro = needPro[i], rea = needRea[i]
         // In the order the ledger always summed it, so figures without arrangements keep their bits.
         let limit = year[p].budget + year[p].moved + reserveLeft[p] - year[p].spend
         var fPro = 1.0, fRea = 1.0
@@ -102,9 +126,9 @@ final class BudgetLedger {
             let available = max(0, limit)
             switch order {
             case .proactiveFirst:
-              let deliveredRea = min(rea, available)
-              fRea = rea > 0 ? deliveredRea / rea : 1
-              fPro = pro > 0 ? min(pro, available - deliveredRea) / pro : 1
+              let delivered = min(rea, available)
+              fRea = rea > 0 ? delivered / rea : 1
+              fPro = pro > 0 ? min(pro, available - delivered) / pro : 1
             case .proRata:
               fPro = available / (pro + rea); fRea = fPro
             case .reactiveProtected:
@@ -112,45 +136,52 @@ final class BudgetLedger {
             }
           }
         }
-        deliveredProactive[i] = fPro; deliveredReactive[i] = fRea
+        deliveredPro[i] = fPro; deliveredRea[i] = fRea
         year[p].spend += fPro * pro + fRea * rea
       }
 
-      if rationing && plan.hasFeedback {
-        for (k, intervention) in scenario.interventions.enumerated() {
+      if feedback {
+        for k in interventionProactive.indices {
           var needed = 0.0, delivered = 0.0
-          for v in intervention.proactive {
+          for v in interventionProactive[k] {
             needed += need[t * V + v]
-            delivered += need[t * V + v] * deliveredProactive[plan.poolOfService[v] * T + t]
+            delivered += need[t * V + v] * deliveredPro[plan.poolOfService[v] * T + t]
           }
           let share = needed > 0 ? delivered / needed : 1
           interventionDelivery[k * T + t] = share
           if share < 1 { diverged = true }
         }
       }
-      if let fraction = scenario.budget.rebaseFraction, (t + 1) % review == 0 { rebase(period: t, fraction: fraction) }
-      if (t + 1) % ppy == 0 { closeYear(t / ppy) }
+      if t + 1 == nextReview {
+        nextReview += review
+        if let fraction = spec.rebaseFraction { rebase(period: t, fraction: fraction) }
+      }
+      if t + 1 == nextYear { closeYear(t / ppy) }
     }
     record(rationing: rationing, into: &acc)
   }
 
   /// Budget per pool and period for this row and proposal.
   private func setBudgets(row r: Int, proposal: Proposal) {
-    let T = plan.periods, S = plan.segmentCount
-    for p in 0..<plan.poolCount {
-      for t in 0..<T {
-        let base: Double
-        if case .capitation(let rates, let segments) = plan.scenario.budget.base {
+    let T = plan.periods, S = plan.segmentCount, P = plan.poolCount
+    let budget = self.budget.base
+    switch (proposal, spec.base) {
+    case (.amounts(_, let annual), _):
+      for p in 0..<P {
+        for t in 0..<T { budget[p * T + t] = annual[p] * plan.profile[p * T + t] }
+      }
+    case (.margin(let m), .capitation(let rates, let segments)):
+      let population = tile.population.base + r * T * S
+      for p in 0..<P {
+        for t in 0..<T {
           var people = 0.0
-          for s in segments { people += tile.population[(r * T + t) * S + s] }
-          base = rates[p] / Double(plan.periodsPerYear) * people
-        } else {
-          base = plan.expectedBase[p * T + t]
+          for s in segments { people += population[t * S + s] }
+          budget[p * T + t] = rates[p] / Double(plan.periodsPerYear) * people * (1 + m)
         }
-        switch proposal {
-        case .margin(let m): budget[p * T + t] = base * (1 + m)
-        case .amounts(_, let annual): budget[p * T + t] = annual[p] * plan.profile[p * T + t]
-        }
+      }
+    case (.margin(let m), _):
+      plan.expectedBase.withUnsafeBufferPointer { base in
+        for i in 0..<(P * T) { budget[i] = base[i] * (1 + m) }
       }
     }
   }
@@ -172,82 +203,104 @@ final class BudgetLedger {
 
   /// Turns the path into this iteration's figures for every scope.
   private func record(rationing: Bool, into acc: inout EvaluationAccumulator) {
-    let T = plan.periods, V = plan.serviceCount, ppy = plan.periodsPerYear
-    let budgetSpec = plan.scenario.budget
-    let review = budgetSpec.reviewEvery, tolerance = budgetSpec.driftTolerance
-    let gapThreshold = budgetSpec.serviceGapThreshold
+    let T = plan.periods, ppy = plan.periodsPerYear
+    let review = spec.reviewEvery, tolerance = spec.driftTolerance
+    let gapThreshold = spec.serviceGapThreshold
+    let needPro = needProactive.base, needRea = needReactive.base, proposed = budget.base
+    let deliveredPro = deliveredProactive.base, deliveredRea = deliveredReactive.base
+    let path = pathDrift.base
 
-    for (s, scope) in plan.scopes.enumerated() {
-      var totalNeed = 0.0, totalBudget = 0.0
-      var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
-      var yearNeed = 0.0, yearBudgetSum = 0.0, ytdSpend = 0.0, ytdBudget = 0.0
-      var breached = false
-      var exhaustedAny = false
-      for p in scope.pools where exhausted[p] { exhaustedAny = true }
-      var nextReview = review, nextYearEnd = ppy  // period counts, instead of `%` per period
-      for t in 0..<T {
-        var periodNeed = 0.0, periodBudget = 0.0, periodSpend = 0.0
-        for p in scope.pools {
-          let i = p * T + t
-          let pro = needProactive[i], rea = needReactive[i]
-          periodNeed += pro + rea
-          periodBudget += budget[i]
-          periodSpend += pro * deliveredProactive[i] + rea * deliveredReactive[i]
-          needByCategory.0 += pro; needByCategory.1 += rea
-          unmetByCategory.0 += pro * (1 - deliveredProactive[i])
-          unmetByCategory.1 += rea * (1 - deliveredReactive[i])
-        }
-        totalNeed += periodNeed; totalBudget += periodBudget
-        yearNeed += periodNeed; yearBudgetSum += periodBudget
-        ytdSpend += periodSpend; ytdBudget += periodBudget
-        acc.scopes[s].driftPath[t].add(Self.drift(totalNeed, totalBudget))
-        if t + 1 == nextReview {
-          nextReview += review
-          if abs(Self.drift(ytdSpend, ytdBudget)) > tolerance { breached = true }
-        }
-        if t + 1 == nextYearEnd {
-          nextYearEnd += ppy
-          acc.scopes[s].overspentByYear[t / ppy].add(yearNeed > yearBudgetSum)
-          yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
+    acc.scopes.withUnsafeMutableBufferPointer { scopes in
+      for s in scopes.indices {
+        scopePools[s].withUnsafeBufferPointer { pools in
+          var totalNeed = 0.0, totalBudget = 0.0
+          var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
+          var yearNeed = 0.0, yearBudgetSum = 0.0, ytdSpend = 0.0, ytdBudget = 0.0
+          var breached = false
+          var exhaustedAny = false
+          for p in pools where exhausted[p] { exhaustedAny = true }
+          var nextReview = review, nextYearEnd = ppy  // period counts, instead of `%` per period
+          for t in 0..<T {
+            var periodNeed = 0.0, periodBudget = 0.0, periodSpend = 0.0
+            for p in pools {
+              let i = p * T + t
+              let pro = needPro[i], rea = needRea[i]
+              periodNeed += pro + rea
+              periodBudget += proposed[i]
+              periodSpend += pro * deliveredPro[i] + rea * deliveredRea[i]
+              needByCategory.0 += pro; needByCategory.1 += rea
+              unmetByCategory.0 += pro * (1 - deliveredPro[i])
+              unmetByCategory.1 += rea * (1 - deliveredRea[i])
+            }
+            totalNeed += periodNeed; totalBudget += periodBudget
+            yearNeed += periodNeed; yearBudgetSum += periodBudget
+            ytdSpend += periodSpend; ytdBudget += periodBudget
+            path[t] = Self.drift(totalNeed, totalBudget)
+            if t + 1 == nextReview {
+              nextReview += review
+              if abs(Self.drift(ytdSpend, ytdBudget)) > tolerance { breached = true }
+            }
+            if t + 1 == nextYearEnd {
+              nextYearEnd += ppy
+              scopes[s].overspentByYear[t / ppy].add(yearNeed > yearBudgetSum)
+              yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
+            }
+          }
+          scopes[s].driftPath.add(path: path)
+          let reference = plan.scopes[s].reference
+          let drift = Self.drift(totalNeed, totalBudget)
+          let overspend = max(0, totalNeed - totalBudget) / reference
+          let unmet = unmetByCategory.0 + unmetByCategory.1
+          let unmetShare = totalNeed > 0 ? unmet / totalNeed : 0
+          var settled = PoolHorizon()
+          for p in pools { settled.add(horizon[p]) }
+          // Built in a register and stored whole: read back field by field from `outcomes`, the
+          // narrow stores stalled the wide loads (store forwarding, 10 % of `record`).
+          let outcome = ScopeOutcome(
+            costOfNeed: totalNeed, budget: totalBudget, unmet: unmet, overspent: totalNeed > totalBudget,
+            unmetShare: unmetShare, toleranceBreached: breached, reserveExhausted: exhaustedAny,
+            yearEndVariance: settled.variance, providerResult: settled.provider,
+            funderResult: settled.variance - settled.provider,
+            rebasings: settled.rebasings, rebased: settled.rebased)
+          outcomes[s] = outcome
+          recordArrangements(pools: pools, reference: reference, outcome: outcome, into: &scopes[s])
+          scopes[s].add(
+            drift: drift, overspendAmount: overspend, overspent: totalNeed > totalBudget,
+            costOfNeed: totalNeed / reference, budget: totalBudget / reference,
+            unmetShare: unmetShare,
+            unmetShareByCategory: (
+              needByCategory.0 > 0 ? unmetByCategory.0 / needByCategory.0 : 0,
+              needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0),
+            gapThreshold: gapThreshold, toleranceBreached: breached, reserveExhausted: exhaustedAny)
         }
       }
-      let reference = scope.reference
-      let drift = Self.drift(totalNeed, totalBudget)
-      let overspend = max(0, totalNeed - totalBudget) / reference
-      let unmet = unmetByCategory.0 + unmetByCategory.1
-      let unmetShare = totalNeed > 0 ? unmet / totalNeed : 0
-      var settled = PoolHorizon()
-      for p in scope.pools { settled.add(horizon[p]) }
-      outcomes[s] = ScopeOutcome(
-        costOfNeed: totalNeed, budget: totalBudget, unmet: unmet, overspent: totalNeed > totalBudget,
-        unmetShare: unmetShare, toleranceBreached: breached, reserveExhausted: exhaustedAny,
-        yearEndVariance: settled.variance, providerResult: settled.provider,
-        funderResult: settled.variance - settled.provider,
-        rebasings: settled.rebasings, rebased: settled.rebased)
-      recordArrangements(scope: scope, outcome: outcomes[s], into: &acc.scopes[s])
-      acc.scopes[s].add(
-        drift: drift, overspendAmount: overspend, overspent: totalNeed > totalBudget,
-        costOfNeed: totalNeed / reference, budget: totalBudget / reference,
-        unmetShare: unmetShare,
-        unmetShareByCategory: (
-          needByCategory.0 > 0 ? unmetByCategory.0 / needByCategory.0 : 0,
-          needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0),
-        gapThreshold: gapThreshold, toleranceBreached: breached, reserveExhausted: exhaustedAny)
     }
+    recordServices(rationing: rationing, gapThreshold: gapThreshold, into: &acc)
+  }
 
-    for v in 0..<V {
-      var serviceNeed = 0.0, serviceUnmet = 0.0
-      let delivered = plan.isProactive[v] ? deliveredProactive : deliveredReactive
-      let poolRow = plan.poolOfService[v] * T
-      // Under absorb nothing is unmet, so the share is 0 without summing the need (~3 %).
-      for t in 0..<T where rationing {
-        let n = need[t * V + v]
-        serviceNeed += n
-        serviceUnmet += n * (1 - delivered[poolRow + t])
+  /// Each service's unmet share of need over the horizon.
+  private func recordServices(rationing: Bool, gapThreshold: Double, into acc: inout EvaluationAccumulator) {
+    let T = plan.periods, V = plan.serviceCount
+    let need = self.need.base
+    acc.unmetShareByService.withUnsafeMutableBufferPointer { unmetShares in
+      acc.serviceGapByService.withUnsafeMutableBufferPointer { gaps in
+        for v in 0..<V {
+          var serviceNeed = 0.0, serviceUnmet = 0.0
+          // Under absorb nothing is unmet, so the share is 0 without summing the need.
+          if rationing {
+            let delivered = (plan.isProactive[v] ? deliveredProactive : deliveredReactive).base
+              + plan.poolOfService[v] * T
+            for t in 0..<T {
+              let n = need[t * V + v]
+              serviceNeed += n
+              serviceUnmet += n * (1 - delivered[t])
+            }
+          }
+          let share = serviceNeed > 0 ? serviceUnmet / serviceNeed : 0
+          unmetShares[v].add(share)
+          gaps[v].add(share > gapThreshold)
+        }
       }
-      let share = serviceNeed > 0 ? serviceUnmet / serviceNeed : 0
-      acc.unmetShareByService[v].add(share)
-      acc.serviceGapByService[v].add(share > gapThreshold)
     }
   }
 

@@ -184,8 +184,6 @@ final class CompareWorker: TileWorker {
   var paired: ComparisonAccumulator
   /// This tile's per-row figures, `((d × K + k) × rows + r) × figures + f`.
   private var rowFigures: [Double]
-  /// Scratch for the drivers, per design: the row's factor scores and their Φ.
-  private var z: [[Double]], u: [[Double]]
 
   init(plans: [SimulationPlan], layout: ComparisonLayout) {
     self.plans = plans
@@ -194,7 +192,6 @@ final class CompareWorker: TileWorker {
     ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, tile: $1) }
     runs = plans.map { RunAccumulator(plan: $0) }
     paired = ComparisonAccumulator(layout: layout)
-    z = plans.map { Array(repeating: 0, count: $0.factorCount) }; u = z
     rowFigures = Array(
       repeating: 0,
       count: layout.designCount * layout.sharedCount * TileWorkspace.rows * ComparisonAccumulator.figures.count)
@@ -208,12 +205,11 @@ final class CompareWorker: TileWorker {
     for d in 0..<D {
       workspaces[d].simulate(tile: t, active: active, seed: seed)
       let scope = layout.totalScope[d], g = layout.gapThreshold[d]
-      for r in active {
-        for e in runs[d].evaluations.indices {
+      // Evaluation-major, like `RunWorker`: an evaluation's histograms stay in cache over the tile.
+      for e in runs[d].evaluations.indices {
+        for r in active {
           ledgers[d].evaluate(row: r, iteration: base + r, seed: seed, evaluation: e, into: &runs[d].evaluations[e])
-          runs[d].addDrivers(
-            evaluation: e, outcome: ledgers[d].outcomes[scope], row: r, workspace: workspaces[d], z: &z[d], u: &u[d],
-            fresh: e == 0)
+          runs[d].addDrivers(evaluation: e, outcome: ledgers[d].outcomes[scope], row: r, workspace: workspaces[d])
           guard let k = layout.sharedOf[d][e] else { continue }
           let o = ledgers[d].outcomes[scope]
           let i = ((d * K + k) * R + r) * F

@@ -107,26 +107,24 @@ final class RunWorker: TileWorker {
   let ledger: BudgetLedger
   /// Unchecked: only this worker's thread touches it until the workers are joined.
   @exclusivity(unchecked) var accumulator: RunAccumulator
-  /// Scratch for the drivers: the row's factor scores and their Φ.
-  private var z: [Double], u: [Double]
   private let totalScope: Int
 
   init(plan: SimulationPlan) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, tile: workspace)
     accumulator = RunAccumulator(plan: plan)
-    z = Array(repeating: 0, count: plan.factorCount); u = z
     totalScope = plan.scopes.count - 1
   }
 
   func process(tile t: Int, active: Range<Int>, seed: UInt64) {
     workspace.simulate(tile: t, active: active, seed: seed)
     let base = t * TileWorkspace.rows
-    for r in active {
-      for e in accumulator.evaluations.indices {
+    // Evaluation-major: one evaluation's accumulators (~1 MB of histograms) take the whole
+    // tile's rows while they are in cache; row-major, every add went to a cold line.
+    for e in accumulator.evaluations.indices {
+      for r in active {
         ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: e, into: &accumulator.evaluations[e])
-        accumulator.addDrivers(
-          evaluation: e, outcome: ledger.outcomes[totalScope], row: r, workspace: workspace, z: &z, u: &u, fresh: e == 0)
+        accumulator.addDrivers(evaluation: e, outcome: ledger.outcomes[totalScope], row: r, workspace: workspace)
       }
     }
     accumulator.iterations += UInt64(active.count)

@@ -71,7 +71,8 @@ extension TileWorkspace {
     for k in 0..<K { effect[r * K + k] = scenario.interventions[k].effect }
     guard active else { return }
     for f in 0..<F {
-      let x = scenario.factors[f].distribution.quantile(StandardNormal.cdf(correlated[r * F + f]))
+      correlatedCDF[r * F + f] = StandardNormal.cdf(correlated[r * F + f])
+      let x = scenario.factors[f].distribution.quantile(correlatedCDF[r * F + f])
       factorValues[r * F + f] = x
       switch plan.factorEffects[f] {
       case .serviceRate(let targets): for v in targets { serviceRate[r * V + v] *= x }

@@ -14,6 +14,8 @@ final class TileWorkspace {
   /// Independent normals, then correlated normals, `rows × F`.
   let normals: Buffer
   let correlated: Buffer
+  /// Φ of the correlated normals, `rows × F`: the copula's uniforms (also the drivers' scores).
+  let correlatedCDF: Buffer
   /// Factor values drawn through the copula, `rows × F`.
   let factorValues: Buffer
   /// Per-row parameters.
@@ -44,7 +46,7 @@ final class TileWorkspace {
     self.plan = plan
     let R = Self.rows, T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
     let F = plan.factorCount, P = plan.poolCount
-    normals = Buffer(R * F); correlated = Buffer(R * F); factorValues = Buffer(R * F)
+    normals = Buffer(R * F); correlated = Buffer(R * F); correlatedCDF = Buffer(R * F); factorValues = Buffer(R * F)
     startPopulation = Buffer(R * S); growth = Buffer(R * S); segmentRate = Buffer(R * S)
     serviceRate = Buffer(R * V); unitCostMultiplier = Buffer(R * V); inflation = Buffer(R * V)
     effect = Buffer(R * max(1, plan.scenario.interventions.count))

@@ -41,7 +41,7 @@ struct DriversAccumulator: Sendable, Equatable {
   }
 
   /// Adds one iteration: its drift, whether it overspent, and its factors' `z` and `Φ(z)`.
-  mutating func add(drift: Double, overspent: Bool, z: [Double], u: [Double]) {
+  mutating func add(drift: Double, overspent: Bool, z: UnsafePointer<Double>, u: UnsafePointer<Double>) {
     let position = (drift - Self.lower) / (Self.upper - Self.lower) * Double(Self.bins)
     let b = position.isNaN ? 0 : min(max(Int(position.rounded(.down)), 0), Self.bins - 1)
     binCount[b] &+= 1

@@ -73,7 +73,7 @@ struct ScopeAccumulator: Sendable, Equatable {
   /// Cost of need and budget over the horizon, divided by the reference budget.
   var costOfNeed = MeanAccumulator()
   var budget = MeanAccumulator()
-  var driftPath: [BinnedQuantiles]
+  var driftPath: PathHistograms
   var unmetShare = MeanAccumulator()
   var serviceGap = ProportionCounter()
   var unmetShareByCategory = [MeanAccumulator(), MeanAccumulator()]
@@ -89,9 +89,7 @@ struct ScopeAccumulator: Sendable, Equatable {
     rebasing = budget.rebaseFraction.map { _ in RebasingAccumulator() }
     overspentByYear = Array(repeating: ProportionCounter(), count: years)
     let layout = RunAccumulator.Layout.driftPath
-    driftPath = Array(
-      repeating: BinnedQuantiles(lower: layout.lower, upper: layout.upper, binCount: layout.bins),
-      count: periods)
+    driftPath = PathHistograms(periods: periods, lower: layout.lower, upper: layout.upper, binCount: layout.bins)
   }
 
   // The by-year and per-period entries are added by the ledger as it walks the periods.
@@ -117,7 +115,7 @@ struct ScopeAccumulator: Sendable, Equatable {
     drift.merge(o.drift); driftDistribution.merge(o.driftDistribution)
     overspendAmount.merge(o.overspendAmount); overspendDistribution.merge(o.overspendDistribution)
     costOfNeed.merge(o.costOfNeed); budget.merge(o.budget)
-    for t in driftPath.indices { driftPath[t].merge(o.driftPath[t]) }
+    driftPath.merge(o.driftPath)
     unmetShare.merge(o.unmetShare); serviceGap.merge(o.serviceGap)
     for c in 0..<2 {
       unmetShareByCategory[c].merge(o.unmetShareByCategory[c])
@@ -130,19 +128,11 @@ struct ScopeAccumulator: Sendable, Equatable {
 }
 
 extension RunAccumulator {
-  /// Adds row `r`'s outcome of evaluation `e` on the total scope to the drivers, reading the
-  /// factors' scores from `workspace` (`z` and `u` are the caller's scratch, `factors` long).
-  mutating func addDrivers(
-    evaluation e: Int, outcome o: ScopeOutcome, row r: Int, workspace: TileWorkspace, z: inout [Double], u: inout [Double],
-    fresh: Bool
-  ) {
+  /// Adds row `r`'s outcome of evaluation `e` on the total scope to the drivers, with the
+  /// factors' scores `z` and their Φ from `workspace`.
+  mutating func addDrivers(evaluation e: Int, outcome o: ScopeOutcome, row r: Int, workspace: TileWorkspace) {
     let F = drivers[e].factors
-    if fresh {
-      for f in 0..<F {
-        z[f] = workspace.correlated[r * F + f]
-        u[f] = StandardNormal.cdf(z[f])
-      }
-    }
-    drivers[e].add(drift: o.drift, overspent: o.overspent, z: z, u: u)
+    drivers[e].add(
+      drift: o.drift, overspent: o.overspent, z: workspace.correlated.base + r * F, u: workspace.correlatedCDF.base + r * F)
   }
 }

@@ -1,0 +1,73 @@
+import Testing
+@testable import BudgetRisk
+
+/// `PathHistograms` must hold exactly what one `BinnedQuantiles` per period would: it is a
+/// faster layout of the same state, with paths staged in batches before they are binned.
+@Suite struct PathHistogramsTests {
+  static let periods = 7
+  static let layout = (lower: -0.5, upper: 0.5, bins: 400)
+
+  /// `count` paths with values spread over and beyond the range (under- and overflow, −0).
+  static func paths(_ count: Int, seed: UInt64) -> [[Double]] {
+    var random = SummaryTestRandom(seed: seed)
+    return (0..<count).map { k in
+      (0..<periods).map { t in
+        if k % 97 == 3 { return -0.0 }
+        return 0.3 * Double(t + 1) * random.normal()  // later periods reach |x| > 0.5
+      }
+    }
+  }
+
+  static func reference(_ paths: [[Double]]) -> [BinnedQuantiles] {
+    var histograms = Array(
+      repeating: BinnedQuantiles(lower: layout.lower, upper: layout.upper, binCount: layout.bins), count: periods)
+    for path in paths {
+      for t in 0..<periods { histograms[t].add(path[t]) }
+    }
+    return histograms
+  }
+
+  static func flat(_ paths: [[Double]]) -> PathHistograms {
+    var flat = PathHistograms(periods: periods, lower: layout.lower, upper: layout.upper, binCount: layout.bins)
+    for path in paths { path.withUnsafeBufferPointer { flat.add(path: $0.baseAddress!) } }
+    return flat
+  }
+
+  /// Counts that are a whole number of batches, fewer than one batch, and several plus a rest:
+  /// every period's histogram equals the per-period reference bit for bit (and so every query).
+  @Test(arguments: [0, 1, 5, PathHistograms.batch, 3 * PathHistograms.batch + 17])
+  func equalsOneHistogramPerPeriod(count: Int) {
+    let paths = Self.paths(count, seed: UInt64(100 + count))
+    let flat = Self.flat(paths), reference = Self.reference(paths)
+    #expect(flat.count == Self.periods)
+    for t in 0..<Self.periods {
+      #expect(flat[t] == reference[t])
+      #expect(flat[t].count == UInt64(count))
+    }
+    if count > 10 {
+      #expect(flat[Self.periods - 1].overflowCount > 0 && flat[Self.periods - 1].underflowCount > 0)
+      #expect(flat[0].quantile(0.5) == reference[0].quantile(0.5))
+    }
+  }
+
+  /// Merging splits with paths still staged on either side gives the whole run's state, and
+  /// `==` does not depend on how many paths happen to be staged.
+  @Test func mergeOfSplitsEqualsTheWhole() {
+    let paths = Self.paths(2 * PathHistograms.batch + 40, seed: 7)
+    let whole = Self.flat(paths)
+    for cut in [0, 1, 33, PathHistograms.batch, PathHistograms.batch + 1, paths.count] {
+      var left = Self.flat(Array(paths[..<cut]))
+      left.merge(Self.flat(Array(paths[cut...])))
+      #expect(left == whole)
+      var right = Self.flat(Array(paths[cut...]))
+      right.merge(Self.flat(Array(paths[..<cut])))
+      #expect(right == whole)
+      for t in 0..<Self.periods { #expect(right[t] == Self.reference(paths)[t]) }
+    }
+    // A different path set must compare unequal, staged or binned.
+    var other = Self.flat(Array(paths.dropLast()))
+    #expect(other != whole)
+    other.merge(Self.flat([paths[paths.count - 1].map { $0 + 0.1 }]))
+    #expect(other != whole)
+  }
+}
