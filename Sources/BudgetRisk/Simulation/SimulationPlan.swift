@@ -28,6 +28,11 @@ struct SimulationPlan: Sendable {
   let isProactive: [Bool]
   /// Services whose rates some intervention reduces.
   let isTarget: [Bool]
+  /// Per service, the interventions targeting it (ascending); their ramp per period,
+  /// `interventions × T`; and their lags. The cell loop reads these, not the scenario.
+  let interventionsTargeting: [[Int]]
+  let interventionRamp: [Double]
+  let interventionLag: [Int]
   /// For per-person services, the segments whose people carry the spend; empty otherwise.
   let perPersonSegments: [[Int]]
   let factorEffects: [FactorEffect]
@@ -99,6 +104,9 @@ struct SimulationPlan: Sendable {
     poolOfService = pools
     isProactive = scenario.services.map { $0.category == .proactive }
     isTarget = (0..<V).map { v in scenario.interventions.contains { $0.targets.contains(v) } }
+    interventionsTargeting = (0..<V).map { v in scenario.interventions.indices.filter { scenario.interventions[$0].targets.contains(v) } }
+    interventionRamp = scenario.interventions.flatMap { i in (0..<T).map { i.ramp(atPeriod: $0) } }
+    interventionLag = scenario.interventions.map(\.lag)
     var map = [Double](repeating: 0, count: V * 2 * P)
     for v in 0..<V { map[v * 2 * P + 2 * pools[v] + (isProactive[v] ? 0 : 1)] = 1 }
     poolCategoryMap = map

@@ -145,14 +145,12 @@ extension TileWorkspace {
   /// - Parameter delivered: share of each intervention's proactive need delivered per period,
   ///   `interventions × T`; `nil` means full delivery.
   func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer?) -> Double {
-    let interventions = plan.scenario.interventions
-    guard !interventions.isEmpty else { return 1 }
-    let K = interventions.count, T = plan.periods
+    let K = plan.interventionLag.count, T = plan.periods
     var m = 1.0
-    for (k, intervention) in interventions.enumerated() where intervention.targets.contains(v) {
-      let ramp = intervention.ramp(atPeriod: t)
+    for k in plan.interventionsTargeting[v] {
+      let ramp = plan.interventionRamp[k * T + t]
       guard ramp > 0 else { continue }
-      let share = delivered.map { $0[k * T + t - intervention.lag] } ?? 1
+      let share = delivered.map { $0[k * T + t - plan.interventionLag[k]] } ?? 1
       m *= 1 - effect[r * K + k] * ramp * share
     }
     return m
