@@ -9,9 +9,10 @@
 ///
 /// - Paths are staged, ``batch`` at a time, and binned together: each period's bins are
 ///   then reached once per batch instead of once per path. Binned one at a time, the
-///   increments missed the cache so often that they were two thirds of the ledger's time
-///   (`perf annotate`). Staged paths count as added: `==`, `merge` and `self[t]` include
-///   them.
+///   increments missed the cache so often that the one bumping a bin took two thirds of
+///   the ledger's `record` samples (`perf annotate`). Staged paths count as added: `==`,
+///   `merge` and `self[t]` include them. The staging costs 256 × `periods` doubles
+///   (74 KB at 36 periods) per histogram set.
 /// - One flat array, not `periods` nested ones, whose copy-on-write uniqueness checks
 ///   cost more than the adds themselves.
 struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
