@@ -78,8 +78,23 @@ final class BudgetLedger {
     year.deallocate(); horizon.deallocate(); outcomes.deallocate()
   }
 
-  /// Evaluates row `r` (global iteration `iteration`) of the tile under evaluation `e`.
+  /// Evaluates row `r` (global iteration `iteration`) of the tile under evaluation `e`,
+  /// accumulating every figure into `acc` and leaving the scopes' results in `outcomes`.
   func evaluate(row r: Int, iteration: Int, seed: UInt64, evaluation e: Int, into acc: inout EvaluationAccumulator) {
+    let rationing = walk(row: r, iteration: iteration, seed: seed, evaluation: e)
+    acc.scopes.withUnsafeMutableBufferPointer { record(rationing: rationing, into: $0) }
+    recordServices(rationing: rationing, gapThreshold: spec.serviceGapThreshold, into: &acc)
+  }
+
+  /// Evaluates row `r` under evaluation `e` for `outcomes` alone: the margin solver's workers
+  /// need nothing else, and the accumulators are most of the recording's cost.
+  func evaluateOutcomes(row r: Int, iteration: Int, seed: UInt64, evaluation e: Int) {
+    let rationing = walk(row: r, iteration: iteration, seed: seed, evaluation: e)
+    record(rationing: rationing, into: nil)
+  }
+
+  /// Walks row `r`'s path period by period under evaluation `e`; returns whether it rations.
+  private func walk(row r: Int, iteration: Int, seed: UInt64, evaluation e: Int) -> Bool {
     let T = plan.periods, P = plan.poolCount, V = plan.serviceCount, ppy = plan.periodsPerYear
     let evaluation = plan.evaluations[e]
     let rationing = evaluation.response == .ration
@@ -158,7 +173,7 @@ final class BudgetLedger {
       }
       if t + 1 == nextYear { closeYear(t / ppy) }
     }
-    record(rationing: rationing, into: &acc)
+    return rationing
   }
 
   /// Budget per pool and period for this row and proposal.
@@ -201,8 +216,9 @@ final class BudgetLedger {
     }
   }
 
-  /// Turns the path into this iteration's figures for every scope.
-  private func record(rationing: Bool, into acc: inout EvaluationAccumulator) {
+  /// Turns the path into this iteration's outcome for every scope, and adds its figures to
+  /// `scopes` unless that is `nil`.
+  private func record(rationing: Bool, into scopes: UnsafeMutableBufferPointer<ScopeAccumulator>?) {
     let T = plan.periods, ppy = plan.periodsPerYear
     let review = spec.reviewEvery, tolerance = spec.driftTolerance
     let gapThreshold = spec.serviceGapThreshold
@@ -210,85 +226,83 @@ final class BudgetLedger {
     let deliveredPro = deliveredProactive.base, deliveredRea = deliveredReactive.base
     let path = pathDrift.base
 
-    acc.scopes.withUnsafeMutableBufferPointer { scopes in
-      for s in scopes.indices {
-        scopePools[s].withUnsafeBufferPointer { pools in
-          var totalNeed = 0.0, totalBudget = 0.0
-          var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
-          var yearNeed = 0.0, yearBudgetSum = 0.0, ytdSpend = 0.0, ytdBudget = 0.0
-          var breached = false
-          var exhaustedAny = false
-          for p in pools where exhausted[p] { exhaustedAny = true }
-          var nextReview = review, nextYearEnd = ppy  // period counts, instead of `%` per period
-          for t in 0..<T {
-            var periodNeed = 0.0, periodBudget = 0.0, periodSpend = 0.0
-            if rationing {
-              for p in pools {
-                let i = p * T + t
-                let pro = needPro[i], rea = needRea[i]
-                periodNeed += pro + rea
-                periodBudget += proposed[i]
-                periodSpend += pro * deliveredPro[i] + rea * deliveredRea[i]
-                needByCategory.0 += pro; needByCategory.1 += rea
-                unmetByCategory.0 += pro * (1 - deliveredPro[i])
-                unmetByCategory.1 += rea * (1 - deliveredRea[i])
-              }
-            } else {
-              // Absorb delivers everything: spend is the need and nothing is unmet, to the bit
-              // (x · 1 = x, x · 0 = 0 for costs ≥ 0), so those sums are not formed.
-              for p in pools {
-                let i = p * T + t
-                let pro = needPro[i], rea = needRea[i]
-                periodNeed += pro + rea
-                periodBudget += proposed[i]
-                needByCategory.0 += pro; needByCategory.1 += rea
-              }
-              periodSpend = periodNeed
+    for s in plan.scopes.indices {
+      scopePools[s].withUnsafeBufferPointer { pools in
+        var totalNeed = 0.0, totalBudget = 0.0
+        var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
+        var yearNeed = 0.0, yearBudgetSum = 0.0, ytdSpend = 0.0, ytdBudget = 0.0
+        var breached = false
+        var exhaustedAny = false
+        for p in pools where exhausted[p] { exhaustedAny = true }
+        var nextReview = review, nextYearEnd = ppy  // period counts, instead of `%` per period
+        for t in 0..<T {
+          var periodNeed = 0.0, periodBudget = 0.0, periodSpend = 0.0
+          if rationing {
+            for p in pools {
+              let i = p * T + t
+              let pro = needPro[i], rea = needRea[i]
+              periodNeed += pro + rea
+              periodBudget += proposed[i]
+              periodSpend += pro * deliveredPro[i] + rea * deliveredRea[i]
+              needByCategory.0 += pro; needByCategory.1 += rea
+              unmetByCategory.0 += pro * (1 - deliveredPro[i])
+              unmetByCategory.1 += rea * (1 - deliveredRea[i])
             }
-            totalNeed += periodNeed; totalBudget += periodBudget
-            yearNeed += periodNeed; yearBudgetSum += periodBudget
-            ytdSpend += periodSpend; ytdBudget += periodBudget
-            path[t] = Self.drift(totalNeed, totalBudget)
-            if t + 1 == nextReview {
-              nextReview += review
-              if abs(Self.drift(ytdSpend, ytdBudget)) > tolerance { breached = true }
+          } else {
+            // Absorb delivers everything: spend is the need and nothing is unmet, to the bit
+            // (x · 1 = x, x · 0 = 0 for costs ≥ 0), so those sums are not formed.
+            for p in pools {
+              let i = p * T + t
+              let pro = needPro[i], rea = needRea[i]
+              periodNeed += pro + rea
+              periodBudget += proposed[i]
+              needByCategory.0 += pro; needByCategory.1 += rea
             }
-            if t + 1 == nextYearEnd {
-              nextYearEnd += ppy
-              scopes[s].overspentByYear[t / ppy].add(yearNeed > yearBudgetSum)
-              yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
-            }
+            periodSpend = periodNeed
           }
-          scopes[s].driftPath.add(path: path)
-          let reference = plan.scopes[s].reference
-          let drift = Self.drift(totalNeed, totalBudget)
-          let overspend = max(0, totalNeed - totalBudget) / reference
-          let unmet = unmetByCategory.0 + unmetByCategory.1
-          let unmetShare = totalNeed > 0 ? unmet / totalNeed : 0
-          var settled = PoolHorizon()
-          for p in pools { settled.add(horizon[p]) }
-          // Built in a register and stored whole: read back field by field from `outcomes`, the
-          // narrow stores stalled the wide loads (store forwarding, 10 % of `record`).
-          let outcome = ScopeOutcome(
-            costOfNeed: totalNeed, budget: totalBudget, unmet: unmet, overspent: totalNeed > totalBudget,
-            unmetShare: unmetShare, toleranceBreached: breached, reserveExhausted: exhaustedAny,
-            yearEndVariance: settled.variance, providerResult: settled.provider,
-            funderResult: settled.variance - settled.provider,
-            rebasings: settled.rebasings, rebased: settled.rebased)
-          outcomes[s] = outcome
-          recordArrangements(pools: pools, reference: reference, outcome: outcome, into: &scopes[s])
-          scopes[s].add(
-            drift: drift, overspendAmount: overspend, overspent: totalNeed > totalBudget,
-            costOfNeed: totalNeed / reference, budget: totalBudget / reference,
-            unmetShare: unmetShare,
-            unmetShareByCategory: (
-              needByCategory.0 > 0 ? unmetByCategory.0 / needByCategory.0 : 0,
-              needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0),
-            gapThreshold: gapThreshold, toleranceBreached: breached, reserveExhausted: exhaustedAny)
+          totalNeed += periodNeed; totalBudget += periodBudget
+          yearNeed += periodNeed; yearBudgetSum += periodBudget
+          ytdSpend += periodSpend; ytdBudget += periodBudget
+          path[t] = Self.drift(totalNeed, totalBudget)
+          if t + 1 == nextReview {
+            nextReview += review
+            if abs(Self.drift(ytdSpend, ytdBudget)) > tolerance { breached = true }
+          }
+          if t + 1 == nextYearEnd {
+            nextYearEnd += ppy
+            scopes?[s].overspentByYear[t / ppy].add(yearNeed > yearBudgetSum)
+            yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
+          }
         }
+        let reference = plan.scopes[s].reference
+        let drift = Self.drift(totalNeed, totalBudget)
+        let overspend = max(0, totalNeed - totalBudget) / reference
+        let unmet = unmetByCategory.0 + unmetByCategory.1
+        let unmetShare = totalNeed > 0 ? unmet / totalNeed : 0
+        var settled = PoolHorizon()
+        for p in pools { settled.add(horizon[p]) }
+        // Built in a register and stored whole: read back field by field from `outcomes`, the
+        // narrow stores stalled the wide loads (store forwarding, 10 % of `record`).
+        let outcome = ScopeOutcome(
+          costOfNeed: totalNeed, budget: totalBudget, unmet: unmet, overspent: totalNeed > totalBudget,
+          unmetShare: unmetShare, toleranceBreached: breached, reserveExhausted: exhaustedAny,
+          yearEndVariance: settled.variance, providerResult: settled.provider,
+          funderResult: settled.variance - settled.provider,
+          rebasings: settled.rebasings, rebased: settled.rebased)
+        outcomes[s] = outcome
+        guard let scopes else { return }
+        scopes[s].driftPath.add(path: path)
+        recordArrangements(pools: pools, reference: reference, outcome: outcome, into: &scopes[s])
+        scopes[s].add(
+          drift: drift, overspendAmount: overspend, overspent: totalNeed > totalBudget,
+          costOfNeed: totalNeed / reference, budget: totalBudget / reference,
+          unmetShare: unmetShare,
+          unmetShareByCategory: (
+            needByCategory.0 > 0 ? unmetByCategory.0 / needByCategory.0 : 0,
+            needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0),
+          gapThreshold: gapThreshold, toleranceBreached: breached, reserveExhausted: exhaustedAny)
       }
     }
-    recordServices(rationing: rationing, gapThreshold: gapThreshold, into: &acc)
   }
 
   /// Each service's unmet share of need over the horizon.

@@ -8,8 +8,6 @@ final class ReturnRatioWorker: TileWorker {
   let workspace: TileWorkspace
   let ledger: BudgetLedger
   let scope: Int
-  /// The ledger's own figures, not read: the ledger needs somewhere to put them.
-  var scratch: EvaluationAccumulator
   var ratios: BinnedQuantiles
 
   /// R on [−1, 3) in bins of 1e−4 (40,000 bins, 320 kB per worker): a quantile is within one
@@ -20,7 +18,6 @@ final class ReturnRatioWorker: TileWorker {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, tile: workspace)
     self.scope = scope
-    scratch = EvaluationAccumulator(plan: plan)
     ratios = Self.emptyRatios()
   }
 
@@ -32,7 +29,7 @@ final class ReturnRatioWorker: TileWorker {
     workspace.simulate(tile: t, active: active, seed: seed)
     let base = t * TileWorkspace.rows
     for r in active {
-      ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: 0, into: &scratch)
+      ledger.evaluateOutcomes(row: r, iteration: base + r, seed: seed, evaluation: 0)
       // A zero base with a positive cost has infinite drift: far into the overflow.
       ratios.add(min(ledger.outcomes[scope].drift, 1e15))
     }
@@ -46,7 +43,6 @@ final class MarginSearchWorker: TileWorker {
   let ledger: BudgetLedger
   let scope: Int
   let gapThreshold: Double
-  var scratch: EvaluationAccumulator
   var counts: [MarginSearch.Counts]
 
   init(plan: SimulationPlan, scope: Int) {
@@ -54,7 +50,6 @@ final class MarginSearchWorker: TileWorker {
     ledger = BudgetLedger(plan: plan, tile: workspace)
     self.scope = scope
     gapThreshold = plan.scenario.budget.serviceGapThreshold
-    scratch = EvaluationAccumulator(plan: plan)
     counts = Array(repeating: MarginSearch.Counts(), count: plan.evaluations.count)
   }
 
@@ -63,7 +58,7 @@ final class MarginSearchWorker: TileWorker {
     let base = t * TileWorkspace.rows
     for r in active {
       for e in counts.indices {
-        ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: e, into: &scratch)
+        ledger.evaluateOutcomes(row: r, iteration: base + r, seed: seed, evaluation: e)
         let outcome = ledger.outcomes[scope]
         counts[e].overspent.add(outcome.overspent)
         counts[e].serviceGap.add(outcome.unmetShare > gapThreshold)
