@@ -237,29 +237,20 @@ final class BudgetLedger {
         var nextReview = review, nextYearEnd = ppy  // period counts, instead of `%` per period
         for t in 0..<T {
           var periodNeed = 0.0, periodBudget = 0.0, periodSpend = 0.0
-          if rationing {
-            for p in pools {
-              let i = p * T + t
-              let pro = needPro[i], rea = needRea[i]
-              periodNeed += pro + rea
-              periodBudget += proposed[i]
-              periodSpend += pro * deliveredPro[i] + rea * deliveredRea[i]
-              needByCategory.0 += pro; needByCategory.1 += rea
-              unmetByCategory.0 += pro * (1 - deliveredPro[i])
-              unmetByCategory.1 += rea * (1 - deliveredRea[i])
-            }
-          } else {
+          for p in pools {
+            let i = p * T + t
+            let pro = needPro[i], rea = needRea[i]
+            periodNeed += pro + rea
+            periodBudget += proposed[i]
+            needByCategory.0 += pro; needByCategory.1 += rea
             // Absorb delivers everything: spend is the need and nothing is unmet, to the bit
-            // (x · 1 = x, x · 0 = 0 for costs ≥ 0), so those sums are not formed.
-            for p in pools {
-              let i = p * T + t
-              let pro = needPro[i], rea = needRea[i]
-              periodNeed += pro + rea
-              periodBudget += proposed[i]
-              needByCategory.0 += pro; needByCategory.1 += rea
-            }
-            periodSpend = periodNeed
+            // (x · 1 = x, x · 0 = 0 for costs ≥ 0), so those sums are formed only when rationing.
+            guard rationing else { continue }
+            periodSpend += pro * deliveredPro[i] + rea * deliveredRea[i]
+            unmetByCategory.0 += pro * (1 - deliveredPro[i])
+            unmetByCategory.1 += rea * (1 - deliveredRea[i])
           }
+          if !rationing { periodSpend = periodNeed }
           totalNeed += periodNeed; totalBudget += periodBudget
           yearNeed += periodNeed; yearBudgetSum += periodBudget
           ytdSpend += periodSpend; ytdBudget += periodBudget

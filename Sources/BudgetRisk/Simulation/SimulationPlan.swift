@@ -104,7 +104,9 @@ struct SimulationPlan: Sendable {
     poolOfService = pools
     isProactive = scenario.services.map { $0.category == .proactive }
     isTarget = (0..<V).map { v in scenario.interventions.contains { $0.targets.contains(v) } }
-    interventionsTargeting = (0..<V).map { v in scenario.interventions.indices.filter { scenario.interventions[$0].targets.contains(v) } }
+    interventionsTargeting = (0..<V).map { v in
+      scenario.interventions.indices.filter { scenario.interventions[$0].targets.contains(v) }
+    }
     interventionRamp = scenario.interventions.flatMap { i in (0..<T).map { i.ramp(atPeriod: $0) } }
     interventionLag = scenario.interventions.map(\.lag)
     var map = [Double](repeating: 0, count: V * 2 * P)

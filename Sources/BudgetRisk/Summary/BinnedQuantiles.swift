@@ -90,20 +90,6 @@ public struct BinnedQuantiles: Sendable, Equatable {
     self.maximum = -.infinity
   }
 
-  /// A histogram from its complete state (``PathHistograms`` keeps many in one allocation).
-  internal init(
-    lower: Double, upper: Double, bins: [UInt64], count: UInt64, underflow: (UInt64, ExactSum),
-    overflow: (UInt64, ExactSum), minimum: Double, maximum: Double
-  ) {
-    self.init(lower: lower, upper: upper, binCount: bins.count)
-    self.bins = bins
-    self.count = count
-    (underflowCount, underflowSum) = underflow
-    (overflowCount, overflowSum) = overflow
-    self.minimum = minimum
-    self.maximum = maximum
-  }
-
   /// The width of one bin, `(upper − lower) / binCount`.
   public var binWidth: Double { (upper - lower) / Double(binCount) }
 
