@@ -21,6 +21,7 @@ struct BudgetRiskCommand: ParsableCommand {
       be written (nothing is half-written); 130 interrupted by Ctrl-C (nothing written); \
       1 any other failure.
       """,
+    version: RunManifest.toolVersion,
     subcommands: [
       InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompareCommand.self,
       MarginCommand.self, BenchCommand.self, CompletionsCommand.self,

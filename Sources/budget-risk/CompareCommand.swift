@@ -34,18 +34,10 @@ struct CompareCommand: ParsableCommand {
 
   @OptionGroup var sampling: SamplingOptions
 
-  @Option(help: "Write the comparison and every design's figures as JSON to this file.")
-  var json: String?
+  @OptionGroup var output: OutputOptions
 
   @Option(help: "Write tidy CSV tables into this folder.", completion: .directory)
   var csv: String?
-
-  @Option(help: "Write an HTML report (the baseline's report with the comparison section).",
-    completion: .file(extensions: ["html"]))
-  var report: String?
-
-  @Flag(help: "Print nothing on success and show no progress.")
-  var quiet = false
 
   func validate() throws {
     guard !files.isEmpty else { throw ValidationError("give at least one scenario file") }
@@ -73,18 +65,12 @@ struct CompareCommand: ParsableCommand {
     } else {
       baselineIndex = 0
     }
-    do {
-      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-      if let folder = csv { try AtomicFile.checkWritable(URL(fileURLWithPath: folder).appendingPathComponent("x").path) }
-    } catch {
-      printError("\(error)")
-      throw Exit.cannotWrite
-    }
+    try output.checkWritable(csvFolder: csv)
     let first = designs[0].scenario
     let options = sampling.runOptions(defaults: first.defaults)
     let progress = ProgressBar(
       total: options.iterations,
-      isEnabled: ProgressBar.shouldShow(quiet: quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
+      isEnabled: ProgressBar.shouldShow(quiet: output.quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }
     let interrupted = interrupt.flag
@@ -106,24 +92,17 @@ struct CompareCommand: ParsableCommand {
     if let driversAt, !figures.contains(where: { DriversReport.selected($0, label: driversAt) != nil }) {
       throw ValidationError("--drivers-at: no design has a proposal '\(driversAt)'")
     }
-    let jsonData = try json.map { _ in
+    let jsonData = try output.json.map { _ in
       try ComparisonReport.json(comparison, designs: zip(names, figures).map { ($0, $1) })
     }
-    let csvFiles = csv.map { _ in ComparisonReport.csvFiles(comparison) }
-    let html = report.map { _ in
+    let csvFiles = csv.map { (folder: $0, files: ComparisonReport.csvFiles(comparison)) }
+    let html = output.report.map { _ in
       Data(HTMLReport.render(
         figures: figures[baselineIndex], manifest: RunManifest(run: result.runs[baselineIndex]),
         scenario: designs[baselineIndex].scenario, sections: [ComparisonSection(comparison)]).utf8)
     }
-    do {
-      if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
-      if let folder = csv, let files = csvFiles { try AtomicFile.write(files: files, into: folder) }
-      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
-    } catch {
-      printError("\(error)")
-      throw Exit.cannotWrite
-    }
-    if !quiet {
+    try output.write(json: jsonData, report: html, csv: csvFiles)
+    if !output.quiet {
       print(ComparisonReport.table(comparison), terminator: "")
       for (name, f) in zip(names, figures) {
         guard let d = DriversReport.selected(f, label: driversAt), !d.factors.isEmpty else { continue }

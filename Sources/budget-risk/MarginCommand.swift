@@ -37,8 +37,8 @@ struct MarginCommand: ParsableCommand {
   @Option(help: "The target B: P(service gap) at the margin must be at most this too (0 < B < 1).")
   var gapAtMost: Double?
 
-  @Option(help: "Solve for one provider response, absorb or ration (default: each response of the scenario).")
-  var response: String?
+  @Option(help: "Solve for one provider response (default: each response of the scenario).")
+  var response: ProviderResponse?
 
   @Option(help: "The pool, or total, to solve for (default: the total, or the only pool).")
   var scope: String?
@@ -54,33 +54,15 @@ struct MarginCommand: ParsableCommand {
   @Option(help: "With --precision: the most iterations to run (default 10,000,000).")
   var maxIterations: Int = PrecisionTarget.defaultMaxIterations
 
-  @Option(help: "Write the solved margins and the run manifest as JSON to this file.")
-  var json: String?
-
-  @Option(help: "Write a self-contained HTML report of the margin to this file.", completion: .file(extensions: ["html"]))
-  var report: String?
-
-  @Flag(help: "Print nothing on success (files are still written).")
-  var quiet = false
-
-  func validate() throws {
-    if let r = response, ProviderResponse(rawValue: r) == nil {
-      throw ValidationError("--response must be absorb or ration, found '\(r)'")
-    }
-  }
+  @OptionGroup var output: OutputOptions
 
   func run() throws {
     let scenario = try loadScenario(file, design: design)
-    do {
-      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-    } catch {
-      printError("\(error)")
-      throw Exit.cannotWrite
-    }
+    try output.checkWritable()
     let options = sampling.runOptions(defaults: scenario.defaults)
     let request = MarginRequest(
       overspendTarget: overspendAtMost, serviceGapTarget: gapAtMost,
-      responses: response.flatMap(ProviderResponse.init(rawValue:)).map { [$0] } ?? [], scope: scope,
+      responses: response.map { [$0] } ?? [], scope: scope,
       precision: precision.map { PrecisionTarget(halfWidth: $0, maxIterations: maxIterations) })
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }
@@ -101,15 +83,11 @@ struct MarginCommand: ParsableCommand {
     let manifest = RunManifest(
       scenario: scenario, options: used,
       elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-    let jsonData = try json.map { _ in try JSONReport.encode(manifest: manifest, margin: figures) }
-    let html = report.map { _ in Data(MarginHTMLReport.render(figures: figures, manifest: manifest, scenario: scenario).utf8) }
-    do {
-      if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
-      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
-    } catch {
-      printError("\(error)")
-      throw Exit.cannotWrite
-    }
-    if !quiet { print(MarginTableReport.render(figures, manifest: manifest), terminator: "") }
+    let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, margin: figures) }
+    let html = output.report.map { _ in Data(MarginHTMLReport.render(figures: figures, manifest: manifest, scenario: scenario).utf8) }
+    try output.write(json: jsonData, report: html)
+    if !output.quiet { print(MarginTableReport.render(figures, manifest: manifest), terminator: "") }
   }
 }
+
+extension ProviderResponse: ExpressibleByArgument {}

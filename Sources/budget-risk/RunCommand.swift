@@ -42,17 +42,10 @@ struct RunCommand: ParsableCommand {
   @Option(help: "With --precision: the most iterations to run (default 10,000,000).")
   var maxIterations: Int = PrecisionTarget.defaultMaxIterations
 
-  @Option(help: "Write every figure and the run manifest as JSON to this file.")
-  var json: String?
+  @OptionGroup var output: OutputOptions
 
   @Option(help: "Write tidy CSV tables into this folder.", completion: .directory)
   var csv: String?
-
-  @Option(help: "Write a self-contained HTML report (charts and tables) to this file.", completion: .file(extensions: ["html"]))
-  var report: String?
-
-  @Flag(help: "Print nothing on success and show no progress (files are still written).")
-  var quiet = false
 
   func validate() throws {
     guard blockSize >= 64, blockSize % 64 == 0 else {
@@ -67,18 +60,11 @@ struct RunCommand: ParsableCommand {
     if let label = driversAt, !labels.contains(label) {
       throw ValidationError("--drivers-at: no proposal '\(label)' (proposals: \(labels.joined(separator: ", ")))")
     }
-    // Refuse an unwritable output before simulating, not after.
-    do {
-      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-      if let folder = csv { try AtomicFile.checkWritable(URL(fileURLWithPath: folder).appendingPathComponent("x").path) }
-    } catch {
-      printError("\(error)")
-      throw Exit.cannotWrite
-    }
+    try output.checkWritable(csvFolder: csv)
     let options = sampling.runOptions(defaults: scenario.defaults, blockSize: blockSize)
     let progress = ProgressBar(
       total: precision == nil ? options.iterations : maxIterations,
-      isEnabled: ProgressBar.shouldShow(quiet: quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
+      isEnabled: ProgressBar.shouldShow(quiet: output.quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
     // Ctrl-C from here on stops the simulation; it stays caught while the files are written.
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }
@@ -110,19 +96,12 @@ struct RunCommand: ParsableCommand {
     var manifest = RunManifest(run: result)
     manifest.precision = precisionNote
     // Build every output before writing any, so a failure leaves nothing half-written.
-    let jsonData = try json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
-    let csvFiles = csv.map { _ in CSVReport.files(for: figures) + [DriversReport.csv(figures)] }
-    let html = report.map { _ in Data(HTMLReport.render(
+    let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
+    let csvFiles = csv.map { (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)]) }
+    let html = output.report.map { _ in Data(HTMLReport.render(
       figures: figures, manifest: manifest, scenario: scenario, sections: [DriversSection(label: driversAt)]).utf8) }
-    do {
-      if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
-      if let folder = csv, let files = csvFiles { try AtomicFile.write(files: files, into: folder) }
-      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
-    } catch {
-      printError("\(error)")
-      throw Exit.cannotWrite
-    }
-    if !quiet {
+    try output.write(json: jsonData, report: html, csv: csvFiles)
+    if !output.quiet {
       print(TableReport.render(figures, manifest: manifest), terminator: "")
       if let note = precisionNote {
         let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"

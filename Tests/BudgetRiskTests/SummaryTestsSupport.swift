@@ -20,7 +20,7 @@ struct SummaryTestRandom: RandomNumberGenerator {
   mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
 
   /// Standard normal, by inversion (AS241, checked against SciPy in the critical-value tests).
-  mutating func normal() -> Double { CriticalValue.normalQuantile(uniform()) }
+  mutating func normal() -> Double { StandardNormal.quantile(uniform()) }
 
   /// Exponential with mean 1, by inversion.
   mutating func exponential() -> Double { -log(uniform()) }

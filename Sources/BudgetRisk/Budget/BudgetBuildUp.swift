@@ -102,13 +102,9 @@ public struct BudgetBuildUp: Sendable {
     total = Line(name: "total", byYear: yearly { t in (0..<pools.count).reduce(0) { $0 + expected.poolCost[$1 * T + t] } })
     let base = pools.enumerated().map { p, pool in Line(name: pool.name, byYear: yearly { plan.expectedBase[p * T + $0] }) }
     baseBudget = withTotal(base)
-    proposals = scenario.budget.proposals.map { proposal in
-      let lines: [Line]
-      switch proposal {
-      case .margin(let m):
-        lines = base.map { Line(name: $0.name, byYear: $0.byYear.map { $0 * (1 + m) }) }
-      case .amounts(_, let annual):
-        lines = pools.enumerated().map { p, pool in Line(name: pool.name, byYear: Array(repeating: annual[p], count: Y)) }
+    proposals = plan.proposals.map { proposal in
+      let lines = base.enumerated().map { p, line in
+        Line(name: line.name, byYear: proposal.byYear(pool: p, baseByYear: line.byYear))
       }
       return ProposalLine(proposal: proposal.label, pools: withTotal(lines))
     }

@@ -103,7 +103,7 @@ final class BudgetLedger {
     let aligned: Bool
     if case .aligned = spec.arrangement { aligned = true } else { aligned = false }
     let feedback = rationing && plan.hasFeedback
-    setBudgets(row: r, proposal: spec.proposals[evaluation.proposal])
+    plan.proposals[evaluation.proposal].fill(budget.base, plan: plan, population: tile.population.base + r * T * plan.segmentCount)
     limitBudget.base.update(from: budget.base, count: P * T)
 
     // The path's own copy of the need, which rationing's feedback re-draws; only rationing reads it.
@@ -174,31 +174,6 @@ final class BudgetLedger {
       if t + 1 == nextYear { closeYear(t / ppy) }
     }
     return rationing
-  }
-
-  /// Budget per pool and period for this row and proposal.
-  private func setBudgets(row r: Int, proposal: Proposal) {
-    let T = plan.periods, S = plan.segmentCount, P = plan.poolCount
-    let budget = self.budget.base
-    switch (proposal, spec.base) {
-    case (.amounts(_, let annual), _):
-      for p in 0..<P {
-        for t in 0..<T { budget[p * T + t] = annual[p] * plan.profile[p * T + t] }
-      }
-    case (.margin(let m), .capitation(let rates, let segments)):
-      let population = tile.population.base + r * T * S
-      for p in 0..<P {
-        for t in 0..<T {
-          var people = 0.0
-          for s in segments { people += population[t * S + s] }
-          budget[p * T + t] = rates[p] / Double(plan.periodsPerYear) * people * (1 + m)
-        }
-      }
-    case (.margin(let m), _):
-      plan.expectedBase.withUnsafeBufferPointer { base in
-        for i in 0..<(P * T) { budget[i] = base[i] * (1 + m) }
-      }
-    }
   }
 
   /// Re-draws the intervention targets in period `t` whose multiplier differs from full delivery.

@@ -194,7 +194,7 @@ public struct ComparisonSection: HTMLReportSection {
       summary: words.joined(separator: " "), x: xAxis, y: yAxis, legend: legend)
     for (i, n) in names.enumerated() {
       let s = series(n), colour = colours[i % colours.count]
-      chart.addIntervals("\(n) interval", s.map { ($0.x, max(0, $0.y - 1.96 * $0.se), $0.y + 1.96 * $0.se) }, color: colour, offset: Double(i - names.count / 2) * 3)
+      chart.addIntervals("\(n) interval", s.map { ($0.x, max(0, $0.y - CriticalValue.z95 * $0.se), $0.y + CriticalValue.z95 * $0.se) }, color: colour, offset: Double(i - names.count / 2) * 3)
       chart.addLine(n, points: s.map { ($0.x, $0.y) }, color: colour, marker: markers[i % markers.count])
     }
     return chart

@@ -3,18 +3,13 @@ import Foundation
 /// The drivers of the overspend tail in the table, CSV and HTML outputs.
 public enum DriversReport {
   /// The drivers entry shown by default or for `label`: the proposal `label` under the first
-  /// response, else the first response's recommended margin on the total scope, else the
-  /// first proposed budget. Nil when `label` names no proposal.
+  /// response, else the first response's headline budget on the drivers' scope
+  /// (``RunFigures/headlineBudget(response:scope:)``). Nil when `label` names no proposal.
   public static func selected(_ f: RunFigures, label: String?) -> DriversFigure? {
     guard let first = f.drivers.first else { return nil }
     let response = first.response
-    if let label { return f.drivers.first { $0.response == response && $0.proposal == label } }
-    if let m = f.recommendations.first(where: { $0.response == response && $0.scope == first.scope })?.margin,
-      let d = f.drivers.first(where: { $0.response == response && $0.margin == m })
-    {
-      return d
-    }
-    return first
+    let proposal = label ?? f.headlineBudget(response: response, scope: first.scope)?.proposal
+    return f.drivers.first { $0.response == response && $0.proposal == proposal }
   }
 
   /// Factors ranked by |Spearman ρ| with drift, with the mean score given overspend.

@@ -32,7 +32,7 @@ extension HTMLReport {
 
   static func drift(_ f: RunFigures) -> String {
     let s = f.headlineScope, scope = f.scopeNames[s]
-    guard let b = f.featuredBudget(response: f.needResponse, scope: scope),
+    guard let b = f.headlineBudget(response: f.needResponse, scope: scope),
       let chart = DriftFanChart.make(f, budget: b, scope: s, id: "drift-fan-chart")
     else { return "" }
     return paragraph("How the position develops within the pilot, at \(b.proposal) (\(RunFigures.responseWords(b.response))).")

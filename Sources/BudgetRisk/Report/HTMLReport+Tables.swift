@@ -121,7 +121,7 @@ extension HTMLReport {
   /// The fan chart's data: cumulative drift quantiles per period for the featured budget.
   static func fanData(_ f: RunFigures) -> String {
     let s = f.headlineScope, scope = f.scopeNames[s]
-    guard let b = f.featuredBudget(response: f.needResponse, scope: scope) else { return "" }
+    guard let b = f.headlineBudget(response: f.needResponse, scope: scope) else { return "" }
     let header = [f.periodLength] + RunFigures.fanLevels.map { ReportFormat.percent($0) }
     let rows: [[TableCell]] = b.scopes[s].driftPath.map { p in
       [.text("\(p.period + 1)")] + p.quantiles.map { .number(ReportFormat.signedPercent($0.value, digits: 1)) }

@@ -3,7 +3,7 @@ import Foundation
 /// The readable summary printed by `budget-risk margin`.
 public enum MarginTableReport {
   public static func render(_ f: MarginFigures, manifest: RunManifest?) -> String {
-    let percent = TableReport.percent, money = { TableReport.money($0, f.currency) }
+    let percent = TableReport.percent, money = { ReportFormat.money($0, f.currency) }
     var out = "\(f.scenario)\n"
     let gap = f.serviceGapTarget.map { " and P(service gap > \(percent(f.serviceGapThreshold))) ≤ \(percent($0))" } ?? ""
     out += "smallest contingency margin with P(overspend) ≤ \(percent(f.overspendTarget))\(gap); seed \(f.seed), \(f.periods) periods (\(f.budgetYears) budget years)\n"

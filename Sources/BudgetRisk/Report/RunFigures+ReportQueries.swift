@@ -33,18 +33,6 @@ extension RunFigures {
       ?? costExceedance.first { $0.scope == scope }
   }
 
-  /// The budget a single-budget chart shows: the recommended margin under `response`, else
-  /// the 0 % margin, else the first proposal.
-  func featuredBudget(response: String, scope: String) -> BudgetFigures? {
-    let candidates = budgets(response: response)
-    if let m = recommendation(response: response, scope: scope)?.margin,
-      let b = candidates.first(where: { $0.margin == m })
-    {
-      return b
-    }
-    return candidates.first { $0.margin == 0 } ?? candidates.first
-  }
-
   /// Words for a period count: `36 months`, `1 quarter`.
   func periodWords(_ n: Int) -> String { "\(n) \(periodLength)\(n == 1 ? "" : "s")" }
 

@@ -6,8 +6,8 @@ public enum TableReport {
     var out = "\(f.scenario)\n"
     out += "\(f.iterations) iterations, seed \(f.seed), \(f.periods) \(f.periodLength)s (\(f.budgetYears) budget years)\n"
     for e in f.expectedCost {
-      out += "  expected cost of need, \(e.scope): \(money(e.horizon, f.currency)) over the horizon"
-      out += " (\(e.byYear.map { money($0, f.currency) }.joined(separator: ", ")) by year)\n"
+      out += "  expected cost of need, \(e.scope): \(ReportFormat.money(e.horizon, f.currency)) over the horizon"
+      out += " (\(e.byYear.map { ReportFormat.money($0, f.currency) }.joined(separator: ", ")) by year)\n"
     }
     let responses = f.budgets.reduce(into: [String]()) { if !$0.contains($1.response) { $0.append($1.response) } }
     let scopes = f.budgets.first?.scopes.map(\.scope) ?? []
@@ -20,11 +20,11 @@ public enum TableReport {
           let x = b.scopes[s]
           rows.append([
             b.proposal,
-            money(x.budget.mean / Double(f.budgetYears), f.currency),
+            ReportFormat.money(x.budget.mean / Double(f.budgetYears), f.currency),
             "\(percent(x.overspendProbability.estimate)) [\(percent(x.overspendProbability.lower))–\(percent(x.overspendProbability.upper))]",
             signedPercent(x.drift.mean),
-            money(x.expectedOverspend.mean, f.currency),
-            money(x.valueAtRisk.first { $0.level == 0.95 }?.value ?? 0, f.currency),
+            ReportFormat.money(x.expectedOverspend.mean, f.currency),
+            ReportFormat.money(x.valueAtRisk.first { $0.level == 0.95 }?.value ?? 0, f.currency),
             percent(x.serviceGap.probability.estimate),
             percent(x.serviceGap.expectedUnmetShare.mean),
             percent(x.instability.toleranceBreached.estimate),
@@ -36,7 +36,7 @@ public enum TableReport {
         if let r = f.recommendations.first(where: { $0.response == response && $0.scope == scope }) {
           let gap = r.serviceGapTarget.map { " and P(service gap) ≤ \(percent($0))" } ?? ""
           if let m = r.margin, let p = r.overspendProbability {
-            out += "  recommended margin: \(percent(m)) (\(money(r.annualContingency ?? 0, f.currency)) a year) — "
+            out += "  recommended margin: \(percent(m)) (\(ReportFormat.money(r.annualContingency ?? 0, f.currency)) a year) — "
             out += "P(overspend) \(percent(p.estimate)) [\(percent(p.lower))–\(percent(p.upper))] ≤ target \(percent(r.overspendTarget))\(gap)\n"
           } else {
             out += "  no listed margin meets P(overspend) ≤ \(percent(r.overspendTarget))\(gap)\n"
@@ -57,17 +57,17 @@ public enum TableReport {
     var out = ""
     if let first = budgets.first?.scopes[s].riskShare {
       out += "  risk share over the horizon (provider loss > 0: provider pays; funder > 0: extra payment)\n"
-      let thresholds = first.providerLossProbabilities.map { "P(loss > \(money($0.threshold, c).dropFirst(c.count + 1)))" }
+      let thresholds = first.providerLossProbabilities.map { "P(loss > \(ReportFormat.money($0.threshold, c).dropFirst(c.count + 1)))" }
       var rows = [["budget", "E[variance]", "E[provider]", "E[funder]"] + thresholds + ["VaR95 provider", "TVaR95 provider", "VaR95 funder"]]
       for b in budgets {
         guard let x = b.scopes[s].riskShare else { continue }
         rows.append(
-          [b.proposal, money(x.yearEndVariance.mean, c), estimate(x.providerResult, c), estimate(x.funderResult, c)]
+          [b.proposal, ReportFormat.money(x.yearEndVariance.mean, c), estimate(x.providerResult, c), estimate(x.funderResult, c)]
             + x.providerLossProbabilities.map { percent($0.probability.estimate) }
             + [
-              money(x.providerLossValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
-              money(x.providerLossTailValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
-              money(x.funderExtraValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
+              ReportFormat.money(x.providerLossValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
+              ReportFormat.money(x.providerLossTailValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
+              ReportFormat.money(x.funderExtraValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
             ])
       }
       out += layout(rows)
@@ -79,7 +79,7 @@ public enum TableReport {
         guard let x = b.scopes[s].rebasing else { continue }
         rows.append([
           b.proposal, percent(x.probability.estimate), String(format: "%.2f", x.expectedCount.mean),
-          x.meanSize.map { money($0.mean, c) } ?? "–", money(x.expectedTotal.mean, c),
+          x.meanSize.map { ReportFormat.money($0.mean, c) } ?? "–", ReportFormat.money(x.expectedTotal.mean, c),
         ])
       }
       out += layout(rows)
@@ -89,7 +89,7 @@ public enum TableReport {
 
   /// A money mean with its standard error: GBP 4.5k ± 120.
   static func estimate(_ e: Estimate, _ currency: String) -> String {
-    "\(money(e.mean, currency)) ± \(money(e.standardError, currency).dropFirst(currency.count + 1))"
+    "\(ReportFormat.money(e.mean, currency)) ± \(ReportFormat.money(e.standardError, currency).dropFirst(currency.count + 1))"
   }
 
   static func layout(_ rows: [[String]]) -> String {
@@ -111,18 +111,5 @@ public enum TableReport {
   static func signedPercent(_ x: Double) -> String {
     guard x.isFinite else { return "\(x)" }
     return String(format: "%+.1f%%", x * 100)
-  }
-
-  /// Money in the scenario's currency, compact: GBP 12.3m, GBP 845k.
-  static func money(_ x: Double, _ currency: String) -> String {
-    let a = abs(x)
-    let text: String
-    switch a {
-    case 1e9...: text = String(format: "%.2fbn", x / 1e9)
-    case 1e6...: text = String(format: "%.2fm", x / 1e6)
-    case 1e3...: text = String(format: "%.1fk", x / 1e3)
-    default: text = String(format: "%.0f", x)
-    }
-    return "\(currency) \(text)"
   }
 }

@@ -47,17 +47,15 @@ extension Engine {
     }
   }
 
-  /// The largest 95 % half-width of P(overspend) at the recommended margin (or, where none
-  /// is, at the largest listed margin) over the responses, for the reported scope.
+  /// The largest 95 % half-width of P(overspend) at the headline budget
+  /// (``RunFigures/headlineBudget(response:scope:)``) over the responses, for the reported scope.
   static func decisionHalfWidth(_ f: RunFigures) -> Double {
     guard let scope = f.expectedCost.last?.scope else { return .infinity }
     var widest = 0.0
     for r in f.recommendations where r.scope == scope {
-      let p = r.overspendProbability ?? f.budgets
-        .filter { $0.response == r.response && $0.margin != nil }
-        .max { $0.margin! < $1.margin! }?
-        .scopes.first { $0.scope == scope }?.overspendProbability
-      guard let p else { return .infinity }
+      guard let p = f.headlineBudget(response: r.response, scope: scope)?
+        .scopes.first(where: { $0.scope == scope })?.overspendProbability
+      else { return .infinity }
       widest = max(widest, (p.upper - p.lower) / 2)
     }
     return widest

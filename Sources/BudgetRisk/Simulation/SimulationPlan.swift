@@ -54,6 +54,12 @@ struct SimulationPlan: Sendable {
   let profile: [Double]
   /// The provider's reserve per pool, in money.
   let reserve: [Double]
+  /// The proposed budgets, in the scenario's order.
+  let proposals: [ProposedBudget]
+  /// Under a capitation base, its rate per pool per person per year and the segments it pays
+  /// for: margins then follow the population realised in each iteration.
+  let capitationRates: [Double]?
+  let capitationSegments: [Int]
   /// Every proposed budget under every response, in report order.
   let evaluations: [Evaluation]
   /// Reported scopes: each pool, then the total when there is more than one pool.
@@ -141,7 +147,7 @@ struct SimulationPlan: Sendable {
           case .fixed(let amounts): base[p * T + t] = amounts[p][y] * share
           case .capitation(let rates, let segments):
             let people = segments.reduce(0) { $0 + expected.population[$1 * T + t] }
-            base[p * T + t] = rates[p] / Double(h.periodsPerYear) * people
+            base[p * T + t] = ProposedBudget.capitation(rate: rates[p], periodsPerYear: h.periodsPerYear, people: people)
           }
         }
       }
@@ -153,6 +159,12 @@ struct SimulationPlan: Sendable {
       return scenario.budget.reserveShare * horizonBase / Double(h.budgetYears)
     }
 
+    proposals = scenario.budget.proposals.map(ProposedBudget.init)
+    if case .capitation(let rates, let segments) = scenario.budget.base {
+      capitationRates = rates; capitationSegments = segments
+    } else {
+      capitationRates = nil; capitationSegments = []
+    }
     evaluations = scenario.budget.responses.flatMap { response in
       scenario.budget.proposals.indices.map { Evaluation(proposal: $0, response: response) }
     }

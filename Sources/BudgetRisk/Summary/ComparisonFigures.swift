@@ -93,7 +93,7 @@ extension ComparisonFigures {
     let figures = ComparisonAccumulator.figures, F = figures.count
     let scale = run.references[b]
     let perDesign = run.runs.map(RunFigures.init)
-    let z = 1.959963984540054
+    let z = CriticalValue.z95
 
     iterations = acc.iterations
     seed = run.options.seed
@@ -175,7 +175,7 @@ extension ComparisonFigures {
     let mine = [rows[d].figures[4].value.mean, rows[d].figures[5].value.mean]
     let theirs = [rows[other].figures[4].value.mean, rows[other].figures[5].value.mean]
     guard theirs[0] <= mine[0], theirs[1] <= mine[1], theirs[0] < mine[0] || theirs[1] < mine[1] else { return nil }
-    let z = 1.959963984540054
+    let z = CriticalValue.z95
     return (0..<2).contains { f in
       guard theirs[f] < mine[f] else { return false }
       let p = pairwise(d, other, f)

@@ -44,7 +44,7 @@ extension RunFigures {
     var out = [CostExceedance]()
     for (e, evaluation) in plan.evaluations.enumerated() where evaluation.proposal == proposal {
       for (s, scope) in plan.scopes.enumerated() {
-        let budget = horizonBudget(plan: plan, proposal: spec.proposals[proposal], pools: scope.pools)
+        let budget = plan.proposals[proposal].horizon(pools: scope.pools, plan: plan)
         let drift = run.accumulator.evaluations[e].scopes[s].driftDistribution
         guard budget > 0, drift.count > 0 else { continue }
         let low = budget * (1 + drift.quantile(0.005)), high = budget * (1 + drift.quantile(0.999))
@@ -59,21 +59,5 @@ extension RunFigures {
       }
     }
     return out
-  }
-
-  /// A deterministic proposal's budget over the horizon for the given pools, summed as the
-  /// ledger sums it.
-  static func horizonBudget(plan: SimulationPlan, proposal: Proposal, pools: [Int]) -> Double {
-    let T = plan.periods
-    var total = 0.0
-    for t in 0..<T {
-      for p in pools {
-        switch proposal {
-        case .margin(let m): total += plan.expectedBase[p * T + t] * (1 + m)
-        case .amounts(_, let annual): total += annual[p] * plan.profile[p * T + t]
-        }
-      }
-    }
-    return total
   }
 }

@@ -4,9 +4,12 @@ import Foundation
 ///
 /// The common two-sided levels (0.90, 0.95, 0.99) are hard-coded to the correctly
 /// rounded `Double` of `Φ⁻¹((1 + c) / 2)`, so the reported intervals do not depend on
-/// the approximation below; any other level goes through Wichura's algorithm AS241
-/// (PPND16), accurate to about 1 part in 10¹⁶.
+/// an approximation; any other level goes through ``StandardNormal/quantile(_:)``
+/// (Wichura's AS241, accurate to about 1 part in 10¹⁶), the one inverse normal of the code.
 internal enum CriticalValue {
+  /// The 95 % two-sided value, 1.959963984540054: every 95 % interval of the reports.
+  static let z95 = twoSided(confidence: 0.95)
+
   /// `z` with `P(|Z| ≤ z) = confidence` for a standard normal `Z`.
   ///
   /// - Parameter confidence: a level in (0, 1).
@@ -17,62 +20,7 @@ internal enum CriticalValue {
     case 0.95: return 1.959963984540054
     case 0.90: return 1.6448536269514722
     case 0.99: return 2.5758293035489004
-    default: return -normalQuantile((1 - confidence) / 2)
+    default: return -StandardNormal.quantile((1 - confidence) / 2)
     }
-  }
-
-  /// The standard normal quantile `Φ⁻¹(p)` by Wichura (1988), "Algorithm AS241: The
-  /// percentage points of the normal distribution", Applied Statistics 37(3):477–484.
-  ///
-  /// - Parameter p: a probability in (0, 1).
-  /// - Complexity: O(1).
-  static func normalQuantile(_ p: Double) -> Double {
-    precondition(p > 0 && p < 1, "p must lie in (0, 1)")
-    let q = p - 0.5
-    if abs(q) <= 0.425 {
-      let r = 0.180625 - q * q
-      let num =
-        (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r
-          + 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r
-          + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
-          + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q
-      let den =
-        (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r
-          + 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r
-          + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
-          + 4.2313330701600911252e+1) * r + 1.0)
-      return num / den
-    }
-    var r = (q < 0 ? p : 1 - p)
-    r = (-log(r)).squareRoot()
-    let x: Double
-    if r <= 5 {
-      r -= 1.6
-      let num =
-        (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r
-          + 2.41780725177450611770e-1) * r + 1.27045825245236838258e+0) * r
-          + 3.64784832476320460504e+0) * r + 5.76949722146069140550e+0) * r
-          + 4.63033784615654529590e+0) * r + 1.42343711074968357734e+0)
-      let den =
-        (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r
-          + 1.51986665636164571966e-2) * r + 1.48103976427480074590e-1) * r
-          + 6.89767334985100004550e-1) * r + 1.67638483018380384940e+0) * r
-          + 2.05319162663775882187e+0) * r + 1.0)
-      x = num / den
-    } else {
-      r -= 5
-      let num =
-        (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r
-          + 1.24266094738807843860e-3) * r + 2.65321895265761230930e-2) * r
-          + 2.96560571828504891230e-1) * r + 1.78482653991729133580e+0) * r
-          + 5.46378491116411436990e+0) * r + 6.65790464350110377720e+0)
-      let den =
-        (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r
-          + 1.84631831751005468180e-5) * r + 7.86869131145613259100e-4) * r
-          + 1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r
-          + 5.99832206555887937690e-1) * r + 1.0)
-      x = num / den
-    }
-    return q < 0 ? -x : x
   }
 }

@@ -1,0 +1,77 @@
+/// A proposed budget, compiled into the plan: the one place that says what a proposal gives
+/// each pool in each period.
+///
+/// A margin `m` gives the base budget × (1 + m): the plan's expected base, or under a
+/// capitation base the rate × the population realised in the iteration. Stated annual amounts
+/// are profiled within each year like the base budget. The ledger (per iteration), the cost
+/// exceedance curve (over the horizon) and `explain` (per budget year) all read it here, and
+/// the plan's base budget is the same capitation formula at margin 0.
+struct ProposedBudget: Sendable, Equatable {
+  /// As reported: `margin 5%`, or the proposal's name.
+  let label: String
+  /// The margin over the base budget; nil for stated amounts.
+  let margin: Double?
+  /// Stated annual amounts per pool; nil for a margin.
+  let annual: [Double]?
+
+  init(_ proposal: Proposal) {
+    label = proposal.label
+    switch proposal {
+    case .margin(let m): margin = m; annual = nil
+    case .amounts(_, let amounts): margin = nil; annual = amounts
+    }
+  }
+
+  /// A margin proposal (the margin solver's budgets).
+  init(margin m: Double) { self.init(.margin(m)) }
+
+  /// A capitation budget: `rate` per person per year, paid per period for `people`.
+  @inline(__always)
+  static func capitation(rate: Double, periodsPerYear: Int, people: Double) -> Double {
+    rate / Double(periodsPerYear) * people
+  }
+
+  /// Pool `p`'s budget in period `t` at the expected population.
+  @inline(__always)
+  func amount(pool p: Int, period t: Int, plan: SimulationPlan) -> Double {
+    let i = p * plan.periods + t
+    if let annual { return annual[p] * plan.profile[i] }
+    return plan.expectedBase[i] * (1 + margin!)
+  }
+
+  /// Every pool's budget in every period, `P × T`, into `out`, for one iteration whose
+  /// population (`T × S`, people per segment per period) is `population`: under a
+  /// capitation base a margin follows the realised population, otherwise the expected one.
+  func fill(_ out: UnsafeMutablePointer<Double>, plan: SimulationPlan, population: UnsafePointer<Double>) {
+    let T = plan.periods, S = plan.segmentCount, P = plan.poolCount
+    if let m = margin, let rates = plan.capitationRates {
+      for p in 0..<P {
+        for t in 0..<T {
+          var people = 0.0
+          for s in plan.capitationSegments { people += population[t * S + s] }
+          out[p * T + t] = Self.capitation(rate: rates[p], periodsPerYear: plan.periodsPerYear, people: people) * (1 + m)
+        }
+      }
+    } else {
+      for p in 0..<P {
+        for t in 0..<T { out[p * T + t] = amount(pool: p, period: t, plan: plan) }
+      }
+    }
+  }
+
+  /// The budget of `pools` together over the horizon, at the expected population.
+  func horizon(pools: [Int], plan: SimulationPlan) -> Double {
+    var total = 0.0
+    for t in 0..<plan.periods {
+      for p in pools { total += amount(pool: p, period: t, plan: plan) }
+    }
+    return total
+  }
+
+  /// Pool `p`'s budget in each budget year, at the expected population, given the base
+  /// budget's years `baseByYear`: the stated amount, or the base × (1 + margin).
+  func byYear(pool p: Int, baseByYear: [Double]) -> [Double] {
+    if let annual { return Array(repeating: annual[p], count: baseByYear.count) }
+    return baseByYear.map { $0 * (1 + margin!) }
+  }
+}
