@@ -32,7 +32,7 @@ let benchmarks: @Sendable () -> Void = {
     ])
 
   for blocks in [1, 4] {
-    let engine = EngineBlockBenchmark(scenario: scenario)
+    let engine = try! EngineBlockBenchmark(scenario: scenario)  // a bundled file the plan accepts
     var next = 0
     engine.run(block: 1_000_000)  // warm the workspace once
     // No peakMemoryResident here: its sampling thread allocates as it polls /proc, and the

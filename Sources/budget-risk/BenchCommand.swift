@@ -57,7 +57,7 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
-    let scenario = try loadScenario(file)
+    let (scenario, _) = try loadScenario(file)
     if let path = json {
       do { try AtomicFile.checkWritable(path) } catch {
         printError("\(error)")
@@ -76,7 +76,7 @@ struct BenchCommand: ParsableCommand {
         scenario, file: file, iterations: iterations, seed: seed ?? scenario.defaults.seed,
         threadCounts: try threadCounts(), blockSize: blockSize, onMeasurement: { print(Self.row($0)) })
     } catch let error as RunOptionsError {
-      throw ValidationError(error.description)
+      throw commandLineError(error)
     }
     print("\nOpenBLAS: \(report.openBLAS)")
     if !report.peakReset { print("(peak memory is the process high-water mark over this and all earlier rows)") }

@@ -35,13 +35,37 @@ enum Exit {
   static let cannotWrite = ExitCode(73)
 }
 
-/// Loads and validates a scenario, printing every issue to standard error on failure.
-func loadScenario(_ path: String, design: String? = nil) throws -> Scenario {
+/// Loads, validates and compiles a scenario: the one gate of every command that reads one.
+/// Every issue goes to standard error (`file:line: path: message`) and the exit is 65.
+func loadScenario(_ path: String, design: String? = nil) throws -> (scenario: Scenario, plan: SimulationPlan) {
+  let scenario: Scenario
   do {
-    return try ScenarioLoader.loadDesign(path: path, named: design)
+    scenario = try ScenarioLoader.loadDesign(path: path, named: design)
   } catch {
     printError("\(error)")
     throw Exit.invalidScenario
+  }
+  return (scenario, try compile(scenario))
+}
+
+/// Compiles a loaded scenario into its plan (the checks beyond the scenario's own
+/// validation), printing every issue and exiting 65 when the plan refuses it.
+func compile(_ scenario: Scenario) throws -> SimulationPlan {
+  do { return try SimulationPlan(scenario) } catch {
+    printError("\(error)")
+    throw Exit.invalidScenario
+  }
+}
+
+/// The command-line form of an engine error: a scenario the plan refused is exit 65 with
+/// its issues on standard error; anything else is a usage error (64).
+func commandLineError(_ error: RunOptionsError) -> Error {
+  switch error {
+  case .scenario(let e):
+    printError("\(e)")
+    return Exit.invalidScenario
+  case .invalid(let message):
+    return ValidationError(message)
   }
 }
 

@@ -52,6 +52,7 @@ struct CompareCommand: ParsableCommand {
       }
     }
     let designs = Self.uniquelyNamed(perFile)
+    for design in designs { _ = try compile(design.scenario) }
     guard designs.count >= 2 else {
       throw ValidationError("nothing to compare: \(files.joined(separator: ", ")) hold only one design between them (add a designs: list)")
     }
@@ -80,7 +81,7 @@ struct CompareCommand: ParsableCommand {
         designs, baseline: baselineIndex, options: options, progress: { progress.advance(by: $0) },
         cancel: { interrupted.isRaised })
     } catch {
-      throw ValidationError(error.description)
+      throw commandLineError(error)
     }
     progress.finish()
     guard result.isComplete else {

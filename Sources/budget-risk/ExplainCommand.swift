@@ -22,7 +22,12 @@ struct ExplainCommand: ParsableCommand {
   var design: String?
 
   func run() throws {
-    let scenario = try loadScenario(file, design: design)
-    print(ExplainReport.render(BudgetBuildUp(scenario), scenario: scenario), terminator: "")
+    let (scenario, _) = try loadScenario(file, design: design)
+    let buildUp: BudgetBuildUp
+    do { buildUp = try BudgetBuildUp(scenario) } catch {
+      printError("\(error)")
+      throw Exit.invalidScenario
+    }
+    print(ExplainReport.render(buildUp, scenario: scenario), terminator: "")
   }
 }

@@ -57,7 +57,7 @@ struct MarginCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
 
   func run() throws {
-    let scenario = try loadScenario(file, design: design)
+    let (scenario, _) = try loadScenario(file, design: design)
     try output.checkWritable()
     let options = sampling.runOptions(defaults: scenario.defaults)
     let request = MarginRequest(
@@ -74,6 +74,8 @@ struct MarginCommand: ParsableCommand {
     } catch .cancelled(let n) {
       printError("interrupted after \(n) iterations of a pass; no files written")
       throw Exit.interrupted
+    } catch .scenario(let e) {
+      throw commandLineError(.scenario(e))
     } catch {
       throw ValidationError(error.description)
     }

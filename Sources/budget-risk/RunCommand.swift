@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let scenario = try loadScenario(file, design: design)
+    let (scenario, plan) = try loadScenario(file, design: design)
     // Refuse an unknown --drivers-at label before simulating, not after.
     let labels = scenario.budget.proposals.map(\.label)
     if let label = driversAt, !labels.contains(label) {
@@ -74,14 +74,14 @@ struct RunCommand: ParsableCommand {
     do {
       if let x = precision {
         (result, precisionNote) = try Engine.run(
-          scenario, options: options, precision: PrecisionTarget(halfWidth: x, maxIterations: maxIterations),
+          plan, options: options, precision: PrecisionTarget(halfWidth: x, maxIterations: maxIterations),
           progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
       } else {
         result = try Engine.run(
-          scenario, options: options, progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
+          plan, options: options, progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
       }
     } catch {
-      throw ValidationError(error.description)
+      throw commandLineError(error)
     }
     progress.finish()
     guard result.isComplete else {

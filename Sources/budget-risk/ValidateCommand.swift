@@ -21,7 +21,9 @@ struct ValidateCommand: ParsableCommand {
       printError("\(error)")
       throw Exit.invalidScenario
     }
-    let scenario = try loadScenario(file)
+    // Every design is compiled as `run` would compile it, so the two accept the same files.
+    for design in designs { _ = try compile(design.scenario) }
+    let (scenario, _) = try loadScenario(file)
     print("\(file): valid — \(scenario.segments.count) segments, \(scenario.services.count) services, "
       + "\(scenario.factors.count) uncertain factors, \(scenario.horizon.periods) \(scenario.horizon.periodLength.rawValue)s, "
       + "\(scenario.budget.pools.count) pool(s), \(scenario.budget.proposals.count) proposed budget(s)")

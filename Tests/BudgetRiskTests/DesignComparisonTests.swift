@@ -19,8 +19,8 @@ import Testing
   }
 
   /// Simulates tile 0 (64 iterations) of `scenario` and returns its cost-of-need cells.
-  static func cells(_ scenario: Scenario, seed: UInt64 = 9) -> (workspace: TileWorkspace, plan: SimulationPlan) {
-    let plan = SimulationPlan(scenario)
+  static func cells(_ scenario: Scenario, seed: UInt64 = 9) throws -> (workspace: TileWorkspace, plan: SimulationPlan) {
+    let plan = try SimulationPlan(scenario)
     let w = TileWorkspace(plan: plan)
     w.simulate(tile: 0, active: 0..<TileWorkspace.rows, seed: seed)
     return (w, plan)
@@ -29,7 +29,7 @@ import Testing
   @Test func designsDifferingInPoolsAndResponseDrawIdenticalCostOfNeed() throws {
     let separate = Self.scenario()
     let pooled = Self.scenario(pools: [Pool(name: "all", services: [0, 1])], responses: [.ration])
-    let (a, _) = Self.cells(separate), (b, _) = Self.cells(pooled)
+    let (a, _) = try Self.cells(separate), (b, _) = try Self.cells(pooled)
     let n = TileWorkspace.rows * 12 * 2
     #expect((0..<n).allSatisfy { a.cost[$0] == b.cost[$0] })
     // The comparison's per-iteration differences of the total cost of need are exactly 0.
@@ -44,14 +44,14 @@ import Testing
     }
   }
 
-  @Test func anExtraServiceLeavesTheOtherServicesDrawsUnchanged() {
+  @Test func anExtraServiceLeavesTheOtherServicesDrawsUnchanged() throws {
     let two = Self.scenario()
     var three = Self.scenario()
     // Insert a service before "b": by index every later stream would shift; by name none does.
     three.services.insert(TestScenario.service("extra", unitCost: 50), at: 1)
     three.utilisation = [[1, 3, 0.5]]
     three.budget.pools = [Pool(name: "a", services: [0]), Pool(name: "extra", services: [1]), Pool(name: "b", services: [2])]
-    let (x, _) = Self.cells(two), (y, _) = Self.cells(three)
+    let (x, _) = try Self.cells(two), (y, _) = try Self.cells(three)
     var same = true
     for r in 0..<TileWorkspace.rows {
       for t in 0..<12 {

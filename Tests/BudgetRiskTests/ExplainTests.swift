@@ -35,7 +35,7 @@ import Testing
 
   @Test func closedFormTotalsBySegmentServiceAndPool() throws {
     let scenario = try ScenarioLoader.parse(yaml: Self.yaml, path: "explain.yaml")
-    let b = BudgetBuildUp(scenario)
+    let b = try BudgetBuildUp(scenario)
     // visit: older 1000 × 3 × 2 (rate multiplier) × 100 = 600,000 a year; younger 4000 × 0.5 × 100 = 200,000.
     // care: 1000 × 1200 = 1,200,000 a year, all older.
     let tolerance = 1e-6
@@ -57,8 +57,8 @@ import Testing
 
   @Test func agreesWithTheAnalyticExpectedCostAndAddsUpEveryWay() throws {
     let scenario = try ScenarioLoader.parse(yaml: ScenarioText.valid, path: "valid.yaml")
-    let b = BudgetBuildUp(scenario)
-    let plan = SimulationPlan(scenario)
+    let b = try BudgetBuildUp(scenario)
+    let plan = try SimulationPlan(scenario)
     let analytic = plan.expected.poolCost.reduce(0, +)
     let relative = { (x: Double) in abs(x - analytic) / analytic }
     #expect(relative(b.total.horizon) < 1e-12)

@@ -77,7 +77,7 @@ import Testing
     var s = DeterminismTests.scenario
     s.budget.riskShare = RiskShare(overspend: Self.corridor.overspend, providerLossCap: 0.025, providerGainCap: 0.01)
     s.budget.arrangement = .aligned(transferLimit: 0.02)
-    let plan = SimulationPlan(s)
+    let plan = try SimulationPlan(s)
     let workspace = TileWorkspace(plan: plan)
     let ledger = BudgetLedger(plan: plan, tile: workspace)
     var acc = RunAccumulator(plan: plan)

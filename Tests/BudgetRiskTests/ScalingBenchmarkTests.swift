@@ -63,8 +63,8 @@ import Testing
   }
 
   /// The benchmark hook runs whole blocks into the worker's accumulators.
-  @Test func engineBlockHookCountsItsIterations() {
-    let block = EngineBlockBenchmark(scenario: DeterminismTests.scenario, blockSize: 128)
+  @Test func engineBlockHookCountsItsIterations() throws {
+    let block = try EngineBlockBenchmark(scenario: DeterminismTests.scenario, blockSize: 128)
     block.run(block: 0)
     block.run(block: 5)
     #expect(block.iterations == 256)

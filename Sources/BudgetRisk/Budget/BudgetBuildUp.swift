@@ -44,8 +44,9 @@ public struct BudgetBuildUp: Sendable {
   public let baseBudget: [Line]
   public let proposals: [ProposalLine]
 
-  public init(_ scenario: Scenario) {
-    let plan = SimulationPlan(scenario)
+  /// The build-up of `scenario`, refused (as by every command) where the plan refuses it.
+  public init(_ scenario: Scenario) throws(ScenarioValidationError) {
+    let plan = try SimulationPlan(scenario)
     let expected = plan.expected
     let T = plan.periods, S = plan.segmentCount, ppy = plan.periodsPerYear
     let Y = plan.years

@@ -19,8 +19,8 @@
 final class BudgetLedger {
   let plan: SimulationPlan
   let tile: TileWorkspace
-  /// The scenario's budget section and the scopes' pools, held here so that the per-period
-  /// loops read stored values instead of reaching through `plan.scenario` each time.
+  /// The plan's budget rules and the scopes' pools, held here so that the per-period loops
+  /// read stored values.
   let spec: BudgetSpec
   private let scopePools: [[Int]]
   private let interventionProactive: [[Int]]
@@ -53,15 +53,15 @@ final class BudgetLedger {
   init(plan: SimulationPlan, tile: TileWorkspace) {
     self.plan = plan
     self.tile = tile
-    spec = plan.scenario.budget
+    spec = plan.budget
     scopePools = plan.scopes.map(\.pools)
-    interventionProactive = plan.scenario.interventions.map(\.proactive)
+    interventionProactive = plan.interventionProactive
     let P = plan.poolCount, T = plan.periods
     budget = Buffer(P * T); needProactive = Buffer(P * T); needReactive = Buffer(P * T)
     deliveredProactive = Buffer(P * T); deliveredReactive = Buffer(P * T)
     limitBudget = Buffer(P * T)
     need = Buffer(T * plan.serviceCount)
-    interventionDelivery = Buffer(max(1, plan.scenario.interventions.count) * T)
+    interventionDelivery = Buffer(max(1, plan.interventionEffect.count) * T)
     maxRebasings = T / spec.reviewEvery + 1
     rebasingAmounts = Buffer(P * maxRebasings)
     pathDrift = Buffer(T)

@@ -33,12 +33,15 @@ public enum MarginMethod: String, Sendable, Equatable {
 
 public enum MarginSolverError: Error, CustomStringConvertible, Equatable {
   case invalid(String)
+  /// The scenario cannot be simulated (``SimulationPlan/init(_:)`` refused it).
+  case scenario(ScenarioValidationError)
   /// Stopped by the caller's `cancel` after `completed` iterations of the current pass.
   case cancelled(completed: Int)
 
   public var description: String {
     switch self {
     case .invalid(let message): return message
+    case .scenario(let error): return error.description
     case .cancelled(let n): return "interrupted after \(n) iterations"
     }
   }
@@ -70,7 +73,8 @@ public enum MarginSolver {
     cancel: (@Sendable () -> Bool)? = nil
   ) throws(MarginSolverError) -> MarginFigures {
     try validate(request, options: options)
-    let plan = SimulationPlan(scenario)
+    let plan: SimulationPlan
+    do { plan = try SimulationPlan(scenario) } catch { throw .scenario(error) }
     let scope = try scopeIndex(request.scope, plan: plan)
     let responses = request.responses.isEmpty ? scenario.budget.responses : request.responses
     var results = [MarginResult]()
@@ -147,7 +151,8 @@ struct ResponseSolver {
     var copy = scenario
     copy.budget.proposals = [.margin(0)]
     copy.budget.responses = [.absorb]
-    let plan = SimulationPlan(copy)
+    let plan: SimulationPlan
+    do { plan = try SimulationPlan(copy) } catch { throw .scenario(error) }
     let scope = scope
     let workers = try run(plan, from: start, to: end) { ReturnRatioWorker(plan: plan, scope: scope) }
     var all = ReturnRatioWorker.emptyRatios()
@@ -177,7 +182,8 @@ struct ResponseSolver {
     var copy = scenario
     copy.budget.proposals = candidates.map { .margin($0) }
     copy.budget.responses = [response]
-    let plan = SimulationPlan(copy)
+    let plan: SimulationPlan
+    do { plan = try SimulationPlan(copy) } catch { throw .scenario(error) }
     let scope = scope
     let workers = try run(plan, from: 0, to: iterations) { MarginSearchWorker(plan: plan, scope: scope) }
     var counts = Array(repeating: MarginSearch.Counts(), count: candidates.count)

@@ -49,7 +49,7 @@ final class MarginSearchWorker: TileWorker {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, tile: workspace)
     self.scope = scope
-    gapThreshold = plan.scenario.budget.serviceGapThreshold
+    gapThreshold = plan.budget.serviceGapThreshold
     counts = Array(repeating: MarginSearch.Counts(), count: plan.evaluations.count)
   }
 

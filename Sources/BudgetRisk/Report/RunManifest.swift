@@ -27,16 +27,24 @@ public struct RunManifest: Codable, Sendable, Equatable {
   }
 
   public init(run: SimulationRun) {
-    self.init(scenario: run.scenario, options: run.options, elapsedSeconds: run.elapsedSeconds)
+    self.init(
+      sourcePath: run.plan.sourcePath, repair: run.plan.correlationRepair, options: run.options,
+      elapsedSeconds: run.elapsedSeconds)
   }
 
   /// The manifest of any simulation of `scenario` (a run, a margin solve) over
   /// `options.iterations` iterations.
   public init(scenario: Scenario, options: RunOptions, elapsedSeconds: Double) {
+    self.init(
+      sourcePath: scenario.sourcePath, repair: scenario.correlation?.repair, options: options,
+      elapsedSeconds: elapsedSeconds)
+  }
+
+  private init(sourcePath: String, repair: CorrelationRepair?, options: RunOptions, elapsedSeconds: Double) {
     tool = "budget-risk"
     version = Self.toolVersion
-    scenarioFile = scenario.sourcePath
-    let bytes = FileManager.default.contents(atPath: scenario.sourcePath).map { [UInt8]($0) }
+    scenarioFile = sourcePath
+    let bytes = FileManager.default.contents(atPath: sourcePath).map { [UInt8]($0) }
     scenarioSHA256 = bytes.map(SHA256.hex) ?? "unavailable"
     seed = options.seed
     iterations = options.iterations
@@ -46,7 +54,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
     self.elapsedSeconds = elapsedSeconds
     iterationsPerSecond = elapsedSeconds > 0 ? Double(options.iterations) / elapsedSeconds : 0
     openBLAS = BLAS.configuration
-    correlationRepair = scenario.correlation?.repair.map {
+    correlationRepair = repair.map {
       CorrelationRepairNote(smallestEigenvalue: $0.smallestEigenvalue, largestChange: $0.largestChange)
     }
   }

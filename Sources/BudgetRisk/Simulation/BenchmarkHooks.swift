@@ -14,9 +14,9 @@ public final class EngineBlockBenchmark {
   private let seed: UInt64
 
   /// A worker for `scenario`, as ``Engine/run(_:options:progress:cancel:)`` makes one.
-  public init(scenario: Scenario, seed: UInt64 = 1, blockSize: Int = 256) {
+  public init(scenario: Scenario, seed: UInt64 = 1, blockSize: Int = 256) throws(ScenarioValidationError) {
     precondition(blockSize >= TileWorkspace.rows && blockSize % TileWorkspace.rows == 0)
-    let plan = SimulationPlan(scenario)
+    let plan = try SimulationPlan(scenario)
     worker = RunWorker(plan: plan)
     self.blockSize = blockSize
     self.seed = seed

@@ -39,20 +39,19 @@ public enum DesignComparison {
   /// - Parameters:
   ///   - designs: the designs, named uniquely; at least one.
   ///   - baseline: index of the design the others are compared with.
-  /// - Throws: ``RunOptionsError`` for bad options, a design whose streams cannot be keyed,
+  /// - Throws: ``RunOptionsError`` for bad options, a design the plan refuses (`.scenario`),
   ///   or designs sharing no proposed budget.
   public static func run(
     _ designs: [Design], baseline: Int, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil,
     cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> ComparisonRun {
     guard !designs.isEmpty, designs.indices.contains(baseline) else { throw .invalid("no design to compare") }
-    guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
-    guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
-    guard options.blockSize >= TileWorkspace.rows, options.blockSize % TileWorkspace.rows == 0 else {
-      throw .invalid("--block-size must be a positive multiple of \(TileWorkspace.rows), found \(options.blockSize)")
+    try Engine.check(options)
+    var compiled = [SimulationPlan]()
+    for design in designs {
+      do { compiled.append(try SimulationPlan(design.scenario)) } catch { throw .scenario(error) }
     }
-    for design in designs { try Engine.checkStreams(design.scenario) }
-    let plans = designs.map { SimulationPlan($0.scenario) }
+    let plans = compiled
     let shared = sharedBudgets(plans)
     guard !shared.isEmpty else {
       throw .invalid("the designs share no proposed budget (matched by proposal label and response)")
@@ -71,7 +70,7 @@ public enum DesignComparison {
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     let simulations = designs.indices.map { d in
-      SimulationRun(scenario: designs[d].scenario, options: options, accumulator: runs[d], elapsedSeconds: seconds, plan: plans[d])
+      SimulationRun(options: options, accumulator: runs[d], elapsedSeconds: seconds, plan: plans[d])
     }
     return ComparisonRun(
       designs: designs, baseline: baseline, options: options, runs: simulations, shared: shared,
@@ -82,7 +81,7 @@ public enum DesignComparison {
   static func sharedBudgets(_ plans: [SimulationPlan]) -> [SharedBudget] {
     func keys(_ plan: SimulationPlan) -> [SharedBudget] {
       plan.evaluations.map {
-        SharedBudget(proposal: plan.scenario.budget.proposals[$0.proposal].label, response: $0.response)
+        SharedBudget(proposal: plan.proposals[$0.proposal].label, response: $0.response)
       }
     }
     let rest = plans.dropFirst().map(keys)
@@ -124,7 +123,7 @@ struct ComparisonLayout: Sendable {
     evaluation = plans.map { plan in
       shared.map { key in
         plan.evaluations.firstIndex {
-          plan.scenario.budget.proposals[$0.proposal].label == key.proposal && $0.response == key.response
+          plan.proposals[$0.proposal].label == key.proposal && $0.response == key.response
         }!
       }
     }
@@ -133,7 +132,7 @@ struct ComparisonLayout: Sendable {
     }
     totalScope = plans.map { $0.scopes.count - 1 }
     references = plans.map { $0.scopes[$0.scopes.count - 1].reference }
-    gapThreshold = plans.map { $0.scenario.budget.serviceGapThreshold }
+    gapThreshold = plans.map { $0.budget.serviceGapThreshold }
     self.baseline = baseline
   }
 }

@@ -15,6 +15,16 @@ extension Engine {
     _ scenario: Scenario, options: RunOptions, precision: PrecisionTarget,
     progress: (@Sendable (Int) -> Void)? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> (run: SimulationRun, precision: PrecisionNote) {
+    let plan: SimulationPlan
+    do { plan = try SimulationPlan(scenario) } catch { throw .scenario(error) }
+    return try run(plan, options: options, precision: precision, progress: progress, cancel: cancel)
+  }
+
+  /// A precision run of a compiled plan (see the overload above).
+  public static func run(
+    _ plan: SimulationPlan, options: RunOptions, precision: PrecisionTarget,
+    progress: (@Sendable (Int) -> Void)? = nil, cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> (run: SimulationRun, precision: PrecisionNote) {
     try precision.validate(firstBatch: options.iterations)
     var total = options.iterations
     var done = 0
@@ -24,13 +34,13 @@ extension Engine {
       var batch = options
       batch.firstIteration = options.firstIteration + done
       batch.iterations = total - done
-      let part = try Engine.run(scenario, options: batch, progress: progress, cancel: cancel)
+      let part = try Engine.run(plan, options: batch, progress: progress, cancel: cancel)
       var whole = options
       whole.iterations = total
       var accumulator = merged?.accumulator ?? part.accumulator
       if merged != nil { accumulator.merge(part.accumulator) }
       let run = SimulationRun(
-        scenario: scenario, options: whole, accumulator: accumulator,
+        options: whole, accumulator: accumulator,
         elapsedSeconds: (merged?.elapsedSeconds ?? 0) + part.elapsedSeconds, plan: part.plan)
       merged = run
       done = total

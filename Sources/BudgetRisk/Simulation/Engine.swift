@@ -23,14 +23,19 @@ public struct RunOptions: Sendable, Equatable {
 
 public enum RunOptionsError: Error, CustomStringConvertible, Equatable {
   case invalid(String)
+  /// The scenario cannot be simulated (``SimulationPlan/init(_:)`` refused it): a problem of
+  /// the file, not of the options.
+  case scenario(ScenarioValidationError)
   public var description: String {
-    switch self { case .invalid(let message): return message }
+    switch self {
+    case .invalid(let message): return message
+    case .scenario(let error): return error.description
+    }
   }
 }
 
 /// A finished run: the merged accumulators and what is needed to read them.
 public struct SimulationRun: Sendable {
-  public let scenario: Scenario
   public let options: RunOptions
   public let accumulator: RunAccumulator
   public let elapsedSeconds: Double
@@ -56,17 +61,18 @@ public enum Engine {
     _ scenario: Scenario, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil,
     cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> SimulationRun {
-    guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
-    guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
-    let tile = TileWorkspace.rows
-    guard options.blockSize >= tile, options.blockSize % tile == 0 else {
-      throw .invalid("--block-size must be a positive multiple of \(tile), found \(options.blockSize)")
-    }
-    guard options.firstIteration >= 0 else { throw .invalid("the first iteration must be >= 0") }
-    try checkStreams(scenario)
+    let plan: SimulationPlan
+    do { plan = try SimulationPlan(scenario) } catch { throw .scenario(error) }
+    return try run(plan, options: options, progress: progress, cancel: cancel)
+  }
 
+  /// Simulates `options.iterations` iterations of a compiled plan (see the overload above).
+  public static func run(
+    _ plan: SimulationPlan, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil,
+    cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> SimulationRun {
+    try check(options)
     let clock = ContinuousClock.now
-    let plan = SimulationPlan(scenario)
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
       RunWorker(plan: plan)
     }
@@ -74,30 +80,18 @@ public enum Engine {
     for worker in workers { total.merge(worker.accumulator) }
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    return SimulationRun(scenario: scenario, options: options, accumulator: total, elapsedSeconds: seconds, plan: plan)
+    return SimulationRun(options: options, accumulator: total, elapsedSeconds: seconds, plan: plan)
   }
-}
 
-extension Engine {
-  /// Checks that every random stream of `scenario` is addressable and distinct: at most
-  /// 16,383 periods, and no two services (factors, shocks) whose names hash to one key.
-  static func checkStreams(_ scenario: Scenario) throws(RunOptionsError) {
-    guard scenario.horizon.periods < StreamID.limit else {
-      throw .invalid("at most \(StreamID.limit - 1) periods are supported")
+  /// Refuses options no run can use (the command line checks them too, with its own words).
+  static func check(_ options: RunOptions) throws(RunOptionsError) {
+    guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
+    guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
+    let tile = TileWorkspace.rows
+    guard options.blockSize >= tile, options.blockSize % tile == 0 else {
+      throw .invalid("--block-size must be a positive multiple of \(tile), found \(options.blockSize)")
     }
-    // A cell draws at most a few numbers per event summed exactly; 2¹⁸ blocks hold 524,288.
-    guard scenario.exactSumThreshold <= 200_000 else {
-      throw .invalid("exact_sum_threshold above 200000 is not supported (a cell stream holds 524,288 draws)")
-    }
-    let kinds = [
-      ("services", scenario.services.map(\.name)), ("factors", scenario.factors.map(\.name)),
-      ("shocks", scenario.shocks.map(\.name)),
-    ]
-    for (kind, names) in kinds {
-      if case .failure(let e) = StreamID.keys(names) {
-        throw .invalid("\(kind) '\(e.first)' and '\(e.second)' would share a random stream; rename one")
-      }
-    }
+    guard options.firstIteration >= 0 else { throw .invalid("the first iteration must be >= 0") }
   }
 }
 

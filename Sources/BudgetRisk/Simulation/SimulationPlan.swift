@@ -1,11 +1,44 @@
 import Foundation
 
-/// A scenario compiled into the dense arrays that the engine's hot loop reads.
+/// A scenario compiled into everything the engine needs: the one gate between the scenario
+/// (the model layer) and the engine, the figures and the studies.
 ///
-/// Built once per run. Every matrix is row-major. `T` periods, `S` segments, `V` services,
-/// `F` factors, `P` pools.
-struct SimulationPlan: Sendable {
-  let scenario: Scenario
+/// Built once per run by the throwing initialiser, which also makes every check that
+/// simulating needs beyond the scenario's own validation (random-stream limits and keys):
+/// `validate`, `explain`, `run`, `compare` and `margin` all build a plan, so they accept and
+/// refuse the same files. The plan does not keep the scenario: the per-service cell model,
+/// the rows' default parameters, the budget rules, the stream keys and the names the reports
+/// print are copied out of it here. Every matrix is row-major. `T` periods, `S` segments,
+/// `V` services, `F` factors, `P` pools.
+public struct SimulationPlan: Sendable {
+  /// The scenario file and its correlation repair, for the run manifest.
+  let sourcePath: String
+  let correlationRepair: CorrelationRepair?
+  /// The scenario's name and currency, as the reports print them.
+  let name: String
+  let currency: String
+  let periodLength: PeriodLength
+  let serviceNames: [String]
+  let poolNames: [String]
+  /// The uncertain factors (names and distributions): rows draw their values by inversion.
+  let factors: [Factor]
+  /// The budget section: the base, the pools, the responses and every funding rule.
+  let budget: BudgetSpec
+
+  /// The cell model of each service (events or per person, unit cost, severity, noise).
+  let serviceCosts: [ServiceCost]
+  /// Events per cell up to which severities are summed exactly.
+  let exactSumThreshold: Int
+  /// A row's parameters before its factors are applied: people and growth per segment,
+  /// inflation per service, effect per intervention.
+  let segmentPopulation: [Double]
+  let segmentGrowth: [Double]
+  let serviceInflation: [Double]
+  let interventionEffect: [Double]
+  /// Per intervention, its proactive services (whose delivery the feedback follows).
+  let interventionProactive: [[Int]]
+  let shocks: [Shock]
+
   let periods: Int
   let segmentCount: Int
   let serviceCount: Int
@@ -78,9 +111,25 @@ struct SimulationPlan: Sendable {
     var reference: Double
   }
 
-  init(_ scenario: Scenario) {
-    self.scenario = scenario
+  /// Compiles `scenario`, refusing (with the file's name) what the engine cannot simulate.
+  public init(_ scenario: Scenario) throws(ScenarioValidationError) {
+    let issues = Self.streamIssues(scenario)
+    guard issues.isEmpty else { throw ScenarioValidationError(issues: issues) }
     let h = scenario.horizon
+    sourcePath = scenario.sourcePath; correlationRepair = scenario.correlation?.repair
+    name = scenario.name; currency = scenario.currency; periodLength = h.periodLength
+    serviceNames = scenario.services.map(\.name)
+    poolNames = scenario.budget.pools.map(\.name)
+    factors = scenario.factors
+    budget = scenario.budget
+    serviceCosts = scenario.services.map(\.cost)
+    exactSumThreshold = scenario.exactSumThreshold
+    segmentPopulation = scenario.segments.map(\.population)
+    segmentGrowth = scenario.segments.map(\.growth)
+    serviceInflation = scenario.services.map(\.inflation)
+    interventionEffect = scenario.interventions.map(\.effect)
+    interventionProactive = scenario.interventions.map(\.proactive)
+    shocks = scenario.shocks
     let T = h.periods, S = scenario.segments.count, V = scenario.services.count
     let P = scenario.budget.pools.count, F = scenario.factors.count
     periods = T; segmentCount = S; serviceCount = V; factorCount = F; poolCount = P

@@ -55,24 +55,23 @@ extension TileWorkspace {
 
   /// Factor values and the row's parameters (neutral values for inactive rows).
   private func setParameters(row r: Int, active: Bool) {
-    let scenario = plan.scenario
     let S = plan.segmentCount, V = plan.serviceCount, F = plan.factorCount
-    let K = scenario.interventions.count
+    let K = plan.interventionEffect.count
     for s in 0..<S {
-      startPopulation[r * S + s] = scenario.segments[s].population
-      growth[r * S + s] = scenario.segments[s].growth
+      startPopulation[r * S + s] = plan.segmentPopulation[s]
+      growth[r * S + s] = plan.segmentGrowth[s]
       segmentRate[r * S + s] = 1
     }
     for v in 0..<V {
       serviceRate[r * V + v] = 1
       unitCostMultiplier[r * V + v] = 1
-      inflation[r * V + v] = scenario.services[v].inflation
+      inflation[r * V + v] = plan.serviceInflation[v]
     }
-    for k in 0..<K { effect[r * K + k] = scenario.interventions[k].effect }
+    for k in 0..<K { effect[r * K + k] = plan.interventionEffect[k] }
     guard active else { return }
     for f in 0..<F {
       correlatedCDF[r * F + f] = StandardNormal.cdf(correlated[r * F + f])
-      let x = scenario.factors[f].distribution.quantile(correlatedCDF[r * F + f])
+      let x = plan.factors[f].distribution.quantile(correlatedCDF[r * F + f])
       factorValues[r * F + f] = x
       switch plan.factorEffects[f] {
       case .serviceRate(let targets): for v in targets { serviceRate[r * V + v] *= x }
@@ -87,10 +86,9 @@ extension TileWorkspace {
   }
 
   private func simulateCells(row r: Int, iteration: Int, seed: UInt64) {
-    let scenario = plan.scenario
     let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
     let years = plan.years, ppy = plan.periodsPerYear
-    let threshold = scenario.exactSumThreshold
+    let threshold = plan.exactSumThreshold
 
     for v in 0..<V {
       let step = 1 + inflation[r * V + v]
@@ -101,7 +99,7 @@ extension TileWorkspace {
       }
     }
     shockMultiplier.base.update(repeating: 1, count: T * V)
-    for (k, shock) in scenario.shocks.enumerated() {
+    for (k, shock) in plan.shocks.enumerated() {
       var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(plan.shockStreamKey[k]))
       var lastStart = Int.min / 2
       for t in 0..<T {
@@ -118,8 +116,8 @@ extension TileWorkspace {
         let activity =
           plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
         var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)
-        // Switching on the element in place: copying the `Service` (names, arrays) per cell was 4 %.
-        switch scenario.services[v].cost {
+        // Switching on the element in place: copying a `Service` (names, arrays) per cell was 4 %.
+        switch plan.serviceCosts[v] {
         case .events(let unitCost, let severity, let noise):
           let rate = baseRates[cell + v] * activity
           preInterventionRates[cell + v] = rate
@@ -158,23 +156,22 @@ extension TileWorkspace {
 
   /// Re-draws cell (t, v) of row `r` at a new intervention multiplier, from the cell's own stream.
   func redrawCell(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
-    let scenario = plan.scenario
     let T = plan.periods, S = plan.segmentCount, years = plan.years, ppy = plan.periodsPerYear
     let cell = (r * T + t) * plan.serviceCount + v
     var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)
     let year = t / ppy
-    switch scenario.services[v].cost {
+    switch plan.serviceCosts[v] {
     case .events(let unitCost, let severity, let noise):
       return CellCost.events(
         expected: preInterventionRates[cell] * multiplier, unitCost: unitCost * price[(r * plan.serviceCount + v) * years + year],
-        severity: severity, noise: noise, threshold: scenario.exactSumThreshold, using: &rng)
+        severity: severity, noise: noise, threshold: plan.exactSumThreshold, using: &rng)
     case .perPerson(let segments, let annualMean, let severity):
       var people = 0.0
       for s in segments { people += population[(r * T + t) * S + s] }
       return preInterventionRates[cell] * multiplier * price[(r * plan.serviceCount + v) * years + year]
         * CellCost.perPerson(
           people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
-          threshold: scenario.exactSumThreshold, using: &rng)
+          threshold: plan.exactSumThreshold, using: &rng)
     }
   }
 }

@@ -49,7 +49,7 @@ final class TileWorkspace {
     normals = Buffer(R * F); correlated = Buffer(R * F); correlatedCDF = Buffer(R * F); factorValues = Buffer(R * F)
     startPopulation = Buffer(R * S); growth = Buffer(R * S); segmentRate = Buffer(R * S)
     serviceRate = Buffer(R * V); unitCostMultiplier = Buffer(R * V); inflation = Buffer(R * V)
-    effect = Buffer(R * max(1, plan.scenario.interventions.count))
+    effect = Buffer(R * max(1, plan.interventionEffect.count))
     population = Buffer(R * T * S); effectivePopulation = Buffer(R * T * S)
     baseRates = Buffer(R * T * V); preInterventionRates = Buffer(R * T * V); cost = Buffer(R * T * V)
     poolCategoryCost = Buffer(R * T * 2 * P)

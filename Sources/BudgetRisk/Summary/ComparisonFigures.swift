@@ -189,7 +189,7 @@ extension ComparisonRun {
     let plan = runs[d].plan
     let key = shared[k]
     return plan.evaluations.firstIndex {
-      plan.scenario.budget.proposals[$0.proposal].label == key.proposal && $0.response == key.response
+      plan.proposals[$0.proposal].label == key.proposal && $0.response == key.response
     }!
   }
 }

@@ -37,7 +37,7 @@ extension RunFigures {
   static let exceedancePointCount = 101
 
   static func costExceedance(_ run: SimulationRun) -> [CostExceedance] {
-    let plan = run.plan, spec = run.scenario.budget
+    let plan = run.plan, spec = plan.budget
     if case .capitation = spec.base { return [] }
     // The first margin proposal, else the first proposal.
     let proposal = spec.proposals.firstIndex { if case .margin = $0 { true } else { false } } ?? 0
@@ -55,7 +55,7 @@ extension RunFigures {
         }
         out.append(CostExceedance(
           response: evaluation.response.rawValue, scope: scope.name,
-          proposal: spec.proposals[proposal].label, budget: budget, points: points))
+          proposal: plan.proposals[proposal].label, budget: budget, points: points))
       }
     }
     return out

@@ -40,7 +40,7 @@ struct EvaluationAccumulator: Sendable, Equatable {
   /// An empty accumulator shaped for `plan`'s scopes and services.
   init(plan: SimulationPlan) {
     scopes = plan.scopes.map { _ in
-      ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.scenario.budget)
+      ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.budget)
     }
     unmetShareByService = Array(repeating: MeanAccumulator(), count: plan.serviceCount)
     serviceGapByService = Array(repeating: ProportionCounter(), count: plan.serviceCount)

@@ -140,14 +140,14 @@ extension RunFigures {
 
   /// Reads every figure off a finished run.
   public init(_ run: SimulationRun) {
-    let plan = run.plan, scenario = run.scenario, acc = run.accumulator
-    self.scenario = scenario.name
-    currency = scenario.currency
+    let plan = run.plan, acc = run.accumulator
+    scenario = plan.name
+    currency = plan.currency
     iterations = acc.iterations
     seed = run.options.seed
     firstIteration = run.options.firstIteration
     periods = plan.periods
-    periodLength = scenario.horizon.periodLength.rawValue
+    periodLength = plan.periodLength.rawValue
     budgetYears = plan.years
     let T = plan.periods
     expectedCost = plan.scopes.map { scope in
@@ -160,18 +160,16 @@ extension RunFigures {
         scope: scope.name, byYear: byYear, horizon: byYear.reduce(0, +), baseBudget: scope.reference)
     }
     budgets = plan.evaluations.enumerated().map { e, evaluation in
-      let proposal = scenario.budget.proposals[evaluation.proposal]
-      var margin: Double? = nil
-      if case .margin(let m) = proposal { margin = m }
+      let proposal = plan.proposals[evaluation.proposal]
       let ev = acc.evaluations[e]
       return BudgetFigures(
-        proposal: proposal.label, margin: margin, response: evaluation.response.rawValue,
+        proposal: proposal.label, margin: proposal.margin, response: evaluation.response.rawValue,
         scopes: plan.scopes.enumerated().map { s, scope in
-          ScopeFigures(ev.scopes[s], reference: scope.reference, name: scope.name, threshold: scenario.budget.serviceGapThreshold)
+          ScopeFigures(ev.scopes[s], reference: scope.reference, name: scope.name, threshold: plan.budget.serviceGapThreshold)
         },
-        services: scenario.services.enumerated().map { v, service in
+        services: plan.serviceNames.enumerated().map { v, service in
           ServiceGapFigure(
-            service: service.name, pool: scenario.budget.pools[plan.poolOfService[v]].name,
+            service: service, pool: plan.poolNames[plan.poolOfService[v]],
             probability: Probability(ev.serviceGapByService[v]),
             expectedUnmetShare: Estimate(ev.unmetShareByService[v]))
         })
@@ -181,7 +179,7 @@ extension RunFigures {
     let totalScope = plan.scopes[plan.scopes.count - 1].name
     let evaluated = budgets
     drivers = evaluated.indices.map { e in
-      DriversFigure(acc.drivers[e], factors: scenario.factors, budget: evaluated[e], scope: totalScope, iterations: acc.iterations)
+      DriversFigure(acc.drivers[e], factors: plan.factors, budget: evaluated[e], scope: totalScope, iterations: acc.iterations)
     }
   }
 
@@ -189,7 +187,7 @@ extension RunFigures {
   /// estimate) is at most α and, when a service-gap target β is set, whose service-gap
   /// probability is at most β.
   static func recommend(budgets: [BudgetFigures], plan: SimulationPlan) -> [Recommendation] {
-    let spec = plan.scenario.budget
+    let spec = plan.budget
     var out = [Recommendation]()
     for response in spec.responses {
       let candidates = budgets.filter { $0.response == response.rawValue && $0.margin != nil }
