@@ -9,7 +9,7 @@
 # The binary is $BUDGET_RISK (default: .build/release/budget-risk; build it with
 # `swift build -c release`). Outputs: `run --json/--csv` of every bundled scenario and the
 # server-scale benchmark at 20,000 iterations, seed 1, with --threads 1 and --threads 2; a
-# `compare` of place-based-pooled.yaml (--baseline separate) and of
+# `run --precision`; a `compare` of place-based-pooled.yaml (--baseline separate) and of
 # behavioural-health-prevention.yaml; two `margin` solves; `explain` of every scenario.
 #
 # What is compared: every JSON file with the manifest's timing fields (`elapsedSeconds`,
@@ -34,6 +34,9 @@ for f in "${scenarios[@]}"; do
   done
   "$bin" explain "$f" > "$out/explain-$name.txt"
 done
+# A precision run: batches until the headline P(overspend) is known to ±0.4 points.
+"$bin" run scenarios/community-health-network.yaml --precision 0.004 --iterations 2000 --max-iterations 64000 \
+  --seed 1 --threads 2 --json "$out/precision-community.json" > "$out/precision-community.txt"
 "$bin" compare scenarios/place-based-pooled.yaml --baseline separate --iterations $n --seed 1 --threads 2 \
   --json "$out/compare-place-based.json" --csv "$out/compare-place-based-csv" > "$out/compare-place-based.txt"
 "$bin" compare scenarios/behavioural-health-prevention.yaml --baseline without_prevention --iterations $n \

@@ -57,7 +57,7 @@ struct MarginCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
 
   func run() throws {
-    let (scenario, _) = try loadScenario(file, design: design)
+    let (scenario, plan) = try loadScenario(file, design: design)
     try output.checkWritable()
     let options = sampling.runOptions(defaults: scenario.defaults)
     let request = MarginRequest(
@@ -70,7 +70,7 @@ struct MarginCommand: ParsableCommand {
     let start = ContinuousClock.now
     let figures: MarginFigures
     do {
-      figures = try MarginSolver.solve(scenario, request: request, options: options, cancel: { interrupted.isRaised })
+      figures = try MarginSolver.solve(plan, request: request, options: options, cancel: { interrupted.isRaised })
     } catch .cancelled(let n) {
       printError("interrupted after \(n) iterations of a pass; no files written")
       throw Exit.interrupted

@@ -80,14 +80,15 @@ import Testing
     let plan = try SimulationPlan(s)
     let workspace = TileWorkspace(plan: plan)
     let ledger = BudgetLedger(plan: plan, tile: workspace)
-    var acc = RunAccumulator(plan: plan)
-    var sums = [(variance: Double, provider: Double, funder: Double)](repeating: (0, 0, 0), count: plan.evaluations.count * plan.scopes.count)
+    let evaluations = plan.scenarioEvaluations
+    var acc = RunAccumulator(plan: plan, evaluations: evaluations.count)
+    var sums = [(variance: Double, provider: Double, funder: Double)](repeating: (0, 0, 0), count: evaluations.count * plan.scopes.count)
     var nonZero = 0
     for tile in 0..<4 {
       workspace.simulate(tile: tile, active: 0..<TileWorkspace.rows, seed: 3)
       for r in 0..<TileWorkspace.rows {
-        for e in plan.evaluations.indices {
-          ledger.evaluate(row: r, iteration: tile * TileWorkspace.rows + r, seed: 3, evaluation: e, into: &acc.evaluations[e])
+        for e in evaluations.indices {
+          ledger.evaluate(row: r, iteration: tile * TileWorkspace.rows + r, seed: 3, evaluation: evaluations[e], into: &acc.evaluations[e])
           for (k, o) in ledger.outcomes.enumerated() {
             #expect(o.providerResult + o.funderResult == o.yearEndVariance)
             if o.providerResult != 0 && o.funderResult != 0 { nonZero += 1 }

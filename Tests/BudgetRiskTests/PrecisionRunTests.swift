@@ -6,6 +6,24 @@ import Testing
 @Suite struct PrecisionRunTests {
   static let scenario = MarginSolverTests.uncertain()
 
+  /// The stopping figure, read off the accumulators, is the half-width at the headline budget
+  /// of the figures (one rule, ``HeadlineRule``), for a scenario meeting its target and for
+  /// one whose margins all miss it (the largest margin counts).
+  @Test(arguments: [0.10, 0.0001])
+  func stoppingFigureIsTheHeadlineBudgetsHalfWidth(target: Double) throws {
+    var scenario = Self.scenario
+    scenario.budget.overspendTarget = target
+    let (run, figures) = try TestScenario.run(scenario, iterations: 2_000, seed: 5)
+    let scope = try #require(figures.expectedCost.last?.scope)
+    let widths = try figures.responses.map { response in
+      let b = try #require(figures.headlineBudget(response: response, scope: scope))
+      let p = try #require(b.scopes.first { $0.scope == scope }?.overspendProbability)
+      return (p.upper - p.lower) / 2
+    }
+    #expect(Engine.decisionHalfWidth(run) == widths.max())
+    if target < 0.001 { #expect(figures.recommendations.allSatisfy { $0.margin == nil }) }
+  }
+
   @Test func stopsWithinTheHalfWidthWithTheFiguresOfOneRun() throws {
     let options = RunOptions(iterations: 1_000, seed: 3, threads: 2)
     let (run, note) = try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 0.006))
@@ -21,7 +39,7 @@ import Testing
     #expect(single == figures)
     // The batch before the last had not reached the target.
     if note.batches.count > 1 {
-      let (_, before) = try TestScenario.run(Self.scenario, iterations: note.batches[note.batches.count - 2], seed: 3)
+      let (before, _) = try TestScenario.run(Self.scenario, iterations: note.batches[note.batches.count - 2], seed: 3)
       #expect(Engine.decisionHalfWidth(before) > 0.006)
     }
     let (again, againNote) = try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 0.006))

@@ -80,7 +80,7 @@ final class BudgetLedger {
 
   /// Evaluates row `r` (global iteration `iteration`) of the tile under evaluation `e`,
   /// accumulating every figure into `acc` and leaving the scopes' results in `outcomes`.
-  func evaluate(row r: Int, iteration: Int, seed: UInt64, evaluation e: Int, into acc: inout EvaluationAccumulator) {
+  func evaluate(row r: Int, iteration: Int, seed: UInt64, evaluation e: Evaluation, into acc: inout EvaluationAccumulator) {
     let rationing = walk(row: r, iteration: iteration, seed: seed, evaluation: e)
     acc.scopes.withUnsafeMutableBufferPointer { record(rationing: rationing, into: $0) }
     recordServices(rationing: rationing, gapThreshold: spec.serviceGapThreshold, into: &acc)
@@ -88,22 +88,21 @@ final class BudgetLedger {
 
   /// Evaluates row `r` under evaluation `e` for `outcomes` alone: the margin solver's workers
   /// need nothing else, and the accumulators are most of the recording's cost.
-  func evaluateOutcomes(row r: Int, iteration: Int, seed: UInt64, evaluation e: Int) {
+  func evaluateOutcomes(row r: Int, iteration: Int, seed: UInt64, evaluation e: Evaluation) {
     let rationing = walk(row: r, iteration: iteration, seed: seed, evaluation: e)
     record(rationing: rationing, into: nil)
   }
 
   /// Walks row `r`'s path period by period under evaluation `e`; returns whether it rations.
-  private func walk(row r: Int, iteration: Int, seed: UInt64, evaluation e: Int) -> Bool {
+  private func walk(row r: Int, iteration: Int, seed: UInt64, evaluation: Evaluation) -> Bool {
     let T = plan.periods, P = plan.poolCount, V = plan.serviceCount, ppy = plan.periodsPerYear
-    let evaluation = plan.evaluations[e]
     let rationing = evaluation.response == .ration
     let order = spec.rationingOrder
     let review = spec.reviewEvery
     let aligned: Bool
     if case .aligned = spec.arrangement { aligned = true } else { aligned = false }
     let feedback = rationing && plan.hasFeedback
-    plan.proposals[evaluation.proposal].fill(budget.base, plan: plan, population: tile.population.base + r * T * plan.segmentCount)
+    evaluation.budget.fill(budget.base, plan: plan, population: tile.population.base + r * T * plan.segmentCount)
     limitBudget.base.update(from: budget.base, count: P * T)
 
     // The path's own copy of the need, which rationing's feedback re-draws; only rationing reads it.

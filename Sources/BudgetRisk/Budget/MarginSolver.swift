@@ -72,22 +72,31 @@ public enum MarginSolver {
     _ scenario: Scenario, request: MarginRequest, options: RunOptions,
     cancel: (@Sendable () -> Bool)? = nil
   ) throws(MarginSolverError) -> MarginFigures {
-    try validate(request, options: options)
     let plan: SimulationPlan
     do { plan = try SimulationPlan(scenario) } catch { throw .scenario(error) }
+    return try solve(plan, request: request, options: options, cancel: cancel)
+  }
+
+  /// Solves on a compiled plan: every pass evaluates its candidate margins on this one plan
+  /// (the budgets are an input of each pass), never a rewritten scenario.
+  public static func solve(
+    _ plan: SimulationPlan, request: MarginRequest, options: RunOptions,
+    cancel: (@Sendable () -> Bool)? = nil
+  ) throws(MarginSolverError) -> MarginFigures {
+    try validate(request, options: options)
     let scope = try scopeIndex(request.scope, plan: plan)
-    let responses = request.responses.isEmpty ? scenario.budget.responses : request.responses
+    let responses = request.responses.isEmpty ? plan.budget.responses : request.responses
     var results = [MarginResult]()
     for response in responses {
       let solver = ResponseSolver(
-        scenario: scenario, request: request, options: options, scope: scope, response: response, cancel: cancel)
-      results.append(try solver.solve(plan: plan))
+        plan: plan, request: request, options: options, scope: scope, response: response, cancel: cancel)
+      results.append(try solver.solve())
     }
     return MarginFigures(
-      scenario: scenario.name, currency: scenario.currency, seed: options.seed,
+      scenario: plan.name, currency: plan.currency, seed: options.seed,
       firstIteration: options.firstIteration, periods: plan.periods, budgetYears: plan.years,
       overspendTarget: request.overspendTarget, serviceGapTarget: request.serviceGapTarget,
-      serviceGapThreshold: scenario.budget.serviceGapThreshold,
+      serviceGapThreshold: plan.budget.serviceGapThreshold,
       precision: request.precision?.halfWidth, maxIterations: request.precision?.maxIterations,
       results: results)
   }
@@ -115,7 +124,7 @@ public enum MarginSolver {
 
 /// One response's solve, batch by batch.
 struct ResponseSolver {
-  let scenario: Scenario
+  let plan: SimulationPlan
   let request: MarginRequest
   let options: RunOptions
   let scope: Int
@@ -124,7 +133,7 @@ struct ResponseSolver {
 
   var usesOrderStatistics: Bool { response == .absorb && request.method == .automatic }
 
-  func solve(plan: SimulationPlan) throws(MarginSolverError) -> MarginResult {
+  func solve() throws(MarginSolverError) -> MarginResult {
     var total = options.iterations
     var ratios = ReturnRatioWorker.emptyRatios()
     var done = 0
@@ -142,18 +151,13 @@ struct ResponseSolver {
         total = precision.nextTotal(after: total)
         continue
       }
-      return result(estimate, iterations: total, reached: reached, plan: plan)
+      return result(estimate, iterations: total, reached: reached)
     }
   }
 
   /// R for iterations `start..<end` (relative to the run's first iteration).
   private func simulateRatios(from start: Int, to end: Int) throws(MarginSolverError) -> BinnedQuantiles {
-    var copy = scenario
-    copy.budget.proposals = [.margin(0)]
-    copy.budget.responses = [.absorb]
-    let plan: SimulationPlan
-    do { plan = try SimulationPlan(copy) } catch { throw .scenario(error) }
-    let scope = scope
+    let plan = plan, scope = scope
     let workers = try run(plan, from: start, to: end) { ReturnRatioWorker(plan: plan, scope: scope) }
     var all = ReturnRatioWorker.emptyRatios()
     for w in workers { all.merge(w.ratios) }
@@ -179,13 +183,11 @@ struct ResponseSolver {
   }
 
   private func evaluate(_ candidates: [Double], iterations: Int) throws(MarginSolverError) -> [MarginSearch.Counts] {
-    var copy = scenario
-    copy.budget.proposals = candidates.map { .margin($0) }
-    copy.budget.responses = [response]
-    let plan: SimulationPlan
-    do { plan = try SimulationPlan(copy) } catch { throw .scenario(error) }
-    let scope = scope
-    let workers = try run(plan, from: 0, to: iterations) { MarginSearchWorker(plan: plan, scope: scope) }
+    let plan = plan, scope = scope, response = response
+    let evaluations = candidates.map { Evaluation(budget: ProposedBudget(margin: $0), response: response) }
+    let workers = try run(plan, from: 0, to: iterations) {
+      MarginSearchWorker(plan: plan, candidates: evaluations, scope: scope)
+    }
     var counts = Array(repeating: MarginSearch.Counts(), count: candidates.count)
     for w in workers {
       for k in counts.indices {
@@ -201,9 +203,6 @@ struct ResponseSolver {
     _ plan: SimulationPlan, from start: Int, to end: Int, makeWorker: @Sendable () -> Worker
   ) throws(MarginSolverError) -> [Worker] {
     guard end > start else { return [] }
-    guard plan.periods < StreamID.limit, plan.serviceCount < StreamID.limit else {
-      throw .invalid("at most \(StreamID.limit - 1) periods and services are supported")
-    }
     var shard = options
     shard.firstIteration = options.firstIteration + start
     shard.iterations = end - start
@@ -212,7 +211,7 @@ struct ResponseSolver {
     return workers
   }
 
-  private func result(_ e: MarginEstimate, iterations: Int, reached: Bool?, plan: SimulationPlan) -> MarginResult {
+  private func result(_ e: MarginEstimate, iterations: Int, reached: Bool?) -> MarginResult {
     let years = Double(plan.years)
     let scopeInfo = plan.scopes[scope]
     func money(_ annualBase: Double) -> MoneyInterval? {
@@ -221,7 +220,7 @@ struct ResponseSolver {
     }
     let pools = scopeInfo.pools.map { p -> PoolContingency in
       let base = plan.scopes.first { $0.pools == [p] }!.reference / years
-      return PoolContingency(pool: scenario.budget.pools[p].name, annualBaseBudget: base, annualContingency: money(base))
+      return PoolContingency(pool: plan.poolNames[p], annualBaseBudget: base, annualContingency: money(base))
     }
     var notes = e.notes
     if reached == false {
@@ -230,7 +229,7 @@ struct ResponseSolver {
     if response == .absorb, request.serviceGapTarget != nil {
       notes.append("nothing goes unmet under absorb: the service-gap target is always met")
     }
-    if scenario.budget.base.isCapitation {
+    if plan.capitationRates != nil {
       notes.append("under capitation the base varies with the realised population; money per year is at the expected population")
     }
     return MarginResult(
@@ -241,11 +240,5 @@ struct ResponseSolver {
       annualContingency: money(scopeInfo.reference / years), pools: pools,
       overspendProbability: e.overspend, serviceGapProbability: e.serviceGap,
       precisionReached: reached, notes: notes, curve: e.curve)
-  }
-}
-
-extension BaseBudget {
-  var isCapitation: Bool {
-    if case .capitation = self { return true } else { return false }
   }
 }

@@ -1,14 +1,16 @@
 /// The margin solver's tile workers. Each runs the ordinary tile simulation and ledger; what
 /// differs from a plain run is what is kept per iteration.
 
-/// Collects R = cost of need / base − 1 over the horizon for one scope: the ledger runs the
-/// scenario at margin 0 under `absorb`, whose budget is the iteration's base (so capitation
-/// bases that vary with the realised population are handled like fixed ones).
+/// Collects R = cost of need / base − 1 over the horizon for one scope: the ledger evaluates
+/// margin 0 under `absorb`, whose budget is the iteration's base (so capitation bases that
+/// vary with the realised population are handled like fixed ones).
 final class ReturnRatioWorker: TileWorker {
   let workspace: TileWorkspace
   let ledger: BudgetLedger
   let scope: Int
   var ratios: BinnedQuantiles
+  /// The base budget itself, under `absorb`: the one evaluation.
+  static let base = Evaluation(budget: ProposedBudget(margin: 0), response: .absorb)
 
   /// R on [−1, 3) in bins of 1e−4 (40,000 bins, 320 kB per worker): a quantile is within one
   /// bin, 0.01 percentage points of margin, of the exact sample quantile.
@@ -29,7 +31,7 @@ final class ReturnRatioWorker: TileWorker {
     workspace.simulate(tile: t, active: active, seed: seed)
     let base = t * TileWorkspace.rows
     for r in active {
-      ledger.evaluateOutcomes(row: r, iteration: base + r, seed: seed, evaluation: 0)
+      ledger.evaluateOutcomes(row: r, iteration: base + r, seed: seed, evaluation: Self.base)
       // A zero base with a positive cost has infinite drift: far into the overflow.
       ratios.add(min(ledger.outcomes[scope].drift, 1e15))
     }
@@ -37,20 +39,22 @@ final class ReturnRatioWorker: TileWorker {
 }
 
 /// Counts, per candidate margin, the iterations that overspend and that have a service gap
-/// in one scope: the plan's evaluations are the candidates under one response.
+/// in one scope: the evaluations are the candidate margins under one response.
 final class MarginSearchWorker: TileWorker {
   let workspace: TileWorkspace
   let ledger: BudgetLedger
   let scope: Int
   let gapThreshold: Double
+  let candidates: [Evaluation]
   var counts: [MarginSearch.Counts]
 
-  init(plan: SimulationPlan, scope: Int) {
+  init(plan: SimulationPlan, candidates: [Evaluation], scope: Int) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, tile: workspace)
     self.scope = scope
     gapThreshold = plan.budget.serviceGapThreshold
-    counts = Array(repeating: MarginSearch.Counts(), count: plan.evaluations.count)
+    self.candidates = candidates
+    counts = Array(repeating: MarginSearch.Counts(), count: candidates.count)
   }
 
   func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -58,7 +62,7 @@ final class MarginSearchWorker: TileWorker {
     let base = t * TileWorkspace.rows
     for r in active {
       for e in counts.indices {
-        ledger.evaluateOutcomes(row: r, iteration: base + r, seed: seed, evaluation: e)
+        ledger.evaluateOutcomes(row: r, iteration: base + r, seed: seed, evaluation: candidates[e])
         let outcome = ledger.outcomes[scope]
         counts[e].overspent.add(outcome.overspent)
         counts[e].serviceGap.add(outcome.unmetShare > gapThreshold)

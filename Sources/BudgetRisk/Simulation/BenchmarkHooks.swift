@@ -17,7 +17,7 @@ public final class EngineBlockBenchmark {
   public init(scenario: Scenario, seed: UInt64 = 1, blockSize: Int = 256) throws(ScenarioValidationError) {
     precondition(blockSize >= TileWorkspace.rows && blockSize % TileWorkspace.rows == 0)
     let plan = try SimulationPlan(scenario)
-    worker = RunWorker(plan: plan)
+    worker = RunWorker(plan: plan, evaluations: plan.scenarioEvaluations)
     self.blockSize = blockSize
     self.seed = seed
     cellsPerIteration = plan.periods * plan.serviceCount

@@ -61,7 +61,7 @@ public enum DesignComparison {
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
       CompareWorker(plans: plans, layout: layout)
     }
-    var runs = plans.map { RunAccumulator(plan: $0) }
+    var runs = plans.map { RunAccumulator(plan: $0, evaluations: $0.scenarioEvaluations.count) }
     var paired = ComparisonAccumulator(layout: layout)
     for worker in workers {
       for d in runs.indices { runs[d].merge(worker.runs[d]) }
@@ -70,7 +70,9 @@ public enum DesignComparison {
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     let simulations = designs.indices.map { d in
-      SimulationRun(options: options, accumulator: runs[d], elapsedSeconds: seconds, plan: plans[d])
+      SimulationRun(
+        options: options, accumulator: runs[d], elapsedSeconds: seconds, plan: plans[d],
+        evaluations: plans[d].scenarioEvaluations)
     }
     return ComparisonRun(
       designs: designs, baseline: baseline, options: options, runs: simulations, shared: shared,
@@ -80,9 +82,7 @@ public enum DesignComparison {
   /// Proposed budgets (label × response) that every plan evaluates, in the first plan's order.
   static func sharedBudgets(_ plans: [SimulationPlan]) -> [SharedBudget] {
     func keys(_ plan: SimulationPlan) -> [SharedBudget] {
-      plan.evaluations.map {
-        SharedBudget(proposal: plan.proposals[$0.proposal].label, response: $0.response)
-      }
+      plan.scenarioEvaluations.map { SharedBudget(proposal: $0.budget.label, response: $0.response) }
     }
     let rest = plans.dropFirst().map(keys)
     return keys(plans[0]).filter { key in rest.allSatisfy { $0.contains(key) } }
@@ -121,14 +121,13 @@ struct ComparisonLayout: Sendable {
 
   init(plans: [SimulationPlan], shared: [DesignComparison.SharedBudget], baseline: Int) {
     evaluation = plans.map { plan in
-      shared.map { key in
-        plan.evaluations.firstIndex {
-          plan.proposals[$0.proposal].label == key.proposal && $0.response == key.response
-        }!
+      let evaluations = plan.scenarioEvaluations
+      return shared.map { key in
+        evaluations.firstIndex { $0.budget.label == key.proposal && $0.response == key.response }!
       }
     }
     sharedOf = zip(plans, evaluation).map { plan, indices in
-      plan.evaluations.indices.map { e in indices.firstIndex(of: e) }
+      plan.scenarioEvaluations.indices.map { e in indices.firstIndex(of: e) }
     }
     totalScope = plans.map { $0.scopes.count - 1 }
     references = plans.map { $0.scopes[$0.scopes.count - 1].reference }
@@ -179,6 +178,8 @@ final class CompareWorker: TileWorker {
   let layout: ComparisonLayout
   let workspaces: [TileWorkspace]
   let ledgers: [BudgetLedger]
+  /// Each design's evaluations: its scenario's proposals under its responses.
+  let evaluations: [[Evaluation]]
   var runs: [RunAccumulator]
   var paired: ComparisonAccumulator
   /// This tile's per-row figures, `((d × K + k) × rows + r) × figures + f`.
@@ -189,7 +190,8 @@ final class CompareWorker: TileWorker {
     self.layout = layout
     workspaces = plans.map { TileWorkspace(plan: $0) }
     ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, tile: $1) }
-    runs = plans.map { RunAccumulator(plan: $0) }
+    evaluations = plans.map(\.scenarioEvaluations)
+    runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e.count) }
     paired = ComparisonAccumulator(layout: layout)
     rowFigures = Array(
       repeating: 0,
@@ -207,7 +209,7 @@ final class CompareWorker: TileWorker {
       // Evaluation-major, like `RunWorker`: an evaluation's histograms stay in cache over the tile.
       for e in runs[d].evaluations.indices {
         for r in active {
-          ledgers[d].evaluate(row: r, iteration: base + r, seed: seed, evaluation: e, into: &runs[d].evaluations[e])
+          ledgers[d].evaluate(row: r, iteration: base + r, seed: seed, evaluation: evaluations[d][e], into: &runs[d].evaluations[e])
           runs[d].addDrivers(evaluation: e, outcome: ledgers[d].outcomes[scope], row: r, workspace: workspaces[d])
           guard let k = layout.sharedOf[d][e] else { continue }
           let o = ledgers[d].outcomes[scope]

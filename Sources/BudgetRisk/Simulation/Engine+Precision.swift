@@ -41,11 +41,12 @@ extension Engine {
       if merged != nil { accumulator.merge(part.accumulator) }
       let run = SimulationRun(
         options: whole, accumulator: accumulator,
-        elapsedSeconds: (merged?.elapsedSeconds ?? 0) + part.elapsedSeconds, plan: part.plan)
+        elapsedSeconds: (merged?.elapsedSeconds ?? 0) + part.elapsedSeconds, plan: part.plan,
+        evaluations: part.evaluations)
       merged = run
       done = total
       batches.append(total)
-      let halfWidth = run.isComplete ? decisionHalfWidth(RunFigures(run)) : .infinity
+      let halfWidth = run.isComplete ? decisionHalfWidth(run) : .infinity
       let reached = halfWidth <= precision.halfWidth
       if !run.isComplete || reached || total >= precision.maxIterations {
         return (run, PrecisionNote(
@@ -57,15 +58,22 @@ extension Engine {
     }
   }
 
-  /// The largest 95 % half-width of P(overspend) at the headline budget
-  /// (``RunFigures/headlineBudget(response:scope:)``) over the responses, for the reported scope.
-  static func decisionHalfWidth(_ f: RunFigures) -> Double {
-    guard let scope = f.expectedCost.last?.scope else { return .infinity }
+  /// The largest 95 % half-width of P(overspend) at the headline budget (``HeadlineRule``)
+  /// over the responses, for the reported scope (the total, or the only pool). Read off the
+  /// accumulators: the figures of the run are not needed for one half-width.
+  static func decisionHalfWidth(_ run: SimulationRun) -> Double {
+    let plan = run.plan, s = plan.scopes.count - 1
     var widest = 0.0
-    for r in f.recommendations where r.scope == scope {
-      guard let p = f.headlineBudget(response: r.response, scope: scope)?
-        .scopes.first(where: { $0.scope == scope })?.overspendProbability
-      else { return .infinity }
+    for response in plan.budget.responses {
+      let indices = run.evaluations.indices.filter { run.evaluations[$0].response == response }
+      let margins = indices.map { run.evaluations[$0].budget.margin }
+      func scope(_ i: Int) -> ScopeAccumulator { run.accumulator.evaluations[indices[i]].scopes[s] }
+      let recommended = HeadlineRule.recommended(margins: margins) { i in
+        HeadlineRule.meetsTargets(
+          overspend: scope(i).overspent.estimate, serviceGap: scope(i).serviceGap.estimate, spec: plan.budget)
+      }
+      guard let h = HeadlineRule.headline(margins: margins, recommended: recommended) else { return .infinity }
+      let p = Probability(scope(h).overspent)
       widest = max(widest, (p.upper - p.lower) / 2)
     }
     return widest

@@ -40,6 +40,8 @@ public struct SimulationRun: Sendable {
   public let accumulator: RunAccumulator
   public let elapsedSeconds: Double
   let plan: SimulationPlan
+  /// The budgets evaluated, in the order of `accumulator.evaluations`.
+  let evaluations: [Evaluation]
 }
 
 /// Runs a scenario: blocks of iterations in parallel, accumulators merged at the end.
@@ -71,16 +73,26 @@ public enum Engine {
     _ plan: SimulationPlan, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil,
     cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> SimulationRun {
+    try run(plan, evaluating: plan.scenarioEvaluations, options: options, progress: progress, cancel: cancel)
+  }
+
+  /// Simulates `plan` and evaluates `evaluations` on every path: the budgets are an input of
+  /// the run, not of the plan.
+  static func run(
+    _ plan: SimulationPlan, evaluating evaluations: [Evaluation], options: RunOptions,
+    progress: (@Sendable (Int) -> Void)? = nil, cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> SimulationRun {
     try check(options)
     let clock = ContinuousClock.now
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
-      RunWorker(plan: plan)
+      RunWorker(plan: plan, evaluations: evaluations)
     }
-    var total = RunAccumulator(plan: plan)
+    var total = RunAccumulator(plan: plan, evaluations: evaluations.count)
     for worker in workers { total.merge(worker.accumulator) }
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    return SimulationRun(options: options, accumulator: total, elapsedSeconds: seconds, plan: plan)
+    return SimulationRun(
+      options: options, accumulator: total, elapsedSeconds: seconds, plan: plan, evaluations: evaluations)
   }
 
   /// Refuses options no run can use (the command line checks them too, with its own words).
@@ -101,12 +113,14 @@ final class RunWorker: TileWorker {
   let ledger: BudgetLedger
   /// Unchecked: only this worker's thread touches it until the workers are joined.
   @exclusivity(unchecked) var accumulator: RunAccumulator
+  private let evaluations: [Evaluation]
   private let totalScope: Int
 
-  init(plan: SimulationPlan) {
+  init(plan: SimulationPlan, evaluations: [Evaluation]) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, tile: workspace)
-    accumulator = RunAccumulator(plan: plan)
+    self.evaluations = evaluations
+    accumulator = RunAccumulator(plan: plan, evaluations: evaluations.count)
     totalScope = plan.scopes.count - 1
   }
 
@@ -117,7 +131,7 @@ final class RunWorker: TileWorker {
     // tile's rows while they are in cache; row-major, every add went to a cold line.
     for e in accumulator.evaluations.indices {
       for r in active {
-        ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: e, into: &accumulator.evaluations[e])
+        ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e], into: &accumulator.evaluations[e])
         accumulator.addDrivers(evaluation: e, outcome: ledger.outcomes[totalScope], row: r, workspace: workspace)
       }
     }

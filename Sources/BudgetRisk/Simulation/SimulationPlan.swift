@@ -93,15 +93,8 @@ public struct SimulationPlan: Sendable {
   /// for: margins then follow the population realised in each iteration.
   let capitationRates: [Double]?
   let capitationSegments: [Int]
-  /// Every proposed budget under every response, in report order.
-  let evaluations: [Evaluation]
   /// Reported scopes: each pool, then the total when there is more than one pool.
   let scopes: [Scope]
-
-  struct Evaluation: Sendable, Equatable {
-    var proposal: Int
-    var response: ProviderResponse
-  }
 
   struct Scope: Sendable, Equatable {
     var name: String
@@ -213,9 +206,6 @@ public struct SimulationPlan: Sendable {
       capitationRates = rates; capitationSegments = segments
     } else {
       capitationRates = nil; capitationSegments = []
-    }
-    evaluations = scenario.budget.responses.flatMap { response in
-      scenario.budget.proposals.indices.map { Evaluation(proposal: $0, response: response) }
     }
     func reference(_ pools: [Int]) -> Double {
       let total = pools.reduce(0.0) { acc, p in acc + (0..<T).reduce(0) { $0 + base[p * T + $1] } }

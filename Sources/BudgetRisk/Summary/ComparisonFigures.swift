@@ -186,10 +186,7 @@ extension ComparisonFigures {
 
 extension ComparisonRun {
   func layoutEvaluation(design d: Int, shared k: Int) -> Int {
-    let plan = runs[d].plan
     let key = shared[k]
-    return plan.evaluations.firstIndex {
-      plan.proposals[$0.proposal].label == key.proposal && $0.response == key.response
-    }!
+    return runs[d].evaluations.firstIndex { $0.budget.label == key.proposal && $0.response == key.response }!
   }
 }

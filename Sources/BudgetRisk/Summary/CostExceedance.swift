@@ -42,7 +42,7 @@ extension RunFigures {
     // The first margin proposal, else the first proposal.
     let proposal = spec.proposals.firstIndex { if case .margin = $0 { true } else { false } } ?? 0
     var out = [CostExceedance]()
-    for (e, evaluation) in plan.evaluations.enumerated() where evaluation.proposal == proposal {
+    for (e, evaluation) in run.evaluations.enumerated() where evaluation.budget == plan.proposals[proposal] {
       for (s, scope) in plan.scopes.enumerated() {
         let budget = plan.proposals[proposal].horizon(pools: scope.pools, plan: plan)
         let drift = run.accumulator.evaluations[e].scopes[s].driftDistribution

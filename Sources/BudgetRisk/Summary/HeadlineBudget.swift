@@ -1,5 +1,4 @@
-/// Which proposed budget a run's headline describes: the one rule behind the `--precision`
-/// stopping figure, the drivers shown by default and the HTML report's single-budget charts.
+/// The headline budget read off a run's figures (``HeadlineRule``).
 extension RunFigures {
   /// The headline budget under `response` on `scope`: the recommended margin; where no listed
   /// margin meets the targets, the largest listed margin (the nearest to meeting them);
@@ -7,12 +6,9 @@ extension RunFigures {
   /// evaluated.
   public func headlineBudget(response: String, scope: String) -> BudgetFigures? {
     let candidates = budgets.filter { $0.response == response }
-    let margins = candidates.filter { $0.margin != nil }
-    if let m = recommendations.first(where: { $0.response == response && $0.scope == scope })?.margin,
-      let b = margins.first(where: { $0.margin == m })
-    {
-      return b
-    }
-    return margins.max { $0.margin! < $1.margin! } ?? candidates.first
+    let margins = candidates.map(\.margin)
+    let m = recommendations.first { $0.response == response && $0.scope == scope }?.margin
+    let recommended = m.flatMap { m in candidates.firstIndex { $0.margin == m } }
+    return HeadlineRule.headline(margins: margins, recommended: recommended).map { candidates[$0] }
   }
 }

@@ -20,9 +20,10 @@ public struct RunAccumulator: Sendable, Equatable {
     static let driftPath = (lower: -0.5, upper: 0.5, bins: 400)
   }
 
-  init(plan: SimulationPlan) {
-    evaluations = plan.evaluations.map { _ in EvaluationAccumulator(plan: plan) }
-    drivers = plan.evaluations.map { _ in DriversAccumulator(factors: plan.factorCount) }
+  /// Empty accumulators for `evaluations` budgets evaluated on `plan`'s paths.
+  init(plan: SimulationPlan, evaluations count: Int) {
+    evaluations = (0..<count).map { _ in EvaluationAccumulator(plan: plan) }
+    drivers = (0..<count).map { _ in DriversAccumulator(factors: plan.factorCount) }
   }
 
   public mutating func merge(_ other: RunAccumulator) {

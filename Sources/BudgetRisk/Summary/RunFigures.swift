@@ -159,8 +159,8 @@ extension RunFigures {
       return ExpectedCostFigure(
         scope: scope.name, byYear: byYear, horizon: byYear.reduce(0, +), baseBudget: scope.reference)
     }
-    budgets = plan.evaluations.enumerated().map { e, evaluation in
-      let proposal = plan.proposals[evaluation.proposal]
+    budgets = run.evaluations.enumerated().map { e, evaluation in
+      let proposal = evaluation.budget
       let ev = acc.evaluations[e]
       return BudgetFigures(
         proposal: proposal.label, margin: proposal.margin, response: evaluation.response.rawValue,
@@ -190,15 +190,14 @@ extension RunFigures {
     let spec = plan.budget
     var out = [Recommendation]()
     for response in spec.responses {
-      let candidates = budgets.filter { $0.response == response.rawValue && $0.margin != nil }
-        .sorted { $0.margin! < $1.margin! }
+      let candidates = budgets.filter { $0.response == response.rawValue }
       for (s, scope) in plan.scopes.enumerated() {
-        let pick = candidates.first { b in
-          let figures = b.scopes[s]
-          guard figures.overspendProbability.estimate <= spec.overspendTarget else { return false }
-          guard let beta = spec.serviceGapTarget else { return true }
-          return figures.serviceGap.probability.estimate <= beta
-        }
+        let pick = HeadlineRule.recommended(margins: candidates.map(\.margin)) { i in
+          let figures = candidates[i].scopes[s]
+          return HeadlineRule.meetsTargets(
+            overspend: figures.overspendProbability.estimate, serviceGap: figures.serviceGap.probability.estimate,
+            spec: spec)
+        }.map { candidates[$0] }
         out.append(Recommendation(
           response: response.rawValue, scope: scope.name, overspendTarget: spec.overspendTarget,
           serviceGapTarget: spec.serviceGapTarget, margin: pick?.margin,

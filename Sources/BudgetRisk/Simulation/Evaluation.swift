@@ -1,0 +1,19 @@
+/// One budget a run evaluates on every simulated path: a proposed budget under a provider
+/// response.
+///
+/// The budgets are an input of a run, not part of the plan: a run takes a list of them
+/// (by default the scenario's proposals under each of its responses,
+/// ``SimulationPlan/scenarioEvaluations``), so the margin solver evaluates its candidate
+/// margins on the same plan without rewriting the scenario or compiling a new plan.
+struct Evaluation: Sendable, Equatable {
+  var budget: ProposedBudget
+  var response: ProviderResponse
+}
+
+extension SimulationPlan {
+  /// The scenario's proposed budgets under each of its responses, in report order
+  /// (responses outer, proposals inner).
+  var scenarioEvaluations: [Evaluation] {
+    budget.responses.flatMap { response in proposals.map { Evaluation(budget: $0, response: response) } }
+  }
+}
