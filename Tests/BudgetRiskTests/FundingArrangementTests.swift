@@ -88,8 +88,9 @@ import Testing
       workspace.simulate(tile: tile, active: 0..<TileWorkspace.rows, seed: 3)
       for r in 0..<TileWorkspace.rows {
         for e in evaluations.indices {
-          ledger.evaluate(row: r, iteration: tile * TileWorkspace.rows + r, seed: 3, evaluation: evaluations[e], into: &acc.evaluations[e])
-          for (k, o) in ledger.outcomes.enumerated() {
+          let outcome = ledger.walk(row: r, iteration: tile * TileWorkspace.rows + r, seed: 3, evaluation: evaluations[e])
+          acc.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
+          for (k, o) in outcome.scopes.enumerated() {
             #expect(o.providerResult + o.funderResult == o.yearEndVariance)
             if o.providerResult != 0 && o.funderResult != 0 { nonZero += 1 }
             let i = e * plan.scopes.count + k

@@ -94,20 +94,6 @@ extension BudgetLedger {
       horizon[p].provider += split.provider
     }
   }
-
-  /// Adds one scope's risk-share and rebasing figures for this iteration.
-  func recordArrangements(
-    pools: UnsafeBufferPointer<Int>, reference: Double, outcome o: ScopeOutcome, into acc: inout ScopeAccumulator
-  ) {
-    acc.riskShare?.add(provider: o.providerResult, funder: o.funderResult, variance: o.yearEndVariance, reference: reference)
-    guard acc.rebasing != nil else { return }
-    acc.rebasing!.add(rebasings: o.rebasings, rebased: o.rebased / reference)
-    for p in pools {
-      for k in 0..<horizon[p].rebasings {
-        acc.rebasing!.addRebasing(size: abs(rebasingAmounts[p * maxRebasings + k]) / reference)
-      }
-    }
-  }
 }
 
 /// A pool's running position within one budget year, money.

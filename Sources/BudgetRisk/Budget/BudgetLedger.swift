@@ -37,8 +37,10 @@ final class BudgetLedger {
   /// Each rebasing's amount, `P × maxRebasings`, in the order they happened.
   let rebasingAmounts: Buffer
   let maxRebasings: Int
-  /// One scope's cumulative drift per period on this iteration's path, `T`.
+  /// Each scope's cumulative drift per period on this iteration's path, `scopes × T`.
   private let pathDrift: Buffer
+  /// Each service's unmet share of need over the horizon, `V`.
+  private let serviceUnmetShares: Buffer
   // Raw storage, owned here (freed in `deinit`): the ledger never leaves its worker's
   // thread, and as class arrays these cost a dynamic exclusivity check and a
   // copy-on-write uniqueness check on every write (together ~20 % of a run, callgrind).
@@ -46,9 +48,12 @@ final class BudgetLedger {
   let reserveLeft: UnsafeMutablePointer<Double>, exhausted: UnsafeMutablePointer<Bool>
   /// Per pool: this budget year's running position, and totals over the horizon.
   let year: UnsafeMutablePointer<PoolYear>, horizon: UnsafeMutablePointer<PoolHorizon>
-  /// What the last `evaluate` came to, per scope (pools, then the total): for workers that
-  /// need per-iteration values (paired design comparison, the margin solver, drivers).
+  /// What the last walk came to, per scope (pools, then the total).
   let outcomes: UnsafeMutableBufferPointer<ScopeOutcome>
+  /// Per scope and budget year: whether the last walk overspent it.
+  private let overspentByYear: UnsafeMutablePointer<Bool>
+  /// The view of the last walk that ``walk(row:iteration:seed:evaluation:detailed:)`` returns.
+  private var result: PathOutcome!
 
   init(plan: SimulationPlan, tile: TileWorkspace) {
     self.plan = plan
@@ -64,37 +69,40 @@ final class BudgetLedger {
     interventionDelivery = Buffer(max(1, plan.interventionEffect.count) * T)
     maxRebasings = T / spec.reviewEvery + 1
     rebasingAmounts = Buffer(P * maxRebasings)
-    pathDrift = Buffer(T)
+    pathDrift = Buffer(plan.scopes.count * T)
+    serviceUnmetShares = Buffer(plan.serviceCount)
     reserveLeft = .allocate(capacity: P); reserveLeft.initialize(repeating: 0, count: P)
     exhausted = .allocate(capacity: P); exhausted.initialize(repeating: false, count: P)
     year = .allocate(capacity: P); year.initialize(repeating: PoolYear(), count: P)
     horizon = .allocate(capacity: P); horizon.initialize(repeating: PoolHorizon(), count: P)
     outcomes = .allocate(capacity: plan.scopes.count)
     outcomes.initialize(repeating: ScopeOutcome())
+    overspentByYear = .allocate(capacity: max(1, plan.scopes.count * plan.years))
+    overspentByYear.initialize(repeating: false, count: max(1, plan.scopes.count * plan.years))
+    result = PathOutcome(
+      scopes: outcomes, periods: T, years: plan.years, driftPaths: pathDrift.base, overspentByYear: overspentByYear,
+      serviceUnmetShares: serviceUnmetShares.base, serviceCount: plan.serviceCount,
+      rebasingAmounts: rebasingAmounts.base, maxRebasings: maxRebasings, poolHorizon: horizon, scopePools: scopePools)
   }
 
   deinit {
     reserveLeft.deallocate(); exhausted.deallocate()
-    year.deallocate(); horizon.deallocate(); outcomes.deallocate()
+    year.deallocate(); horizon.deallocate(); outcomes.deallocate(); overspentByYear.deallocate()
   }
 
-  /// Evaluates row `r` (global iteration `iteration`) of the tile under evaluation `e`,
-  /// accumulating every figure into `acc` and leaving the scopes' results in `outcomes`.
-  func evaluate(row r: Int, iteration: Int, seed: UInt64, evaluation e: Evaluation, into acc: inout EvaluationAccumulator) {
-    let rationing = walk(row: r, iteration: iteration, seed: seed, evaluation: e)
-    acc.scopes.withUnsafeMutableBufferPointer { record(rationing: rationing, into: $0) }
-    recordServices(rationing: rationing, gapThreshold: spec.serviceGapThreshold, into: &acc)
+  /// Walks row `r` (global iteration `iteration`) of the tile under `evaluation` and returns
+  /// what it came to. With `detailed` false only the scopes' outcomes are summed (the margin
+  /// solver's workers need nothing else); the per-period, per-year and per-service detail of
+  /// the result is then stale.
+  func walk(row r: Int, iteration: Int, seed: UInt64, evaluation: Evaluation, detailed: Bool = true) -> PathOutcome {
+    let rationing = walkPeriods(row: r, iteration: iteration, seed: seed, evaluation: evaluation)
+    summarise(rationing: rationing, detailed: detailed)
+    if detailed { summariseServices(rationing: rationing) }
+    return result
   }
 
-  /// Evaluates row `r` under evaluation `e` for `outcomes` alone: the margin solver's workers
-  /// need nothing else, and the accumulators are most of the recording's cost.
-  func evaluateOutcomes(row r: Int, iteration: Int, seed: UInt64, evaluation e: Evaluation) {
-    let rationing = walk(row: r, iteration: iteration, seed: seed, evaluation: e)
-    record(rationing: rationing, into: nil)
-  }
-
-  /// Walks row `r`'s path period by period under evaluation `e`; returns whether it rations.
-  private func walk(row r: Int, iteration: Int, seed: UInt64, evaluation: Evaluation) -> Bool {
+  /// Walks row `r`'s path period by period under `evaluation`; returns whether it rations.
+  private func walkPeriods(row r: Int, iteration: Int, seed: UInt64, evaluation: Evaluation) -> Bool {
     let T = plan.periods, P = plan.poolCount, V = plan.serviceCount, ppy = plan.periodsPerYear
     let rationing = evaluation.response == .ration
     let order = spec.rationingOrder
@@ -190,17 +198,17 @@ final class BudgetLedger {
     }
   }
 
-  /// Turns the path into this iteration's outcome for every scope, and adds its figures to
-  /// `scopes` unless that is `nil`.
-  private func record(rationing: Bool, into scopes: UnsafeMutableBufferPointer<ScopeAccumulator>?) {
-    let T = plan.periods, ppy = plan.periodsPerYear
+  /// Turns the path into this iteration's outcome for every scope, with (when `detailed`)
+  /// each scope's drift path and overspend by year.
+  private func summarise(rationing: Bool, detailed: Bool) {
+    let T = plan.periods, ppy = plan.periodsPerYear, Y = plan.years
     let review = spec.reviewEvery, tolerance = spec.driftTolerance
-    let gapThreshold = spec.serviceGapThreshold
     let needPro = needProactive.base, needRea = needReactive.base, proposed = budget.base
     let deliveredPro = deliveredProactive.base, deliveredRea = deliveredReactive.base
-    let path = pathDrift.base
+    let paths = pathDrift.base, byYear = overspentByYear
 
     for s in plan.scopes.indices {
+      let path = paths + s * T
       scopePools[s].withUnsafeBufferPointer { pools in
         var totalNeed = 0.0, totalBudget = 0.0
         var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
@@ -228,20 +236,17 @@ final class BudgetLedger {
           totalNeed += periodNeed; totalBudget += periodBudget
           yearNeed += periodNeed; yearBudgetSum += periodBudget
           ytdSpend += periodSpend; ytdBudget += periodBudget
-          path[t] = Self.drift(totalNeed, totalBudget)
+          if detailed { path[t] = Self.drift(totalNeed, totalBudget) }
           if t + 1 == nextReview {
             nextReview += review
             if abs(Self.drift(ytdSpend, ytdBudget)) > tolerance { breached = true }
           }
           if t + 1 == nextYearEnd {
             nextYearEnd += ppy
-            scopes?[s].overspentByYear[t / ppy].add(yearNeed > yearBudgetSum)
+            if detailed { byYear[s * Y + t / ppy] = yearNeed > yearBudgetSum }
             yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
           }
         }
-        let reference = plan.scopes[s].reference
-        let drift = Self.drift(totalNeed, totalBudget)
-        let overspend = max(0, totalNeed - totalBudget) / reference
         let unmet = unmetByCategory.0 + unmetByCategory.1
         let unmetShare = totalNeed > 0 ? unmet / totalNeed : 0
         var settled = PoolHorizon()
@@ -253,46 +258,31 @@ final class BudgetLedger {
           unmetShare: unmetShare, toleranceBreached: breached, reserveExhausted: exhaustedAny,
           yearEndVariance: settled.variance, providerResult: settled.provider,
           funderResult: settled.variance - settled.provider,
-          rebasings: settled.rebasings, rebased: settled.rebased)
+          rebasings: settled.rebasings, rebased: settled.rebased,
+          unmetShareProactive: needByCategory.0 > 0 ? unmetByCategory.0 / needByCategory.0 : 0,
+          unmetShareReactive: needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0)
         outcomes[s] = outcome
-        guard let scopes else { return }
-        scopes[s].driftPath.add(path: path)
-        recordArrangements(pools: pools, reference: reference, outcome: outcome, into: &scopes[s])
-        scopes[s].add(
-          drift: drift, overspendAmount: overspend, overspent: totalNeed > totalBudget,
-          costOfNeed: totalNeed / reference, budget: totalBudget / reference,
-          unmetShare: unmetShare,
-          unmetShareByCategory: (
-            needByCategory.0 > 0 ? unmetByCategory.0 / needByCategory.0 : 0,
-            needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0),
-          gapThreshold: gapThreshold, toleranceBreached: breached, reserveExhausted: exhaustedAny)
       }
     }
   }
 
   /// Each service's unmet share of need over the horizon.
-  private func recordServices(rationing: Bool, gapThreshold: Double, into acc: inout EvaluationAccumulator) {
+  private func summariseServices(rationing: Bool) {
     let T = plan.periods, V = plan.serviceCount
-    let need = self.need.base
-    acc.unmetShareByService.withUnsafeMutableBufferPointer { unmetShares in
-      acc.serviceGapByService.withUnsafeMutableBufferPointer { gaps in
-        for v in 0..<V {
-          var serviceNeed = 0.0, serviceUnmet = 0.0
-          // Under absorb nothing is unmet, so the share is 0 without summing the need.
-          if rationing {
-            let delivered = (plan.isProactive[v] ? deliveredProactive : deliveredReactive).base
-              + plan.poolOfService[v] * T
-            for t in 0..<T {
-              let n = need[t * V + v]
-              serviceNeed += n
-              serviceUnmet += n * (1 - delivered[t])
-            }
-          }
-          let share = serviceNeed > 0 ? serviceUnmet / serviceNeed : 0
-          unmetShares[v].add(share)
-          gaps[v].add(share > gapThreshold)
+    let need = self.need.base, shares = serviceUnmetShares.base
+    for v in 0..<V {
+      var serviceNeed = 0.0, serviceUnmet = 0.0
+      // Under absorb nothing is unmet, so the share is 0 without summing the need.
+      if rationing {
+        let delivered = (plan.isProactive[v] ? deliveredProactive : deliveredReactive).base
+          + plan.poolOfService[v] * T
+        for t in 0..<T {
+          let n = need[t * V + v]
+          serviceNeed += n
+          serviceUnmet += n * (1 - delivered[t])
         }
       }
+      shares[v] = serviceNeed > 0 ? serviceUnmet / serviceNeed : 0
     }
   }
 
@@ -326,6 +316,9 @@ struct ScopeOutcome: Sendable, Equatable {
   var rebasings = 0
   /// Net money the funder added by rebasing (negative: budget taken back).
   var rebased = 0.0
+  /// The unmet share of proactive and of reactive need (0 under absorb).
+  var unmetShareProactive = 0.0
+  var unmetShareReactive = 0.0
 
   var drift: Double { BudgetLedger.drift(costOfNeed, budget) }
   var spend: Double { costOfNeed - unmet }

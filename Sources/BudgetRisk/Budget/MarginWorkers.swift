@@ -31,9 +31,9 @@ final class ReturnRatioWorker: TileWorker {
     workspace.simulate(tile: t, active: active, seed: seed)
     let base = t * TileWorkspace.rows
     for r in active {
-      ledger.evaluateOutcomes(row: r, iteration: base + r, seed: seed, evaluation: Self.base)
+      let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: Self.base, detailed: false)
       // A zero base with a positive cost has infinite drift: far into the overflow.
-      ratios.add(min(ledger.outcomes[scope].drift, 1e15))
+      ratios.add(min(outcome.scopes[scope].drift, 1e15))
     }
   }
 }
@@ -62,8 +62,9 @@ final class MarginSearchWorker: TileWorker {
     let base = t * TileWorkspace.rows
     for r in active {
       for e in counts.indices {
-        ledger.evaluateOutcomes(row: r, iteration: base + r, seed: seed, evaluation: candidates[e])
-        let outcome = ledger.outcomes[scope]
+        let outcome = ledger.walk(
+          row: r, iteration: base + r, seed: seed, evaluation: candidates[e], detailed: false
+        ).scopes[scope]
         counts[e].overspent.add(outcome.overspent)
         counts[e].serviceGap.add(outcome.unmetShare > gapThreshold)
       }

@@ -209,10 +209,10 @@ final class CompareWorker: TileWorker {
       // Evaluation-major, like `RunWorker`: an evaluation's histograms stay in cache over the tile.
       for e in runs[d].evaluations.indices {
         for r in active {
-          ledgers[d].evaluate(row: r, iteration: base + r, seed: seed, evaluation: evaluations[d][e], into: &runs[d].evaluations[e])
-          runs[d].addDrivers(evaluation: e, outcome: ledgers[d].outcomes[scope], row: r, workspace: workspaces[d])
+          let outcome = ledgers[d].walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[d][e])
+          runs[d].record(outcome, evaluation: e, scores: workspaces[d].factorScores(row: r))
           guard let k = layout.sharedOf[d][e] else { continue }
-          let o = ledgers[d].outcomes[scope]
+          let o = outcome.scopes[scope]
           let i = ((d * K + k) * R + r) * F
           rowFigures[i] = o.costOfNeed * scale
           rowFigures[i + 1] = max(o.costOfNeed - o.budget, 0) * scale

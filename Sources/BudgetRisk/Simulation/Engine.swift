@@ -114,14 +114,12 @@ final class RunWorker: TileWorker {
   /// Unchecked: only this worker's thread touches it until the workers are joined.
   @exclusivity(unchecked) var accumulator: RunAccumulator
   private let evaluations: [Evaluation]
-  private let totalScope: Int
 
   init(plan: SimulationPlan, evaluations: [Evaluation]) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, tile: workspace)
     self.evaluations = evaluations
     accumulator = RunAccumulator(plan: plan, evaluations: evaluations.count)
-    totalScope = plan.scopes.count - 1
   }
 
   func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -131,8 +129,8 @@ final class RunWorker: TileWorker {
     // tile's rows while they are in cache; row-major, every add went to a cold line.
     for e in accumulator.evaluations.indices {
       for r in active {
-        ledger.evaluate(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e], into: &accumulator.evaluations[e])
-        accumulator.addDrivers(evaluation: e, outcome: ledger.outcomes[totalScope], row: r, workspace: workspace)
+        let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
+        accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
       }
     }
     accumulator.iterations += UInt64(active.count)

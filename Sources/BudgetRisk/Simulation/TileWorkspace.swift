@@ -57,6 +57,20 @@ final class TileWorkspace {
   }
 }
 
+/// One row's factor scores: the correlated normals `z` and their Φ, `F` each, as the
+/// drivers of the overspend tail read them.
+struct FactorScores {
+  let z: UnsafePointer<Double>
+  let u: UnsafePointer<Double>
+}
+
+extension TileWorkspace {
+  func factorScores(row r: Int) -> FactorScores {
+    let F = correlated.count / TileWorkspace.rows
+    return FactorScores(z: correlated.base + r * F, u: correlatedCDF.base + r * F)
+  }
+}
+
 /// A fixed-size, zero-initialised `Double` buffer with debug-checked indexing.
 final class Buffer {
   let base: UnsafeMutablePointer<Double>

@@ -9,6 +9,10 @@ public struct RunAccumulator: Sendable, Equatable {
   var evaluations: [EvaluationAccumulator]
   /// Drivers of the overspend tail per evaluation, on the total scope.
   var drivers: [DriversAccumulator]
+  /// Each scope's reference budget (money figures are accumulated divided by it) and the
+  /// service-gap threshold: what ``record(_:evaluation:scores:)`` needs besides the outcome.
+  private let references: [Double]
+  private let gapThreshold: Double
 
   /// Histogram layouts and their quantile error (at most one bin width inside the range).
   enum Layout {
@@ -24,6 +28,8 @@ public struct RunAccumulator: Sendable, Equatable {
   init(plan: SimulationPlan, evaluations count: Int) {
     evaluations = (0..<count).map { _ in EvaluationAccumulator(plan: plan) }
     drivers = (0..<count).map { _ in DriversAccumulator(factors: plan.factorCount) }
+    references = plan.scopes.map(\.reference)
+    gapThreshold = plan.budget.serviceGapThreshold
   }
 
   public mutating func merge(_ other: RunAccumulator) {
@@ -93,8 +99,24 @@ struct ScopeAccumulator: Sendable, Equatable {
     driftPath = PathHistograms(periods: periods, lower: layout.lower, upper: layout.upper, binCount: layout.bins)
   }
 
-  // The by-year and per-period entries are added by the ledger as it walks the periods.
-  mutating func add(
+  /// Adds scope `s` of one walk of the ledger.
+  mutating func record(_ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double) {
+    let x = o.scopes[s]
+    for y in overspentByYear.indices { overspentByYear[y].add(o.overspent(scope: s, year: y)) }
+    driftPath.add(path: o.driftPath(scope: s))
+    riskShare?.add(provider: x.providerResult, funder: x.funderResult, variance: x.yearEndVariance, reference: reference)
+    if rebasing != nil {
+      rebasing!.add(rebasings: x.rebasings, rebased: x.rebased / reference)
+      o.forEachRebasing(scope: s) { rebasing!.addRebasing(size: $0 / reference) }
+    }
+    add(
+      drift: x.drift, overspendAmount: max(0, x.costOfNeed - x.budget) / reference, overspent: x.overspent,
+      costOfNeed: x.costOfNeed / reference, budget: x.budget / reference, unmetShare: x.unmetShare,
+      unmetShareByCategory: (x.unmetShareProactive, x.unmetShareReactive), gapThreshold: g,
+      toleranceBreached: x.toleranceBreached, reserveExhausted: x.reserveExhausted)
+  }
+
+  private mutating func add(
     drift d: Double, overspendAmount o: Double, overspent: Bool, costOfNeed c: Double, budget b: Double,
     unmetShare u: Double, unmetShareByCategory uc: (Double, Double), gapThreshold g: Double,
     toleranceBreached: Bool, reserveExhausted: Bool
@@ -129,11 +151,28 @@ struct ScopeAccumulator: Sendable, Equatable {
 }
 
 extension RunAccumulator {
-  /// Adds row `r`'s outcome of evaluation `e` on the total scope to the drivers, with the
-  /// factors' scores `z` and their Φ from `workspace`.
-  mutating func addDrivers(evaluation e: Int, outcome o: ScopeOutcome, row r: Int, workspace: TileWorkspace) {
-    let F = drivers[e].factors
-    drivers[e].add(
-      drift: o.drift, overspent: o.overspent, z: workspace.correlated.base + r * F, u: workspace.correlatedCDF.base + r * F)
+  /// The one door in: adds one walk of the ledger under evaluation `e` — every scope, every
+  /// service, and the drivers on the total scope with the iteration's factor `scores`.
+  mutating func record(_ o: PathOutcome, evaluation e: Int, scores: FactorScores) {
+    evaluations[e].record(o, references: references, gapThreshold: gapThreshold)
+    let total = o.scopes[o.scopes.count - 1]
+    drivers[e].add(drift: total.drift, overspent: total.overspent, z: scores.z, u: scores.u)
+  }
+}
+
+extension EvaluationAccumulator {
+  mutating func record(_ o: PathOutcome, references: [Double], gapThreshold g: Double) {
+    scopes.withUnsafeMutableBufferPointer { scopes in
+      for s in scopes.indices { scopes[s].record(o, scope: s, reference: references[s], gapThreshold: g) }
+    }
+    unmetShareByService.withUnsafeMutableBufferPointer { unmetShares in
+      serviceGapByService.withUnsafeMutableBufferPointer { gaps in
+        for v in 0..<o.serviceCount {
+          let share = o.serviceUnmetShares[v]
+          unmetShares[v].add(share)
+          gaps[v].add(share > g)
+        }
+      }
+    }
   }
 }

@@ -1,0 +1,45 @@
+/// What one walk of the ledger came to — one iteration under one evaluation: each scope's
+/// outcome, and the detail the accumulators record (each scope's cumulative drift per period
+/// and overspend per budget year, each service's unmet share, each rebasing's size).
+///
+/// A read-only view of the ledger's own buffers, made once per ledger and valid until its
+/// next walk: nothing is copied or allocated per iteration. The ledger fills it and knows
+/// nothing of the accumulators; ``RunAccumulator/record(_:evaluation:scores:)`` reads it.
+struct PathOutcome {
+  /// Per scope (each pool, then the total when there are several).
+  let scopes: UnsafeMutableBufferPointer<ScopeOutcome>
+  let periods: Int
+  let years: Int
+  /// Each scope's cumulative drift at the end of each period, `scopes × T`.
+  let driftPaths: UnsafeMutablePointer<Double>
+  /// Whether each scope overspent each budget year, `scopes × years`.
+  let overspentByYear: UnsafeMutablePointer<Bool>
+  /// Each service's unmet share of its need over the horizon, `V` (0 under absorb).
+  let serviceUnmetShares: UnsafeMutablePointer<Double>
+  let serviceCount: Int
+  /// Each pool's rebasing amounts in the order they happened, `P × maxRebasings`, and how
+  /// many happened (`poolHorizon[p].rebasings`).
+  let rebasingAmounts: UnsafeMutablePointer<Double>
+  let maxRebasings: Int
+  let poolHorizon: UnsafeMutablePointer<PoolHorizon>
+  /// The pools of each scope.
+  let scopePools: [[Int]]
+
+  /// Scope `s`'s cumulative drift per period, `T` values.
+  @inline(__always)
+  func driftPath(scope s: Int) -> UnsafePointer<Double> { UnsafePointer(driftPaths + s * periods) }
+
+  @inline(__always)
+  func overspent(scope s: Int, year y: Int) -> Bool {
+    assert(s >= 0 && s < scopes.count && y >= 0 && y < years)
+    return overspentByYear[s * years + y]
+  }
+
+  /// Calls `body` with the size (money, unsigned) of every rebasing of scope `s`'s pools.
+  @inline(__always)
+  func forEachRebasing(scope s: Int, _ body: (Double) -> Void) {
+    for p in scopePools[s] {
+      for k in 0..<poolHorizon[p].rebasings { body(abs(rebasingAmounts[p * maxRebasings + k])) }
+    }
+  }
+}
