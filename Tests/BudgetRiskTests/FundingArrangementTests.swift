@@ -79,7 +79,7 @@ import Testing
     s.budget.arrangement = .aligned(transferLimit: 0.02)
     let plan = try SimulationPlan(s)
     let workspace = TileWorkspace(plan: plan)
-    let ledger = BudgetLedger(plan: plan, tile: workspace)
+    let ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     let evaluations = plan.scenarioEvaluations
     var acc = RunAccumulator(plan: plan, evaluations: evaluations.count)
     var sums = [(variance: Double, provider: Double, funder: Double)](repeating: (0, 0, 0), count: evaluations.count * plan.scopes.count)

@@ -18,7 +18,8 @@
 /// later crisis demand and with it the cost of need.
 final class BudgetLedger {
   let plan: SimulationPlan
-  let tile: TileWorkspace
+  /// The simulated tile, as far as the ledger may see it.
+  let cells: TileCells
   /// The plan's budget rules and the scopes' pools, held here so that the per-period loops
   /// read stored values.
   let spec: BudgetSpec
@@ -55,9 +56,9 @@ final class BudgetLedger {
   /// The view of the last walk that ``walk(row:iteration:seed:evaluation:detailed:)`` returns.
   private var result: PathOutcome!
 
-  init(plan: SimulationPlan, tile: TileWorkspace) {
+  init(plan: SimulationPlan, cells: TileCells) {
     self.plan = plan
-    self.tile = tile
+    self.cells = cells
     spec = plan.budget
     scopePools = plan.scopes.map(\.pools)
     interventionProactive = plan.interventionProactive
@@ -110,11 +111,11 @@ final class BudgetLedger {
     let aligned: Bool
     if case .aligned = spec.arrangement { aligned = true } else { aligned = false }
     let feedback = rationing && plan.hasFeedback
-    evaluation.budget.fill(budget.base, plan: plan, population: tile.population.base + r * T * plan.segmentCount)
+    evaluation.budget.fill(budget.base, plan: plan, population: cells.population(row: r))
     limitBudget.base.update(from: budget.base, count: P * T)
 
     // The path's own copy of the need, which rationing's feedback re-draws; only rationing reads it.
-    if rationing { need.base.update(from: tile.cost.base + r * T * V, count: T * V) }
+    if rationing { need.base.update(from: cells.cost(row: r), count: T * V) }
     var diverged = false
     for p in 0..<P {
       reserveLeft[p] = plan.reserve[p]; exhausted[p] = false
@@ -123,10 +124,11 @@ final class BudgetLedger {
     let needPro = needProactive.base, needRea = needReactive.base, limits = limitBudget.base, proposed = budget.base
     let deliveredPro = deliveredProactive.base, deliveredRea = deliveredReactive.base
 
+    let rowPoolCells = cells.poolCategoryCost(row: r)
     var nextYear = 0, nextReview = review  // period marks, instead of `%` per period
     for t in 0..<T {
       if t == nextYear { openYear(t / ppy); nextYear += ppy }
-      let poolCells = tile.poolCategoryCost.base + (r * T + t) * 2 * P
+      let poolCells = rowPoolCells + t * 2 * P
       for p in 0..<P {
         let i = p * T + t
         needPro[i] = poolCells[2 * p]
@@ -187,10 +189,10 @@ final class BudgetLedger {
   private func redrawTargets(row r: Int, iteration: Int, seed: UInt64, period t: Int) {
     let T = plan.periods, V = plan.serviceCount
     for v in 0..<V where plan.isTarget[v] {
-      let full = tile.interventionMultiplier(row: r, period: t, service: v, delivered: nil)
-      let actual = tile.interventionMultiplier(row: r, period: t, service: v, delivered: interventionDelivery)
+      let full = cells.interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+      let actual = cells.interventionMultiplier(row: r, period: t, service: v, delivered: interventionDelivery)
       guard actual != full else { continue }
-      let redrawn = tile.redrawCell(row: r, iteration: iteration, seed: seed, period: t, service: v, multiplier: actual)
+      let redrawn = cells.redraw(row: r, iteration: iteration, seed: seed, period: t, service: v, multiplier: actual)
       let change = redrawn - need[t * V + v]
       need[t * V + v] = redrawn
       let i = plan.poolOfService[v] * T + t

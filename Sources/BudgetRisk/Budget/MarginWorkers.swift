@@ -18,7 +18,7 @@ final class ReturnRatioWorker: TileWorker {
 
   init(plan: SimulationPlan, scope: Int) {
     workspace = TileWorkspace(plan: plan)
-    ledger = BudgetLedger(plan: plan, tile: workspace)
+    ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.scope = scope
     ratios = Self.emptyRatios()
   }
@@ -50,7 +50,7 @@ final class MarginSearchWorker: TileWorker {
 
   init(plan: SimulationPlan, candidates: [Evaluation], scope: Int) {
     workspace = TileWorkspace(plan: plan)
-    ledger = BudgetLedger(plan: plan, tile: workspace)
+    ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.scope = scope
     gapThreshold = plan.budget.serviceGapThreshold
     self.candidates = candidates

@@ -189,7 +189,7 @@ final class CompareWorker: TileWorker {
     self.plans = plans
     self.layout = layout
     workspaces = plans.map { TileWorkspace(plan: $0) }
-    ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, tile: $1) }
+    ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, cells: TileCells($1)) }
     evaluations = plans.map(\.scenarioEvaluations)
     runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e.count) }
     paired = ComparisonAccumulator(layout: layout)

@@ -117,7 +117,7 @@ final class RunWorker: TileWorker {
 
   init(plan: SimulationPlan, evaluations: [Evaluation]) {
     workspace = TileWorkspace(plan: plan)
-    ledger = BudgetLedger(plan: plan, tile: workspace)
+    ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.evaluations = evaluations
     accumulator = RunAccumulator(plan: plan, evaluations: evaluations.count)
   }
