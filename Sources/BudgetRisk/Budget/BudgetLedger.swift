@@ -26,33 +26,33 @@ final class BudgetLedger {
   private let scopePools: [[Int]]
   private let interventionProactive: [[Int]]
   /// Per pool and period: the proposed budget, proactive and reactive need, and delivered shares.
-  let budget: Buffer, needProactive: Buffer, needReactive: Buffer
-  private let deliveredProactive: Buffer, deliveredReactive: Buffer
+  let budget: Buffer<Double>, needProactive: Buffer<Double>, needReactive: Buffer<Double>
+  private let deliveredProactive: Buffer<Double>, deliveredReactive: Buffer<Double>
   /// The provider's limit budget per pool and period: the proposed budget plus rebasing and
   /// carried-forward underspend.
-  let limitBudget: Buffer
+  let limitBudget: Buffer<Double>
   /// Cost of need per period and service on this budget's path, `T × V`.
-  private let need: Buffer
+  private let need: Buffer<Double>
   /// Share of each intervention's proactive need delivered per period, `K × T`.
-  private let interventionDelivery: Buffer
+  private let interventionDelivery: Buffer<Double>
   /// Each rebasing's amount, `P × maxRebasings`, in the order they happened.
-  let rebasingAmounts: Buffer
+  let rebasingAmounts: Buffer<Double>
   let maxRebasings: Int
   /// Each scope's cumulative drift per period on this iteration's path, `scopes × T`.
-  private let pathDrift: Buffer
+  private let pathDrift: Buffer<Double>
   /// Each service's unmet share of need over the horizon, `V`.
-  private let serviceUnmetShares: Buffer
-  // Raw storage, owned here (freed in `deinit`): the ledger never leaves its worker's
+  private let serviceUnmetShares: Buffer<Double>
+  // Buffers (`Internals/Buffer.swift`), not arrays: the ledger never leaves its worker's
   // thread, and as class arrays these cost a dynamic exclusivity check and a
   // copy-on-write uniqueness check on every write (together ~20 % of a run, callgrind).
   /// Per pool: the reserve left, whether it was ever exhausted.
-  let reserveLeft: UnsafeMutablePointer<Double>, exhausted: UnsafeMutablePointer<Bool>
+  let reserveLeft: Buffer<Double>, exhausted: Buffer<Bool>
   /// Per pool: this budget year's running position, and totals over the horizon.
-  let year: UnsafeMutablePointer<PoolYear>, horizon: UnsafeMutablePointer<PoolHorizon>
+  let year: Buffer<PoolYear>, horizon: Buffer<PoolHorizon>
   /// What the last walk came to, per scope (pools, then the total).
-  let outcomes: UnsafeMutableBufferPointer<ScopeOutcome>
+  let outcomes: Buffer<ScopeOutcome>
   /// Per scope and budget year: whether the last walk overspent it.
-  private let overspentByYear: UnsafeMutablePointer<Bool>
+  private let overspentByYear: Buffer<Bool>
   /// The view of the last walk that ``walk(row:iteration:seed:evaluation:detailed:)`` returns.
   private var result: PathOutcome!
 
@@ -72,23 +72,15 @@ final class BudgetLedger {
     rebasingAmounts = Buffer(P * maxRebasings)
     pathDrift = Buffer(plan.scopes.count * T)
     serviceUnmetShares = Buffer(plan.serviceCount)
-    reserveLeft = .allocate(capacity: P); reserveLeft.initialize(repeating: 0, count: P)
-    exhausted = .allocate(capacity: P); exhausted.initialize(repeating: false, count: P)
-    year = .allocate(capacity: P); year.initialize(repeating: PoolYear(), count: P)
-    horizon = .allocate(capacity: P); horizon.initialize(repeating: PoolHorizon(), count: P)
-    outcomes = .allocate(capacity: plan.scopes.count)
-    outcomes.initialize(repeating: ScopeOutcome())
-    overspentByYear = .allocate(capacity: max(1, plan.scopes.count * plan.years))
-    overspentByYear.initialize(repeating: false, count: max(1, plan.scopes.count * plan.years))
+    reserveLeft = Buffer(P, repeating: 0); exhausted = Buffer(P, repeating: false)
+    year = Buffer(P, repeating: PoolYear()); horizon = Buffer(P, repeating: PoolHorizon())
+    outcomes = Buffer(plan.scopes.count, repeating: ScopeOutcome())
+    overspentByYear = Buffer(plan.scopes.count * plan.years, repeating: false)
     result = PathOutcome(
-      scopes: outcomes, periods: T, years: plan.years, driftPaths: pathDrift.base, overspentByYear: overspentByYear,
-      serviceUnmetShares: serviceUnmetShares.base, serviceCount: plan.serviceCount,
-      rebasingAmounts: rebasingAmounts.base, maxRebasings: maxRebasings, poolHorizon: horizon, scopePools: scopePools)
-  }
-
-  deinit {
-    reserveLeft.deallocate(); exhausted.deallocate()
-    year.deallocate(); horizon.deallocate(); outcomes.deallocate(); overspentByYear.deallocate()
+      scopes: outcomes.handle, periods: T, years: plan.years, driftPaths: pathDrift.handle,
+      overspentByYear: overspentByYear.handle, serviceUnmetShares: serviceUnmetShares.handle,
+      rebasingAmounts: rebasingAmounts.handle, maxRebasings: maxRebasings, poolHorizon: horizon.handle,
+      scopePools: scopePools)
   }
 
   /// Walks row `r` (global iteration `iteration`) of the tile under `evaluation` and returns
@@ -111,24 +103,24 @@ final class BudgetLedger {
     let aligned: Bool
     if case .aligned = spec.arrangement { aligned = true } else { aligned = false }
     let feedback = rationing && plan.hasFeedback
-    evaluation.budget.fill(budget.base, plan: plan, population: cells.population(row: r))
-    limitBudget.base.update(from: budget.base, count: P * T)
+    evaluation.budget.fill(budget.handle, plan: plan, population: cells.population(row: r))
+    limitBudget.handle.update(from: budget.handle)
 
     // The path's own copy of the need, which rationing's feedback re-draws; only rationing reads it.
-    if rationing { need.base.update(from: cells.cost(row: r), count: T * V) }
+    if rationing { need.handle.update(from: cells.cost(row: r)) }
     var diverged = false
     for p in 0..<P {
       reserveLeft[p] = plan.reserve[p]; exhausted[p] = false
       year[p] = PoolYear(); horizon[p] = PoolHorizon()
     }
-    let needPro = needProactive.base, needRea = needReactive.base, limits = limitBudget.base, proposed = budget.base
-    let deliveredPro = deliveredProactive.base, deliveredRea = deliveredReactive.base
+    let needPro = needProactive.handle, needRea = needReactive.handle, limits = limitBudget.handle, proposed = budget.handle
+    let deliveredPro = deliveredProactive.handle, deliveredRea = deliveredReactive.handle
 
     let rowPoolCells = cells.poolCategoryCost(row: r)
     var nextYear = 0, nextReview = review  // period marks, instead of `%` per period
     for t in 0..<T {
       if t == nextYear { openYear(t / ppy); nextYear += ppy }
-      let poolCells = rowPoolCells + t * 2 * P
+      let poolCells = rowPoolCells.slice(from: t * 2 * P, count: 2 * P)
       for p in 0..<P {
         let i = p * T + t
         needPro[i] = poolCells[2 * p]
@@ -160,6 +152,8 @@ final class BudgetLedger {
             }
           }
         }
+        // Invariant (checked in debug builds): a response delivers a share of need in [0, 1].
+        assert(fPro >= 0 && fPro <= 1 && fRea >= 0 && fRea <= 1, "delivered shares \(fPro), \(fRea)")
         deliveredPro[i] = fPro; deliveredRea[i] = fRea
         year[p].spend += fPro * pro + fRea * rea
       }
@@ -205,12 +199,12 @@ final class BudgetLedger {
   private func summarise(rationing: Bool, detailed: Bool) {
     let T = plan.periods, ppy = plan.periodsPerYear, Y = plan.years
     let review = spec.reviewEvery, tolerance = spec.driftTolerance
-    let needPro = needProactive.base, needRea = needReactive.base, proposed = budget.base
-    let deliveredPro = deliveredProactive.base, deliveredRea = deliveredReactive.base
-    let paths = pathDrift.base, byYear = overspentByYear
+    let needPro = needProactive.handle, needRea = needReactive.handle, proposed = budget.handle
+    let deliveredPro = deliveredProactive.handle, deliveredRea = deliveredReactive.handle
+    let paths = pathDrift.handle, byYear = overspentByYear.handle
 
     for s in plan.scopes.indices {
-      let path = paths + s * T
+      let path = paths.row(s, width: T)
       scopePools[s].withUnsafeBufferPointer { pools in
         var totalNeed = 0.0, totalBudget = 0.0
         var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
@@ -263,6 +257,8 @@ final class BudgetLedger {
           rebasings: settled.rebasings, rebased: settled.rebased,
           unmetShareProactive: needByCategory.0 > 0 ? unmetByCategory.0 / needByCategory.0 : 0,
           unmetShareReactive: needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0)
+        // Invariant (checked in debug builds): rationing leaves unmet at most the need.
+        assert(unmet >= 0 && unmet <= totalNeed * (1 + 1e-12), "unmet \(unmet) of a need of \(totalNeed)")
         outcomes[s] = outcome
       }
     }
@@ -271,13 +267,12 @@ final class BudgetLedger {
   /// Each service's unmet share of need over the horizon.
   private func summariseServices(rationing: Bool) {
     let T = plan.periods, V = plan.serviceCount
-    let need = self.need.base, shares = serviceUnmetShares.base
+    let need = self.need.handle, shares = serviceUnmetShares.handle
     for v in 0..<V {
       var serviceNeed = 0.0, serviceUnmet = 0.0
       // Under absorb nothing is unmet, so the share is 0 without summing the need.
       if rationing {
-        let delivered = (plan.isProactive[v] ? deliveredProactive : deliveredReactive).base
-          + plan.poolOfService[v] * T
+        let delivered = (plan.isProactive[v] ? deliveredProactive : deliveredReactive).row(plan.poolOfService[v], width: T)
         for t in 0..<T {
           let n = need[t * V + v]
           serviceNeed += n

@@ -7,31 +7,30 @@
 /// nothing of the accumulators; ``RunAccumulator/record(_:evaluation:scores:)`` reads it.
 struct PathOutcome {
   /// Per scope (each pool, then the total when there are several).
-  let scopes: UnsafeMutableBufferPointer<ScopeOutcome>
+  let scopes: Handle<ScopeOutcome>
   let periods: Int
   let years: Int
   /// Each scope's cumulative drift at the end of each period, `scopes × T`.
-  let driftPaths: UnsafeMutablePointer<Double>
+  let driftPaths: Handle<Double>
   /// Whether each scope overspent each budget year, `scopes × years`.
-  let overspentByYear: UnsafeMutablePointer<Bool>
+  let overspentByYear: Handle<Bool>
   /// Each service's unmet share of its need over the horizon, `V` (0 under absorb).
-  let serviceUnmetShares: UnsafeMutablePointer<Double>
-  let serviceCount: Int
+  let serviceUnmetShares: Handle<Double>
   /// Each pool's rebasing amounts in the order they happened, `P × maxRebasings`, and how
   /// many happened (`poolHorizon[p].rebasings`).
-  let rebasingAmounts: UnsafeMutablePointer<Double>
+  let rebasingAmounts: Handle<Double>
   let maxRebasings: Int
-  let poolHorizon: UnsafeMutablePointer<PoolHorizon>
+  let poolHorizon: Handle<PoolHorizon>
   /// The pools of each scope.
   let scopePools: [[Int]]
 
   /// Scope `s`'s cumulative drift per period, `T` values.
   @inline(__always)
-  func driftPath(scope s: Int) -> UnsafePointer<Double> { UnsafePointer(driftPaths + s * periods) }
+  func driftPath(scope s: Int) -> Handle<Double> { driftPaths.row(s, width: periods) }
 
   @inline(__always)
   func overspent(scope s: Int, year y: Int) -> Bool {
-    assert(s >= 0 && s < scopes.count && y >= 0 && y < years)
+    assert(y >= 0 && y < years)
     return overspentByYear[s * years + y]
   }
 

@@ -42,7 +42,7 @@ struct ProposedBudget: Sendable, Equatable {
   /// Every pool's budget in every period, `P × T`, into `out`, for one iteration whose
   /// population (`T × S`, people per segment per period) is `population`: under a
   /// capitation base a margin follows the realised population, otherwise the expected one.
-  func fill(_ out: UnsafeMutablePointer<Double>, plan: SimulationPlan, population: UnsafePointer<Double>) {
+  func fill(_ out: Handle<Double>, plan: SimulationPlan, population: Handle<Double>) {
     let T = plan.periods, S = plan.segmentCount, P = plan.poolCount
     if let m = margin, let rates = plan.capitationRates {
       for p in 0..<P {
@@ -52,9 +52,14 @@ struct ProposedBudget: Sendable, Equatable {
           out[p * T + t] = Self.capitation(rate: rates[p], periodsPerYear: plan.periodsPerYear, people: people) * (1 + m)
         }
       }
-    } else {
+    } else if let m = margin {
+      // `amount(pool:period:plan:)` unrolled for the hot loop: the same expression per element.
+      plan.expectedBase.withUnsafeBufferPointer { base in
+        for i in 0..<(P * T) { out[i] = base[i] * (1 + m) }
+      }
+    } else if let annual {
       for p in 0..<P {
-        for t in 0..<T { out[p * T + t] = amount(pool: p, period: t, plan: plan) }
+        for t in 0..<T { out[p * T + t] = annual[p] * plan.profile[p * T + t] }
       }
     }
   }

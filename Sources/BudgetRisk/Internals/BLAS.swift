@@ -8,22 +8,27 @@ import COpenBLAS
 enum BLAS {
   /// `C = A × B` for row-major `A` (m × k), `B` (k × n) and `C` (m × n).
   ///
+  /// The shapes are checked against the buffers' sizes (a trap, in every build, rather than
+  /// a read or write past the end); this is the only place their raw storage is handed out.
+  ///
   /// - Complexity: O(m·n·k).
-  @usableFromInline
-  static func multiply(
-    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>,
-    m: Int, n: Int, k: Int
-  ) {
+  static func multiply(_ a: Buffer<Double>, _ b: [Double], into c: Buffer<Double>, m: Int, n: Int, k: Int) {
+    precondition(m >= 0 && n >= 0 && k >= 0, "negative matrix shape \(m) × \(k) × \(n)")
+    precondition(b.count >= k * n, "B holds \(b.count) elements, \(k) × \(n) needed")
+    let cBase = c.unsafeBaseForBLAS(count: m * n)
     guard m > 0, n > 0 else { return }
     guard k > 0 else {
-      c.update(repeating: 0, count: m * n)
+      cBase.update(repeating: 0, count: m * n)
       return
     }
-    cblas_dgemm(
-      CblasRowMajor, CblasNoTrans, CblasNoTrans,
-      Int32(m), Int32(n), Int32(k),
-      1.0, a, Int32(k), b, Int32(n),
-      0.0, c, Int32(n))
+    let aBase = a.unsafeBaseForBLAS(count: m * k)
+    b.withUnsafeBufferPointer { b in
+      cblas_dgemm(
+        CblasRowMajor, CblasNoTrans, CblasNoTrans,
+        Int32(m), Int32(n), Int32(k),
+        1.0, aBase, Int32(k), b.baseAddress, Int32(n),
+        0.0, cBase, Int32(n))
+    }
   }
 
   /// Makes OpenBLAS single-threaded: Dispatch owns the parallelism, and nested thread pools

@@ -10,26 +10,26 @@ struct TileCells {
 
   /// Row `r`'s cost of need per period and service, `T × V`.
   @inline(__always)
-  func cost(row r: Int) -> UnsafePointer<Double> {
-    UnsafePointer(tile.cost.base + r * tile.plan.periods * tile.plan.serviceCount)
+  func cost(row r: Int) -> Handle<Double> {
+    tile.cost.row(r, width: tile.plan.periods * tile.plan.serviceCount)
   }
 
   /// Row `r`'s cost of need per period and pool × category (proactive, reactive), `T × 2P`.
   @inline(__always)
-  func poolCategoryCost(row r: Int) -> UnsafePointer<Double> {
-    UnsafePointer(tile.poolCategoryCost.base + r * tile.plan.periods * 2 * tile.plan.poolCount)
+  func poolCategoryCost(row r: Int) -> Handle<Double> {
+    tile.poolCategoryCost.row(r, width: tile.plan.periods * 2 * tile.plan.poolCount)
   }
 
   /// Row `r`'s people per period and segment, `T × S` (capitation budgets follow them).
   @inline(__always)
-  func population(row r: Int) -> UnsafePointer<Double> {
-    UnsafePointer(tile.population.base + r * tile.plan.periods * tile.plan.segmentCount)
+  func population(row r: Int) -> Handle<Double> {
+    tile.population.row(r, width: tile.plan.periods * tile.plan.segmentCount)
   }
 
   /// The interventions' multiplier of service `v`'s rate in period `t` of row `r`, with
   /// each intervention delivered at the shares `delivered` (`nil`: in full).
   @inline(__always)
-  func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer?) -> Double {
+  func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
     tile.interventionMultiplier(row: r, period: t, service: v, delivered: delivered)
   }
 

@@ -24,7 +24,7 @@ extension TileWorkspace {
         normals[r * F + f] = StandardNormal.sample(using: &rng)
       }
     }
-    BLAS.multiply(normals.base, plan.copulaTransposed, into: correlated.base, m: R, n: F, k: F)
+    BLAS.multiply(normals, plan.copulaTransposed, into: correlated, m: R, n: F, k: F)
     for r in 0..<R { setParameters(row: r, active: active.contains(r)) }
 
     // 2. Population and expected events.
@@ -41,16 +41,14 @@ extension TileWorkspace {
         }
       }
     }
-    BLAS.multiply(
-      effectivePopulation.base, plan.utilisationPerPeriod, into: baseRates.base,
-      m: R * T, n: V, k: S)
+    BLAS.multiply(effectivePopulation, plan.utilisationPerPeriod, into: baseRates, m: R * T, n: V, k: S)
 
     // 3. Counts and costs per cell.
     cost.zero()
     for r in active { simulateCells(row: r, iteration: first + r, seed: seed) }
 
     // 4. Pool totals.
-    BLAS.multiply(cost.base, plan.poolCategoryMap, into: poolCategoryCost.base, m: R * T, n: 2 * P, k: V)
+    BLAS.multiply(cost, plan.poolCategoryMap, into: poolCategoryCost, m: R * T, n: 2 * P, k: V)
   }
 
   /// Factor values and the row's parameters (neutral values for inactive rows).
@@ -98,7 +96,7 @@ extension TileWorkspace {
         p *= step
       }
     }
-    shockMultiplier.base.update(repeating: 1, count: T * V)
+    shockMultiplier.fill(1)
     for (k, shock) in plan.shocks.enumerated() {
       var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(plan.shockStreamKey[k]))
       var lastStart = Int.min / 2
@@ -142,7 +140,7 @@ extension TileWorkspace {
   ///
   /// - Parameter delivered: share of each intervention's proactive need delivered per period,
   ///   `interventions × T`; `nil` means full delivery.
-  func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer?) -> Double {
+  func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
     let K = plan.interventionLag.count, T = plan.periods
     var m = 1.0
     for k in plan.interventionsTargeting[v] {

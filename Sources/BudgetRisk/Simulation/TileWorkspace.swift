@@ -5,42 +5,42 @@
 /// same matrix shapes: the BLAS products, and so the figures, do not depend on the block
 /// size, thread count or shard split. Rows outside the run's range are zero.
 ///
-/// Buffers are raw pointers owned by this class (freed in `deinit`); it never leaves the
-/// worker that made it.
+/// Its storage is ``Buffer``s (`Internals/Buffer.swift`), allocated here once; it never
+/// leaves the worker that made it.
 final class TileWorkspace {
   static let rows = 64
 
   let plan: SimulationPlan
   /// Independent normals, then correlated normals, `rows × F`.
-  let normals: Buffer
-  let correlated: Buffer
+  let normals: Buffer<Double>
+  let correlated: Buffer<Double>
   /// Φ of the correlated normals, `rows × F`: the copula's uniforms (also the drivers' scores).
-  let correlatedCDF: Buffer
+  let correlatedCDF: Buffer<Double>
   /// Factor values drawn through the copula, `rows × F`.
-  let factorValues: Buffer
+  let factorValues: Buffer<Double>
   /// Per-row parameters.
-  let startPopulation: Buffer  // rows × S
-  let growth: Buffer  // rows × S
-  let segmentRate: Buffer  // rows × S
-  let serviceRate: Buffer  // rows × V
-  let unitCostMultiplier: Buffer  // rows × V
-  let inflation: Buffer  // rows × V
-  let effect: Buffer  // rows × interventions
+  let startPopulation: Buffer<Double>  // rows × S
+  let growth: Buffer<Double>  // rows × S
+  let segmentRate: Buffer<Double>  // rows × S
+  let serviceRate: Buffer<Double>  // rows × V
+  let unitCostMultiplier: Buffer<Double>  // rows × V
+  let inflation: Buffer<Double>  // rows × V
+  let effect: Buffer<Double>  // rows × interventions
   /// People per segment, realised and rate-weighted, `(rows·T) × S`.
-  let population: Buffer
-  let effectivePopulation: Buffer
+  let population: Buffer<Double>
+  let effectivePopulation: Buffer<Double>
   /// Expected events before season, multipliers, shocks and interventions, `(rows·T) × V`.
-  let baseRates: Buffer
+  let baseRates: Buffer<Double>
   /// Expected activity after everything but interventions, `(rows·T) × V`.
-  let preInterventionRates: Buffer
+  let preInterventionRates: Buffer<Double>
   /// Cost of need at full delivery, `(rows·T) × V`.
-  let cost: Buffer
+  let cost: Buffer<Double>
   /// Cost of need per pool × category, `(rows·T) × 2P`.
-  let poolCategoryCost: Buffer
+  let poolCategoryCost: Buffer<Double>
   /// Unit-cost multiplier times inflation uplift per row, service and budget year, `rows × V × years`.
-  let price: Buffer
+  let price: Buffer<Double>
   /// Shock multiplier per period and service for the current row, `T × V`.
-  let shockMultiplier: Buffer
+  let shockMultiplier: Buffer<Double>
 
   init(plan: SimulationPlan) {
     self.plan = plan
@@ -60,35 +60,13 @@ final class TileWorkspace {
 /// One row's factor scores: the correlated normals `z` and their Φ, `F` each, as the
 /// drivers of the overspend tail read them.
 struct FactorScores {
-  let z: UnsafePointer<Double>
-  let u: UnsafePointer<Double>
+  let z: Handle<Double>
+  let u: Handle<Double>
 }
 
 extension TileWorkspace {
   func factorScores(row r: Int) -> FactorScores {
     let F = correlated.count / TileWorkspace.rows
-    return FactorScores(z: correlated.base + r * F, u: correlatedCDF.base + r * F)
+    return FactorScores(z: correlated.row(r, width: F), u: correlatedCDF.row(r, width: F))
   }
-}
-
-/// A fixed-size, zero-initialised `Double` buffer with debug-checked indexing.
-final class Buffer {
-  let base: UnsafeMutablePointer<Double>
-  let count: Int
-
-  init(_ count: Int) {
-    self.count = count
-    base = .allocate(capacity: Swift.max(1, count))
-    base.initialize(repeating: 0, count: Swift.max(1, count))
-  }
-
-  deinit { base.deallocate() }
-
-  @inline(__always)
-  subscript(i: Int) -> Double {
-    get { assert(i >= 0 && i < count); return base[i] }
-    set { assert(i >= 0 && i < count); base[i] = newValue }
-  }
-
-  func zero() { base.update(repeating: 0, count: Swift.max(1, count)) }
 }

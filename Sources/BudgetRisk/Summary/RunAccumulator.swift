@@ -103,7 +103,7 @@ struct ScopeAccumulator: Sendable, Equatable {
   mutating func record(_ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double) {
     let x = o.scopes[s]
     for y in overspentByYear.indices { overspentByYear[y].add(o.overspent(scope: s, year: y)) }
-    driftPath.add(path: o.driftPath(scope: s))
+    o.driftPath(scope: s).withUnsafeBase { driftPath.add(path: $0) }
     riskShare?.add(provider: x.providerResult, funder: x.funderResult, variance: x.yearEndVariance, reference: reference)
     if rebasing != nil {
       rebasing!.add(rebasings: x.rebasings, rebased: x.rebased / reference)
@@ -156,7 +156,9 @@ extension RunAccumulator {
   mutating func record(_ o: PathOutcome, evaluation e: Int, scores: FactorScores) {
     evaluations[e].record(o, references: references, gapThreshold: gapThreshold)
     let total = o.scopes[o.scopes.count - 1]
-    drivers[e].add(drift: total.drift, overspent: total.overspent, z: scores.z, u: scores.u)
+    scores.z.withUnsafeBase { z in
+      scores.u.withUnsafeBase { u in drivers[e].add(drift: total.drift, overspent: total.overspent, z: z, u: u) }
+    }
   }
 }
 
@@ -167,7 +169,7 @@ extension EvaluationAccumulator {
     }
     unmetShareByService.withUnsafeMutableBufferPointer { unmetShares in
       serviceGapByService.withUnsafeMutableBufferPointer { gaps in
-        for v in 0..<o.serviceCount {
+        for v in 0..<o.serviceUnmetShares.count {
           let share = o.serviceUnmetShares[v]
           unmetShares[v].add(share)
           gaps[v].add(share > g)
