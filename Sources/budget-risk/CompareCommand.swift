@@ -88,8 +88,9 @@ struct CompareCommand: ParsableCommand {
       printError("interrupted after \(result.completedIterations) of \(options.iterations) iterations; no files written")
       throw Exit.interrupted
     }
-    let comparison = ComparisonFigures(result, rankBy: rankBy)
+    // Each design's figures once: the comparison reads them, and so do the outputs.
     let figures = result.runs.map(RunFigures.init)
+    let comparison = ComparisonFigures(result, designFigures: figures, rankBy: rankBy)
     if let driversAt, !figures.contains(where: { DriversReport.selected($0, label: driversAt) != nil }) {
       throw ValidationError("--drivers-at: no design has a proposal '\(driversAt)'")
     }

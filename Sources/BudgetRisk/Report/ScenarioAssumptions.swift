@@ -149,17 +149,18 @@ private struct AssumptionWords {
 
   func distributionWords(_ d: Distribution, asRate: Bool) -> String {
     let v = { (x: Double) in asRate ? ReportFormat.percent(x, digits: nil) : ReportFormat.plain(x) }
+    // The moments are the distribution's own (`Distribution+Moments.swift`), not re-derived here.
+    let cv = ReportFormat.plain(d.variance.squareRoot() / d.mean, significant: 3)
     switch d {
     case .fixed(let x): return "fixed at \(v(x))"
     case .uniform(let a, let b): return "uniform between \(v(a)) and \(v(b))"
     case .normal(let m, let s): return "normal, mean \(v(m)), standard deviation \(v(s))"
-    case .lognormal(let mu, let sigma):
-      let mean = exp(mu + sigma * sigma / 2), cv = (exp(sigma * sigma) - 1).squareRoot()
-      return "lognormal, mean \(v(mean)), CV \(ReportFormat.plain(cv, significant: 3))"
-    case .gamma(let k, let theta):
-      return "gamma, mean \(v(k * theta)), CV \(ReportFormat.plain(1 / k.squareRoot(), significant: 3))"
+    case .lognormal:
+      return "lognormal, mean \(v(d.mean)), CV \(cv)"
+    case .gamma:
+      return "gamma, mean \(v(d.mean)), CV \(cv)"
     case .beta(let a, let b, let lo, let hi):
-      return "beta(\(ReportFormat.plain(a)), \(ReportFormat.plain(b))) between \(v(lo)) and \(v(hi)), mean \(v(lo + (hi - lo) * a / (a + b)))"
+      return "beta(\(ReportFormat.plain(a)), \(ReportFormat.plain(b))) between \(v(lo)) and \(v(hi)), mean \(v(d.mean))"
     case .triangular(let a, let c, let b): return "triangular: lowest \(v(a)), most likely \(v(c)), highest \(v(b))"
     case .pert(let a, let c, let b): return "PERT: lowest \(v(a)), most likely \(v(c)), highest \(v(b))"
     case .discrete(let values, let weights):

@@ -88,11 +88,17 @@ public enum RankMeasure: String, CaseIterable, Codable, Sendable {
 extension ComparisonFigures {
   /// The figures of `run`, ranked by `rankBy`.
   public init(_ run: ComparisonRun, rankBy: RankMeasure) {
+    self.init(run, designFigures: run.runs.map(RunFigures.init), rankBy: rankBy)
+  }
+
+  /// The figures of `run`, given each design's own figures (`RunFigures(run.runs[d])`, which
+  /// a caller that reports them too has already built).
+  public init(_ run: ComparisonRun, designFigures perDesign: [RunFigures], rankBy: RankMeasure) {
+    precondition(perDesign.count == run.runs.count, "one RunFigures per design")
     let acc = run.accumulator
     let D = run.designs.count, K = run.shared.count, b = run.baseline
     let figures = ComparisonAccumulator.figures, F = figures.count
     let scale = run.references[b]
-    let perDesign = run.runs.map(RunFigures.init)
     let z = CriticalValue.z95
 
     iterations = acc.iterations
