@@ -1,11 +1,35 @@
 // swift-tools-version:6.1
 // BudgetRisk: Monte Carlo risk simulator for prospective and pooled health and social care budgets.
+//
+// One module per layer, so that data can only flow down (docs/architecture.md): a target
+// lists only the layer below it, and the compiler refuses an import of a layer above.
+//   BudgetRiskNumerics → BudgetRiskModel → BudgetRiskEngine → BudgetRiskStudies
+//     → BudgetRiskReports → budget-risk (the command line)
+// Across layers the code uses the `package` access level; `public` is the library's API
+// (what the command line and the Benchmarks/ package use).
 import PackageDescription
+
+// Whole-module cross-module optimisation in release builds: the engine's hot loop calls the
+// samplers, the Philox generator, buffer handles and exact sums of BudgetRiskNumerics across
+// a module boundary, and without it those small functions would stop being inlined there
+// (callgrind before/after the split: docs/performance.md). An unsafe flag, so SwiftPM accepts
+// this package only as a root or a local (path) dependency — which is how Benchmarks/ uses it.
+let crossModuleOptimization: [SwiftSetting] = [
+  .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
+]
 
 let package = Package(
   name: "BudgetRisk",
   products: [
-    .library(name: "BudgetRisk", targets: ["BudgetRisk"]),
+    // The library: `import BudgetRisk` re-exports every layer's public API (a thin umbrella
+    // target); the layers are listed too so that a client (Benchmarks/) may import one.
+    .library(
+      name: "BudgetRisk",
+      targets: [
+        "BudgetRisk", "BudgetRiskNumerics", "BudgetRiskModel", "BudgetRiskEngine",
+        "BudgetRiskStudies", "BudgetRiskReports",
+      ]
+    ),
     .executable(name: "budget-risk", targets: ["budget-risk"]),
   ],
   dependencies: [
@@ -21,23 +45,59 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "pkg-config"])]
     ),
+    // Random numbers, distributions, statistics, the C boundary, raw memory (Buffer).
+    .target(
+      name: "BudgetRiskNumerics",
+      dependencies: ["COpenBLAS"],
+      swiftSettings: crossModuleOptimization
+    ),
+    // The scenario: types, YAML loading and validation, designs; the analytic expected cost.
+    .target(
+      name: "BudgetRiskModel",
+      dependencies: [
+        "BudgetRiskNumerics",
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: crossModuleOptimization
+    ),
+    // The compiled plan (the one gate), tiles, cells, the ledger, the accumulators.
+    .target(
+      name: "BudgetRiskEngine",
+      dependencies: ["BudgetRiskModel"],
+      swiftSettings: crossModuleOptimization
+    ),
+    // What a command asks of the engine (run, precision, compare, margin, bench) and the
+    // figures read off a finished run.
+    .target(
+      name: "BudgetRiskStudies",
+      dependencies: ["BudgetRiskEngine"],
+      swiftSettings: crossModuleOptimization
+    ),
+    // Table, JSON, CSV, HTML and SVG reports, explain, the run manifest, atomic writes.
+    .target(
+      name: "BudgetRiskReports",
+      dependencies: ["BudgetRiskStudies"],
+      swiftSettings: crossModuleOptimization
+    ),
+    // The umbrella module of the `BudgetRisk` library product: re-exports every layer.
     .target(
       name: "BudgetRisk",
-      dependencies: [
-        "COpenBLAS",
-        .product(name: "Yams", package: "Yams"),
-      ]
+      dependencies: ["BudgetRiskReports"]
     ),
     .executableTarget(
       name: "budget-risk",
       dependencies: [
-        "BudgetRisk",
+        "BudgetRiskReports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: crossModuleOptimization
     ),
     .testTarget(
       name: "BudgetRiskTests",
-      dependencies: ["BudgetRisk"],
+      dependencies: [
+        "BudgetRiskNumerics", "BudgetRiskModel", "BudgetRiskEngine", "BudgetRiskStudies",
+        "BudgetRiskReports",
+      ],
       resources: [.copy("Fixtures")]
     ),
   ]

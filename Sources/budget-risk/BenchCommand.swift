@@ -1,5 +1,6 @@
 import ArgumentParser
-import BudgetRisk
+import BudgetRiskStudies
+import BudgetRiskReports
 import Foundation
 
 struct BenchCommand: ParsableCommand {

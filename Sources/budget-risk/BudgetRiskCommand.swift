@@ -1,5 +1,8 @@
 import ArgumentParser
-import BudgetRisk
+import BudgetRiskModel
+import BudgetRiskEngine
+import BudgetRiskStudies
+import BudgetRiskReports
 
 @main
 struct BudgetRiskCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import BudgetRisk
+import BudgetRiskStudies
+import BudgetRiskReports
 
 struct ExplainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

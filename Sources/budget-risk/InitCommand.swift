@@ -1,5 +1,6 @@
 import ArgumentParser
-import BudgetRisk
+import BudgetRiskModel
+import BudgetRiskReports
 import Foundation
 
 struct InitCommand: ParsableCommand {

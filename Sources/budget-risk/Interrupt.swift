@@ -1,5 +1,5 @@
 import ArgumentParser
-import BudgetRisk
+import BudgetRiskStudies
 import Dispatch
 import Foundation
 

@@ -1,5 +1,7 @@
 import ArgumentParser
-import BudgetRisk
+import BudgetRiskModel
+import BudgetRiskStudies
+import BudgetRiskReports
 import Foundation
 
 struct MarginCommand: ParsableCommand {

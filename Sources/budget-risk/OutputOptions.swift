@@ -1,5 +1,5 @@
 import ArgumentParser
-import BudgetRisk
+import BudgetRiskReports
 import Foundation
 
 /// The output options every simulating command shares: the JSON file, the HTML report and

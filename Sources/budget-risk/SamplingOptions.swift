@@ -1,5 +1,6 @@
 import ArgumentParser
-import BudgetRisk
+import BudgetRiskModel
+import BudgetRiskStudies
 
 /// The options every simulating command shares: how many iterations, the seed, the threads.
 ///

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BudgetRisk
+import BudgetRiskModel
 
 struct ValidateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

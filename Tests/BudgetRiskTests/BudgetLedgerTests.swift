@@ -1,6 +1,10 @@
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// The ledger on its own, on paths written by hand into a tile (no simulation): one pool, a
 /// proactive and a reactive service, a fixed budget of 1,200 for one year of months (100 a

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// The `--csv` tables: the documented columns (docs/output-format.md), one rectangular
 /// table per file that a spreadsheet opens cleanly, and the documented figure names.

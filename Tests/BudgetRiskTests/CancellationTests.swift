@@ -1,7 +1,11 @@
 import Synchronization
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Ctrl-C: the engine checks `cancel` before every tile and reports how many iterations it
 /// finished; an uncancelled run is complete.

@@ -4,7 +4,11 @@ import Testing
   import FoundationXML
 #endif
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// The comparison's outputs: identical at any thread count, and well-formed JSON, CSV and HTML.
 @Suite struct ComparisonReportTests {

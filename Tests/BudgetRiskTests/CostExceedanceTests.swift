@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// The exceedance curve of the cost of need, read from a deterministic budget's drift
 /// histogram: it falls from 1 to 0 and, under `absorb`, passes through every proposed

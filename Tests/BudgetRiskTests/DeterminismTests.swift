@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Counter-based draws and exact accumulators: figures do not depend on how a run is split.
 @Suite struct DeterminismTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// The engine against closed forms. Every tolerance is a multiple of the Monte Carlo
 /// standard error of the figure compared (stated at each check); 4 SE gives a false-alarm

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// `budget-risk explain`: the deterministic build-up agrees with the analytic expected cost,
 /// adds up every way, and prints the totals.

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Aligned pools, risk share, rebasing and carry-forward in the ledger, worked by hand on
 /// deterministic paths: per-person services with fixed costs and a fixed population have no

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// The HTML report's structure: well-formed, self-contained, every chart an accessible SVG
 /// with axes, labels and the expected series.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// The contingency solver against the empirical quantile, closed forms and exact quantiles,
 /// and its two methods (order statistics, test-inversion search) against each other.

@@ -1,5 +1,9 @@
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 @Suite struct PhiloxTests {
   /// Known-answer vectors: Random123 `kat_vectors`, lines `philox4x32 10 <counter> <key> <output>`

@@ -1,6 +1,10 @@
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// The plan is the one gate between a validated scenario and the engine: what it refuses,
 /// every entry point refuses, with the file's name.

@@ -1,5 +1,9 @@
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// `run --precision`: batches until the overspend probability at the recommended margin has
 /// the requested Wilson half-width, reproducibly.

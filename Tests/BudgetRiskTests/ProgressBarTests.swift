@@ -1,7 +1,11 @@
 import Dispatch
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// The progress bar: on only for a terminal and not `--quiet`, quiet for the first second,
 /// at most ten redraws a second, safe from many threads, erased at the end.

@@ -1,5 +1,9 @@
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// A generator that always returns the same word, to drive `openUniform` to its extremes.
 struct ConstantGenerator: RandomNumberGenerator {

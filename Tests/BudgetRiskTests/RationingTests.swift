@@ -1,5 +1,9 @@
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Provider response, worked by hand on deterministic paths: per-person services with fixed
 /// costs and a fixed population have no randomness, so every figure is exact.

@@ -3,7 +3,11 @@ import Synchronization
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// One small run shared by the report tests: two pools (so a total), proactive and
 /// reactive services, an intervention, both provider responses, three margins and an

@@ -1,6 +1,10 @@
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// `RiskShare.split` at its corridor edges, worked by hand: bands of 2 % (provider bears
 /// all), 2–5 % (half) and beyond (none) on a budget of 1,000,000.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@_spi(Benchmarks) @testable import BudgetRisk
+@_spi(Benchmarks) @testable import BudgetRiskStudies
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskReports
 
 /// The arithmetic behind `budget-risk bench` (no timing assertions: timings are the machine's).
 @Suite struct ScalingBenchmarkTests {

@@ -1,6 +1,10 @@
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// `budget:` keys for the funding arrangements: what loads, and the errors for bad input.
 /// The valid scenario has two pools by stream (health, social_care).

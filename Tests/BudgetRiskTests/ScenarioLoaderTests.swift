@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Loading valid files: the fixtures and what each key becomes in the model.
 @Suite struct ScenarioLoaderTests {

@@ -1,6 +1,10 @@
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Names and the references between sections; services, shocks and interventions.
 @Suite struct ScenarioReferenceTests {

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// A valid scenario that the validation tests break one key at a time.
 enum ScenarioText {

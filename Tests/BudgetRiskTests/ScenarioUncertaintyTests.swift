@@ -1,6 +1,10 @@
 import Testing
 
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Factors, their distributions and roles, and the correlation matrix.
 @Suite struct ScenarioUncertaintyTests {

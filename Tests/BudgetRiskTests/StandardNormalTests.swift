@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 @Suite struct StandardNormalTests {
   /// (p, Φ⁻¹(p)): mpmath at 50 digits, rounded to double, except where noted.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 @Suite struct BinnedQuantilesTests {
   static func histogram(_ xs: some Sequence<Double>, lower: Double, upper: Double, bins: Int) -> BinnedQuantiles {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 @Suite struct ExactSumTests {
   /// Addends of mixed magnitude and sign: relative quantities from 10⁻⁶ to 10³, plus a

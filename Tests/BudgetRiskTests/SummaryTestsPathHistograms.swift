@@ -1,5 +1,9 @@
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// `PathHistograms` must hold exactly what one `BinnedQuantiles` per period would, although
 /// it stages paths in batches before it bins them.

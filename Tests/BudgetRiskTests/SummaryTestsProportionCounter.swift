@@ -1,5 +1,9 @@
 import Testing
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 @Suite struct ProportionCounterTests {
   /// Newcombe (1998), "Two-sided confidence intervals for the single proportion",

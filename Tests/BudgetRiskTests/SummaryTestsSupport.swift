@@ -1,5 +1,9 @@
 import Foundation
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny deterministic generator for the summary
 /// tests' data, independent of the project's own samplers.

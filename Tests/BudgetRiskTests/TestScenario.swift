@@ -1,4 +1,8 @@
-@testable import BudgetRisk
+@testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Small scenarios built in code, for tests with closed-form answers.
 enum TestScenario {

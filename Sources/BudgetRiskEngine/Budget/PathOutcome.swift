@@ -1,0 +1,46 @@
+import BudgetRiskNumerics
+
+/// What one walk of the ledger came to — one iteration under one evaluation: each scope's
+/// outcome, and the detail the accumulators record (each scope's cumulative drift per period
+/// and overspend per budget year, each service's unmet share, each rebasing's size).
+///
+/// A read-only view of the ledger's own buffers, made once per ledger and valid until its
+/// next walk: nothing is copied or allocated per iteration. The ledger fills it and knows
+/// nothing of the accumulators; ``RunAccumulator/record(_:evaluation:scores:)`` reads it.
+package struct PathOutcome {
+  /// Per scope (each pool, then the total when there are several).
+  package let scopes: Handle<ScopeOutcome>
+  package let periods: Int
+  package let years: Int
+  /// Each scope's cumulative drift at the end of each period, `scopes × T`.
+  package let driftPaths: Handle<Double>
+  /// Whether each scope overspent each budget year, `scopes × years`.
+  package let overspentByYear: Handle<Bool>
+  /// Each service's unmet share of its need over the horizon, `V` (0 under absorb).
+  package let serviceUnmetShares: Handle<Double>
+  /// Each pool's rebasing amounts in the order they happened, `P × maxRebasings`, and how
+  /// many happened (`poolHorizon[p].rebasings`).
+  package let rebasingAmounts: Handle<Double>
+  package let maxRebasings: Int
+  package let poolHorizon: Handle<PoolHorizon>
+  /// The pools of each scope.
+  package let scopePools: [[Int]]
+
+  /// Scope `s`'s cumulative drift per period, `T` values.
+  @inline(__always)
+  package func driftPath(scope s: Int) -> Handle<Double> { driftPaths.row(s, width: periods) }
+
+  @inline(__always)
+  package func overspent(scope s: Int, year y: Int) -> Bool {
+    assert(y >= 0 && y < years)
+    return overspentByYear[s * years + y]
+  }
+
+  /// Calls `body` with the size (money, unsigned) of every rebasing of scope `s`'s pools.
+  @inline(__always)
+  package func forEachRebasing(scope s: Int, _ body: (Double) -> Void) {
+    for p in scopePools[s] {
+      for k in 0..<poolHorizon[p].rebasings { body(abs(rebasingAmounts[p * maxRebasings + k])) }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import BudgetRiskNumerics
+import BudgetRiskModel
+
+/// A proposed budget, compiled into the plan: the one place that says what a proposal gives
+/// each pool in each period.
+///
+/// A margin `m` gives the base budget × (1 + m): the plan's expected base, or under a
+/// capitation base the rate × the population realised in the iteration. Stated annual amounts
+/// are profiled within each year like the base budget. The ledger (per iteration), the cost
+/// exceedance curve (over the horizon) and `explain` (per budget year) all read it here, and
+/// the plan's base budget is the same capitation formula at margin 0.
+package struct ProposedBudget: Sendable, Equatable {
+  /// As reported: `margin 5%`, or the proposal's name.
+  package let label: String
+  /// The margin over the base budget; nil for stated amounts.
+  package let margin: Double?
+  /// Stated annual amounts per pool; nil for a margin.
+  package let annual: [Double]?
+
+  package init(_ proposal: Proposal) {
+    label = proposal.label
+    switch proposal {
+    case .margin(let m): margin = m; annual = nil
+    case .amounts(_, let amounts): margin = nil; annual = amounts
+    }
+  }
+
+  /// A margin proposal (the margin solver's budgets).
+  package init(margin m: Double) { self.init(.margin(m)) }
+
+  /// A capitation budget: `rate` per person per year, paid per period for `people`.
+  @inline(__always)
+  package static func capitation(rate: Double, periodsPerYear: Int, people: Double) -> Double {
+    rate / Double(periodsPerYear) * people
+  }
+
+  /// Pool `p`'s budget in period `t` at the expected population.
+  @inline(__always)
+  package func amount(pool p: Int, period t: Int, plan: SimulationPlan) -> Double {
+    let i = p * plan.periods + t
+    if let annual { return annual[p] * plan.profile[i] }
+    return plan.expectedBase[i] * (1 + margin!)
+  }
+
+  /// Every pool's budget in every period, `P × T`, into `out`, for one iteration whose
+  /// population (`T × S`, people per segment per period) is `population`: under a
+  /// capitation base a margin follows the realised population, otherwise the expected one.
+  package func fill(_ out: Handle<Double>, plan: SimulationPlan, population: Handle<Double>) {
+    let T = plan.periods, S = plan.segmentCount, P = plan.poolCount
+    if let m = margin, let rates = plan.capitationRates {
+      for p in 0..<P {
+        for t in 0..<T {
+          var people = 0.0
+          for s in plan.capitationSegments { people += population[t * S + s] }
+          out[p * T + t] = Self.capitation(rate: rates[p], periodsPerYear: plan.periodsPerYear, people: people) * (1 + m)
+        }
+      }
+    } else if let m = margin {
+      // `amount(pool:period:plan:)` unrolled for the hot loop: the same expression per element.
+      plan.expectedBase.withUnsafeBufferPointer { base in
+        for i in 0..<(P * T) { out[i] = base[i] * (1 + m) }
+      }
+    } else if let annual {
+      for p in 0..<P {
+        for t in 0..<T { out[p * T + t] = annual[p] * plan.profile[p * T + t] }
+      }
+    }
+  }
+
+  /// The budget of `pools` together over the horizon, at the expected population.
+  package func horizon(pools: [Int], plan: SimulationPlan) -> Double {
+    var total = 0.0
+    for t in 0..<plan.periods {
+      for p in pools { total += amount(pool: p, period: t, plan: plan) }
+    }
+    return total
+  }
+
+  /// Pool `p`'s budget in each budget year, at the expected population, given the base
+  /// budget's years `baseByYear`: the stated amount, or the base × (1 + margin).
+  package func byYear(pool p: Int, baseByYear: [Double]) -> [Double] {
+    if let annual { return Array(repeating: annual[p], count: baseByYear.count) }
+    return baseByYear.map { $0 * (1 + margin!) }
+  }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import BudgetRiskModel
+
+/// A scenario compiled into everything the engine needs: the one gate between the scenario
+/// (the model layer) and the engine, the figures and the studies.
+///
+/// Built once per run by the throwing initialiser, which also makes every check that
+/// simulating needs beyond the scenario's own validation (random-stream limits and keys):
+/// `validate`, `explain`, `run`, `compare` and `margin` all build a plan, so they accept and
+/// refuse the same files. The plan does not keep the scenario: the per-service cell model,
+/// the rows' default parameters, the budget rules, the stream keys and the names the reports
+/// print are copied out of it here. Every matrix is row-major. `T` periods, `S` segments,
+/// `V` services, `F` factors, `P` pools.
+public struct SimulationPlan: Sendable {
+  /// The scenario file and its correlation repair, for the run manifest.
+  package let sourcePath: String
+  package let correlationRepair: CorrelationRepair?
+  /// The scenario's name and currency, as the reports print them.
+  package let name: String
+  package let currency: String
+  package let periodLength: PeriodLength
+  package let serviceNames: [String]
+  package let poolNames: [String]
+  /// The uncertain factors (names and distributions): rows draw their values by inversion.
+  package let factors: [Factor]
+  /// The budget section: the base, the pools, the responses and every funding rule.
+  package let budget: BudgetSpec
+
+  /// The cell model of each service (events or per person, unit cost, severity, noise).
+  package let serviceCosts: [ServiceCost]
+  /// Events per cell up to which severities are summed exactly.
+  package let exactSumThreshold: Int
+  /// A row's parameters before its factors are applied: people and growth per segment,
+  /// inflation per service, effect per intervention.
+  package let segmentPopulation: [Double]
+  package let segmentGrowth: [Double]
+  package let serviceInflation: [Double]
+  package let interventionEffect: [Double]
+  /// Per intervention, its proactive services (whose delivery the feedback follows).
+  package let interventionProactive: [[Int]]
+  package let shocks: [Shock]
+
+  package let periods: Int
+  package let segmentCount: Int
+  package let serviceCount: Int
+  package let factorCount: Int
+  package let poolCount: Int
+  package let periodsPerYear: Int
+  package let years: Int
+
+  /// Expected events per person per period, `S × V`; zero for per-person services.
+  package let utilisationPerPeriod: [Double]
+  /// Seasonal factor of each service in each period, `T × V` (1 where the service has none).
+  package let season: [Double]
+  /// Lᵀ, `F × F`, where L·Lᵀ is the copula's normal correlation: correlated normals are
+  /// independent normals (one row per iteration) times Lᵀ.
+  package let copulaTransposed: [Double]
+  /// One-hot map from services to pool × category columns, `V × 2P`: column `2p` is pool `p`'s
+  /// proactive spend, `2p + 1` its reactive spend. Pool totals are one GEMM with it.
+  package let poolCategoryMap: [Double]
+  package let poolOfService: [Int]
+  package let isProactive: [Bool]
+  /// Services whose rates some intervention reduces.
+  package let isTarget: [Bool]
+  /// Per service, the interventions targeting it (ascending); their ramp per period,
+  /// `interventions × T`; and their lags. The cell loop reads these, not the scenario.
+  package let interventionsTargeting: [[Int]]
+  package let interventionRamp: [Double]
+  package let interventionLag: [Int]
+  /// For per-person services, the segments whose people carry the spend; empty otherwise.
+  package let perPersonSegments: [[Int]]
+  package let factorEffects: [FactorEffect]
+  /// Services each shock multiplies, as flags `shocks × V`.
+  package let shockHits: [Bool]
+  /// Whether any intervention can change demand when the provider rations.
+  package let hasFeedback: Bool
+  /// Random stream keys (``StreamID/key(_:)``) of each service, factor and shock, from their
+  /// names: designs that share an input draw the same numbers for it.
+  package let serviceStreamKey: [UInt32]
+  package let factorStreamKey: [UInt32]
+  package let shockStreamKey: [UInt32]
+
+  /// The analytic expected cost of need.
+  package let expected: ExpectedCost
+  /// Deterministic base budget per pool per period, `P × T` (capitation: at expected population).
+  package let expectedBase: [Double]
+  /// Within-year profile of each pool's base budget, `P × T` (each year's entries sum to 1).
+  package let profile: [Double]
+  /// The provider's reserve per pool, in money.
+  package let reserve: [Double]
+  /// The proposed budgets, in the scenario's order.
+  package let proposals: [ProposedBudget]
+  /// Under a capitation base, its rate per pool per person per year and the segments it pays
+  /// for: margins then follow the population realised in each iteration.
+  package let capitationRates: [Double]?
+  package let capitationSegments: [Int]
+  /// Reported scopes: each pool, then the total when there is more than one pool.
+  package let scopes: [Scope]
+
+  package struct Scope: Sendable, Equatable {
+    package var name: String
+    /// Pools summed in this scope.
+    package var pools: [Int]
+    /// Expected horizon base budget of the scope: money figures are accumulated divided by it.
+    package var reference: Double
+  }
+
+  /// Compiles `scenario`, refusing (with the file's name) what the engine cannot simulate.
+  public init(_ scenario: Scenario) throws(ScenarioValidationError) {
+    let issues = Self.streamIssues(scenario)
+    guard issues.isEmpty else { throw ScenarioValidationError(issues: issues) }
+    let h = scenario.horizon
+    sourcePath = scenario.sourcePath; correlationRepair = scenario.correlation?.repair
+    name = scenario.name; currency = scenario.currency; periodLength = h.periodLength
+    serviceNames = scenario.services.map(\.name)
+    poolNames = scenario.budget.pools.map(\.name)
+    factors = scenario.factors
+    budget = scenario.budget
+    serviceCosts = scenario.services.map(\.cost)
+    exactSumThreshold = scenario.exactSumThreshold
+    segmentPopulation = scenario.segments.map(\.population)
+    segmentGrowth = scenario.segments.map(\.growth)
+    serviceInflation = scenario.services.map(\.inflation)
+    interventionEffect = scenario.interventions.map(\.effect)
+    interventionProactive = scenario.interventions.map(\.proactive)
+    shocks = scenario.shocks
+    let T = h.periods, S = scenario.segments.count, V = scenario.services.count
+    let P = scenario.budget.pools.count, F = scenario.factors.count
+    periods = T; segmentCount = S; serviceCount = V; factorCount = F; poolCount = P
+    periodsPerYear = h.periodsPerYear; years = h.budgetYears
+
+    var u = [Double](repeating: 0, count: S * V)
+    for s in 0..<S {
+      for v in 0..<V { u[s * V + v] = scenario.utilisation[s][v] / Double(h.periodsPerYear) }
+    }
+    utilisationPerPeriod = u
+
+    var seasonal = [Double](repeating: 1, count: T * V)
+    for (v, service) in scenario.services.enumerated() {
+      guard let profile = service.seasonality else { continue }
+      for t in 0..<T { seasonal[t * V + v] = profile[h.seasonIndex(ofPeriod: t)] }
+    }
+    season = seasonal
+
+    let lower = CorrelationMatrix.gaussianCopulaFactor(
+      spearman: scenario.correlation?.spearman ?? SimulationPlan.identity(F), count: F)
+    var lt = [Double](repeating: 0, count: F * F)
+    for i in 0..<F { for j in 0..<F { lt[j * F + i] = lower[i * F + j] } }
+    copulaTransposed = lt
+
+    var pools = [Int](repeating: 0, count: V)
+    for (p, pool) in scenario.budget.pools.enumerated() { for v in pool.services { pools[v] = p } }
+    poolOfService = pools
+    isProactive = scenario.services.map { $0.category == .proactive }
+    isTarget = (0..<V).map { v in scenario.interventions.contains { $0.targets.contains(v) } }
+    interventionsTargeting = (0..<V).map { v in
+      scenario.interventions.indices.filter { scenario.interventions[$0].targets.contains(v) }
+    }
+    interventionRamp = scenario.interventions.flatMap { i in (0..<T).map { i.ramp(atPeriod: $0) } }
+    interventionLag = scenario.interventions.map(\.lag)
+    var map = [Double](repeating: 0, count: V * 2 * P)
+    for v in 0..<V { map[v * 2 * P + 2 * pools[v] + (isProactive[v] ? 0 : 1)] = 1 }
+    poolCategoryMap = map
+    perPersonSegments = scenario.services.map {
+      if case .perPerson(let segments, _, _) = $0.cost { return segments } else { return [] }
+    }
+    factorEffects = scenario.factors.map { FactorEffect($0.role) }
+    var hits = [Bool](repeating: false, count: scenario.shocks.count * V)
+    for (k, shock) in scenario.shocks.enumerated() { for v in shock.services { hits[k * V + v] = true } }
+    shockHits = hits
+    hasFeedback = !scenario.interventions.isEmpty
+    serviceStreamKey = scenario.services.map { StreamID.key($0.name) }
+    factorStreamKey = scenario.factors.map { StreamID.key($0.name) }
+    shockStreamKey = scenario.shocks.map { StreamID.key($0.name) }
+
+    let expected = ExpectedCost(scenario)
+    self.expected = expected
+    var base = [Double](repeating: 0, count: P * T)
+    var prof = [Double](repeating: 0, count: P * T)
+    for p in 0..<P {
+      for y in 0..<years {
+        let range = (y * h.periodsPerYear)..<((y + 1) * h.periodsPerYear)
+        let yearCost = range.reduce(0) { $0 + expected.poolCost[p * T + $1] }
+        for t in range {
+          let share = yearCost > 0
+            ? expected.poolCost[p * T + t] / yearCost : 1 / Double(h.periodsPerYear)
+          prof[p * T + t] = share
+          switch scenario.budget.base {
+          case .expected: base[p * T + t] = expected.poolCost[p * T + t]
+          case .fixed(let amounts): base[p * T + t] = amounts[p][y] * share
+          case .capitation(let rates, let segments):
+            let people = segments.reduce(0) { $0 + expected.population[$1 * T + t] }
+            base[p * T + t] = ProposedBudget.capitation(rate: rates[p], periodsPerYear: h.periodsPerYear, people: people)
+          }
+        }
+      }
+    }
+    expectedBase = base
+    profile = prof
+    reserve = (0..<P).map { p in
+      let horizonBase = (0..<T).reduce(0) { $0 + base[p * T + $1] }
+      return scenario.budget.reserveShare * horizonBase / Double(h.budgetYears)
+    }
+
+    proposals = scenario.budget.proposals.map(ProposedBudget.init)
+    if case .capitation(let rates, let segments) = scenario.budget.base {
+      capitationRates = rates; capitationSegments = segments
+    } else {
+      capitationRates = nil; capitationSegments = []
+    }
+    func reference(_ pools: [Int]) -> Double {
+      let total = pools.reduce(0.0) { acc, p in acc + (0..<T).reduce(0) { $0 + base[p * T + $1] } }
+      return total > 0 ? total : 1
+    }
+    var scopes = scenario.budget.pools.enumerated().map { p, pool in
+      Scope(name: pool.name, pools: [p], reference: reference([p]))
+    }
+    if P > 1 { scopes.append(Scope(name: "total", pools: Array(0..<P), reference: reference(Array(0..<P)))) }
+    self.scopes = scopes
+  }
+
+  package static func identity(_ n: Int) -> [Double] {
+    var m = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { m[i * n + i] = 1 }
+    return m
+  }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import BudgetRiskNumerics
+
+extension TileWorkspace {
+  /// Simulates the cost of need at full delivery for every active row of tile `tile`.
+  ///
+  /// 1. standard normals per iteration → correlated through the copula (GEMM with Lᵀ) →
+  ///    factor values by each factor's quantile function;
+  /// 2. population per segment and period → expected events (GEMM with utilisation);
+  /// 3. per cell: season, multipliers, shocks, interventions at full delivery → counts and
+  ///    costs from the cell's own stream;
+  /// 4. cost per pool × category (GEMM with the pool map).
+  ///
+  /// - Parameter active: the rows (`0..<rows`) whose iterations belong to the run.
+  package func simulate(tile: Int, active: Range<Int>, seed: UInt64) {
+    let R = Self.rows, T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    let F = plan.factorCount, P = plan.poolCount
+    let first = tile * R
+
+    // 1. Parameters through the copula.
+    normals.zero()
+    for r in active {
+      for f in 0..<F {
+        var rng = RandomStream(seed: seed, iteration: UInt64(first + r), stream: StreamID.factor(plan.factorStreamKey[f]))
+        normals[r * F + f] = StandardNormal.sample(using: &rng)
+      }
+    }
+    BLAS.multiply(normals, plan.copulaTransposed, into: correlated, m: R, n: F, k: F)
+    for r in 0..<R { setParameters(row: r, active: active.contains(r)) }
+
+    // 2. Population and expected events.
+    population.zero(); effectivePopulation.zero()
+    let ppy = Double(plan.periodsPerYear)
+    for r in active {
+      for s in 0..<S {
+        let monthlyGrowth = exp(log1p(growth[r * S + s]) / ppy)
+        var people = startPopulation[r * S + s]
+        for t in 0..<T {
+          population[(r * T + t) * S + s] = people
+          effectivePopulation[(r * T + t) * S + s] = people * segmentRate[r * S + s]
+          people *= monthlyGrowth
+        }
+      }
+    }
+    BLAS.multiply(effectivePopulation, plan.utilisationPerPeriod, into: baseRates, m: R * T, n: V, k: S)
+
+    // 3. Counts and costs per cell.
+    cost.zero()
+    for r in active { simulateCells(row: r, iteration: first + r, seed: seed) }
+
+    // 4. Pool totals.
+    BLAS.multiply(cost, plan.poolCategoryMap, into: poolCategoryCost, m: R * T, n: 2 * P, k: V)
+  }
+
+  /// Factor values and the row's parameters (neutral values for inactive rows).
+  private func setParameters(row r: Int, active: Bool) {
+    let S = plan.segmentCount, V = plan.serviceCount, F = plan.factorCount
+    let K = plan.interventionEffect.count
+    for s in 0..<S {
+      startPopulation[r * S + s] = plan.segmentPopulation[s]
+      growth[r * S + s] = plan.segmentGrowth[s]
+      segmentRate[r * S + s] = 1
+    }
+    for v in 0..<V {
+      serviceRate[r * V + v] = 1
+      unitCostMultiplier[r * V + v] = 1
+      inflation[r * V + v] = plan.serviceInflation[v]
+    }
+    for k in 0..<K { effect[r * K + k] = plan.interventionEffect[k] }
+    guard active else { return }
+    for f in 0..<F {
+      correlatedCDF[r * F + f] = StandardNormal.cdf(correlated[r * F + f])
+      let x = plan.factors[f].distribution.quantile(correlatedCDF[r * F + f])
+      factorValues[r * F + f] = x
+      switch plan.factorEffects[f] {
+      case .serviceRate(let targets): for v in targets { serviceRate[r * V + v] *= x }
+      case .segmentRate(let targets): for s in targets { segmentRate[r * S + s] *= x }
+      case .unitCost(let targets): for v in targets { unitCostMultiplier[r * V + v] *= x }
+      case .inflation(let targets): for v in targets { inflation[r * V + v] = x }
+      case .growth(let targets): for s in targets { growth[r * S + s] = x }
+      case .population(let targets): for s in targets { startPopulation[r * S + s] *= x }
+      case .interventionEffect(let targets): for k in targets { effect[r * K + k] = x }
+      }
+    }
+  }
+
+  private func simulateCells(row r: Int, iteration: Int, seed: UInt64) {
+    let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    let years = plan.years, ppy = plan.periodsPerYear
+    let threshold = plan.exactSumThreshold
+
+    for v in 0..<V {
+      let step = 1 + inflation[r * V + v]
+      var p = unitCostMultiplier[r * V + v]
+      for y in 0..<years {
+        price[(r * V + v) * years + y] = p
+        p *= step
+      }
+    }
+    shockMultiplier.fill(1)
+    for (k, shock) in plan.shocks.enumerated() {
+      var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(plan.shockStreamKey[k]))
+      var lastStart = Int.min / 2
+      for t in 0..<T {
+        if openUniform(&rng) < shock.probability { lastStart = t }
+        guard t - lastStart < shock.duration else { continue }
+        for v in 0..<V where plan.shockHits[k * V + v] { shockMultiplier[t * V + v] *= shock.multiplier }
+      }
+    }
+
+    for t in 0..<T {
+      let cell = (r * T + t) * V
+      let year = t / ppy
+      for v in 0..<V {
+        let activity =
+          plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+        var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)
+        // Switching on the element in place: copying a `Service` (names, arrays) per cell was 4 %.
+        switch plan.serviceCosts[v] {
+        case .events(let unitCost, let severity, let noise):
+          let rate = baseRates[cell + v] * activity
+          preInterventionRates[cell + v] = rate
+          let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          cost[cell + v] = CellCost.events(
+            expected: lambda, unitCost: unitCost * price[(r * V + v) * years + year], severity: severity,
+            noise: noise, threshold: threshold, using: &rng)
+        case .perPerson(let segments, let annualMean, let severity):
+          var people = 0.0
+          for s in segments { people += population[(r * T + t) * S + s] }
+          preInterventionRates[cell + v] = activity
+          let level = activity * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          cost[cell + v] = level * price[(r * V + v) * years + year] * CellCost.perPerson(
+            people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
+            threshold: threshold, using: &rng)
+        }
+      }
+    }
+  }
+
+  /// The product over interventions targeting `v` of `1 − effect × ramp(t) × delivered(t − lag)`.
+  ///
+  /// - Parameter delivered: share of each intervention's proactive need delivered per period,
+  ///   `interventions × T`; `nil` means full delivery.
+  package func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
+    let K = plan.interventionLag.count, T = plan.periods
+    var m = 1.0
+    for k in plan.interventionsTargeting[v] {
+      let ramp = plan.interventionRamp[k * T + t]
+      guard ramp > 0 else { continue }
+      let share = delivered.map { $0[k * T + t - plan.interventionLag[k]] } ?? 1
+      m *= 1 - effect[r * K + k] * ramp * share
+    }
+    return m
+  }
+
+  /// Re-draws cell (t, v) of row `r` at a new intervention multiplier, from the cell's own stream.
+  package func redrawCell(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
+    let T = plan.periods, S = plan.segmentCount, years = plan.years, ppy = plan.periodsPerYear
+    let cell = (r * T + t) * plan.serviceCount + v
+    var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)
+    let year = t / ppy
+    switch plan.serviceCosts[v] {
+    case .events(let unitCost, let severity, let noise):
+      return CellCost.events(
+        expected: preInterventionRates[cell] * multiplier, unitCost: unitCost * price[(r * plan.serviceCount + v) * years + year],
+        severity: severity, noise: noise, threshold: plan.exactSumThreshold, using: &rng)
+    case .perPerson(let segments, let annualMean, let severity):
+      var people = 0.0
+      for s in segments { people += population[(r * T + t) * S + s] }
+      return preInterventionRates[cell] * multiplier * price[(r * plan.serviceCount + v) * years + year]
+        * CellCost.perPerson(
+          people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
+          threshold: plan.exactSumThreshold, using: &rng)
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import BudgetRiskNumerics
+
+/// A worker's scratch memory for one tile of iterations, allocated once per worker.
+///
+/// A tile is ``TileWorkspace/rows`` consecutive iterations aligned to a multiple of `rows`
+/// in the global iteration numbering, so every iteration always sits in the same row of the
+/// same matrix shapes: the BLAS products, and so the figures, do not depend on the block
+/// size, thread count or shard split. Rows outside the run's range are zero.
+///
+/// Its storage is ``Buffer``s (`Internals/Buffer.swift`), allocated here once; it never
+/// leaves the worker that made it.
+package final class TileWorkspace {
+  package static let rows = 64
+
+  package let plan: SimulationPlan
+  /// Independent normals, then correlated normals, `rows × F`.
+  package let normals: Buffer<Double>
+  package let correlated: Buffer<Double>
+  /// Φ of the correlated normals, `rows × F`: the copula's uniforms (also the drivers' scores).
+  package let correlatedCDF: Buffer<Double>
+  /// Factor values drawn through the copula, `rows × F`.
+  package let factorValues: Buffer<Double>
+  /// Per-row parameters.
+  package let startPopulation: Buffer<Double>  // rows × S
+  package let growth: Buffer<Double>  // rows × S
+  package let segmentRate: Buffer<Double>  // rows × S
+  package let serviceRate: Buffer<Double>  // rows × V
+  package let unitCostMultiplier: Buffer<Double>  // rows × V
+  package let inflation: Buffer<Double>  // rows × V
+  package let effect: Buffer<Double>  // rows × interventions
+  /// People per segment, realised and rate-weighted, `(rows·T) × S`.
+  package let population: Buffer<Double>
+  package let effectivePopulation: Buffer<Double>
+  /// Expected events before season, multipliers, shocks and interventions, `(rows·T) × V`.
+  package let baseRates: Buffer<Double>
+  /// Expected activity after everything but interventions, `(rows·T) × V`.
+  package let preInterventionRates: Buffer<Double>
+  /// Cost of need at full delivery, `(rows·T) × V`.
+  package let cost: Buffer<Double>
+  /// Cost of need per pool × category, `(rows·T) × 2P`.
+  package let poolCategoryCost: Buffer<Double>
+  /// Unit-cost multiplier times inflation uplift per row, service and budget year, `rows × V × years`.
+  package let price: Buffer<Double>
+  /// Shock multiplier per period and service for the current row, `T × V`.
+  package let shockMultiplier: Buffer<Double>
+
+  package init(plan: SimulationPlan) {
+    self.plan = plan
+    let R = Self.rows, T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    let F = plan.factorCount, P = plan.poolCount
+    normals = Buffer(R * F); correlated = Buffer(R * F); correlatedCDF = Buffer(R * F); factorValues = Buffer(R * F)
+    startPopulation = Buffer(R * S); growth = Buffer(R * S); segmentRate = Buffer(R * S)
+    serviceRate = Buffer(R * V); unitCostMultiplier = Buffer(R * V); inflation = Buffer(R * V)
+    effect = Buffer(R * max(1, plan.interventionEffect.count))
+    population = Buffer(R * T * S); effectivePopulation = Buffer(R * T * S)
+    baseRates = Buffer(R * T * V); preInterventionRates = Buffer(R * T * V); cost = Buffer(R * T * V)
+    poolCategoryCost = Buffer(R * T * 2 * P)
+    price = Buffer(R * V * plan.years); shockMultiplier = Buffer(T * V)
+  }
+}
+
+/// One row's factor scores: the correlated normals `z` and their Φ, `F` each, as the
+/// drivers of the overspend tail read them.
+package struct FactorScores {
+  package let z: Handle<Double>
+  package let u: Handle<Double>
+}
+
+extension TileWorkspace {
+  package func factorScores(row r: Int) -> FactorScores {
+    let F = correlated.count / TileWorkspace.rows
+    return FactorScores(z: correlated.row(r, width: F), u: correlatedCDF.row(r, width: F))
+  }
+}

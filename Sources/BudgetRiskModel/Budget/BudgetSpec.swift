@@ -1,0 +1,103 @@
+/// The budget side of a pilot design: how the base budget is set, which budgets are proposed,
+/// how services are pooled and what the provider does when money runs out.
+public struct BudgetSpec: Sendable, Equatable {
+  public var base: BaseBudget
+  public var proposals: [Proposal]
+  public var pools: [Pool]
+  /// Each proposed budget is evaluated under each response, on the same paths.
+  public var responses: [ProviderResponse]
+  /// Provider's reserve per pool as a share of that pool's annual base budget.
+  public var reserveShare: Double
+  public var rationingOrder: RationingOrder
+  /// Service gap threshold g: a gap is an unmet share above it (default 1 %).
+  public var serviceGapThreshold: Double
+  /// Drift tolerance at reviews, as a fraction of the profiled budget (default 5 %).
+  public var driftTolerance: Double
+  /// Periods between the funder's reviews of spend against the profiled budget.
+  public var reviewEvery: Int
+  /// α: the acceptable overspend probability for the contingency recommendation.
+  public var overspendTarget: Double
+  /// β: the acceptable service-gap probability, if the recommendation must also meet it.
+  public var serviceGapTarget: Double?
+  /// `separate` (default) or `aligned` pools.
+  public var arrangement: PoolArrangement
+  /// How year-end variance splits between provider and funder; nil: no risk share reported.
+  public var riskShare: RiskShare?
+  /// At a review past the drift tolerance the rest of the year's budget is rebased by this
+  /// fraction of the year-to-date gap; nil: no rebasing.
+  public var rebaseFraction: Double?
+  /// Whether rebasing also takes money back after an underspend past the tolerance
+  /// (default); `false`: only overspend is rebased.
+  public var rebaseUnderspend: Bool
+  /// Whether a year's underspend is added to the next year's budget.
+  public var carryForward: Bool
+
+  public init(
+    base: BaseBudget, proposals: [Proposal], pools: [Pool], responses: [ProviderResponse],
+    reserveShare: Double = 0, rationingOrder: RationingOrder = .proactiveFirst,
+    serviceGapThreshold: Double = 0.01, driftTolerance: Double = 0.05, reviewEvery: Int = 3,
+    overspendTarget: Double = 0.1, serviceGapTarget: Double? = nil,
+    arrangement: PoolArrangement = .separate, riskShare: RiskShare? = nil,
+    rebaseFraction: Double? = nil, rebaseUnderspend: Bool = true, carryForward: Bool = false
+  ) {
+    self.base = base; self.proposals = proposals; self.pools = pools; self.responses = responses
+    self.reserveShare = reserveShare; self.rationingOrder = rationingOrder
+    self.serviceGapThreshold = serviceGapThreshold; self.driftTolerance = driftTolerance
+    self.reviewEvery = reviewEvery; self.overspendTarget = overspendTarget
+    self.serviceGapTarget = serviceGapTarget
+    self.arrangement = arrangement; self.riskShare = riskShare
+    self.rebaseFraction = rebaseFraction; self.rebaseUnderspend = rebaseUnderspend
+    self.carryForward = carryForward
+  }
+}
+
+public enum BaseBudget: Sendable, Equatable {
+  /// The model's own expected cost of need, computed analytically per pool and period.
+  case expected
+  /// Stated amounts, `amounts[pool][budgetYear]`, profiled within each year like expected cost.
+  case fixed(amounts: [[Double]])
+  /// `rates[pool]` per person per year times the population realised in the iteration
+  /// (summed over `segments`), paid per period.
+  case capitation(rates: [Double], segments: [Int])
+}
+
+public enum Proposal: Sendable, Equatable {
+  /// The base budget times (1 + margin).
+  case margin(Double)
+  /// Explicit annual amounts per pool, profiled within each year like the base budget.
+  case amounts(name: String, annual: [Double])
+
+  public var label: String {
+    switch self {
+    case .margin(let m): return "margin \(Proposal.percent(m))"
+    case .amounts(let name, _): return name
+    }
+  }
+
+  package static func percent(_ m: Double) -> String {
+    let p = m * 100
+    return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
+  }
+}
+
+public struct Pool: Sendable, Equatable {
+  public var name: String
+  public var services: [Int]
+  public init(name: String, services: [Int]) { self.name = name; self.services = services }
+}
+
+public enum ProviderResponse: String, Sendable, CaseIterable {
+  /// Keep meeting need; spending past the budget is drift.
+  case absorb
+  /// Deliver only what the budget and reserve cover; the rest is unmet need.
+  case ration
+}
+
+public enum RationingOrder: String, Sendable, CaseIterable {
+  /// Cut proactive services first, then reactive ones.
+  case proactiveFirst = "proactive_first"
+  /// Cut every service by the same fraction.
+  case proRata = "pro_rata"
+  /// Cut only proactive services; reactive need is always met, even past the budget.
+  case reactiveProtected = "reactive_protected"
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Reads and validates scenario files (`docs/scenario-format.md`).
+///
+/// Every check in the format's "Validation" section is made before a ``Scenario`` exists:
+/// unknown keys (with a did-you-mean), missing keys, wrong types, unknown names, values out
+/// of range, inconsistent horizons, pools, budgets, factor roles and correlation matrices.
+/// Problems are collected in one pass, so a file with three typos reports all three:
+///
+/// ```swift
+/// do {
+///   let scenario = try ScenarioLoader.load(path: "scenarios/pilot.yaml")
+/// } catch {
+///   print(error)   // one `file:line: path: message` per issue
+/// }
+/// ```
+public enum ScenarioLoader {
+  /// Reads and validates the scenario file at `path`.
+  ///
+  /// - Parameter path: The file, as the user gave it (it is repeated in every message).
+  /// - Returns: The validated scenario, with `sourcePath` set to `path`.
+  /// - Throws: ``ScenarioValidationError`` listing every problem found, including a file
+  ///   that cannot be read or is not UTF-8.
+  ///
+  /// A file with `designs:` is valid only if every design is; the result is its base document
+  /// (see ``loadDesigns(path:)`` for the designs).
+  public static func load(path: String) throws(ScenarioValidationError) -> Scenario {
+    try parse(yaml: try readText(path: path), path: path)
+  }
+
+  package static func readText(path: String) throws(ScenarioValidationError) -> String {
+    do {
+      return try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      let reason =
+        FileManager.default.fileExists(atPath: path)
+        ? "cannot read the scenario file (is it UTF-8 text?)" : "cannot read the scenario file: no such file"
+      throw ScenarioValidationError(issues: [ScenarioIssue(file: path, line: nil, path: "", message: reason)])
+    }
+  }
+
+  /// Validates a scenario given as YAML text.
+  ///
+  /// - Parameters:
+  ///   - yaml: The scenario document.
+  ///   - path: Where it came from, used in messages and as `sourcePath`.
+  /// - Returns: The validated scenario.
+  /// - Throws: ``ScenarioValidationError`` listing every problem found, in file order.
+  public static func parse(yaml: String, path: String) throws(ScenarioValidationError) -> Scenario {
+    try parseDesigns(yaml: yaml, path: path).base.scenario
+  }
+}

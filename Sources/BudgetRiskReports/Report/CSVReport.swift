@@ -1,0 +1,114 @@
+import Foundation
+import BudgetRiskStudies
+
+/// The `--csv DIR` output: tidy tables, one row per figure, numbers unformatted.
+///
+/// - `figures.csv`: proposal, margin, response, scope, figure, level, estimate, lower, upper,
+///   standard_error, unit, currency — one row per figure (and quantile level).
+/// - `drift_path.csv`: cumulative drift quantiles per period (the fan chart).
+/// - `services.csv`: service-gap figures per service.
+/// - `recommendations.csv`: the recommended margin per response and scope.
+/// - `cost_exceedance.csv`: the exceedance curve of the cost of need per response and scope.
+public enum CSVReport {
+  public static func files(for figures: RunFigures) -> [(name: String, data: Data)] {
+    var rows = [["proposal", "margin", "response", "scope", "figure", "level", "estimate", "lower", "upper", "standard_error", "unit", "currency"]]
+    var path = [["proposal", "margin", "response", "scope", "period", "level", "drift"]]
+    var services = [["proposal", "margin", "response", "service", "pool", "figure", "estimate", "lower", "upper", "standard_error"]]
+    let currency = figures.currency
+    for b in figures.budgets {
+      let margin = b.margin.map(number) ?? ""
+      for s in b.scopes {
+        let key = [b.proposal, margin, b.response, s.scope]
+        func p(_ name: String, _ x: Probability, level: String = "") {
+          rows.append(key + [name, level, number(x.estimate), number(x.lower), number(x.upper), "", "probability", ""])
+        }
+        func e(_ name: String, _ x: Estimate, unit: String) {
+          rows.append(key + [name, "", number(x.mean), "", "", number(x.standardError), unit, unit == "money" ? currency : ""])
+        }
+        func q(_ name: String, _ x: QuantileFigure, unit: String) {
+          rows.append(key + [name, number(x.level), number(x.value), number(x.lower), number(x.upper), "", unit, unit == "money" ? currency : ""])
+        }
+        e("budget", s.budget, unit: "money")
+        e("cost_of_need", s.costOfNeed, unit: "money")
+        p("overspend_probability", s.overspendProbability)
+        for (y, x) in s.overspendProbabilityByYear.enumerated() { p("overspend_probability_year", x, level: "\(y + 1)") }
+        e("drift_mean", s.drift, unit: "fraction")
+        for x in s.driftQuantiles { q("drift_quantile", x, unit: "fraction") }
+        e("expected_overspend", s.expectedOverspend, unit: "money")
+        for x in s.valueAtRisk { q("overspend_var", x, unit: "money") }
+        func tvar(_ name: String, _ x: LevelValue) {
+          rows.append(key + [name, number(x.level), number(x.value), "", "", "", "money", currency])
+        }
+        for x in s.tailValueAtRisk { tvar("overspend_tvar", x) }
+        p("service_gap_probability", s.serviceGap.probability)
+        e("unmet_share", s.serviceGap.expectedUnmetShare, unit: "fraction")
+        for c in s.serviceGap.byCategory {
+          p("service_gap_probability_\(c.category)", c.probability)
+          e("unmet_share_\(c.category)", c.expectedUnmetShare, unit: "fraction")
+        }
+        p("tolerance_breached_probability", s.instability.toleranceBreached)
+        p("reserve_exhausted_probability", s.instability.reserveExhausted)
+        if let r = s.riskShare {
+          e("year_end_variance", r.yearEndVariance, unit: "money")
+          e("provider_result", r.providerResult, unit: "money")
+          e("funder_result", r.funderResult, unit: "money")
+          for x in r.providerLossProbabilities { p("provider_loss_probability", x.probability, level: number(x.threshold)) }
+          for x in r.providerLossValueAtRisk { q("provider_loss_var", x, unit: "money") }
+          for x in r.providerLossTailValueAtRisk { tvar("provider_loss_tvar", x) }
+          for x in r.funderExtraValueAtRisk { q("funder_extra_var", x, unit: "money") }
+          for x in r.funderExtraTailValueAtRisk { tvar("funder_extra_tvar", x) }
+        }
+        if let r = s.rebasing {
+          p("rebasing_probability", r.probability)
+          e("rebasings", r.expectedCount, unit: "count")
+          if let size = r.meanSize { e("rebasing_size", size, unit: "money") }
+          e("rebased_total", r.expectedTotal, unit: "money")
+        }
+        for period in s.driftPath {
+          for x in period.quantiles { path.append(key + ["\(period.period + 1)", number(x.level), number(x.value)]) }
+        }
+      }
+      for v in b.services {
+        let key = [b.proposal, margin, b.response, v.service, v.pool]
+        services.append(key + ["service_gap_probability", number(v.probability.estimate), number(v.probability.lower), number(v.probability.upper), ""])
+        services.append(key + ["unmet_share", number(v.expectedUnmetShare.mean), "", "", number(v.expectedUnmetShare.standardError)])
+      }
+    }
+    var recommendations = [["response", "scope", "overspend_target", "service_gap_target", "margin", "annual_contingency", "overspend_probability", "lower", "upper", "currency"]]
+    for r in figures.recommendations {
+      recommendations.append([
+        r.response, r.scope, number(r.overspendTarget), r.serviceGapTarget.map(number) ?? "",
+        r.margin.map(number) ?? "", r.annualContingency.map(number) ?? "",
+        r.overspendProbability.map { number($0.estimate) } ?? "",
+        r.overspendProbability.map { number($0.lower) } ?? "",
+        r.overspendProbability.map { number($0.upper) } ?? "", currency,
+      ])
+    }
+    var exceedance = [["response", "scope", "proposal", "cost", "probability", "currency"]]
+    for curve in figures.costExceedance {
+      for point in curve.points {
+        exceedance.append([curve.response, curve.scope, curve.proposal, number(point.cost), number(point.probability), currency])
+      }
+    }
+    return [
+      ("figures.csv", table(rows)), ("drift_path.csv", table(path)),
+      ("services.csv", table(services)), ("recommendations.csv", table(recommendations)),
+      ("cost_exceedance.csv", table(exceedance)),
+    ]
+  }
+
+  static func number(_ x: Double) -> String {
+    x.isFinite ? "\(x)" : (x.isNaN ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"))
+  }
+
+  /// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled.
+  static func table(_ rows: [[String]]) -> Data {
+    let text = rows.map { row in
+      row.map { field in
+        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+          ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+      }.joined(separator: ",")
+    }.joined(separator: "\r\n") + "\r\n"
+    return Data(text.utf8)
+  }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import BudgetRiskStudies
+
+/// The readable summary printed by `budget-risk margin`.
+public enum MarginTableReport {
+  public static func render(_ f: MarginFigures, manifest: RunManifest?) -> String {
+    let percent = TableReport.percent, money = { ReportFormat.money($0, f.currency) }
+    var out = "\(f.scenario)\n"
+    let gap = f.serviceGapTarget.map { " and P(service gap > \(percent(f.serviceGapThreshold))) ≤ \(percent($0))" } ?? ""
+    out += "smallest contingency margin with P(overspend) ≤ \(percent(f.overspendTarget))\(gap); seed \(f.seed), \(f.periods) periods (\(f.budgetYears) budget years)\n"
+    if let x = f.precision {
+      out += "precision: 95 % half-width of the margin ≤ \(margin(x)), at most \(f.maxIterations ?? 0) iterations\n"
+    }
+    out += "\n"
+    let header = ["scope", "response", "margin [95% CI]", "per year [95% CI]", "P(overspend) [95% CI]", "P(gap)", "iterations", "method"]
+    var rows = [header]
+    for r in f.results {
+      let m = r.margin.map { m in "\(margin(m)) [\(margin(r.lower ?? m))–\(margin(r.upper ?? m))]" } ?? "none found"
+      let perYear = r.annualContingency.map { "\(money($0.value)) [\(money($0.lower))–\(money($0.upper))]" } ?? "–"
+      let p = r.overspendProbability.map { "\(percent($0.estimate)) [\(percent($0.lower))–\(percent($0.upper))]" } ?? "–"
+      let g = r.response == "absorb" ? "–" : (r.serviceGapProbability.map { percent($0.estimate) } ?? "–")
+      rows.append([r.scope, r.response, m, perYear, p, g, "\(r.iterations)", r.method])
+    }
+    out += TableReport.layout(rows)
+    for r in f.results {
+      var lines = [String]()
+      if r.pools.count > 1 {
+        let parts = r.pools.map { p in "\(p.pool) \(p.annualContingency.map { money($0.value) } ?? "–")" }
+        lines.append("by pool, per year: " + parts.joined(separator: ", "))
+      }
+      if let b = r.binding, f.serviceGapTarget != nil, r.response != "absorb" { lines.append("set by the \(b) target") }
+      if r.precisionReached == true, let h = r.halfWidth { lines.append("precision reached: half-width \(margin(h))") }
+      lines += r.notes
+      if !lines.isEmpty { out += "  \(r.scope), \(r.response): " + lines.joined(separator: "; ") + "\n" }
+    }
+    out += "  order statistic: the (1 − α) quantile of cost / base − 1 (bins of 0.01 pp), distribution-free interval; "
+    out += "test inversion: search over margins on common random numbers, interval where the Wilson bounds cross the target\n"
+    if let m = manifest {
+      out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s on \(m.threads) thread(s)\n"
+    }
+    return out
+  }
+
+  /// A margin with two decimals of a percent: the interval is usually narrower than 0.1 pp.
+  static func margin(_ m: Double) -> String {
+    guard m.isFinite else { return "\(m)" }
+    return String(format: "%.2f%%", m * 100)
+  }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import BudgetRiskNumerics
+import BudgetRiskModel
+import BudgetRiskStudies
+
+/// How a run was made: enough to reproduce its figures and to judge its speed.
+public struct RunManifest: Codable, Sendable, Equatable {
+  public static let toolVersion = "0.1.0"
+
+  public var tool: String
+  public var version: String
+  public var scenarioFile: String
+  /// SHA-256 of the scenario file's bytes.
+  public var scenarioSHA256: String
+  public var seed: UInt64
+  public var iterations: Int
+  public var firstIteration: Int
+  public var threads: Int
+  public var blockSize: Int
+  public var elapsedSeconds: Double
+  public var iterationsPerSecond: Double
+  public var openBLAS: String
+  public var correlationRepair: CorrelationRepairNote?
+  /// How a `--precision` run ended (absent otherwise).
+  public var precision: PrecisionNote?
+
+  public struct CorrelationRepairNote: Codable, Sendable, Equatable {
+    public var smallestEigenvalue: Double
+    public var largestChange: Double
+  }
+
+  public init(run: SimulationRun) {
+    self.init(
+      sourcePath: run.plan.sourcePath, repair: run.plan.correlationRepair, options: run.options,
+      elapsedSeconds: run.elapsedSeconds)
+  }
+
+  /// The manifest of any simulation of `scenario` (a run, a margin solve) over
+  /// `options.iterations` iterations.
+  public init(scenario: Scenario, options: RunOptions, elapsedSeconds: Double) {
+    self.init(
+      sourcePath: scenario.sourcePath, repair: scenario.correlation?.repair, options: options,
+      elapsedSeconds: elapsedSeconds)
+  }
+
+  private init(sourcePath: String, repair: CorrelationRepair?, options: RunOptions, elapsedSeconds: Double) {
+    tool = "budget-risk"
+    version = Self.toolVersion
+    scenarioFile = sourcePath
+    let bytes = FileManager.default.contents(atPath: sourcePath).map { [UInt8]($0) }
+    scenarioSHA256 = bytes.map(SHA256.hex) ?? "unavailable"
+    seed = options.seed
+    iterations = options.iterations
+    firstIteration = options.firstIteration
+    threads = options.threads
+    blockSize = options.blockSize
+    self.elapsedSeconds = elapsedSeconds
+    iterationsPerSecond = elapsedSeconds > 0 ? Double(options.iterations) / elapsedSeconds : 0
+    openBLAS = BLAS.configuration
+    correlationRepair = repair.map {
+      CorrelationRepairNote(smallestEigenvalue: $0.smallestEigenvalue, largestChange: $0.largestChange)
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import BudgetRiskStudies
+
+/// The readable summary printed by `budget-risk run`.
+public enum TableReport {
+  public static func render(_ f: RunFigures, manifest: RunManifest?) -> String {
+    var out = "\(f.scenario)\n"
+    out += "\(f.iterations) iterations, seed \(f.seed), \(f.periods) \(f.periodLength)s (\(f.budgetYears) budget years)\n"
+    for e in f.expectedCost {
+      out += "  expected cost of need, \(e.scope): \(ReportFormat.money(e.horizon, f.currency)) over the horizon"
+      out += " (\(e.byYear.map { ReportFormat.money($0, f.currency) }.joined(separator: ", ")) by year)\n"
+    }
+    let responses = f.budgets.reduce(into: [String]()) { if !$0.contains($1.response) { $0.append($1.response) } }
+    let scopes = f.budgets.first?.scopes.map(\.scope) ?? []
+    for response in responses {
+      for (s, scope) in scopes.enumerated() {
+        out += "\n\(scope) — provider response: \(response)\n"
+        let header = ["budget", "per year", "P(overspend) [95% CI]", "mean drift", "E[overspend]", "VaR95", "P(gap)", "E[unmet]", "P(breach)", "P(reserve out)"]
+        var rows = [header]
+        for b in f.budgets where b.response == response {
+          let x = b.scopes[s]
+          rows.append([
+            b.proposal,
+            ReportFormat.money(x.budget.mean / Double(f.budgetYears), f.currency),
+            "\(percent(x.overspendProbability.estimate)) [\(percent(x.overspendProbability.lower))–\(percent(x.overspendProbability.upper))]",
+            signedPercent(x.drift.mean),
+            ReportFormat.money(x.expectedOverspend.mean, f.currency),
+            ReportFormat.money(x.valueAtRisk.first { $0.level == 0.95 }?.value ?? 0, f.currency),
+            percent(x.serviceGap.probability.estimate),
+            percent(x.serviceGap.expectedUnmetShare.mean),
+            percent(x.instability.toleranceBreached.estimate),
+            percent(x.instability.reserveExhausted.estimate),
+          ])
+        }
+        out += layout(rows)
+        out += arrangementTables(f, response: response, scope: s)
+        if let r = f.recommendations.first(where: { $0.response == response && $0.scope == scope }) {
+          let gap = r.serviceGapTarget.map { " and P(service gap) ≤ \(percent($0))" } ?? ""
+          if let m = r.margin, let p = r.overspendProbability {
+            out += "  recommended margin: \(percent(m)) (\(ReportFormat.money(r.annualContingency ?? 0, f.currency)) a year) — "
+            out += "P(overspend) \(percent(p.estimate)) [\(percent(p.lower))–\(percent(p.upper))] ≤ target \(percent(r.overspendTarget))\(gap)\n"
+          } else {
+            out += "  no listed margin meets P(overspend) ≤ \(percent(r.overspendTarget))\(gap)\n"
+          }
+        }
+      }
+    }
+    if let m = manifest {
+      out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s, \(Int(m.iterationsPerSecond.rounded())) iterations/s on \(m.threads) thread(s)\n"
+    }
+    return out
+  }
+
+  /// The risk share and rebasing tables of one scope, only where the scenario has them.
+  static func arrangementTables(_ f: RunFigures, response: String, scope s: Int) -> String {
+    let budgets = f.budgets.filter { $0.response == response }
+    let c = f.currency
+    var out = ""
+    if let first = budgets.first?.scopes[s].riskShare {
+      out += "  risk share over the horizon (provider loss > 0: provider pays; funder > 0: extra payment)\n"
+      let thresholds = first.providerLossProbabilities.map { "P(loss > \(ReportFormat.money($0.threshold, c).dropFirst(c.count + 1)))" }
+      var rows = [["budget", "E[variance]", "E[provider]", "E[funder]"] + thresholds + ["VaR95 provider", "TVaR95 provider", "VaR95 funder"]]
+      for b in budgets {
+        guard let x = b.scopes[s].riskShare else { continue }
+        rows.append(
+          [b.proposal, ReportFormat.money(x.yearEndVariance.mean, c), estimate(x.providerResult, c), estimate(x.funderResult, c)]
+            + x.providerLossProbabilities.map { percent($0.probability.estimate) }
+            + [
+              ReportFormat.money(x.providerLossValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
+              ReportFormat.money(x.providerLossTailValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
+              ReportFormat.money(x.funderExtraValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan, c),
+            ])
+      }
+      out += layout(rows)
+    }
+    if budgets.first?.scopes[s].rebasing != nil {
+      out += "  rebasing at reviews\n"
+      var rows = [["budget", "P(rebase)", "E[rebasings]", "mean size", "E[total rebased]"]]
+      for b in budgets {
+        guard let x = b.scopes[s].rebasing else { continue }
+        rows.append([
+          b.proposal, percent(x.probability.estimate), String(format: "%.2f", x.expectedCount.mean),
+          x.meanSize.map { ReportFormat.money($0.mean, c) } ?? "–", ReportFormat.money(x.expectedTotal.mean, c),
+        ])
+      }
+      out += layout(rows)
+    }
+    return out
+  }
+
+  /// A money mean with its standard error: GBP 4.5k ± 120.
+  static func estimate(_ e: Estimate, _ currency: String) -> String {
+    "\(ReportFormat.money(e.mean, currency)) ± \(ReportFormat.money(e.standardError, currency).dropFirst(currency.count + 1))"
+  }
+
+  static func layout(_ rows: [[String]]) -> String {
+    let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+    return rows.enumerated().map { i, row in
+      let line = row.enumerated().map { c, cell in
+        c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+          : String(repeating: " ", count: widths[c] - cell.count) + cell
+      }.joined(separator: "  ")
+      return "  " + line + (i == 0 ? "\n  " + String(repeating: "-", count: line.count) : "")
+    }.joined(separator: "\n") + "\n"
+  }
+
+  static func percent(_ x: Double) -> String {
+    guard x.isFinite else { return "\(x)" }
+    return String(format: x < 0.001 && x > 0 ? "%.2f%%" : "%.1f%%", x * 100)
+  }
+
+  static func signedPercent(_ x: Double) -> String {
+    guard x.isFinite else { return "\(x)" }
+    return String(format: "%+.1f%%", x * 100)
+  }
+}

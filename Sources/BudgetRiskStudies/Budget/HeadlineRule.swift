@@ -1,0 +1,30 @@
+import BudgetRiskModel
+
+/// Which of one response's proposed budgets is recommended, and which the headline
+/// describes: the one rule behind the recommendation, the `--precision` stopping figure, the
+/// drivers shown by default and the HTML report's single-budget charts.
+///
+/// Budgets are given in report order by their margins (nil for stated amounts).
+package enum HeadlineRule {
+  /// Whether a budget whose point estimates are P(overspend) = `overspend` and
+  /// P(service gap) = `serviceGap` meets the scenario's targets: overspend at most α and,
+  /// when a service-gap target β is set, service gap at most β.
+  package static func meetsTargets(overspend: Double, serviceGap: Double, spec: BudgetSpec) -> Bool {
+    guard overspend <= spec.overspendTarget else { return false }
+    guard let beta = spec.serviceGapTarget else { return true }
+    return serviceGap <= beta
+  }
+
+  /// The recommended budget: the smallest listed margin that meets the targets.
+  package static func recommended(margins: [Double?], meets: (Int) -> Bool) -> Int? {
+    margins.indices.filter { margins[$0] != nil }.sorted { margins[$0]! < margins[$1]! }.first(where: meets)
+  }
+
+  /// The headline budget: the recommended one; where no listed margin meets the targets, the
+  /// largest listed margin (the nearest to meeting them); where none is listed, the first.
+  package static func headline(margins: [Double?], recommended: Int?) -> Int? {
+    if let recommended { return recommended }
+    let listed = margins.indices.filter { margins[$0] != nil }
+    return listed.max { margins[$0]! < margins[$1]! } ?? margins.indices.first
+  }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import BudgetRiskNumerics
+import BudgetRiskModel
+import BudgetRiskEngine
+
+/// What `budget-risk margin` is asked to find.
+public struct MarginRequest: Sendable, Equatable {
+  /// α: P(overspend) at the margin must be at most this.
+  public var overspendTarget: Double
+  /// β: if set, P(service gap) at the margin must be at most this too.
+  public var serviceGapTarget: Double?
+  /// The responses to solve for, one answer each; empty: the scenario's responses.
+  public var responses: [ProviderResponse]
+  /// The scope (a pool's name or `total`); nil: the total, or the only pool.
+  public var scope: String?
+  /// Batches until the margin's 95 % half-width is at most this much (nil: one batch).
+  public var precision: PrecisionTarget?
+  public var method: MarginMethod
+
+  public init(
+    overspendTarget: Double, serviceGapTarget: Double? = nil, responses: [ProviderResponse] = [],
+    scope: String? = nil, precision: PrecisionTarget? = nil, method: MarginMethod = .automatic
+  ) {
+    self.overspendTarget = overspendTarget; self.serviceGapTarget = serviceGapTarget
+    self.responses = responses; self.scope = scope; self.precision = precision; self.method = method
+  }
+}
+
+/// How the margin is solved.
+public enum MarginMethod: String, Sendable, Equatable {
+  /// Order statistics for `absorb`, the search for `ration`.
+  case automatic
+  /// The search for every response (for checking the order-statistic answer).
+  case search
+}
+
+public enum MarginSolverError: Error, CustomStringConvertible, Equatable {
+  case invalid(String)
+  /// The scenario cannot be simulated (``SimulationPlan/init(_:)`` refused it).
+  case scenario(ScenarioValidationError)
+  /// Stopped by the caller's `cancel` after `completed` iterations of the current pass.
+  case cancelled(completed: Int)
+
+  public var description: String {
+    switch self {
+    case .invalid(let message): return message
+    case .scenario(let error): return error.description
+    case .cancelled(let n): return "interrupted after \(n) iterations"
+    }
+  }
+}
+
+/// The contingency solver: the smallest continuous margin m such that
+/// P(cost of need > base × (1 + m)) ≤ α (and, if asked, P(service gap) ≤ β), with a 95 %
+/// interval, per provider response, for one scope.
+///
+/// - **absorb** (need always met, so the overspend event is `R > m` with
+///   R = cost of need / base − 1): the answer is the sample (1 − α) quantile of R, read from
+///   a histogram of 1e−4 bins, with its distribution-free order-statistic interval
+///   (``BinnedQuantiles/quantileInterval(_:confidence:)``). Under absorb nothing goes unmet,
+///   so a service-gap target is always met.
+/// - **ration** (rationing prevention raises later demand; reserves): ``MarginSearch`` on
+///   common random numbers. The point is the smallest m with P̂(m) ≤ α; the interval is a
+///   test-inversion interval: its ends are the margins where the 95 % Wilson upper and lower
+///   bounds of P(overspend | m) fall to α — the margins not rejected by a 95 % test of
+///   P(overspend | m) = α. With a gap target the same is done for P(service gap | m) and β,
+///   and each end is the larger of the two.
+///
+/// With a ``PrecisionTarget`` each response runs in batches (n₀, 2n₀, 4n₀, …) until its
+/// margin's half-width is at most the target. Absorb batches are shards merged exactly;
+/// the search is re-run over all iterations of the grown run. Either way the figures after a
+/// batch are exactly those of one solve at that iteration count.
+public enum MarginSolver {
+  public static func solve(
+    _ scenario: Scenario, request: MarginRequest, options: RunOptions,
+    cancel: (@Sendable () -> Bool)? = nil
+  ) throws(MarginSolverError) -> MarginFigures {
+    let plan: SimulationPlan
+    do { plan = try SimulationPlan(scenario) } catch { throw .scenario(error) }
+    return try solve(plan, request: request, options: options, cancel: cancel)
+  }
+
+  /// Solves on a compiled plan: every pass evaluates its candidate margins on this one plan
+  /// (the budgets are an input of each pass), never a rewritten scenario.
+  public static func solve(
+    _ plan: SimulationPlan, request: MarginRequest, options: RunOptions,
+    cancel: (@Sendable () -> Bool)? = nil
+  ) throws(MarginSolverError) -> MarginFigures {
+    try validate(request, options: options)
+    let scope = try scopeIndex(request.scope, plan: plan)
+    let responses = request.responses.isEmpty ? plan.budget.responses : request.responses
+    var results = [MarginResult]()
+    for response in responses {
+      let solver = ResponseSolver(
+        plan: plan, request: request, options: options, scope: scope, response: response, cancel: cancel)
+      results.append(try solver.solve())
+    }
+    return MarginFigures(
+      scenario: plan.name, currency: plan.currency, seed: options.seed,
+      firstIteration: options.firstIteration, periods: plan.periods, budgetYears: plan.years,
+      overspendTarget: request.overspendTarget, serviceGapTarget: request.serviceGapTarget,
+      serviceGapThreshold: plan.budget.serviceGapThreshold,
+      precision: request.precision?.halfWidth, maxIterations: request.precision?.maxIterations,
+      results: results)
+  }
+
+  package static func validate(_ request: MarginRequest, options: RunOptions) throws(MarginSolverError) {
+    guard request.overspendTarget > 0, request.overspendTarget < 1 else {
+      throw .invalid("--overspend-at-most must lie strictly between 0 and 1, found \(request.overspendTarget)")
+    }
+    if let beta = request.serviceGapTarget, !(beta > 0 && beta < 1) {
+      throw .invalid("--gap-at-most must lie strictly between 0 and 1, found \(beta)")
+    }
+    guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
+    guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
+    do { try request.precision?.validate(firstBatch: options.iterations) } catch { throw .invalid(error.description) }
+  }
+
+  /// The scope's index: by name, else the last scope (the total, or the only pool).
+  package static func scopeIndex(_ name: String?, plan: SimulationPlan) throws(MarginSolverError) -> Int {
+    guard let name else { return plan.scopes.count - 1 }
+    if let s = plan.scopes.firstIndex(where: { $0.name == name }) { return s }
+    let names = plan.scopes.map(\.name)
+    throw .invalid("--scope: no pool or total named '\(name)'; expected one of: \(names.joined(separator: ", "))")
+  }
+}
+
+/// One response's solve, batch by batch.
+package struct ResponseSolver {
+  package let plan: SimulationPlan
+  package let request: MarginRequest
+  package let options: RunOptions
+  package let scope: Int
+  package let response: ProviderResponse
+  package let cancel: (@Sendable () -> Bool)?
+
+  package var usesOrderStatistics: Bool { response == .absorb && request.method == .automatic }
+
+  package func solve() throws(MarginSolverError) -> MarginResult {
+    var total = options.iterations
+    var ratios = ReturnRatioWorker.emptyRatios()
+    var done = 0
+    while true {
+      let estimate: MarginEstimate
+      if usesOrderStatistics {
+        ratios.merge(try simulateRatios(from: done, to: total))
+        estimate = MarginEstimate.orderStatistic(ratios, target: request.overspendTarget)
+      } else {
+        estimate = try search(iterations: total)
+      }
+      done = total
+      let reached = request.precision.map { (estimate.halfWidth ?? .infinity) <= $0.halfWidth }
+      if let precision = request.precision, reached == false, total < precision.maxIterations {
+        total = precision.nextTotal(after: total)
+        continue
+      }
+      return result(estimate, iterations: total, reached: reached)
+    }
+  }
+
+  /// R for iterations `start..<end` (relative to the run's first iteration).
+  private func simulateRatios(from start: Int, to end: Int) throws(MarginSolverError) -> BinnedQuantiles {
+    let plan = plan, scope = scope
+    let workers = try run(plan, from: start, to: end) { ReturnRatioWorker(plan: plan, scope: scope) }
+    var all = ReturnRatioWorker.emptyRatios()
+    for w in workers { all.merge(w.ratios) }
+    return all
+  }
+
+  /// The search over margins at `iterations` iterations.
+  private func search(iterations: Int) throws(MarginSolverError) -> MarginEstimate {
+    let alpha = request.overspendTarget
+    let gapTarget = response == .absorb ? nil : request.serviceGapTarget
+    var criteria = MarginEstimate.criteria(target: alpha, counter: \.overspent)
+    if let beta = gapTarget { criteria += MarginEstimate.criteria(target: beta, counter: \.serviceGap) }
+    var search = MarginSearch()
+    let crossings: [MarginSearch.Crossing]
+    do {
+      crossings = try search.run(criteria) { candidates in try evaluate(candidates, iterations: iterations) }
+    } catch let error as MarginSolverError {
+      throw error
+    } catch {
+      throw .invalid("\(error)")
+    }
+    return MarginEstimate.fromSearch(search, crossings: crossings, hasGapTarget: gapTarget != nil, alpha: alpha)
+  }
+
+  private func evaluate(_ candidates: [Double], iterations: Int) throws(MarginSolverError) -> [MarginSearch.Counts] {
+    let plan = plan, scope = scope, response = response
+    let evaluations = candidates.map { Evaluation(budget: ProposedBudget(margin: $0), response: response) }
+    let workers = try run(plan, from: 0, to: iterations) {
+      MarginSearchWorker(plan: plan, candidates: evaluations, scope: scope)
+    }
+    var counts = Array(repeating: MarginSearch.Counts(), count: candidates.count)
+    for w in workers {
+      for k in counts.indices {
+        counts[k].overspent.merge(w.counts[k].overspent)
+        counts[k].serviceGap.merge(w.counts[k].serviceGap)
+      }
+    }
+    return counts
+  }
+
+  /// Runs workers over iterations `start..<end` of the run (a shard of it).
+  private func run<Worker: TileWorker>(
+    _ plan: SimulationPlan, from start: Int, to end: Int, makeWorker: @Sendable () -> Worker
+  ) throws(MarginSolverError) -> [Worker] {
+    guard end > start else { return [] }
+    var shard = options
+    shard.firstIteration = options.firstIteration + start
+    shard.iterations = end - start
+    let (workers, completed) = ParallelTiles.run(options: shard, cancel: cancel, makeWorker: makeWorker)
+    guard completed == shard.iterations else { throw .cancelled(completed: completed) }
+    return workers
+  }
+
+  private func result(_ e: MarginEstimate, iterations: Int, reached: Bool?) -> MarginResult {
+    let years = Double(plan.years)
+    let scopeInfo = plan.scopes[scope]
+    func money(_ annualBase: Double) -> MoneyInterval? {
+      guard let m = e.margin, let lo = e.lower, let hi = e.upper else { return nil }
+      return MoneyInterval(value: annualBase * m, lower: annualBase * lo, upper: annualBase * hi)
+    }
+    let pools = scopeInfo.pools.map { p -> PoolContingency in
+      let base = plan.scopes.first { $0.pools == [p] }!.reference / years
+      return PoolContingency(pool: plan.poolNames[p], annualBaseBudget: base, annualContingency: money(base))
+    }
+    var notes = e.notes
+    if reached == false {
+      notes.append("the precision target was not reached within \(request.precision!.maxIterations) iterations")
+    }
+    if response == .absorb, request.serviceGapTarget != nil {
+      notes.append("nothing goes unmet under absorb: the service-gap target is always met")
+    }
+    if plan.capitationRates != nil {
+      notes.append("under capitation the base varies with the realised population; money per year is at the expected population")
+    }
+    return MarginResult(
+      scope: scopeInfo.name, response: response.rawValue,
+      method: usesOrderStatistics ? "order-statistic" : "test-inversion",
+      iterations: UInt64(iterations), margin: e.margin, lower: e.lower, upper: e.upper, halfWidth: e.halfWidth,
+      binding: e.binding, resolution: e.resolution, annualBaseBudget: scopeInfo.reference / years,
+      annualContingency: money(scopeInfo.reference / years), pools: pools,
+      overspendProbability: e.overspend, serviceGapProbability: e.serviceGap,
+      precisionReached: reached, notes: notes, curve: e.curve)
+  }
+}

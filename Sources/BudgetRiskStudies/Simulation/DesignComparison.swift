@@ -1,0 +1,253 @@
+import Foundation
+import BudgetRiskNumerics
+import BudgetRiskModel
+import BudgetRiskEngine
+
+/// Designs of one pilot run side by side on common random numbers.
+///
+/// Every design is simulated on the same iterations in one pass (``ParallelTiles``): iteration
+/// *i* draws the same numbers in every design wherever the designs share an input (streams are
+/// keyed by name, ``StreamID``), so the per-iteration difference between two designs carries
+/// only the effect of what differs. For each proposed budget shared by every design (matched
+/// by proposal label and response) the worker accumulates, on each design's total scope, the
+/// design's value and its per-iteration difference from the baseline, exactly and mergeably.
+public enum DesignComparison {
+  /// The figures compared, per iteration, on a design's total scope.
+  public enum Figure: String, CaseIterable, Codable, Sendable {
+    /// Cost of need over the horizon (money, divided by the baseline's reference budget).
+    case costOfNeed = "cost_of_need"
+    /// (cost − budget)+ over the horizon (money, divided likewise).
+    case overspendAmount = "expected_overspend"
+    /// (cost − budget) / budget.
+    case drift
+    /// Unmet cost / cost of need.
+    case unmetShare = "unmet_share"
+    /// 1 if cost > budget: its mean is P(overspend).
+    case overspend = "overspend_probability"
+    /// 1 if the unmet share exceeds the design's threshold: its mean is P(service gap).
+    case serviceGap = "service_gap_probability"
+
+    /// Whether the figure is money (scaled back by the reference budget when reported).
+    package var isMoney: Bool { self == .costOfNeed || self == .overspendAmount }
+  }
+
+  /// A proposed budget × response that every design evaluates.
+  public struct SharedBudget: Sendable, Equatable {
+    public var proposal: String
+    public var response: ProviderResponse
+  }
+
+  /// Runs `designs` on common random numbers.
+  ///
+  /// - Parameters:
+  ///   - designs: the designs, named uniquely; at least one.
+  ///   - baseline: index of the design the others are compared with.
+  /// - Throws: ``RunOptionsError`` for bad options, a design the plan refuses (`.scenario`),
+  ///   or designs sharing no proposed budget.
+  public static func run(
+    _ designs: [Design], baseline: Int, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil,
+    cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> ComparisonRun {
+    guard !designs.isEmpty, designs.indices.contains(baseline) else { throw .invalid("no design to compare") }
+    try Engine.check(options)
+    var compiled = [SimulationPlan]()
+    for design in designs {
+      do { compiled.append(try SimulationPlan(design.scenario)) } catch { throw .scenario(error) }
+    }
+    let plans = compiled
+    let shared = sharedBudgets(plans)
+    guard !shared.isEmpty else {
+      throw .invalid("the designs share no proposed budget (matched by proposal label and response)")
+    }
+    let layout = ComparisonLayout(plans: plans, shared: shared, baseline: baseline)
+    let clock = ContinuousClock.now
+    let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
+      CompareWorker(plans: plans, layout: layout)
+    }
+    var runs = plans.map { RunAccumulator(plan: $0, evaluations: $0.scenarioEvaluations.count) }
+    var paired = ComparisonAccumulator(layout: layout)
+    for worker in workers {
+      for d in runs.indices { runs[d].merge(worker.runs[d]) }
+      paired.merge(worker.paired)
+    }
+    let elapsed = ContinuousClock.now - clock
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let simulations = designs.indices.map { d in
+      SimulationRun(
+        options: options, accumulator: runs[d], elapsedSeconds: seconds, plan: plans[d],
+        evaluations: plans[d].scenarioEvaluations)
+    }
+    return ComparisonRun(
+      designs: designs, baseline: baseline, options: options, runs: simulations, shared: shared,
+      accumulator: paired, references: layout.references)
+  }
+
+  /// Proposed budgets (label × response) that every plan evaluates, in the first plan's order.
+  package static func sharedBudgets(_ plans: [SimulationPlan]) -> [SharedBudget] {
+    func keys(_ plan: SimulationPlan) -> [SharedBudget] {
+      plan.scenarioEvaluations.map { SharedBudget(proposal: $0.budget.label, response: $0.response) }
+    }
+    let rest = plans.dropFirst().map(keys)
+    return keys(plans[0]).filter { key in rest.allSatisfy { $0.contains(key) } }
+  }
+}
+
+/// A finished comparison: every design's own run and the paired accumulators.
+public struct ComparisonRun: Sendable {
+  public let designs: [Design]
+  public let baseline: Int
+  public let options: RunOptions
+  /// Each design's full run (its ``RunFigures`` come from it).
+  public let runs: [SimulationRun]
+  public let shared: [DesignComparison.SharedBudget]
+  package let accumulator: ComparisonAccumulator
+  /// Each design's total-scope reference budget: money figures are accumulated divided by the
+  /// baseline's.
+  package let references: [Double]
+
+  public var isComplete: Bool { accumulator.iterations == UInt64(options.iterations) }
+  public var completedIterations: Int { Int(accumulator.iterations) }
+}
+
+/// Which evaluation of each design is which shared budget, and where the total scope is.
+package struct ComparisonLayout: Sendable {
+  /// `evaluation[d][k]`: design d's evaluation index for shared budget k.
+  package let evaluation: [[Int]]
+  /// `sharedOf[d][e]`: the shared budget of design d's evaluation e, if any.
+  package let sharedOf: [[Int?]]
+  package let totalScope: [Int]
+  package let references: [Double]
+  package let gapThreshold: [Double]
+  package let baseline: Int
+  package var designCount: Int { evaluation.count }
+  package var sharedCount: Int { evaluation[0].count }
+
+  package init(plans: [SimulationPlan], shared: [DesignComparison.SharedBudget], baseline: Int) {
+    evaluation = plans.map { plan in
+      let evaluations = plan.scenarioEvaluations
+      return shared.map { key in
+        evaluations.firstIndex { $0.budget.label == key.proposal && $0.response == key.response }!
+      }
+    }
+    sharedOf = zip(plans, evaluation).map { plan, indices in
+      plan.scenarioEvaluations.indices.map { e in indices.firstIndex(of: e) }
+    }
+    totalScope = plans.map { $0.scopes.count - 1 }
+    references = plans.map { $0.scopes[$0.scopes.count - 1].reference }
+    gapThreshold = plans.map { $0.budget.serviceGapThreshold }
+    self.baseline = baseline
+  }
+}
+
+/// Paired sums, exact and mergeable.
+package struct ComparisonAccumulator: Sendable, Equatable {
+  package var iterations: UInt64 = 0
+  /// `value[(d × K + k) × figures + f]`: design d's figure f at shared budget k.
+  package var value: [MeanAccumulator]
+  /// The same index: design d's figure minus the baseline's, per iteration.
+  package var difference: [MeanAccumulator]
+  /// `costLess[a × D + b]`: design a's cost of need below design b's (at shared budget 0).
+  package var costLess: [ProportionCounter]
+  /// `pairwise[((a × D + c) × K + k) × 2 + j]`: design a minus design c per iteration on
+  /// P(overspend) (j = 0) and P(service gap) (j = 1), for the dominance flags.
+  package var pairwise: [MeanAccumulator]
+
+  package static let figures = DesignComparison.Figure.allCases
+
+  package init(layout: ComparisonLayout) {
+    let n = layout.designCount * layout.sharedCount * Self.figures.count
+    value = Array(repeating: MeanAccumulator(), count: n)
+    difference = value
+    costLess = Array(repeating: ProportionCounter(), count: layout.designCount * layout.designCount)
+    pairwise = Array(repeating: MeanAccumulator(), count: layout.designCount * layout.designCount * layout.sharedCount * 2)
+  }
+
+  package func pairwiseDifference(_ a: Int, _ c: Int, _ k: Int, _ j: Int, D: Int, K: Int) -> (mean: Double, se: Double) {
+    let m = pairwise[((a * D + c) * K + k) * 2 + j]
+    return (m.mean, m.standardError)
+  }
+
+  package mutating func merge(_ other: ComparisonAccumulator) {
+    iterations += other.iterations
+    for i in value.indices { value[i].merge(other.value[i]); difference[i].merge(other.difference[i]) }
+    for i in costLess.indices { costLess[i].merge(other.costLess[i]) }
+    for i in pairwise.indices { pairwise[i].merge(other.pairwise[i]) }
+  }
+}
+
+/// A comparison worker: per design one workspace, ledger and run accumulator; the paired sums.
+package final class CompareWorker: TileWorker {
+  package let plans: [SimulationPlan]
+  package let layout: ComparisonLayout
+  package let workspaces: [TileWorkspace]
+  package let ledgers: [BudgetLedger]
+  /// Each design's evaluations: its scenario's proposals under its responses.
+  package let evaluations: [[Evaluation]]
+  package var runs: [RunAccumulator]
+  package var paired: ComparisonAccumulator
+  /// This tile's per-row figures, `((d × K + k) × rows + r) × figures + f`.
+  private var rowFigures: [Double]
+
+  package init(plans: [SimulationPlan], layout: ComparisonLayout) {
+    self.plans = plans
+    self.layout = layout
+    workspaces = plans.map { TileWorkspace(plan: $0) }
+    ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, cells: TileCells($1)) }
+    evaluations = plans.map(\.scenarioEvaluations)
+    runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e.count) }
+    paired = ComparisonAccumulator(layout: layout)
+    rowFigures = Array(
+      repeating: 0,
+      count: layout.designCount * layout.sharedCount * TileWorkspace.rows * ComparisonAccumulator.figures.count)
+  }
+
+  package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
+    let R = TileWorkspace.rows, K = layout.sharedCount, D = layout.designCount
+    let F = ComparisonAccumulator.figures.count
+    let base = t * R
+    let scale = 1 / layout.references[layout.baseline]
+    for d in 0..<D {
+      workspaces[d].simulate(tile: t, active: active, seed: seed)
+      let scope = layout.totalScope[d], g = layout.gapThreshold[d]
+      // Evaluation-major, like `RunWorker`: an evaluation's histograms stay in cache over the tile.
+      for e in runs[d].evaluations.indices {
+        for r in active {
+          let outcome = ledgers[d].walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[d][e])
+          runs[d].record(outcome, evaluation: e, scores: workspaces[d].factorScores(row: r))
+          guard let k = layout.sharedOf[d][e] else { continue }
+          let o = outcome.scopes[scope]
+          let i = ((d * K + k) * R + r) * F
+          rowFigures[i] = o.costOfNeed * scale
+          rowFigures[i + 1] = max(o.costOfNeed - o.budget, 0) * scale
+          rowFigures[i + 2] = o.drift
+          rowFigures[i + 3] = o.unmetShare
+          rowFigures[i + 4] = o.overspent ? 1 : 0
+          rowFigures[i + 5] = o.unmetShare > g ? 1 : 0
+        }
+      }
+      runs[d].iterations += UInt64(active.count)
+    }
+    let b = layout.baseline
+    for r in active {
+      for d in 0..<D {
+        for k in 0..<K {
+          let i = ((d * K + k) * R + r) * F, j = ((b * K + k) * R + r) * F
+          for f in 0..<F {
+            paired.value[(d * K + k) * F + f].add(rowFigures[i + f])
+            paired.difference[(d * K + k) * F + f].add(rowFigures[i + f] - rowFigures[j + f])
+          }
+        }
+      }
+      for a in 0..<D {
+        for c in 0..<D where c != a {
+          paired.costLess[a * D + c].add(rowFigures[(a * K * R + r) * F] < rowFigures[(c * K * R + r) * F])
+          for k in 0..<K {
+            let i = ((a * K + k) * R + r) * F, j = ((c * K + k) * R + r) * F
+            for f in 0..<2 { paired.pairwise[((a * D + c) * K + k) * 2 + f].add(rowFigures[i + 4 + f] - rowFigures[j + 4 + f]) }
+          }
+        }
+      }
+    }
+    paired.iterations += UInt64(active.count)
+  }
+}

@@ -1,0 +1,140 @@
+import Dispatch
+import Foundation
+import BudgetRiskModel
+import BudgetRiskEngine
+
+/// How a run is carried out. None of these change the figures except `iterations`, `seed`
+/// and `firstIteration` (the range simulated).
+public struct RunOptions: Sendable, Equatable {
+  public var iterations: Int
+  public var seed: UInt64
+  /// Worker threads (Dispatch); OpenBLAS is single-threaded inside them.
+  public var threads: Int
+  /// Iterations per unit of work handed to a worker: a multiple of 64 (the tile).
+  public var blockSize: Int
+  /// First global iteration number, for shards of a larger run.
+  public var firstIteration: Int
+
+  public init(iterations: Int, seed: UInt64, threads: Int = RunOptions.defaultThreads, blockSize: Int = 256, firstIteration: Int = 0) {
+    self.iterations = iterations; self.seed = seed; self.threads = threads
+    self.blockSize = blockSize; self.firstIteration = firstIteration
+  }
+
+  public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
+public enum RunOptionsError: Error, CustomStringConvertible, Equatable {
+  case invalid(String)
+  /// The scenario cannot be simulated (``SimulationPlan/init(_:)`` refused it): a problem of
+  /// the file, not of the options.
+  case scenario(ScenarioValidationError)
+  public var description: String {
+    switch self {
+    case .invalid(let message): return message
+    case .scenario(let error): return error.description
+    }
+  }
+}
+
+/// A finished run: the merged accumulators and what is needed to read them.
+public struct SimulationRun: Sendable {
+  public let options: RunOptions
+  public let accumulator: RunAccumulator
+  public let elapsedSeconds: Double
+  package let plan: SimulationPlan
+  /// The budgets evaluated, in the order of `accumulator.evaluations`.
+  package let evaluations: [Evaluation]
+}
+
+/// Runs a scenario: blocks of iterations in parallel, accumulators merged at the end.
+public enum Engine {
+  /// Simulates `options.iterations` iterations of `scenario`.
+  ///
+  /// Work is split into blocks of `blockSize` iterations; worker `w` of `threads` takes
+  /// blocks `w, w + threads, …`, each with its own workspace and accumulators, so nothing is
+  /// shared while simulating and nothing is allocated per iteration. Because every draw is
+  /// keyed by (seed, iteration, stream) and every accumulator is exact, the result is the
+  /// same for any `threads`, `blockSize` or split into shards.
+  ///
+  /// `progress` is called by the workers (from several threads) with the iterations each
+  /// tile finished. `cancel` is checked before every tile: once it returns `true` the
+  /// workers stop, and the run's `accumulator.iterations` counts the iterations finished.
+  ///
+  /// - Complexity: O(iterations × periods × services × proposed budgets).
+  public static func run(
+    _ scenario: Scenario, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil,
+    cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> SimulationRun {
+    let plan: SimulationPlan
+    do { plan = try SimulationPlan(scenario) } catch { throw .scenario(error) }
+    return try run(plan, options: options, progress: progress, cancel: cancel)
+  }
+
+  /// Simulates `options.iterations` iterations of a compiled plan (see the overload above).
+  public static func run(
+    _ plan: SimulationPlan, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil,
+    cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> SimulationRun {
+    try run(plan, evaluating: plan.scenarioEvaluations, options: options, progress: progress, cancel: cancel)
+  }
+
+  /// Simulates `plan` and evaluates `evaluations` on every path: the budgets are an input of
+  /// the run, not of the plan.
+  package static func run(
+    _ plan: SimulationPlan, evaluating evaluations: [Evaluation], options: RunOptions,
+    progress: (@Sendable (Int) -> Void)? = nil, cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> SimulationRun {
+    try check(options)
+    let clock = ContinuousClock.now
+    let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
+      RunWorker(plan: plan, evaluations: evaluations)
+    }
+    var total = RunAccumulator(plan: plan, evaluations: evaluations.count)
+    for worker in workers { total.merge(worker.accumulator) }
+    let elapsed = ContinuousClock.now - clock
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return SimulationRun(
+      options: options, accumulator: total, elapsedSeconds: seconds, plan: plan, evaluations: evaluations)
+  }
+
+  /// Refuses options no run can use (the command line checks them too, with its own words).
+  package static func check(_ options: RunOptions) throws(RunOptionsError) {
+    guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
+    guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
+    let tile = TileWorkspace.rows
+    guard options.blockSize >= tile, options.blockSize % tile == 0 else {
+      throw .invalid("--block-size must be a positive multiple of \(tile), found \(options.blockSize)")
+    }
+    guard options.firstIteration >= 0 else { throw .invalid("the first iteration must be >= 0") }
+  }
+}
+
+/// The worker of a plain run: one workspace, one ledger, every evaluation accumulated.
+package final class RunWorker: TileWorker {
+  package let workspace: TileWorkspace
+  package let ledger: BudgetLedger
+  /// Unchecked: only this worker's thread touches it until the workers are joined.
+  @exclusivity(unchecked) package var accumulator: RunAccumulator
+  private let evaluations: [Evaluation]
+
+  package init(plan: SimulationPlan, evaluations: [Evaluation]) {
+    workspace = TileWorkspace(plan: plan)
+    ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
+    self.evaluations = evaluations
+    accumulator = RunAccumulator(plan: plan, evaluations: evaluations.count)
+  }
+
+  package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
+    workspace.simulate(tile: t, active: active, seed: seed)
+    let base = t * TileWorkspace.rows
+    // Evaluation-major: one evaluation's accumulators (~1 MB of histograms) take the whole
+    // tile's rows while they are in cache; row-major, every add went to a cold line.
+    for e in accumulator.evaluations.indices {
+      for r in active {
+        let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
+        accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
+      }
+    }
+    accumulator.iterations += UInt64(active.count)
+  }
+}

@@ -1,0 +1,200 @@
+import BudgetRiskNumerics
+
+/// The figures of a design comparison (`budget-risk compare`), ready for the table, JSON and CSV.
+///
+/// Every design was run on common random numbers, so each difference from the baseline is a
+/// paired difference: the mean of the per-iteration differences ± 1.96 standard errors of
+/// those differences. `unpairedHalfWidth` is what the interval would be from the two designs'
+/// separate standard errors, `1.96·√(SE_a² + SE_b²)`, to show what pairing bought.
+public struct ComparisonFigures: Codable, Sendable, Equatable {
+  public var iterations: UInt64
+  public var seed: UInt64
+  public var currency: String
+  public var baseline: String
+  /// `overspend`, `gap`, `expected-overspend` or `tvar95`.
+  public var rankBy: String
+  public var designs: [ComparedDesign]
+  /// One entry per proposed budget × response shared by every design.
+  public var budgets: [BudgetComparison]
+  /// P(design a's cost of need < design b's) for every ordered pair, at `costComparedAt`.
+  public var costOfNeedLess: [PairProbability]
+  /// The shared budget whose cost of need `costOfNeedLess` compares (the first shared one).
+  public var costComparedAt: String
+}
+
+public struct ComparedDesign: Codable, Sendable, Equatable {
+  public var name: String
+  public var description: String
+  public var file: String
+}
+
+public struct BudgetComparison: Codable, Sendable, Equatable {
+  public var proposal: String
+  /// The contingency margin where every design's proposal is a margin.
+  public var margin: Double?
+  public var response: String
+  /// Designs in rank order (best first by `rankBy`).
+  public var rows: [DesignRow]
+}
+
+public struct DesignRow: Codable, Sendable, Equatable {
+  public var design: String
+  /// 1 = best by the ranking measure (ties share the better rank order by design order).
+  public var rank: Int
+  /// The ranking measure's value (money for `expected-overspend` and `tvar95`).
+  public var rankValue: Double
+  public var figures: [ComparedFigure]
+  /// Designs no worse on both P(overspend) and P(service gap) and strictly better on one.
+  public var dominatedBy: [Dominance]
+}
+
+public struct ComparedFigure: Codable, Sendable, Equatable {
+  /// `cost_of_need`, `expected_overspend` (money), `drift`, `unmet_share`,
+  /// `overspend_probability`, `service_gap_probability`.
+  public var figure: String
+  public var value: Estimate
+  /// This design minus the baseline; nil for the baseline itself.
+  public var difference: PairedDifference?
+}
+
+public struct PairedDifference: Codable, Sendable, Equatable {
+  public var mean: Double
+  public var standardError: Double
+  public var lower: Double
+  public var upper: Double
+  public var unpairedHalfWidth: Double
+  public var excludesZero: Bool
+}
+
+public struct Dominance: Codable, Sendable, Equatable {
+  public var design: String
+  /// Whether the paired 95 % interval of the difference excludes 0 on a figure where the
+  /// dominating design is strictly better.
+  public var significant: Bool
+}
+
+public struct PairProbability: Codable, Sendable, Equatable {
+  public var design: String
+  public var other: String
+  public var probability: Probability
+}
+
+/// How designs are ranked.
+public enum RankMeasure: String, CaseIterable, Codable, Sendable {
+  case overspend
+  case gap
+  case expectedOverspend = "expected-overspend"
+  case tvar95
+}
+
+extension ComparisonFigures {
+  /// The figures of `run`, ranked by `rankBy`.
+  public init(_ run: ComparisonRun, rankBy: RankMeasure) {
+    self.init(run, designFigures: run.runs.map(RunFigures.init), rankBy: rankBy)
+  }
+
+  /// The figures of `run`, given each design's own figures (`RunFigures(run.runs[d])`, which
+  /// a caller that reports them too has already built).
+  public init(_ run: ComparisonRun, designFigures perDesign: [RunFigures], rankBy: RankMeasure) {
+    precondition(perDesign.count == run.runs.count, "one RunFigures per design")
+    let acc = run.accumulator
+    let D = run.designs.count, K = run.shared.count, b = run.baseline
+    let figures = ComparisonAccumulator.figures, F = figures.count
+    let scale = run.references[b]
+    let z = CriticalValue.z95
+
+    iterations = acc.iterations
+    seed = run.options.seed
+    currency = run.designs[b].scenario.currency
+    baseline = run.designs[b].name
+    self.rankBy = rankBy.rawValue
+    designs = run.designs.map {
+      ComparedDesign(name: $0.name, description: $0.description, file: $0.scenario.sourcePath)
+    }
+    costComparedAt = run.shared.first.map { "\($0.proposal), \($0.response.rawValue)" } ?? ""
+    costOfNeedLess = (0..<D).flatMap { a in
+      (0..<D).filter { $0 != a }.map { c in
+        PairProbability(
+          design: run.designs[a].name, other: run.designs[c].name,
+          probability: Probability(acc.costLess[a * D + c]))
+      }
+    }
+
+    budgets = run.shared.enumerated().map { k, key in
+      func estimate(_ m: MeanAccumulator, _ f: DesignComparison.Figure) -> (Double, Double) {
+        let u = f.isMoney ? scale : 1
+        return (m.mean * u, m.standardError * u)
+      }
+      var rows: [DesignRow] = (0..<D).map { d in
+        let compared = figures.enumerated().map { f, figure -> ComparedFigure in
+          let i = (d * K + k) * F + f
+          let (mean, se) = estimate(acc.value[i], figure)
+          var difference: PairedDifference?
+          if d != b {
+            let (dm, ds) = estimate(acc.difference[i], figure)
+            let (_, baseSE) = estimate(acc.value[(b * K + k) * F + f], figure)
+            difference = PairedDifference(
+              mean: dm, standardError: ds, lower: dm - z * ds, upper: dm + z * ds,
+              unpairedHalfWidth: z * (se * se + baseSE * baseSE).squareRoot(),
+              excludesZero: dm - z * ds > 0 || dm + z * ds < 0)
+          }
+          return ComparedFigure(figure: figure.rawValue, value: Estimate(mean: mean, standardError: se), difference: difference)
+        }
+        let rankValue: Double
+        switch rankBy {
+        case .overspend: rankValue = compared[4].value.mean
+        case .gap: rankValue = compared[5].value.mean
+        case .expectedOverspend: rankValue = compared[1].value.mean
+        case .tvar95:
+          let e = run.layoutEvaluation(design: d, shared: k)
+          let scope = perDesign[d].budgets[e].scopes.last
+          rankValue = scope?.tailValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan
+        }
+        return DesignRow(design: run.designs[d].name, rank: 0, rankValue: rankValue, figures: compared, dominatedBy: [])
+      }
+      for d in 0..<D {
+        rows[d].dominatedBy = (0..<D).compactMap { other in
+          Self.dominance(of: d, by: other, rows: rows, pairwise: { a, c, f in acc.pairwiseDifference(a, c, k, f, D: D, K: K) })
+            .map { Dominance(design: run.designs[other].name, significant: $0) }
+        }
+      }
+      let order = rows.indices.sorted { (rows[$0].rankValue, $0) < (rows[$1].rankValue, $1) }
+      for (rank, d) in order.enumerated() { rows[d].rank = rank + 1 }
+      let margins = (0..<D).map { d -> Double? in
+        let e = run.layoutEvaluation(design: d, shared: k)
+        return perDesign[d].budgets[e].margin
+      }
+      let margin = margins.allSatisfy({ $0 != nil && $0 == margins[0] }) ? margins[0] : nil
+      return BudgetComparison(
+        proposal: key.proposal, margin: margin, response: key.response.rawValue, rows: order.map { rows[$0] })
+    }
+  }
+
+  /// Whether design `d` is dominated by `other`: no worse on both P(overspend) and P(service
+  /// gap) and strictly better on one, on the point estimates. Returns nil when not dominated,
+  /// else whether the paired interval of `d − other` excludes 0 on a strictly better figure.
+  ///
+  /// - Parameter pairwise: the paired difference (mean, SE) of `a − c` on figure 0
+  ///   (overspend) or 1 (service gap).
+  package static func dominance(
+    of d: Int, by other: Int, rows: [DesignRow], pairwise: (Int, Int, Int) -> (mean: Double, se: Double)
+  ) -> Bool? {
+    guard d != other else { return nil }
+    let mine = [rows[d].figures[4].value.mean, rows[d].figures[5].value.mean]
+    let theirs = [rows[other].figures[4].value.mean, rows[other].figures[5].value.mean]
+    guard theirs[0] <= mine[0], theirs[1] <= mine[1], theirs[0] < mine[0] || theirs[1] < mine[1] else { return nil }
+    let z = CriticalValue.z95
+    return (0..<2).contains { f in
+      guard theirs[f] < mine[f] else { return false }
+      let p = pairwise(d, other, f)
+      return p.mean - z * p.se > 0
+    }
+  }
+}
+
+extension ComparisonRun {
+  package func layoutEvaluation(design d: Int, shared k: Int) -> Int {
+    let key = shared[k]
+    return runs[d].evaluations.firstIndex { $0.budget.label == key.proposal && $0.response == key.response }!
+  }
+}

@@ -1,0 +1,324 @@
+import BudgetRiskNumerics
+import BudgetRiskModel
+import BudgetRiskEngine
+
+/// Every reported figure of a run, in money or fractions, ready for the table, JSON and CSV.
+///
+/// Probabilities carry a 95 % Wilson interval, means their Monte Carlo standard error and
+/// quantiles a 95 % order-statistic interval. The JSON layout is this type's Codable form
+/// (documented in `docs/output-format.md`).
+public struct RunFigures: Codable, Sendable, Equatable {
+  public var scenario: String
+  public var currency: String
+  public var iterations: UInt64
+  public var seed: UInt64
+  public var firstIteration: Int
+  public var periods: Int
+  public var periodLength: String
+  public var budgetYears: Int
+  /// The analytic expected cost of need per scope (the `expected` base before any margin).
+  public var expectedCost: [ExpectedCostFigure]
+  public var budgets: [BudgetFigures]
+  public var recommendations: [Recommendation]
+  /// P(cost of need over the horizon > level), per response and scope (the exceedance curve).
+  public var costExceedance: [CostExceedance]
+  /// Drivers of the overspend tail per proposed budget × response, on the total scope.
+  public var drivers: [DriversFigure]
+}
+
+public struct ExpectedCostFigure: Codable, Sendable, Equatable {
+  public var scope: String
+  public var byYear: [Double]
+  public var horizon: Double
+  /// The scope's base budget over the horizon at expected population.
+  public var baseBudget: Double
+}
+
+public struct Probability: Codable, Sendable, Equatable {
+  public var estimate: Double
+  public var lower: Double
+  public var upper: Double
+}
+
+public struct Estimate: Codable, Sendable, Equatable {
+  public var mean: Double
+  public var standardError: Double
+}
+
+public struct QuantileFigure: Codable, Sendable, Equatable {
+  public var level: Double
+  public var value: Double
+  public var lower: Double
+  public var upper: Double
+
+  package init(level: Double, value: Double, lower: Double, upper: Double) {
+    self.level = level; self.value = value; self.lower = lower; self.upper = upper
+  }
+}
+
+public struct LevelValue: Codable, Sendable, Equatable {
+  public var level: Double
+  public var value: Double
+}
+
+public struct BudgetFigures: Codable, Sendable, Equatable {
+  public var proposal: String
+  /// The contingency margin, for margin proposals.
+  public var margin: Double?
+  public var response: String
+  public var scopes: [ScopeFigures]
+  public var services: [ServiceGapFigure]
+}
+
+public struct ScopeFigures: Codable, Sendable, Equatable {
+  public var scope: String
+  /// Mean budget over the horizon (varies by iteration only under capitation).
+  public var budget: Estimate
+  public var costOfNeed: Estimate
+  public var overspendProbability: Probability
+  public var overspendProbabilityByYear: [Probability]
+  /// (cost of need − budget) / budget over the horizon.
+  public var drift: Estimate
+  public var driftQuantiles: [QuantileFigure]
+  /// E[(cost − budget)+], money.
+  public var expectedOverspend: Estimate
+  /// Quantiles of the overspend amount (0 where no overspend), money.
+  public var valueAtRisk: [QuantileFigure]
+  /// Mean overspend amount at or above the VaR, money.
+  public var tailValueAtRisk: [LevelValue]
+  /// Quantiles of cumulative drift at the end of every period (the fan chart).
+  public var driftPath: [PeriodQuantiles]
+  public var serviceGap: ServiceGapSummary
+  public var instability: Instability
+  /// Present only when the scenario has a `risk_share` (`RunFigures+Arrangements.swift`).
+  public var riskShare: RiskShareFigures?
+  /// Present only when the scenario has `rebase_fraction`.
+  public var rebasing: RebasingFigures?
+}
+
+public struct PeriodQuantiles: Codable, Sendable, Equatable {
+  public var period: Int
+  public var quantiles: [LevelValue]
+}
+
+public struct ServiceGapSummary: Codable, Sendable, Equatable {
+  /// g in P(U > g).
+  public var threshold: Double
+  public var probability: Probability
+  public var expectedUnmetShare: Estimate
+  public var byCategory: [CategoryGap]
+}
+
+public struct CategoryGap: Codable, Sendable, Equatable {
+  public var category: String
+  public var probability: Probability
+  public var expectedUnmetShare: Estimate
+}
+
+public struct ServiceGapFigure: Codable, Sendable, Equatable {
+  public var service: String
+  public var pool: String
+  public var probability: Probability
+  public var expectedUnmetShare: Estimate
+}
+
+public struct Instability: Codable, Sendable, Equatable {
+  /// P(|year-to-date drift of spend| > tolerance at any review).
+  public var toleranceBreached: Probability
+  public var reserveExhausted: Probability
+}
+
+/// The smallest listed margin meeting the targets, per response and scope.
+public struct Recommendation: Codable, Sendable, Equatable {
+  public var response: String
+  public var scope: String
+  public var overspendTarget: Double
+  public var serviceGapTarget: Double?
+  /// nil when no listed margin meets the targets.
+  public var margin: Double?
+  public var annualContingency: Double?
+  public var overspendProbability: Probability?
+  public var serviceGapProbability: Probability?
+}
+
+extension RunFigures {
+  public static let quantileLevels = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99]
+  public static let riskLevels = [0.90, 0.95, 0.99]
+  public static let fanLevels = [0.025, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.975]
+
+  /// Reads every figure off a finished run.
+  public init(_ run: SimulationRun) {
+    let plan = run.plan, acc = run.accumulator
+    scenario = plan.name
+    currency = plan.currency
+    iterations = acc.iterations
+    seed = run.options.seed
+    firstIteration = run.options.firstIteration
+    periods = plan.periods
+    periodLength = plan.periodLength.rawValue
+    budgetYears = plan.years
+    let T = plan.periods
+    expectedCost = plan.scopes.map { scope in
+      let byYear = (0..<plan.years).map { y in
+        scope.pools.reduce(0.0) { acc, p in
+          acc + (y * plan.periodsPerYear..<(y + 1) * plan.periodsPerYear).reduce(0) { $0 + plan.expected.poolCost[p * T + $1] }
+        }
+      }
+      return ExpectedCostFigure(
+        scope: scope.name, byYear: byYear, horizon: byYear.reduce(0, +), baseBudget: scope.reference)
+    }
+    budgets = run.evaluations.enumerated().map { e, evaluation in
+      let proposal = evaluation.budget
+      let ev = acc.evaluations[e]
+      return BudgetFigures(
+        proposal: proposal.label, margin: proposal.margin, response: evaluation.response.rawValue,
+        scopes: plan.scopes.enumerated().map { s, scope in
+          ScopeFigures(ev.scopes[s], reference: scope.reference, name: scope.name, threshold: plan.budget.serviceGapThreshold)
+        },
+        services: plan.serviceNames.enumerated().map { v, service in
+          ServiceGapFigure(
+            service: service, pool: plan.poolNames[plan.poolOfService[v]],
+            probability: Probability(ev.serviceGapByService[v]),
+            expectedUnmetShare: Estimate(ev.unmetShareByService[v]))
+        })
+    }
+    recommendations = Self.recommend(budgets: budgets, plan: plan)
+    costExceedance = Self.costExceedance(run)
+    let totalScope = plan.scopes[plan.scopes.count - 1].name
+    let evaluated = budgets
+    drivers = evaluated.indices.map { e in
+      DriversFigure(acc.drivers[e], factors: plan.factors, budget: evaluated[e], scope: totalScope, iterations: acc.iterations)
+    }
+  }
+
+  /// Per response and scope, the smallest listed margin whose overspend probability (point
+  /// estimate) is at most α and, when a service-gap target β is set, whose service-gap
+  /// probability is at most β.
+  package static func recommend(budgets: [BudgetFigures], plan: SimulationPlan) -> [Recommendation] {
+    let spec = plan.budget
+    var out = [Recommendation]()
+    for response in spec.responses {
+      let candidates = budgets.filter { $0.response == response.rawValue }
+      for (s, scope) in plan.scopes.enumerated() {
+        let pick = HeadlineRule.recommended(margins: candidates.map(\.margin)) { i in
+          let figures = candidates[i].scopes[s]
+          return HeadlineRule.meetsTargets(
+            overspend: figures.overspendProbability.estimate, serviceGap: figures.serviceGap.probability.estimate,
+            spec: spec)
+        }.map { candidates[$0] }
+        out.append(Recommendation(
+          response: response.rawValue, scope: scope.name, overspendTarget: spec.overspendTarget,
+          serviceGapTarget: spec.serviceGapTarget, margin: pick?.margin,
+          annualContingency: pick.map { $0.margin! * scope.reference / Double(plan.years) },
+          overspendProbability: pick?.scopes[s].overspendProbability,
+          serviceGapProbability: pick?.scopes[s].serviceGap.probability))
+      }
+    }
+    return out
+  }
+}
+
+extension ScopeFigures {
+  package init(_ a: ScopeAccumulator, reference: Double, name: String, threshold: Double) {
+    scope = name
+    budget = Estimate(a.budget, scale: reference)
+    costOfNeed = Estimate(a.costOfNeed, scale: reference)
+    overspendProbability = Probability(a.overspent)
+    overspendProbabilityByYear = a.overspentByYear.map(Probability.init)
+    drift = Estimate(a.drift)
+    driftQuantiles = RunFigures.quantileLevels.map { QuantileFigure(a.driftDistribution, level: $0) }
+    expectedOverspend = Estimate(a.overspendAmount, scale: reference)
+    // Overspend has a point mass at 0: where P(overspend) ≤ 1 − q the q-quantile is exactly 0,
+    // and the expected shortfall (mean of the worst 1 − q) is E[overspend] / (1 − q).
+    let overspendShare = a.overspent.estimate
+    valueAtRisk = RunFigures.riskLevels.map { q in
+      var figure = QuantileFigure(a.overspendDistribution, level: q, scale: reference)
+      if overspendShare <= 1 - q { figure.value = 0; figure.lower = 0 }
+      if figure.lower <= 0 && a.overspent.wilsonInterval(confidence: 0.95).upperBound <= 1 - q { figure.upper = 0 }
+      return figure
+    }
+    tailValueAtRisk = RunFigures.riskLevels.map { q in
+      let value = overspendShare <= 1 - q
+        ? a.overspendAmount.mean / (1 - q) : a.overspendDistribution.meanAbove(quantile: q)
+      return LevelValue(level: q, value: value * reference)
+    }
+    driftPath = a.driftPath.enumerated().map { t, h in
+      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { LevelValue(level: $0, value: h.quantile($0)) })
+    }
+    serviceGap = ServiceGapSummary(
+      threshold: threshold, probability: Probability(a.serviceGap),
+      expectedUnmetShare: Estimate(a.unmetShare),
+      byCategory: ServiceCategory.allCases.enumerated().map { c, category in
+        CategoryGap(
+          category: category.rawValue, probability: Probability(a.serviceGapByCategory[c]),
+          expectedUnmetShare: Estimate(a.unmetShareByCategory[c]))
+      })
+    instability = Instability(
+      toleranceBreached: Probability(a.toleranceBreached), reserveExhausted: Probability(a.reserveExhausted))
+    riskShare = a.riskShare.map { RiskShareFigures($0, reference: reference) }
+    rebasing = a.rebasing.map { RebasingFigures($0, reference: reference) }
+  }
+}
+
+extension Probability {
+  package init(_ c: ProportionCounter) {
+    let interval = c.wilsonInterval(confidence: 0.95)
+    self.init(estimate: c.estimate, lower: interval.lowerBound, upper: interval.upperBound)
+  }
+}
+
+extension Estimate {
+  package init(_ m: MeanAccumulator, scale: Double = 1) {
+    self.init(mean: m.mean * scale, standardError: m.standardError * scale)
+  }
+}
+
+extension QuantileFigure {
+  package init(_ h: BinnedQuantiles, level: Double, scale: Double = 1) {
+    let interval = h.quantileInterval(level, confidence: 0.95)
+    self.init(
+      level: level, value: h.quantile(level) * scale,
+      lower: interval.lowerBound * scale, upper: interval.upperBound * scale)
+  }
+}
+
+/// What drives the overspend tail of one proposed budget × response on the total scope.
+public struct DriversFigure: Codable, Sendable, Equatable {
+  public var proposal: String
+  public var margin: Double?
+  public var response: String
+  public var scope: String
+  /// Iterations that overspent (the conditional sample).
+  public var overspentIterations: UInt64
+  /// The bound on the Spearman error from ties within drift bins (`√3·Σ p_b²`).
+  public var tieErrorBound: Double
+  /// Factors ranked by |Spearman ρ| with drift, largest first.
+  public var factors: [FactorDriver]
+}
+
+public struct FactorDriver: Codable, Sendable, Equatable {
+  public var factor: String
+  /// Spearman's rank correlation of the factor with drift; its standard error is the
+  /// large-sample `(1 − ρ²)/√(n − 1)` (exact at ρ = 0: `1/√(n − 1)`).
+  public var spearman: Estimate
+  /// Mean standardised score z (the copula normal) given overspend, with its standard error;
+  /// 0 means overspend tells nothing about the factor. NaN when nothing overspent.
+  public var meanZGivenOverspend: Estimate
+}
+
+extension DriversFigure {
+  package init(_ d: DriversAccumulator, factors: [Factor], budget: BudgetFigures, scope: String, iterations: UInt64) {
+    let (rho, tie) = d.spearman()
+    let n = Double(iterations)
+    let entries = factors.indices.map { f in
+      FactorDriver(
+        factor: factors[f].name,
+        spearman: Estimate(mean: rho[f], standardError: (1 - rho[f] * rho[f]) / (n - 1).squareRoot()),
+        meanZGivenOverspend: Estimate(d.zGivenOverspend[f]))
+    }
+    self.init(
+      proposal: budget.proposal, margin: budget.margin, response: budget.response, scope: scope,
+      overspentIterations: d.zGivenOverspend.first?.count ?? 0, tieErrorBound: tie,
+      factors: entries.enumerated().sorted { (-abs($0.element.spearman.mean), $0.offset) < (-abs($1.element.spearman.mean), $1.offset) }.map(\.element))
+  }
+}
