@@ -6,17 +6,10 @@
 //   BudgetRiskNumerics → BudgetRiskModel → BudgetRiskEngine → BudgetRiskStudies
 //     → BudgetRiskReports → budget-risk (the command line)
 // Across layers the code uses the `package` access level; `public` is the library's API
-// (what the command line and the Benchmarks/ package use).
+// (what the command line and the Benchmarks/ package use). The buffers of the engine's hot
+// loop are `@_spi(HotPath) public` with `@inlinable` members instead: Swift does not inline
+// a member of a `package` type into another module (docs/architecture.md). No unsafe flags.
 import PackageDescription
-
-// Whole-module cross-module optimisation in release builds: the engine's hot loop calls the
-// samplers, the Philox generator, buffer handles and exact sums of BudgetRiskNumerics across
-// a module boundary, and without it those small functions would stop being inlined there
-// (callgrind before/after the split: docs/performance.md). An unsafe flag, so SwiftPM accepts
-// this package only as a root or a local (path) dependency — which is how Benchmarks/ uses it.
-let crossModuleOptimization: [SwiftSetting] = [
-  .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
-]
 
 let package = Package(
   name: "BudgetRisk",
@@ -48,8 +41,7 @@ let package = Package(
     // Random numbers, distributions, statistics, the C boundary, raw memory (Buffer).
     .target(
       name: "BudgetRiskNumerics",
-      dependencies: ["COpenBLAS"],
-      swiftSettings: crossModuleOptimization
+      dependencies: ["COpenBLAS"]
     ),
     // The scenario: types, YAML loading and validation, designs; the analytic expected cost.
     .target(
@@ -57,27 +49,23 @@ let package = Package(
       dependencies: [
         "BudgetRiskNumerics",
         .product(name: "Yams", package: "Yams"),
-      ],
-      swiftSettings: crossModuleOptimization
+      ]
     ),
     // The compiled plan (the one gate), tiles, cells, the ledger, the accumulators.
     .target(
       name: "BudgetRiskEngine",
-      dependencies: ["BudgetRiskModel"],
-      swiftSettings: crossModuleOptimization
+      dependencies: ["BudgetRiskModel"]
     ),
     // What a command asks of the engine (run, precision, compare, margin, bench) and the
     // figures read off a finished run.
     .target(
       name: "BudgetRiskStudies",
-      dependencies: ["BudgetRiskEngine"],
-      swiftSettings: crossModuleOptimization
+      dependencies: ["BudgetRiskEngine"]
     ),
     // Table, JSON, CSV, HTML and SVG reports, explain, the run manifest, atomic writes.
     .target(
       name: "BudgetRiskReports",
-      dependencies: ["BudgetRiskStudies"],
-      swiftSettings: crossModuleOptimization
+      dependencies: ["BudgetRiskStudies"]
     ),
     // The umbrella module of the `BudgetRisk` library product: re-exports every layer.
     .target(
@@ -89,8 +77,7 @@ let package = Package(
       dependencies: [
         "BudgetRiskReports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      swiftSettings: crossModuleOptimization
+      ]
     ),
     .testTarget(
       name: "BudgetRiskTests",

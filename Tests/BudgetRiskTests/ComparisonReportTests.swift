@@ -4,7 +4,7 @@ import Testing
   import FoundationXML
 #endif
 
-@testable import BudgetRiskNumerics
+@_spi(HotPath) @testable import BudgetRiskNumerics
 @testable import BudgetRiskModel
 @testable import BudgetRiskEngine
 @testable import BudgetRiskStudies

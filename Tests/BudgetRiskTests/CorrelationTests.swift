@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import BudgetRiskNumerics
+@_spi(HotPath) @testable import BudgetRiskNumerics
 @testable import BudgetRiskModel
 @testable import BudgetRiskEngine
 @testable import BudgetRiskStudies

@@ -3,7 +3,7 @@ import Synchronization
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
-@testable import BudgetRiskNumerics
+@_spi(HotPath) @testable import BudgetRiskNumerics
 @testable import BudgetRiskModel
 @testable import BudgetRiskEngine
 @testable import BudgetRiskStudies

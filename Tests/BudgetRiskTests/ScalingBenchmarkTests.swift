@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @_spi(Benchmarks) @testable import BudgetRiskStudies
-@testable import BudgetRiskNumerics
+@_spi(HotPath) @testable import BudgetRiskNumerics
 @testable import BudgetRiskModel
 @testable import BudgetRiskEngine
 @testable import BudgetRiskReports

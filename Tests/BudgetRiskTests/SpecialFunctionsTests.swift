@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import BudgetRiskNumerics
+@_spi(HotPath) @testable import BudgetRiskNumerics
 @testable import BudgetRiskModel
 @testable import BudgetRiskEngine
 @testable import BudgetRiskStudies

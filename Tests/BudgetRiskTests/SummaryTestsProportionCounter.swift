@@ -1,5 +1,5 @@
 import Testing
-@testable import BudgetRiskNumerics
+@_spi(HotPath) @testable import BudgetRiskNumerics
 @testable import BudgetRiskModel
 @testable import BudgetRiskEngine
 @testable import BudgetRiskStudies

@@ -1,4 +1,4 @@
-import BudgetRiskNumerics
+@_spi(HotPath) import BudgetRiskNumerics
 
 /// What one walk of the ledger came to — one iteration under one evaluation: each scope's
 /// outcome, and the detail the accumulators record (each scope's cumulative drift per period
@@ -13,18 +13,18 @@ package struct PathOutcome {
   package let periods: Int
   package let years: Int
   /// Each scope's cumulative drift at the end of each period, `scopes × T`.
-  package let driftPaths: Handle<Double>
+  let driftPaths: Handle<Double>
   /// Whether each scope overspent each budget year, `scopes × years`.
   package let overspentByYear: Handle<Bool>
   /// Each service's unmet share of its need over the horizon, `V` (0 under absorb).
-  package let serviceUnmetShares: Handle<Double>
+  let serviceUnmetShares: Handle<Double>
   /// Each pool's rebasing amounts in the order they happened, `P × maxRebasings`, and how
   /// many happened (`poolHorizon[p].rebasings`).
-  package let rebasingAmounts: Handle<Double>
-  package let maxRebasings: Int
-  package let poolHorizon: Handle<PoolHorizon>
+  let rebasingAmounts: Handle<Double>
+  let maxRebasings: Int
+  let poolHorizon: Handle<PoolHorizon>
   /// The pools of each scope.
-  package let scopePools: [[Int]]
+  let scopePools: [[Int]]
 
   /// Scope `s`'s cumulative drift per period, `T` values.
   @inline(__always)
@@ -38,7 +38,7 @@ package struct PathOutcome {
 
   /// Calls `body` with the size (money, unsigned) of every rebasing of scope `s`'s pools.
   @inline(__always)
-  package func forEachRebasing(scope s: Int, _ body: (Double) -> Void) {
+  func forEachRebasing(scope s: Int, _ body: (Double) -> Void) {
     for p in scopePools[s] {
       for k in 0..<poolHorizon[p].rebasings { body(abs(rebasingAmounts[p * maxRebasings + k])) }
     }

@@ -1,4 +1,4 @@
-import BudgetRiskNumerics
+@_spi(HotPath) import BudgetRiskNumerics
 import BudgetRiskModel
 
 /// A proposed budget, compiled into the plan: the one place that says what a proposal gives

@@ -1,5 +1,5 @@
 import Foundation
-import BudgetRiskNumerics
+@_spi(HotPath) import BudgetRiskNumerics
 
 extension TileWorkspace {
   /// Simulates the cost of need at full delivery for every active row of tile `tile`.
@@ -141,7 +141,7 @@ extension TileWorkspace {
   ///
   /// - Parameter delivered: share of each intervention's proactive need delivered per period,
   ///   `interventions × T`; `nil` means full delivery.
-  package func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
+  func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
     let K = plan.interventionLag.count, T = plan.periods
     var m = 1.0
     for k in plan.interventionsTargeting[v] {
@@ -154,7 +154,7 @@ extension TileWorkspace {
   }
 
   /// Re-draws cell (t, v) of row `r` at a new intervention multiplier, from the cell's own stream.
-  package func redrawCell(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
+  func redrawCell(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
     let T = plan.periods, S = plan.segmentCount, years = plan.years, ppy = plan.periodsPerYear
     let cell = (r * T + t) * plan.serviceCount + v
     var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)

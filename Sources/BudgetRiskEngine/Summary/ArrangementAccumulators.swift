@@ -9,7 +9,7 @@ import BudgetRiskNumerics
 /// are kept raw in ``ExactSum``: every addend is a multiple of ``RiskShare/quantum``, so
 /// `providerTotal + funderTotal == varianceTotal` holds exactly over any set of iterations.
 package struct RiskShareAccumulator: Sendable, Equatable {
-  package enum Layout {
+  enum Layout {
     package static let provider = (lower: -0.5, upper: 0.5, bins: 4_000)
     package static let funder = (lower: -1.0, upper: 1.0, bins: 4_000)
   }
@@ -60,7 +60,7 @@ package struct RebasingAccumulator: Sendable, Equatable {
     any.add(rebasings > 0); count.add(Double(rebasings)); net.add(rebased)
   }
 
-  package mutating func addRebasing(size s: Double) { size.add(s) }
+  mutating func addRebasing(size s: Double) { size.add(s) }
 
   package mutating func merge(_ o: RebasingAccumulator) {
     any.merge(o.any); count.merge(o.count); net.merge(o.net); size.merge(o.size)
@@ -68,7 +68,7 @@ package struct RebasingAccumulator: Sendable, Equatable {
 }
 
 extension ScopeAccumulator {
-  package mutating func mergeArrangements(_ o: ScopeAccumulator) {
+  mutating func mergeArrangements(_ o: ScopeAccumulator) {
     if let r = o.riskShare { riskShare?.merge(r) }
     if let r = o.rebasing { rebasing?.merge(r) }
   }

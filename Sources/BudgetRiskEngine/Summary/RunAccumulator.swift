@@ -1,4 +1,4 @@
-import BudgetRiskNumerics
+@_spi(HotPath) import BudgetRiskNumerics
 import BudgetRiskModel
 
 /// Everything a run accumulates, mergeable exactly: two runs over disjoint iteration ranges
@@ -18,7 +18,7 @@ public struct RunAccumulator: Sendable, Equatable {
   private let gapThreshold: Double
 
   /// Histogram layouts and their quantile error (at most one bin width inside the range).
-  package enum Layout {
+  enum Layout {
     /// Horizon drift on [−1, 2): bin 5e−4, quantile error ≤ 5e−4 (0.05 percentage points).
     package static let drift = (lower: -1.0, upper: 2.0, bins: 6_000)
     /// Overspend amount / reference budget on [0, 1): bin 2.5e−4.

@@ -55,7 +55,7 @@ public struct RiskShare: Sendable, Equatable {
 
   /// `x` rounded to the nearest multiple of ``quantum``.
   @inline(__always)
-  package static func onGrid(_ x: Double) -> Double { (x * 0x1p8).rounded() * 0x1p-8 }
+  static func onGrid(_ x: Double) -> Double { (x * 0x1p8).rounded() * 0x1p-8 }
 
   /// Splits one pool-year's variance.
   ///

@@ -28,7 +28,7 @@ public enum ScenarioLoader {
     try parse(yaml: try readText(path: path), path: path)
   }
 
-  package static func readText(path: String) throws(ScenarioValidationError) -> String {
+  static func readText(path: String) throws(ScenarioValidationError) -> String {
     do {
       return try String(contentsOfFile: path, encoding: .utf8)
     } catch {

@@ -4,11 +4,11 @@ import BudgetRiskNumerics
 /// parameter checks of `docs/scenario-format.md`. The checks are made here, on the file's
 /// values, so that every message names the parameter's key path.
 extension ScenarioParser {
-  package static let distributionNames = [
+  static let distributionNames = [
     "fixed", "uniform", "normal", "lognormal", "gamma", "beta", "triangular", "pert", "discrete",
   ]
 
-  package func parseDistribution(_ value: YAMLValue) -> Distribution? {
+  func parseDistribution(_ value: YAMLValue) -> Distribution? {
     if case .scalar(let s) = value.node, !value.isNull {
       guard let x = Double.construct(from: s) else {
         reader.report(
@@ -162,7 +162,7 @@ extension ScenarioParser {
   }
 
   /// Smallest and largest values a distribution can take (infinite where unbounded).
-  package static func support(of d: Distribution) -> (lower: Double, upper: Double) {
+  static func support(of d: Distribution) -> (lower: Double, upper: Double) {
     switch d {
     case .fixed(let v): return (v, v)
     case .uniform(let lo, let hi), .beta(_, _, let lo, let hi), .triangular(let lo, _, let hi),
@@ -177,7 +177,7 @@ extension ScenarioParser {
   }
 
   /// `a normal distribution`, `this uniform distribution`, … for messages.
-  package static func kindName(of d: Distribution) -> String {
+  static func kindName(of d: Distribution) -> String {
     switch d {
     case .fixed: return "fixed"
     case .uniform: return "uniform"

@@ -47,7 +47,7 @@ public struct BinnedQuantiles: Sendable, Equatable {
   /// The number of equal bins in `[lower, upper)`.
   public let binCount: Int
   /// `binCount / (upper − lower)`: maps a value to its bin.
-  package let binsPerUnit: Double
+  let binsPerUnit: Double
   /// Counts per bin.
   package var bins: [UInt64]
   /// How many values have been added.
@@ -57,9 +57,9 @@ public struct BinnedQuantiles: Sendable, Equatable {
   /// How many values fell at or above `upper`.
   public private(set) var overflowCount: UInt64
   /// Exact sum of the values below `lower`.
-  package var underflowSum: ExactSum
+  var underflowSum: ExactSum
   /// Exact sum of the values at or above `upper`.
-  package var overflowSum: ExactSum
+  var overflowSum: ExactSum
   /// The smallest value added (`+∞` while empty).
   public private(set) var minimum: Double
   /// The largest value added (`−∞` while empty).
@@ -344,7 +344,7 @@ public struct BinnedQuantiles: Sendable, Equatable {
 extension BinnedQuantiles {
   /// The bin of a value in `[lower, upper)`.
   @inline(__always)
-  package func binIndex(_ x: Double) -> Int {
+  func binIndex(_ x: Double) -> Int {
     Swift.min(Int((x - lower) * binsPerUnit), binCount - 1)
   }
 
@@ -355,7 +355,7 @@ extension BinnedQuantiles {
 
   /// Bin `i`'s edges clipped to `[minimum, maximum]`, the tightest range known to hold
   /// its values.
-  package func clippedEdges(ofBin i: Int) -> (Double, Double) {
+  func clippedEdges(ofBin i: Int) -> (Double, Double) {
     let a = Swift.max(edge(i), minimum)
     let b = Swift.min(edge(i + 1), maximum)
     // A value within rounding of an edge may sit in the neighbouring bin; keep a ≤ b.
@@ -368,7 +368,7 @@ extension BinnedQuantiles {
   }
 
   /// An integer-valued rank clamped to `[1, n]`.
-  package func clampedRank(_ r: Double) -> UInt64 {
+  func clampedRank(_ r: Double) -> UInt64 {
     if !(r >= 1) { return 1 }
     if r >= Double(count) { return count }
     return UInt64(r)

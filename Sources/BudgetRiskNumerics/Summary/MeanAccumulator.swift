@@ -24,15 +24,18 @@
 /// - Complexity: `add` is O(1) (two exact adds); `merge` is O(1).
 public struct MeanAccumulator: Sendable, Equatable {
   /// How many values have been added.
-  public private(set) var count: UInt64
+  public var count: UInt64 { storedCount }
+  /// The count's storage, usable from inline code so that ``add(_:)`` inlines into the
+  /// engine's accumulators (another module).
+  @usableFromInline var storedCount: UInt64
   /// Exact sum of the values.
-  package var sum: ExactSum
+  @usableFromInline package var sum: ExactSum
   /// Exact sum of the squared values.
-  package var sumOfSquares: ExactSum
+  @usableFromInline var sumOfSquares: ExactSum
 
   /// Creates an empty accumulator.
   public init() {
-    count = 0
+    storedCount = 0
     sum = ExactSum()
     sumOfSquares = ExactSum()
   }
@@ -41,8 +44,9 @@ public struct MeanAccumulator: Sendable, Equatable {
   ///
   /// - Parameter x: a finite value with `|x| < 2⁴⁰`.
   /// - Complexity: O(1).
+  @inlinable
   public mutating func add(_ x: Double) {
-    count &+= 1
+    storedCount &+= 1
     sum.add(x)
     sumOfSquares.add(x * x)
   }
@@ -51,7 +55,7 @@ public struct MeanAccumulator: Sendable, Equatable {
   ///
   /// - Complexity: O(1).
   public mutating func merge(_ other: MeanAccumulator) {
-    count &+= other.count
+    storedCount &+= other.count
     sum.merge(other.sum)
     sumOfSquares.merge(other.sumOfSquares)
   }
@@ -96,7 +100,7 @@ public struct MeanAccumulator: Sendable, Equatable {
 
 extension MeanAccumulator {
   /// The `Double` nearest to a `UInt128`.
-  package static func double(_ v: UInt128) -> Double {
+  static func double(_ v: UInt128) -> Double {
     if v < (1 << 127) { return ExactSum.double(Int128(v)) }
     // Halve with a sticky bit (exact for rounding purposes: 128 bits ≫ 53), then double.
     return ExactSum.double(Int128(v >> 1 | v & 1)) * 2

@@ -43,7 +43,7 @@ public struct SimulationRun: Sendable {
   public let elapsedSeconds: Double
   package let plan: SimulationPlan
   /// The budgets evaluated, in the order of `accumulator.evaluations`.
-  package let evaluations: [Evaluation]
+  let evaluations: [Evaluation]
 }
 
 /// Runs a scenario: blocks of iterations in parallel, accumulators merged at the end.
@@ -98,7 +98,7 @@ public enum Engine {
   }
 
   /// Refuses options no run can use (the command line checks them too, with its own words).
-  package static func check(_ options: RunOptions) throws(RunOptionsError) {
+  static func check(_ options: RunOptions) throws(RunOptionsError) {
     guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
     guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
     let tile = TileWorkspace.rows
@@ -110,11 +110,11 @@ public enum Engine {
 }
 
 /// The worker of a plain run: one workspace, one ledger, every evaluation accumulated.
-package final class RunWorker: TileWorker {
-  package let workspace: TileWorkspace
-  package let ledger: BudgetLedger
+final class RunWorker: TileWorker {
+  let workspace: TileWorkspace
+  let ledger: BudgetLedger
   /// Unchecked: only this worker's thread touches it until the workers are joined.
-  @exclusivity(unchecked) package var accumulator: RunAccumulator
+  @exclusivity(unchecked) var accumulator: RunAccumulator
   private let evaluations: [Evaluation]
 
   package init(plan: SimulationPlan, evaluations: [Evaluation]) {

@@ -4,7 +4,7 @@ import BudgetRiskEngine
 
 /// One worker's state in a parallel run: it owns its workspaces and accumulators, so workers
 /// share nothing while simulating.
-package protocol TileWorker: AnyObject, SendableMetatype {
+protocol TileWorker: AnyObject, SendableMetatype {
   /// Simulates rows `active` of tile `tile` (global iterations `tile × 64 + r`).
   func process(tile: Int, active: Range<Int>, seed: UInt64)
 }
@@ -15,7 +15,7 @@ package protocol TileWorker: AnyObject, SendableMetatype {
 /// is keyed by (seed, iteration, stream) and every accumulator merges exactly, so what the
 /// workers produce merges into the same figures for any thread count, block size or shard
 /// split. Engine runs, design comparisons and the margin solver differ only in their worker.
-package enum ParallelTiles {
+enum ParallelTiles {
   /// Runs `makeWorker()` on each of up to `options.threads` workers and returns the workers,
   /// in worker order, with the number of iterations they finished.
   package static func run<Worker: TileWorker>(

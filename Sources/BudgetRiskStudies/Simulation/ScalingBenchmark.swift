@@ -1,5 +1,5 @@
 import Foundation
-import BudgetRiskNumerics
+@_spi(HotPath) import BudgetRiskNumerics
 import BudgetRiskModel
 
 /// Throughput of one scenario at several thread counts, for `budget-risk bench`.
