@@ -6,7 +6,9 @@
 // mallocCountTotal (the harness's own 16–18; `--allocation-stacks` records 0 in the block).
 // End to end, a run's allocations (plan, workers, accumulators, report-free) are the same
 // at 2,560 and 10,240 iterations: constant per run, none per iteration.
-@_spi(Benchmarks) import BudgetRisk
+import BudgetRisk
+// The engine-block hook lives in the studies layer, outside the public API.
+@_spi(Benchmarks) import BudgetRiskStudies
 import Benchmark
 import Foundation
 
