@@ -51,7 +51,7 @@ public enum MarginSolverError: Error, CustomStringConvertible, Equatable {
 /// - **absorb** (need always met, so the overspend event is `R > m` with
 ///   R = cost of need / base − 1): the answer is the sample (1 − α) quantile of R, read from
 ///   a histogram of 1e−4 bins, with its distribution-free order-statistic interval
-///   (``BinnedQuantiles/quantileInterval(_:confidence:)``). Under absorb nothing goes unmet,
+///   (``LogLinearQuantiles/quantileInterval(_:confidence:)``). Under absorb nothing goes unmet,
 ///   so a service-gap target is always met.
 /// - **ration** (rationing prevention raises later demand; reserves): ``MarginSearch`` on
 ///   common random numbers. The point is the smallest m with P̂(m) ≤ α; the interval is a
@@ -143,7 +143,7 @@ struct ResponseSolver {
   }
 
   /// R for iterations `start..<end` (relative to the run's first iteration).
-  private func simulateRatios(from start: Int, to end: Int) throws(MarginSolverError) -> BinnedQuantiles {
+  private func simulateRatios(from start: Int, to end: Int) throws(MarginSolverError) -> LogLinearQuantiles {
     var copy = scenario
     copy.budget.proposals = [.margin(0)]
     copy.budget.responses = [.absorb]

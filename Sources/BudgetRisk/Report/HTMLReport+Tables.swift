@@ -105,7 +105,7 @@ extension HTMLReport {
       else { continue }
       let B = curve.budget
       let q = b.scopes[s].driftQuantiles.map {
-        QuantileFigure(level: $0.level, value: B * (1 + $0.value), lower: B * (1 + $0.lower), upper: B * (1 + $0.upper))
+        QuantileFigure(level: $0.level, value: B * (1 + $0.value), lower: B * (1 + $0.lower), upper: B * (1 + $0.upper), resolution: B * $0.resolution)
       }
       columns.append(("\(curve.scope), \(curve.response)" + (curve.response == "ration" ? " at \(curve.proposal)" : ""), q))
     }

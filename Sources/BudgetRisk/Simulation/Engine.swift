@@ -72,6 +72,12 @@ public enum Engine {
     }
     var total = RunAccumulator(plan: plan)
     for worker in workers { total.merge(worker.accumulator) }
+    let nonFinite = total.nonFiniteValues
+    guard nonFinite == 0 else {
+      throw .invalid(
+        "the simulation produced \(nonFinite) non-finite cost, budget or drift values (a zero budget "
+          + "against a positive cost, or amounts beyond the range of a Double); no figures are reported")
+    }
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     return SimulationRun(scenario: scenario, options: options, accumulator: total, elapsedSeconds: seconds, plan: plan)

@@ -1,28 +1,33 @@
 /// Everything a run accumulates, mergeable exactly: two runs over disjoint iteration ranges
 /// merge into the accumulator of one run over both, whatever the order.
 ///
-/// Memory is fixed by the scenario's shape, never by the iteration count: a horizon drift
-/// histogram of ``Layout/driftBins`` bins, an overspend histogram and one coarser histogram
-/// per period for the fan chart, per proposed budget × response × scope.
+/// Memory is fixed by the scenario's shape and the range of its values, never by the
+/// iteration count: a horizon drift histogram, an overspend histogram, a cost-of-need
+/// histogram and one coarser histogram per period for the fan chart, per proposed budget ×
+/// response × scope, all ``LogLinearQuantiles`` (no range to leave).
 public struct RunAccumulator: Sendable, Equatable {
   public internal(set) var iterations: UInt64 = 0
   var evaluations: [EvaluationAccumulator]
   /// Drivers of the overspend tail per evaluation, on the total scope.
   var drivers: [DriversAccumulator]
 
-  /// Histogram layouts and their quantile error (at most one bin width inside the range).
-  enum Layout {
-    /// Horizon drift on [−1, 2): bin 5e−4, quantile error ≤ 5e−4 (0.05 percentage points).
-    static let drift = (lower: -1.0, upper: 2.0, bins: 6_000)
-    /// Overspend amount / reference budget on [0, 1): bin 2.5e−4.
-    static let overspend = (lower: 0.0, upper: 1.0, bins: 4_000)
-    /// Cumulative drift per period on [−0.5, 0.5): bin 2.5e−3, error ≤ 2.5e−3.
-    static let driftPath = (lower: -0.5, upper: 0.5, bins: 400)
-  }
-
   init(plan: SimulationPlan) {
     evaluations = plan.evaluations.map { _ in EvaluationAccumulator(plan: plan) }
     drivers = plan.evaluations.map { _ in DriversAccumulator(factors: plan.factorCount) }
+  }
+
+  /// How many non-finite values (a drift against a zero budget, a cost past the range of
+  /// `Double`) the summaries were offered: a run with any is refused, never summarised.
+  public var nonFiniteValues: UInt64 {
+    var n: UInt64 = 0
+    for e in evaluations {
+      for s in e.scopes {
+        n &+= s.driftDistribution.nonFiniteCount &+ s.overspendDistribution.nonFiniteCount
+        for h in s.driftPath { n &+= h.nonFiniteCount }
+        if let r = s.riskShare { n &+= r.providerDistribution.nonFiniteCount &+ r.funderDistribution.nonFiniteCount }
+      }
+    }
+    return n
   }
 
   public mutating func merge(_ other: RunAccumulator) {
@@ -62,14 +67,10 @@ struct ScopeAccumulator: Sendable, Equatable {
   var overspent = ProportionCounter()
   var overspentByYear: [ProportionCounter]
   var drift = MeanAccumulator()
-  var driftDistribution = BinnedQuantiles(
-    lower: RunAccumulator.Layout.drift.lower, upper: RunAccumulator.Layout.drift.upper,
-    binCount: RunAccumulator.Layout.drift.bins)
+  var driftDistribution = LogLinearQuantiles(layout: .fine)
   /// Overspend amounts, divided by the scope's reference budget.
   var overspendAmount = MeanAccumulator()
-  var overspendDistribution = BinnedQuantiles(
-    lower: RunAccumulator.Layout.overspend.lower, upper: RunAccumulator.Layout.overspend.upper,
-    binCount: RunAccumulator.Layout.overspend.bins)
+  var overspendDistribution = LogLinearQuantiles(layout: .fine)
   /// Cost of need and budget over the horizon, divided by the reference budget.
   var costOfNeed = MeanAccumulator()
   var budget = MeanAccumulator()
@@ -88,8 +89,7 @@ struct ScopeAccumulator: Sendable, Equatable {
     riskShare = budget.riskShare.map { RiskShareAccumulator(thresholds: $0.lossThresholds) }
     rebasing = budget.rebaseFraction.map { _ in RebasingAccumulator() }
     overspentByYear = Array(repeating: ProportionCounter(), count: years)
-    let layout = RunAccumulator.Layout.driftPath
-    driftPath = PathHistograms(periods: periods, lower: layout.lower, upper: layout.upper, binCount: layout.bins)
+    driftPath = PathHistograms(periods: periods, layout: .path)
   }
 
   // The by-year and per-period entries are added by the ledger as it walks the periods.

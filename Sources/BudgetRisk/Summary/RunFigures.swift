@@ -41,16 +41,23 @@ public struct Estimate: Codable, Sendable, Equatable {
   public var standardError: Double
 }
 
+/// A quantile with its 95 % order-statistic interval (widened by the summary's resolution
+/// at each end) and `resolution`, the most the value can be off the exact sample quantile
+/// because of the summary's buckets (``LogLinearQuantiles``).
 public struct QuantileFigure: Codable, Sendable, Equatable {
   public var level: Double
   public var value: Double
   public var lower: Double
   public var upper: Double
+  public var resolution: Double
 }
 
 public struct LevelValue: Codable, Sendable, Equatable {
   public var level: Double
   public var value: Double
+  /// For a tail mean read from a summary, the most its buckets can move it (one bucket at
+  /// the VaR); nil where there is no summary error.
+  public var resolution: Double? = nil
 }
 
 public struct BudgetFigures: Codable, Sendable, Equatable {
@@ -90,7 +97,7 @@ public struct ScopeFigures: Codable, Sendable, Equatable {
 
 public struct PeriodQuantiles: Codable, Sendable, Equatable {
   public var period: Int
-  public var quantiles: [LevelValue]
+  public var quantiles: [QuantileFigure]
 }
 
 public struct ServiceGapSummary: Codable, Sendable, Equatable {
@@ -233,12 +240,12 @@ extension ScopeFigures {
       return figure
     }
     tailValueAtRisk = RunFigures.riskLevels.map { q in
-      let value = overspendShare <= 1 - q
-        ? a.overspendAmount.mean / (1 - q) : a.overspendDistribution.meanAbove(quantile: q)
-      return LevelValue(level: q, value: value * reference)
+      // With the VaR at 0 the tail mean is exact (E[overspend] from the exact sum).
+      if overspendShare <= 1 - q { return LevelValue(level: q, value: a.overspendAmount.mean / (1 - q) * reference, resolution: 0) }
+      return LevelValue(a.overspendDistribution, level: q, scale: reference)
     }
     driftPath = a.driftPath.enumerated().map { t, h in
-      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { LevelValue(level: $0, value: h.quantile($0)) })
+      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
     }
     serviceGap = ServiceGapSummary(
       threshold: threshold, probability: Probability(a.serviceGap),
@@ -269,11 +276,19 @@ extension Estimate {
 }
 
 extension QuantileFigure {
-  init(_ h: BinnedQuantiles, level: Double, scale: Double = 1) {
+  init(_ h: LogLinearQuantiles, level: Double, scale: Double = 1) {
     let interval = h.quantileInterval(level, confidence: 0.95)
     self.init(
       level: level, value: h.quantile(level) * scale,
-      lower: interval.lowerBound * scale, upper: interval.upperBound * scale)
+      lower: interval.lowerBound * scale, upper: interval.upperBound * scale,
+      resolution: h.resolution(ofQuantile: level) * scale)
+  }
+}
+
+extension LevelValue {
+  /// The tail mean at `level` (TVaR) with its resolution: one bucket at the VaR.
+  init(_ h: LogLinearQuantiles, level: Double, scale: Double = 1) {
+    self.init(level: level, value: h.meanAbove(quantile: level) * scale, resolution: h.resolution(ofQuantile: level) * scale)
   }
 }
 
