@@ -178,25 +178,30 @@ final class BudgetLedger {
 
   /// Budget per pool and period for this row and proposal.
   private func setBudgets(row r: Int, proposal: Proposal) {
-    let T = plan.periods, S = plan.segmentCount, P = plan.poolCount
+    let T = plan.periods, S = plan.segmentCount, P = plan.poolCount, ppy = plan.periodsPerYear
     let budget = self.budget.base
+    // Every period's budget on the money grid, each year's adding up exactly (`MoneyGrid`).
     switch (proposal, spec.base) {
     case (.amounts(_, let annual), _):
       for p in 0..<P {
-        for t in 0..<T { budget[p * T + t] = annual[p] * plan.profile[p * T + t] }
+        plan.profile.withUnsafeBufferPointer { profile in
+          MoneyGrid.spread(periods: T, periodsPerYear: ppy, amount: { annual[p] * profile[p * T + $0] }, into: budget + p * T)
+        }
       }
     case (.margin(let m), .capitation(let rates, let segments)):
       let population = tile.population.base + r * T * S
       for p in 0..<P {
-        for t in 0..<T {
+        MoneyGrid.spread(periods: T, periodsPerYear: ppy, amount: { t in
           var people = 0.0
           for s in segments { people += population[t * S + s] }
-          budget[p * T + t] = rates[p] / Double(plan.periodsPerYear) * people * (1 + m)
-        }
+          return rates[p] / Double(ppy) * people * (1 + m)
+        }, into: budget + p * T)
       }
     case (.margin(let m), _):
       plan.expectedBase.withUnsafeBufferPointer { base in
-        for i in 0..<(P * T) { budget[i] = base[i] * (1 + m) }
+        for p in 0..<P {
+          MoneyGrid.spread(periods: T, periodsPerYear: ppy, amount: { base[p * T + $0] * (1 + m) }, into: budget + p * T)
+        }
       }
     }
   }
@@ -240,7 +245,7 @@ final class BudgetLedger {
           for p in pools {
             let i = p * T + t
             let pro = needPro[i], rea = needRea[i]
-            periodNeed += pro + rea
+            periodNeed += pro + rea  // on the money grid: exact sums (`MoneyGrid`)
             periodBudget += proposed[i]
             needByCategory.0 += pro; needByCategory.1 += rea
             // Absorb delivers everything: spend is the need and nothing is unmet, to the bit

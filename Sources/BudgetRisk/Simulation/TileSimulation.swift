@@ -124,17 +124,19 @@ extension TileWorkspace {
           let rate = baseRates[cell + v] * activity
           preInterventionRates[cell + v] = rate
           let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
-          cost[cell + v] = CellCost.events(
+          // Every cell on the money grid: pool and horizon sums are then exact in any order
+          // (the BLAS product included), so `cost > budget` is decided exactly.
+          cost[cell + v] = MoneyGrid.round(CellCost.events(
             expected: lambda, unitCost: unitCost * price[(r * V + v) * years + year], severity: severity,
-            noise: noise, threshold: threshold, using: &rng)
+            noise: noise, threshold: threshold, using: &rng))
         case .perPerson(let segments, let annualMean, let severity):
           var people = 0.0
           for s in segments { people += population[(r * T + t) * S + s] }
           preInterventionRates[cell + v] = activity
           let level = activity * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
-          cost[cell + v] = level * price[(r * V + v) * years + year] * CellCost.perPerson(
+          cost[cell + v] = MoneyGrid.round(level * price[(r * V + v) * years + year] * CellCost.perPerson(
             people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
-            threshold: threshold, using: &rng)
+            threshold: threshold, using: &rng))
         }
       }
     }
@@ -165,16 +167,16 @@ extension TileWorkspace {
     let year = t / ppy
     switch scenario.services[v].cost {
     case .events(let unitCost, let severity, let noise):
-      return CellCost.events(
+      return MoneyGrid.round(CellCost.events(
         expected: preInterventionRates[cell] * multiplier, unitCost: unitCost * price[(r * plan.serviceCount + v) * years + year],
-        severity: severity, noise: noise, threshold: scenario.exactSumThreshold, using: &rng)
+        severity: severity, noise: noise, threshold: scenario.exactSumThreshold, using: &rng))
     case .perPerson(let segments, let annualMean, let severity):
       var people = 0.0
       for s in segments { people += population[(r * T + t) * S + s] }
-      return preInterventionRates[cell] * multiplier * price[(r * plan.serviceCount + v) * years + year]
+      return MoneyGrid.round(preInterventionRates[cell] * multiplier * price[(r * plan.serviceCount + v) * years + year]
         * CellCost.perPerson(
           people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
-          threshold: scenario.exactSumThreshold, using: &rng)
+          threshold: scenario.exactSumThreshold, using: &rng))
     }
   }
 }

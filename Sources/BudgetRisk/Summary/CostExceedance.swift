@@ -62,17 +62,21 @@ extension RunFigures {
   }
 
   /// A deterministic proposal's budget over the horizon for the given pools, summed as the
-  /// ledger sums it.
+  /// ledger sums it (``MoneyGrid/spread(periods:periodsPerYear:amount:into:)``).
   static func horizonBudget(plan: SimulationPlan, proposal: Proposal, pools: [Int]) -> Double {
     let T = plan.periods
+    var periodBudgets = [Double](repeating: 0, count: T)
     var total = 0.0
-    for t in 0..<T {
-      for p in pools {
-        switch proposal {
-        case .margin(let m): total += plan.expectedBase[p * T + t] * (1 + m)
-        case .amounts(_, let annual): total += annual[p] * plan.profile[p * T + t]
-        }
+    for p in pools {
+      periodBudgets.withUnsafeMutableBufferPointer { out in
+        MoneyGrid.spread(periods: T, periodsPerYear: plan.periodsPerYear, amount: { t in
+          switch proposal {
+          case .margin(let m): return plan.expectedBase[p * T + t] * (1 + m)
+          case .amounts(_, let annual): return annual[p] * plan.profile[p * T + t]
+          }
+        }, into: out.baseAddress!)
       }
+      for t in 0..<T { total += periodBudgets[t] }
     }
     return total
   }
