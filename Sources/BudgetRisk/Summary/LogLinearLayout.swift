@@ -21,6 +21,9 @@ public struct LogLinearLayout: Sendable, Equatable, Hashable {
   public let unitExponent: Int
   /// `m`: `2ᵐ` buckets per binade above the linear zone (relative width `2⁻ᵐ`).
   public let subBucketBits: Int
+  /// Whether each bucket also sums its values' positions (needed for exact tail means;
+  /// without, a bucket counts at its midpoint and takes half the memory).
+  public let keepsPositions: Bool
 
   /// Bits kept of a value's position inside its bucket (see ``LogLinearQuantiles``).
   static let positionBits = 20
@@ -30,36 +33,47 @@ public struct LogLinearLayout: Sendable, Equatable, Hashable {
   /// fine as the former fixed bins everywhere in their ranges (drift 5e−4 on [−1, 2),
   /// overspend 2.5e−4 on [0, 1)), and unbounded.
   public static let fine = LogLinearLayout(unitExponent: -13, subBucketBits: 11)
+  /// ``fine`` without position sums, for figures with no tail mean (drift): half the memory.
+  public static let fineQuantiles = LogLinearLayout(unitExponent: -13, subBucketBits: 11, keepsPositions: false)
   /// For the per-period drift fan: width `2⁻⁹ ≈ 2.0e−3` up to `|x| = 0.5`, then at most
   /// `2⁻⁸ ≈ 3.9e−3` of `|x|` (the former fan bins were 2.5e−3 on [−0.5, 0.5)).
-  public static let path = LogLinearLayout(unitExponent: -9, subBucketBits: 8)
+  /// Quantiles only (no tail means): counts without position sums.
+  public static let path = LogLinearLayout(unitExponent: -9, subBucketBits: 8, keepsPositions: false)
 
-  public init(unitExponent: Int, subBucketBits: Int) {
+  public init(unitExponent: Int, subBucketBits: Int, keepsPositions: Bool = true) {
     precondition((1...24).contains(subBucketBits), "subBucketBits must lie in 1...24")
     precondition(unitExponent + subBucketBits > -1000 && unitExponent + subBucketBits < 1000, "unit out of range")
     self.unitExponent = unitExponent
     self.subBucketBits = subBucketBits
+    self.keepsPositions = keepsPositions
+    unit = Double(sign: .plus, exponent: unitExponent, significand: 1)
+    inverseUnit = Double(sign: .plus, exponent: -unitExponent, significand: 1)
+    linearLimit = Double(sign: .plus, exponent: unitExponent + subBucketBits, significand: 1)
+    linearBuckets = 1 << subBucketBits
+    shift = UInt64(52 - subBucketBits)
+    logOffset = Int(linearLimit.bitPattern >> shift) - linearBuckets
   }
 
+  // Derived constants, stored so that the hot path does not rebuild them per value.
   /// `u`.
-  public var unit: Double { Double(sign: .plus, exponent: unitExponent, significand: 1) }
-  var inverseUnit: Double { Double(sign: .plus, exponent: -unitExponent, significand: 1) }
+  public let unit: Double
+  let inverseUnit: Double
   /// `2ᵐ·u`, where the log-linear zone starts.
-  var linearLimit: Double { Double(sign: .plus, exponent: unitExponent + subBucketBits, significand: 1) }
+  let linearLimit: Double
   /// Buckets in the linear zone, `2ᵐ`.
-  var linearBuckets: Int { 1 << subBucketBits }
+  let linearBuckets: Int
   /// Fraction bits below the bucket's, `52 − m`.
-  var shift: Int { 52 - subBucketBits }
+  let shift: UInt64
   /// `linearLimit`'s bit pattern shifted by ``shift``, less `2ᵐ`: subtracted from a value's
   /// shifted bit pattern to give its bucket.
-  var logOffset: Int { Int(linearLimit.bitPattern >> UInt64(shift)) - linearBuckets }
+  let logOffset: Int
   /// The largest magnitude bucket (the one holding `Double.greatestFiniteMagnitude`).
   var topMagnitudeBucket: Int { magnitudeBucket(.greatestFiniteMagnitude) }
 
   /// The bucket `k ≥ 0` of a magnitude `a ≥ 0`, finite.
   @inline(__always)
   func magnitudeBucket(_ a: Double) -> Int {
-    a < linearLimit ? Int(a * inverseUnit) : Int(a.bitPattern >> UInt64(shift)) - logOffset
+    a < linearLimit ? Int(a * inverseUnit) : Int(a.bitPattern >> shift) - logOffset
   }
 
   /// The bucket of a finite value (non-decreasing in `x`; `−0` counts as `+0`).
@@ -72,7 +86,7 @@ public struct LogLinearLayout: Sendable, Equatable, Hashable {
   /// The lower edge of magnitude bucket `k` (`+∞` past the top).
   func magnitudeEdge(_ k: Int) -> Double {
     if k <= linearBuckets { return Double(k) * unit }
-    return Double(bitPattern: UInt64(k + logOffset) << UInt64(shift))
+    return Double(bitPattern: UInt64(k + logOffset) << shift)
   }
 
   /// Bucket `i`'s value range: `[lo, hi)` for `i ≥ 0`, `(lo, hi]` for `i < 0`.
@@ -99,7 +113,7 @@ public struct LogLinearLayout: Sendable, Equatable, Hashable {
       return (k, UInt64((s - Double(k)) * 0x1p20))
     }
     let bits = a.bitPattern
-    let low = bits & ((1 << UInt64(shift)) - 1)
-    return (Int(bits >> UInt64(shift)) - logOffset, low >> UInt64(shift - Self.positionBits))
+    let low = bits & ((1 << shift) - 1)
+    return (Int(bits >> shift) - logOffset, low >> (shift - UInt64(Self.positionBits)))
   }
 }

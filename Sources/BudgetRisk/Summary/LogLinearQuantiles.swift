@@ -20,23 +20,30 @@
 /// `max(u, 2⁻ᵐ·|x|)` of the exact sample quantile (``resolution(ofQuantile:)``). The
 /// tail mean sums whole buckets from their position sums and takes the boundary bucket's
 /// top `t` values as spread evenly over it, so its error is at most `t·w / (n·(1 − q))`
-/// ≤ one bucket width at the VaR (plus `2⁻²¹·w` per value). The exceedance fraction
+/// ≤ one bucket width at the VaR (plus `2⁻²¹·w` per value; a layout without position sums
+/// counts whole buckets at their midpoints instead, half a bucket per value). The exceedance fraction
 /// above `x` is exact at bucket edges and within the count of `x`'s bucket over `n`
 /// elsewhere.
 ///
 /// ## Memory
 ///
-/// Counts live in one dense window of buckets that grows (by a binade at a time) to cover
+/// Counts live in one dense window of buckets that grows (by an eighth of a binade) to cover
 /// the values seen, 16 bytes a bucket: for ``LogLinearLayout/fine`` about 2,000 buckets
 /// (32 kB) per binade above 0.25 and 4,096 below it, so a drift on [−0.5, 0.5] takes
 /// ~130 kB. It depends on the range of the values, never on their number; growth is the
 /// only allocation and stops once the range is covered.
 public struct LogLinearQuantiles: Sendable {
   public let layout: LogLinearLayout
-  /// The bucket index of `counts[0]`.
+  /// The bucket index of the window's first bucket.
   private var first = 0
-  private var counts: [UInt64] = []
-  private var positions: [UInt64] = []
+  /// Per bucket of the window, its count and (when the layout keeps them) its position
+  /// sum, interleaved (one cache line holds both): `cells[s·j]`, `cells[s·j + 1]`, `s` the
+  /// ``stride``.
+  private var cells: [UInt64] = []
+  /// Cells per bucket: 2 with position sums, 1 without.
+  private let stride: Int
+  /// Buckets in the window.
+  private var width: Int { stride == 2 ? cells.count >> 1 : cells.count }
   /// How many finite values have been added.
   public private(set) var count: UInt64 = 0
   /// How many non-finite values were offered (and not added).
@@ -49,6 +56,7 @@ public struct LogLinearQuantiles: Sendable {
   /// Creates an empty histogram on `layout`.
   public init(layout: LogLinearLayout = .fine) {
     self.layout = layout
+    stride = layout.keepsPositions ? 2 : 1
   }
 
   /// Adds one value; a non-finite one is only counted in ``nonFiniteCount``.
@@ -64,17 +72,55 @@ public struct LogLinearQuantiles: Sendable {
     let (k, position) = layout.locate(abs(x))
     let i = x < 0 ? -1 - k : k
     var j = i &- first
-    if j < 0 || j >= counts.count {
+    if j < 0 || j >= width {
       grow(toInclude: i)
       j = i - first
     }
-    counts.withUnsafeMutableBufferPointer { $0[j] &+= 1 }
-    positions.withUnsafeMutableBufferPointer { $0[j] &+= position }
+    let stride = self.stride
+    cells.withUnsafeMutableBufferPointer { cells in
+      if stride == 2 {
+        cells[2 &* j] &+= 1
+        cells[2 &* j &+ 1] &+= position
+      } else {
+        cells[j] &+= 1
+      }
+    }
   }
 
-  /// Adds many values at once, leaving the same state as adding them one by one.
+  /// Adds many values at once, leaving the same state as adding them one by one: the
+  /// window is reached once per call, not once per value.
   public mutating func add(contentsOf values: some Sequence<Double>) {
-    for x in values { add(x) }
+    let layout = self.layout
+    let (first, width) = (self.first, self.width)
+    var (n, bad, low, high) = (count, nonFiniteCount, minimum, maximum)
+    var rest = [Double]()  // values outside the window (rare: only until it covers them)
+    cells.withUnsafeMutableBufferPointer { cells in
+      if stride == 2 {
+        for x in values {
+          guard x.isFinite else { bad &+= 1; continue }
+          let x = x == 0 ? 0 : x
+          let (k, position) = layout.locate(abs(x))
+          let j = (x < 0 ? -1 - k : k) &- first
+          guard j >= 0 && j < width else { rest.append(x); continue }
+          n &+= 1
+          low = Swift.min(low, x); high = Swift.max(high, x)
+          cells[2 &* j] &+= 1
+          cells[2 &* j &+ 1] &+= position
+        }
+      } else {
+        for x in values {
+          guard x.isFinite else { bad &+= 1; continue }
+          let x = x == 0 ? 0 : x
+          let j = layout.bucket(x) &- first
+          guard j >= 0 && j < width else { rest.append(x); continue }
+          n &+= 1
+          low = Swift.min(low, x); high = Swift.max(high, x)
+          cells[j] &+= 1
+        }
+      }
+    }
+    (count, nonFiniteCount, minimum, maximum) = (n, bad, low, high)
+    for x in rest { add(x) }
   }
 
   /// Adds the values of another histogram on the same layout.
@@ -86,33 +132,32 @@ public struct LogLinearQuantiles: Sendable {
     nonFiniteCount &+= other.nonFiniteCount
     minimum = Swift.min(minimum, other.minimum)
     maximum = Swift.max(maximum, other.maximum)
-    guard !other.counts.isEmpty else { return }
+    guard !other.cells.isEmpty else { return }
     grow(toInclude: other.first)
-    grow(toInclude: other.first + other.counts.count - 1)
-    let offset = other.first - first
-    for j in other.counts.indices where other.counts[j] != 0 {
-      counts[offset + j] &+= other.counts[j]
-      positions[offset + j] &+= other.positions[j]
-    }
+    grow(toInclude: other.first + other.width - 1)
+    let offset = stride * (other.first - first)
+    for c in other.cells.indices where other.cells[c] != 0 { cells[offset + c] &+= other.cells[c] }
   }
 
-  /// Extends the window to cover bucket `i`, with a binade's worth of buckets to spare on
-  /// the side it grows (clamped to the layout's buckets).
+  /// Extends the window to cover bucket `i`, with an eighth of a binade's buckets (at least
+  /// 16) to spare on the side it grows, clamped to the layout's buckets.
   private mutating func grow(toInclude i: Int) {
-    let end = first + counts.count
-    guard counts.isEmpty || i < first || i >= end else { return }
-    let top = layout.topMagnitudeBucket, spare = layout.linearBuckets
-    var low = counts.isEmpty ? i : Swift.min(first, i)
-    var high = counts.isEmpty ? i + 1 : Swift.max(end, i + 1)
-    if i < first || counts.isEmpty { low = Swift.max(i - spare, -1 - top) }
-    if i >= end || counts.isEmpty { high = Swift.min(i + 1 + spare, top + 1) }
-    var newCounts = [UInt64](repeating: 0, count: high - low)
-    var newPositions = [UInt64](repeating: 0, count: high - low)
-    for j in counts.indices {
-      newCounts[first - low + j] = counts[j]
-      newPositions[first - low + j] = positions[j]
+    let end = first + width
+    guard cells.isEmpty || i < first || i >= end else { return }
+    let top = layout.topMagnitudeBucket, spare = Swift.max(16, layout.linearBuckets / 8)
+    var low = cells.isEmpty ? i : Swift.min(first, i)
+    var high = cells.isEmpty ? i + 1 : Swift.max(end, i + 1)
+    if i < first || cells.isEmpty { low = Swift.max(i - spare, -1 - top) }
+    if i >= end || cells.isEmpty { high = Swift.min(i + 1 + spare, top + 1) }
+    var grown = [UInt64](repeating: 0, count: stride * (high - low))
+    if !cells.isEmpty {
+      grown.withUnsafeMutableBufferPointer { grown in
+        cells.withUnsafeBufferPointer { cells in
+          (grown.baseAddress! + stride * (first - low)).update(from: cells.baseAddress!, count: cells.count)
+        }
+      }
     }
-    (first, counts, positions) = (low, newCounts, newPositions)
+    (first, cells) = (low, grown)
   }
 }
 
@@ -123,14 +168,15 @@ extension LogLinearQuantiles: Equatable {
       a.minimum == b.minimum, a.maximum == b.maximum
     else { return false }
     let low = Swift.min(a.first, b.first)
-    let high = Swift.max(a.first + a.counts.count, b.first + b.counts.count)
+    let high = Swift.max(a.first + a.width, b.first + b.width)
     for i in low..<high where a.bucketState(i) != b.bucketState(i) { return false }
     return true
   }
 
-  private func bucketState(_ i: Int) -> [UInt64] {
+  private func bucketState(_ i: Int) -> (UInt64, UInt64) {
     let j = i - first
-    return j >= 0 && j < counts.count ? [counts[j], positions[j]] : [0, 0]
+    guard j >= 0 && j < width else { return (0, 0) }
+    return (cells[stride * j], stride == 2 ? cells[stride * j + 1] : 0)
   }
 }
 
@@ -195,10 +241,10 @@ extension LogLinearQuantiles {
     if x < minimum { return 1 }
     let j = layout.bucket(x) - first
     var whole: UInt64 = 0
-    for k in (j + 1)..<counts.count { whole &+= counts[k] }
+    for k in (j + 1)..<width { whole &+= cells[stride * k] }
     let (a, b) = clippedEdges(j)
     let share = b > a ? Swift.min(1, Swift.max(0, (b - x) / (b - a))) : (x < a ? 1 : 0)
-    return (Double(whole) + Double(counts[j]) * share) / Double(count)
+    return (Double(whole) + Double(cells[stride * j]) * share) / Double(count)
   }
 
   /// The bucket edge at or below `x` and the exact number of values above it: values at or
@@ -206,8 +252,9 @@ extension LogLinearQuantiles {
   func countAbove(edgeAtOrBelow x: Double) -> (edge: Double, count: UInt64) {
     let i = layout.bucket(x)
     var above: UInt64 = 0
-    for j in Swift.max(0, i - first)..<counts.count { above &+= counts[j] }
-    if counts.isEmpty || i >= first + counts.count { above = 0 }
+    if i < first + width {
+      for j in Swift.max(0, i - first)..<width { above &+= cells[stride * j] }
+    }
     return (layout.edges(i).lower, above)
   }
 
@@ -224,9 +271,9 @@ extension LogLinearQuantiles {
     guard tailMass > 0 else { return maximum }
     var remaining = tailMass
     var total = 0.0
-    var j = counts.count - 1
+    var j = width - 1
     while remaining > 0 && j >= 0 {
-      let c = counts[j]
+      let c = cells[stride * j]
       if c > 0 {
         let cd = Double(c)
         if remaining >= cd {
@@ -250,8 +297,9 @@ extension LogLinearQuantiles {
     let i = first + j
     let k = i >= 0 ? i : -1 - i
     let lo = layout.magnitudeEdge(k), hi = layout.magnitudeEdge(k + 1)
-    let c = Double(counts[j])
-    let inside = (Double(positions[j]) + 0.5 * c) * 0x1p-20
+    let c = Double(cells[stride * j])
+    // Without position sums, every value counts at the bucket's midpoint.
+    let inside = stride == 2 ? (Double(cells[2 * j + 1]) + 0.5 * c) * 0x1p-20 : 0.5 * c
     let width = hi.isFinite ? hi - lo : lo  // the top bucket: only its lower edge is finite
     let sum = c * lo + inside * width
     return i >= 0 ? sum : -sum
@@ -281,8 +329,8 @@ extension LogLinearQuantiles {
     if r <= 1 { return minimum }
     if r >= count { return maximum }
     var before: UInt64 = 0
-    for j in counts.indices {
-      let c = counts[j]
+    for j in 0..<width {
+      let c = cells[stride * j]
       if r <= before + c {
         let (a, b) = clippedEdges(j)
         return a + (Double(r - before) - 0.5) / Double(c) * (b - a)

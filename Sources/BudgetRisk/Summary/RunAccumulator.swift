@@ -67,7 +67,7 @@ struct ScopeAccumulator: Sendable, Equatable {
   var overspent = ProportionCounter()
   var overspentByYear: [ProportionCounter]
   var drift = MeanAccumulator()
-  var driftDistribution = LogLinearQuantiles(layout: .fine)
+  var driftDistribution = LogLinearQuantiles(layout: .fineQuantiles)
   /// Overspend amounts, divided by the scope's reference budget.
   var overspendAmount = MeanAccumulator()
   var overspendDistribution = LogLinearQuantiles(layout: .fine)
