@@ -232,6 +232,7 @@ final class BudgetLedger {
     let path = pathDrift.base
 
     for s in plan.scopes.indices {
+      let reference = plan.scopes[s].reference
       scopePools[s].withUnsafeBufferPointer { pools in
         var totalNeed = 0.0, totalBudget = 0.0
         var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
@@ -266,11 +267,10 @@ final class BudgetLedger {
           }
           if t + 1 == nextYearEnd {
             nextYearEnd += ppy
-            scopes?[s].overspentByYear[t / ppy].add(yearNeed > yearBudgetSum)
+            scopes?[s].addYear(t / ppy, overspent: yearNeed > yearBudgetSum, costOfNeed: yearNeed / reference)
             yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
           }
         }
-        let reference = plan.scopes[s].reference
         let drift = Self.drift(totalNeed, totalBudget)
         let overspend = max(0, totalNeed - totalBudget) / reference
         let unmet = unmetByCategory.0 + unmetByCategory.1

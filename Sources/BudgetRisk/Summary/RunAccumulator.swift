@@ -22,7 +22,8 @@ public struct RunAccumulator: Sendable, Equatable {
     var n: UInt64 = 0
     for e in evaluations {
       for s in e.scopes {
-        n &+= s.driftDistribution.nonFiniteCount &+ s.overspendDistribution.nonFiniteCount
+        n &+= s.driftDistribution.nonFiniteCount &+ s.overspendDistribution.nonFiniteCount &+ s.costDistribution.nonFiniteCount
+        for h in s.costDistributionByYear { n &+= h.nonFiniteCount }
         for h in s.driftPath { n &+= h.nonFiniteCount }
         if let r = s.riskShare { n &+= r.providerDistribution.nonFiniteCount &+ r.funderDistribution.nonFiniteCount }
       }
@@ -74,6 +75,10 @@ struct ScopeAccumulator: Sendable, Equatable {
   /// Cost of need and budget over the horizon, divided by the reference budget.
   var costOfNeed = MeanAccumulator()
   var budget = MeanAccumulator()
+  /// The cost of need's distribution over the horizon and per budget year (÷ reference).
+  var costDistribution = LogLinearQuantiles(layout: .fine)
+  var costOfNeedByYear: [MeanAccumulator]
+  var costDistributionByYear: [LogLinearQuantiles]
   var driftPath: PathHistograms
   var unmetShare = MeanAccumulator()
   var serviceGap = ProportionCounter()
@@ -89,7 +94,16 @@ struct ScopeAccumulator: Sendable, Equatable {
     riskShare = budget.riskShare.map { RiskShareAccumulator(thresholds: $0.lossThresholds) }
     rebasing = budget.rebaseFraction.map { _ in RebasingAccumulator() }
     overspentByYear = Array(repeating: ProportionCounter(), count: years)
+    costOfNeedByYear = Array(repeating: MeanAccumulator(), count: years)
+    costDistributionByYear = Array(repeating: LogLinearQuantiles(layout: .fine), count: years)
     driftPath = PathHistograms(periods: periods, layout: .path)
+  }
+
+  /// One budget year's overspend and cost of need (÷ reference), added at the year's end.
+  @inline(__always)
+  mutating func addYear(_ y: Int, overspent: Bool, costOfNeed c: Double) {
+    overspentByYear[y].add(overspent)
+    costOfNeedByYear[y].add(c); costDistributionByYear[y].add(c)
   }
 
   // The by-year and per-period entries are added by the ledger as it walks the periods.
@@ -101,7 +115,7 @@ struct ScopeAccumulator: Sendable, Equatable {
     self.overspent.add(overspent)
     drift.add(d); driftDistribution.add(d)
     overspendAmount.add(o); overspendDistribution.add(o)
-    costOfNeed.add(c); budget.add(b)
+    costOfNeed.add(c); costDistribution.add(c); budget.add(b)
     unmetShare.add(u); serviceGap.add(u > g)
     unmetShareByCategory[0].add(uc.0); serviceGapByCategory[0].add(uc.0 > g)
     unmetShareByCategory[1].add(uc.1); serviceGapByCategory[1].add(uc.1 > g)
@@ -114,7 +128,10 @@ struct ScopeAccumulator: Sendable, Equatable {
     for y in overspentByYear.indices { overspentByYear[y].merge(o.overspentByYear[y]) }
     drift.merge(o.drift); driftDistribution.merge(o.driftDistribution)
     overspendAmount.merge(o.overspendAmount); overspendDistribution.merge(o.overspendDistribution)
-    costOfNeed.merge(o.costOfNeed); budget.merge(o.budget)
+    costOfNeed.merge(o.costOfNeed); costDistribution.merge(o.costDistribution); budget.merge(o.budget)
+    for y in costOfNeedByYear.indices {
+      costOfNeedByYear[y].merge(o.costOfNeedByYear[y]); costDistributionByYear[y].merge(o.costDistributionByYear[y])
+    }
     driftPath.merge(o.driftPath)
     unmetShare.merge(o.unmetShare); serviceGap.merge(o.serviceGap)
     for c in 0..<2 {

@@ -74,6 +74,11 @@ public struct ScopeFigures: Codable, Sendable, Equatable {
   /// Mean budget over the horizon (varies by iteration only under capitation).
   public var budget: Estimate
   public var costOfNeed: Estimate
+  /// The cost of need's distribution over the horizon (its own VaR and TVaR, not the
+  /// overspend's), money.
+  public var costDistribution: CostDistribution
+  /// The same per budget year.
+  public var costDistributionByYear: [CostDistribution]
   public var overspendProbability: Probability
   public var overspendProbabilityByYear: [Probability]
   /// (cost of need − budget) / budget over the horizon.
@@ -93,6 +98,33 @@ public struct ScopeFigures: Codable, Sendable, Equatable {
   public var riskShare: RiskShareFigures?
   /// Present only when the scenario has `rebase_fraction`.
   public var rebasing: RebasingFigures?
+}
+
+/// The distribution of the cost of need (horizon or one budget year), money: its mean and
+/// standard deviation, quantiles with 95 % intervals and resolution, and the VaR and TVaR
+/// of the cost itself (the overspend's are ``ScopeFigures/valueAtRisk`` and
+/// ``ScopeFigures/tailValueAtRisk``).
+public struct CostDistribution: Codable, Sendable, Equatable {
+  public var mean: Estimate
+  public var standardDeviation: Double
+  /// At ``CostDistribution/levels``.
+  public var quantiles: [QuantileFigure]
+  /// The cost's q-quantile at the risk levels (90, 95, 99 %).
+  public var valueAtRisk: [QuantileFigure]
+  /// The mean cost at or above its VaR at the risk levels.
+  public var tailValueAtRisk: [LevelValue]
+
+  public static let levels = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99, 0.995]
+}
+
+extension CostDistribution {
+  init(_ m: MeanAccumulator, _ h: LogLinearQuantiles, reference: Double) {
+    mean = Estimate(m, scale: reference)
+    standardDeviation = m.variance.squareRoot() * reference
+    quantiles = Self.levels.map { QuantileFigure(h, level: $0, scale: reference) }
+    valueAtRisk = RunFigures.riskLevels.map { QuantileFigure(h, level: $0, scale: reference) }
+    tailValueAtRisk = RunFigures.riskLevels.map { LevelValue(h, level: $0, scale: reference) }
+  }
 }
 
 public struct PeriodQuantiles: Codable, Sendable, Equatable {
@@ -225,6 +257,10 @@ extension ScopeFigures {
     scope = name
     budget = Estimate(a.budget, scale: reference)
     costOfNeed = Estimate(a.costOfNeed, scale: reference)
+    costDistribution = CostDistribution(a.costOfNeed, a.costDistribution, reference: reference)
+    costDistributionByYear = a.costOfNeedByYear.indices.map {
+      CostDistribution(a.costOfNeedByYear[$0], a.costDistributionByYear[$0], reference: reference)
+    }
     overspendProbability = Probability(a.overspent)
     overspendProbabilityByYear = a.overspentByYear.map(Probability.init)
     drift = Estimate(a.drift)
