@@ -27,6 +27,10 @@ final class CopulaQuadrature {
   let correlation: [Double]
   let factors: [Factor]
   private var single: [Int: FactorQuadrature] = [:]
+  /// Joint expectations already computed, by their (factor, term) list: many services and
+  /// segments share a group's terms in a period.
+  private var joints: [[JointKey]: Double] = [:]
+  struct JointKey: Hashable { var factor: Int; var term: Term }
   /// `E[(1 + X_f)^e]` per factor and exponent, computed once.
   private var compounded: [Int: [Double: Double]] = [:]
   /// Per correlated group (its factors, sorted): the rule's weights and the factors' values
@@ -39,7 +43,7 @@ final class CopulaQuadrature {
   }
 
   /// What a factor contributes to a term.
-  enum Term: Sendable, Equatable {
+  enum Term: Sendable, Hashable {
     /// `x`: a multiplier.
     case value
     /// `(1 + x)^e`: growth or inflation compounded over `e` years.
@@ -102,6 +106,8 @@ final class CopulaQuadrature {
   /// The tensor Gauss–Hermite expectation over one correlated group.
   private func joint(_ members: [(factor: Int, term: Term)]) -> Double {
     let sorted = members.sorted { $0.factor < $1.factor }
+    let key = sorted.map { JointKey(factor: $0.factor, term: $0.term) }
+    if let known = joints[key] { return known }
     let grid = self.grid(sorted.map(\.factor))
     let d = sorted.count, count = grid.weights.count
     var total = 0.0
@@ -110,6 +116,7 @@ final class CopulaQuadrature {
       for i in 0..<d { product *= sorted[i].term(grid.values[i * count + node]) }
       total += product
     }
+    joints[key] = total
     return total
   }
 

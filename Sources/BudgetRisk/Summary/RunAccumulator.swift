@@ -12,7 +12,7 @@ public struct RunAccumulator: Sendable, Equatable {
   var drivers: [DriversAccumulator]
 
   init(plan: SimulationPlan) {
-    evaluations = plan.evaluations.map { _ in EvaluationAccumulator(plan: plan) }
+    evaluations = plan.evaluations.indices.map { e in EvaluationAccumulator(plan: plan, recordsCost: plan.costSource(of: e) == e) }
     drivers = plan.evaluations.map { _ in DriversAccumulator(factors: plan.factorCount) }
   }
 
@@ -43,10 +43,11 @@ public struct RunAccumulator: Sendable, Equatable {
 struct EvaluationAccumulator: Sendable, Equatable {
   var scopes: [ScopeAccumulator]
 
-  /// An empty accumulator shaped for `plan`'s scopes and services.
-  init(plan: SimulationPlan) {
+  /// An empty accumulator shaped for `plan`'s scopes and services; `recordsCost`: whether
+  /// it keeps the cost of need's distribution (see ``SimulationPlan/costSource(of:)``).
+  init(plan: SimulationPlan, recordsCost: Bool = true) {
     scopes = plan.scopes.map { _ in
-      ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.scenario.budget)
+      ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.scenario.budget, recordsCost: recordsCost)
     }
     unmetShareByService = Array(repeating: MeanAccumulator(), count: plan.serviceCount)
     serviceGapByService = Array(repeating: ProportionCounter(), count: plan.serviceCount)
@@ -75,7 +76,11 @@ struct ScopeAccumulator: Sendable, Equatable {
   /// Cost of need and budget over the horizon, divided by the reference budget.
   var costOfNeed = MeanAccumulator()
   var budget = MeanAccumulator()
-  /// The cost of need's distribution over the horizon and per budget year (÷ reference).
+  /// The cost of need's distribution over the horizon and per budget year (÷ reference),
+  /// kept only where `recordsCost`: under `absorb` every proposed budget sees the same cost
+  /// of need, so one evaluation keeps it for all (four histogram adds an iteration fewer
+  /// per scope and budget).
+  let recordsCost: Bool
   var costDistribution = LogLinearQuantiles(layout: .fine)
   var costOfNeedByYear: [MeanAccumulator]
   var costDistributionByYear: [LogLinearQuantiles]
@@ -90,7 +95,8 @@ struct ScopeAccumulator: Sendable, Equatable {
   var riskShare: RiskShareAccumulator?
   var rebasing: RebasingAccumulator?
 
-  init(periods: Int, years: Int, budget: BudgetSpec) {
+  init(periods: Int, years: Int, budget: BudgetSpec, recordsCost: Bool = true) {
+    self.recordsCost = recordsCost
     riskShare = budget.riskShare.map { RiskShareAccumulator(thresholds: $0.lossThresholds) }
     rebasing = budget.rebaseFraction.map { _ in RebasingAccumulator() }
     overspentByYear = Array(repeating: ProportionCounter(), count: years)
@@ -103,7 +109,7 @@ struct ScopeAccumulator: Sendable, Equatable {
   @inline(__always)
   mutating func addYear(_ y: Int, overspent: Bool, costOfNeed c: Double) {
     overspentByYear[y].add(overspent)
-    costOfNeedByYear[y].add(c); costDistributionByYear[y].add(c)
+    if recordsCost { costOfNeedByYear[y].add(c); costDistributionByYear[y].add(c) }
   }
 
   // The by-year and per-period entries are added by the ledger as it walks the periods.
@@ -115,7 +121,8 @@ struct ScopeAccumulator: Sendable, Equatable {
     self.overspent.add(overspent)
     drift.add(d); driftDistribution.add(d)
     overspendAmount.add(o); overspendDistribution.add(o)
-    costOfNeed.add(c); costDistribution.add(c); budget.add(b)
+    costOfNeed.add(c); budget.add(b)
+    if recordsCost { costDistribution.add(c) }
     unmetShare.add(u); serviceGap.add(u > g)
     unmetShareByCategory[0].add(uc.0); serviceGapByCategory[0].add(uc.0 > g)
     unmetShareByCategory[1].add(uc.1); serviceGapByCategory[1].add(uc.1 > g)
@@ -141,6 +148,16 @@ struct ScopeAccumulator: Sendable, Equatable {
     toleranceBreached.merge(o.toleranceBreached)
     reserveExhausted.merge(o.reserveExhausted)
     mergeArrangements(o)
+  }
+}
+
+extension SimulationPlan {
+  /// The evaluation whose accumulators keep evaluation `e`'s cost-of-need distribution:
+  /// under `absorb` the first `absorb` evaluation (the cost of need does not depend on the
+  /// budget when nothing is rationed), under `ration` `e` itself.
+  func costSource(of e: Int) -> Int {
+    guard evaluations[e].response == .absorb else { return e }
+    return evaluations.firstIndex { $0.response == .absorb } ?? e
   }
 }
 

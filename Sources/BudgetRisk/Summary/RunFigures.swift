@@ -206,7 +206,9 @@ extension RunFigures {
       return BudgetFigures(
         proposal: proposal.label, margin: margin, response: evaluation.response.rawValue,
         scopes: plan.scopes.enumerated().map { s, scope in
-          ScopeFigures(ev.scopes[s], reference: scope.reference, name: scope.name, threshold: scenario.budget.serviceGapThreshold)
+          ScopeFigures(
+            ev.scopes[s], cost: acc.evaluations[plan.costSource(of: e)].scopes[s], reference: scope.reference,
+            name: scope.name, threshold: scenario.budget.serviceGapThreshold)
         },
         services: scenario.services.enumerated().map { v, service in
           ServiceGapFigure(
@@ -253,13 +255,15 @@ extension RunFigures {
 }
 
 extension ScopeFigures {
-  init(_ a: ScopeAccumulator, reference: Double, name: String, threshold: Double) {
+  /// - Parameter cost: the accumulator keeping this scope's cost-of-need distribution (the
+  ///   first `absorb` evaluation's under `absorb`).
+  init(_ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double) {
     scope = name
     budget = Estimate(a.budget, scale: reference)
     costOfNeed = Estimate(a.costOfNeed, scale: reference)
-    costDistribution = CostDistribution(a.costOfNeed, a.costDistribution, reference: reference)
-    costDistributionByYear = a.costOfNeedByYear.indices.map {
-      CostDistribution(a.costOfNeedByYear[$0], a.costDistributionByYear[$0], reference: reference)
+    costDistribution = CostDistribution(cost.costOfNeed, cost.costDistribution, reference: reference)
+    costDistributionByYear = cost.costOfNeedByYear.indices.map {
+      CostDistribution(cost.costOfNeedByYear[$0], cost.costDistributionByYear[$0], reference: reference)
     }
     overspendProbability = Probability(a.overspent)
     overspendProbabilityByYear = a.overspentByYear.map(Probability.init)
