@@ -152,6 +152,9 @@ struct ResponseSolver {
     let workers = try run(plan, from: start, to: end) { ReturnRatioWorker(plan: plan, scope: scope) }
     var all = ReturnRatioWorker.emptyRatios()
     for w in workers { all.merge(w.ratios) }
+    guard all.nonFiniteCount == 0 else {
+      throw .invalid("the simulation produced \(all.nonFiniteCount) non-finite cost ratios; no margin is reported")
+    }
     return all
   }
 

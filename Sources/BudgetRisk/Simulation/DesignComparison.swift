@@ -68,6 +68,7 @@ public enum DesignComparison {
       for d in runs.indices { runs[d].merge(worker.runs[d]) }
       paired.merge(worker.paired)
     }
+    for d in runs.indices { try Engine.refuseNonFinite(runs[d]) }
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     let simulations = designs.indices.map { d in

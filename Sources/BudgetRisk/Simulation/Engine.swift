@@ -72,12 +72,7 @@ public enum Engine {
     }
     var total = RunAccumulator(plan: plan)
     for worker in workers { total.merge(worker.accumulator) }
-    let nonFinite = total.nonFiniteValues
-    guard nonFinite == 0 else {
-      throw .invalid(
-        "the simulation produced \(nonFinite) non-finite cost, budget or drift values (a zero budget "
-          + "against a positive cost, or amounts beyond the range of a Double); no figures are reported")
-    }
+    try refuseNonFinite(total)
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     return SimulationRun(scenario: scenario, options: options, accumulator: total, elapsedSeconds: seconds, plan: plan)
@@ -85,6 +80,17 @@ public enum Engine {
 }
 
 extension Engine {
+  /// Refuses a run whose summaries were offered non-finite values: no figure is computed
+  /// from what was left.
+  static func refuseNonFinite(_ run: RunAccumulator) throws(RunOptionsError) {
+    let nonFinite = run.nonFiniteValues
+    guard nonFinite == 0 else {
+      throw .invalid(
+        "the simulation produced \(nonFinite) non-finite cost, budget or drift values (a zero budget "
+          + "against a positive cost, or amounts beyond the range of a Double); no figures are reported")
+    }
+  }
+
   /// Checks that every random stream of `scenario` is addressable and distinct: at most
   /// 16,383 periods, and no two services (factors, shocks) whose names hash to one key.
   static func checkStreams(_ scenario: Scenario) throws(RunOptionsError) {
