@@ -27,7 +27,7 @@
 ///
 /// ## Memory
 ///
-/// Counts live in one dense window of buckets that grows (by an eighth of a binade) to cover
+/// Counts live in one dense window of buckets that grows (geometrically) to cover
 /// the values seen, 16 bytes a bucket: for ``LogLinearLayout/fine`` about 2,000 buckets
 /// (32 kB) per binade above 0.25 and 4,096 below it, so a drift on [−0.5, 0.5] takes
 /// ~130 kB. It depends on the range of the values, never on their number; growth is the
@@ -53,10 +53,16 @@ public struct LogLinearQuantiles: Sendable {
   /// The largest value added (`−∞` while empty).
   public private(set) var maximum = -Double.infinity
 
-  /// Creates an empty histogram on `layout`.
-  public init(layout: LogLinearLayout = .fine) {
+  /// Creates an empty histogram on `layout`, its window already covering `expected` (so
+  /// that values there never reallocate it; values beyond still grow it).
+  public init(layout: LogLinearLayout = .fine, expected: ClosedRange<Double>? = nil) {
     self.layout = layout
     stride = layout.keepsPositions ? 2 : 1
+    if let expected {
+      let (a, b) = (layout.bucket(expected.lowerBound), layout.bucket(expected.upperBound))
+      first = a
+      cells = [UInt64](repeating: 0, count: stride * (b - a + 1))
+    }
   }
 
   /// Adds one value; a non-finite one is only counted in ``nonFiniteCount``.
@@ -87,40 +93,46 @@ public struct LogLinearQuantiles: Sendable {
     }
   }
 
-  /// Adds many values at once, leaving the same state as adding them one by one: the
-  /// window is reached once per call, not once per value.
+  /// Adds many values, leaving the same state as adding them one by one.
   public mutating func add(contentsOf values: some Sequence<Double>) {
+    for x in values { add(x) }
+  }
+
+  /// Adds `count` values `base[0], base[step], base[2·step], …` — one period of staged
+  /// paths — leaving the same state as adding them one by one, faster: the window is reached
+  /// once per call, not once per value. A first pass finds the values' range, so the window
+  /// grows (if at all) before the second bins them, and the binning loop neither checks for
+  /// growth nor allocates.
+  mutating func add(strided base: UnsafePointer<Double>, count: Int, step: Int) {
+    var (lowest, highest) = (Double.infinity, -Double.infinity)
+    for k in 0..<count where base[k * step].isFinite {
+      lowest = Swift.min(lowest, base[k * step]); highest = Swift.max(highest, base[k * step])
+    }
+    if lowest <= highest {
+      grow(toInclude: layout.bucket(lowest))
+      grow(toInclude: layout.bucket(highest))
+    }
     let layout = self.layout
-    let (first, width) = (self.first, self.width)
-    var (n, bad, low, high) = (count, nonFiniteCount, minimum, maximum)
-    var rest = [Double]()  // values outside the window (rare: only until it covers them)
+    let (first, stride) = (self.first, self.stride)
+    var (n, bad, low, high) = (self.count, nonFiniteCount, minimum, maximum)
     cells.withUnsafeMutableBufferPointer { cells in
-      if stride == 2 {
-        for x in values {
-          guard x.isFinite else { bad &+= 1; continue }
-          let x = x == 0 ? 0 : x
-          let (k, position) = layout.locate(abs(x))
-          let j = (x < 0 ? -1 - k : k) &- first
-          guard j >= 0 && j < width else { rest.append(x); continue }
-          n &+= 1
-          low = Swift.min(low, x); high = Swift.max(high, x)
+      for k in 0..<count {
+        let x = base[k * step]
+        guard x.isFinite else { bad &+= 1; continue }
+        let v = x == 0 ? 0 : x
+        n &+= 1
+        low = Swift.min(low, v); high = Swift.max(high, v)
+        if stride == 2 {
+          let (bucket, position) = layout.locate(abs(v))
+          let j = (v < 0 ? -1 - bucket : bucket) &- first
           cells[2 &* j] &+= 1
           cells[2 &* j &+ 1] &+= position
-        }
-      } else {
-        for x in values {
-          guard x.isFinite else { bad &+= 1; continue }
-          let x = x == 0 ? 0 : x
-          let j = layout.bucket(x) &- first
-          guard j >= 0 && j < width else { rest.append(x); continue }
-          n &+= 1
-          low = Swift.min(low, x); high = Swift.max(high, x)
-          cells[j] &+= 1
+        } else {
+          cells[layout.bucket(v) &- first] &+= 1
         }
       }
     }
-    (count, nonFiniteCount, minimum, maximum) = (n, bad, low, high)
-    for x in rest { add(x) }
+    (self.count, nonFiniteCount, minimum, maximum) = (n, bad, low, high)
   }
 
   /// Adds the values of another histogram on the same layout.
@@ -139,12 +151,14 @@ public struct LogLinearQuantiles: Sendable {
     for c in other.cells.indices where other.cells[c] != 0 { cells[offset + c] &+= other.cells[c] }
   }
 
-  /// Extends the window to cover bucket `i`, with an eighth of a binade's buckets (at least
-  /// 16) to spare on the side it grows, clamped to the layout's buckets.
+  /// Extends the window to cover bucket `i`, with buckets to spare on the side it grows —
+  /// half the window's width, at least an eighth of a binade (and 16) — clamped to the
+  /// layout's buckets. Growing geometrically keeps reallocations rare (a handful per
+  /// histogram over a run) while the window stays within twice the range of the values.
   private mutating func grow(toInclude i: Int) {
     let end = first + width
     guard cells.isEmpty || i < first || i >= end else { return }
-    let top = layout.topMagnitudeBucket, spare = Swift.max(16, layout.linearBuckets / 8)
+    let top = layout.topMagnitudeBucket, spare = Swift.max(16, layout.linearBuckets / 8, width / 2)
     var low = cells.isEmpty ? i : Swift.min(first, i)
     var high = cells.isEmpty ? i + 1 : Swift.max(end, i + 1)
     if i < first || cells.isEmpty { low = Swift.max(i - spare, -1 - top) }

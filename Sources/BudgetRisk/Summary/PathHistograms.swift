@@ -4,7 +4,7 @@
 /// The ledger adds every period of every scope under every evaluation of every iteration
 /// (3,168 values an iteration in the server-scale benchmark, into ~10 MB of bins per
 /// worker). Paths are staged, ``batch`` at a time, and binned together, one period's
-/// histogram at a time through ``LogLinearQuantiles/add(contentsOf:)``: its bins are then
+/// histogram at a time through ``LogLinearQuantiles/add(strided:count:step:)``: its bins are then
 /// reached once per batch instead of once per path. Binned one at a time, the increments
 /// missed the cache so often that the one bumping a bin took two thirds of the ledger's
 /// `record` samples (`perf annotate`), and reaching a histogram in a nested array cost a
@@ -22,7 +22,8 @@ struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
   private var staged = 0
 
   init(periods: Int, layout: LogLinearLayout = .path) {
-    histograms = Array(repeating: LogLinearQuantiles(layout: layout), count: periods)
+    // Pre-sized to ±0.5 (4 kB a period on the `path` layout): drift beyond grows it.
+    histograms = Array(repeating: LogLinearQuantiles(layout: layout, expected: -0.5...0.5), count: periods)
     pending = Array(repeating: 0, count: Self.batch * periods)
   }
 
@@ -59,7 +60,7 @@ struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
     self.staged = 0
     pending.withUnsafeBufferPointer { pending in
       for t in 0..<periods {
-        histograms[t].add(contentsOf: (0..<staged).lazy.map { pending[$0 * periods + t] })
+        histograms[t].add(strided: pending.baseAddress! + t, count: staged, step: periods)
       }
     }
   }

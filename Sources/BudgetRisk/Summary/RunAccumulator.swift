@@ -69,10 +69,12 @@ struct ScopeAccumulator: Sendable, Equatable {
   var overspent = ProportionCounter()
   var overspentByYear: [ProportionCounter]
   var drift = MeanAccumulator()
-  var driftDistribution = LogLinearQuantiles(layout: .fineQuantiles)
+  // Windows pre-sized to the usual ranges (in units of the reference budget), so that a
+  // run's first blocks do not keep reallocating them; wider values still fit.
+  var driftDistribution = LogLinearQuantiles(layout: .fineQuantiles, expected: -0.5...0.5)
   /// Overspend amounts, divided by the scope's reference budget.
   var overspendAmount = MeanAccumulator()
-  var overspendDistribution = LogLinearQuantiles(layout: .fine)
+  var overspendDistribution = LogLinearQuantiles(layout: .fine, expected: 0...0.5)
   /// Cost of need and budget over the horizon, divided by the reference budget.
   var costOfNeed = MeanAccumulator()
   var budget = MeanAccumulator()
@@ -81,7 +83,7 @@ struct ScopeAccumulator: Sendable, Equatable {
   /// of need, so one evaluation keeps it for all (four histogram adds an iteration fewer
   /// per scope and budget).
   let recordsCost: Bool
-  var costDistribution = LogLinearQuantiles(layout: .fine)
+  var costDistribution: LogLinearQuantiles
   var costOfNeedByYear: [MeanAccumulator]
   var costDistributionByYear: [LogLinearQuantiles]
   var driftPath: PathHistograms
@@ -101,7 +103,11 @@ struct ScopeAccumulator: Sendable, Equatable {
     rebasing = budget.rebaseFraction.map { _ in RebasingAccumulator() }
     overspentByYear = Array(repeating: ProportionCounter(), count: years)
     costOfNeedByYear = Array(repeating: MeanAccumulator(), count: years)
-    costDistributionByYear = Array(repeating: LogLinearQuantiles(layout: .fine), count: years)
+    // Only where the cost is kept; around its expected level, 1 over the horizon.
+    let horizon: ClosedRange<Double>? = recordsCost ? 0.5...2 : nil
+    let year: ClosedRange<Double>? = recordsCost ? (0.5 / Double(max(years, 1)))...(2 / Double(max(years, 1))) : nil
+    costDistribution = LogLinearQuantiles(layout: .fine, expected: horizon)
+    costDistributionByYear = Array(repeating: LogLinearQuantiles(layout: .fine, expected: year), count: years)
     driftPath = PathHistograms(periods: periods, layout: .path)
   }
 
