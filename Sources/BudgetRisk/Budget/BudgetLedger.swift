@@ -53,6 +53,7 @@ final class BudgetLedger {
   let outcomes: Buffer<ScopeOutcome>
   /// Per scope and budget year: whether the last walk overspent it.
   private let overspentByYear: Buffer<Bool>
+  private let costOfNeedByYear: Buffer<Double>
   /// The view of the last walk that ``walk(row:iteration:seed:evaluation:detailed:)`` returns.
   private var result: PathOutcome!
 
@@ -76,9 +77,11 @@ final class BudgetLedger {
     year = Buffer(P, repeating: PoolYear()); horizon = Buffer(P, repeating: PoolHorizon())
     outcomes = Buffer(plan.scopes.count, repeating: ScopeOutcome())
     overspentByYear = Buffer(plan.scopes.count * plan.years, repeating: false)
+    costOfNeedByYear = Buffer(plan.scopes.count * plan.years)
     result = PathOutcome(
       scopes: outcomes.handle, periods: T, years: plan.years, driftPaths: pathDrift.handle,
-      overspentByYear: overspentByYear.handle, serviceUnmetShares: serviceUnmetShares.handle,
+      overspentByYear: overspentByYear.handle, costOfNeedByYear: costOfNeedByYear.handle,
+      serviceUnmetShares: serviceUnmetShares.handle,
       rebasingAmounts: rebasingAmounts.handle, maxRebasings: maxRebasings, poolHorizon: horizon.handle,
       scopePools: scopePools)
   }
@@ -201,7 +204,7 @@ final class BudgetLedger {
     let review = spec.reviewEvery, tolerance = spec.driftTolerance
     let needPro = needProactive.handle, needRea = needReactive.handle, proposed = budget.handle
     let deliveredPro = deliveredProactive.handle, deliveredRea = deliveredReactive.handle
-    let paths = pathDrift.handle, byYear = overspentByYear.handle
+    let paths = pathDrift.handle, byYear = overspentByYear.handle, costByYear = costOfNeedByYear.handle
 
     for s in plan.scopes.indices {
       let path = paths.row(s, width: T)
@@ -218,7 +221,7 @@ final class BudgetLedger {
           for p in pools {
             let i = p * T + t
             let pro = needPro[i], rea = needRea[i]
-            periodNeed += pro + rea
+            periodNeed += pro + rea  // on the money grid: exact sums (`MoneyGrid`)
             periodBudget += proposed[i]
             needByCategory.0 += pro; needByCategory.1 += rea
             // Absorb delivers everything: spend is the need and nothing is unmet, to the bit
@@ -239,7 +242,10 @@ final class BudgetLedger {
           }
           if t + 1 == nextYearEnd {
             nextYearEnd += ppy
-            if detailed { byYear[s * Y + t / ppy] = yearNeed > yearBudgetSum }
+            if detailed {
+              byYear[s * Y + t / ppy] = yearNeed > yearBudgetSum
+              costByYear[s * Y + t / ppy] = yearNeed
+            }
             yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
           }
         }

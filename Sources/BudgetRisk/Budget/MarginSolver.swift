@@ -54,7 +54,7 @@ public enum MarginSolverError: Error, CustomStringConvertible, Equatable {
 /// - **absorb** (need always met, so the overspend event is `R > m` with
 ///   R = cost of need / base − 1): the answer is the sample (1 − α) quantile of R, read from
 ///   a histogram of 1e−4 bins, with its distribution-free order-statistic interval
-///   (``BinnedQuantiles/quantileInterval(_:confidence:)``). Under absorb nothing goes unmet,
+///   (``LogLinearQuantiles/quantileInterval(_:confidence:)``). Under absorb nothing goes unmet,
 ///   so a service-gap target is always met.
 /// - **ration** (rationing prevention raises later demand; reserves): ``MarginSearch`` on
 ///   common random numbers. The point is the smallest m with P̂(m) ≤ α; the interval is a
@@ -156,11 +156,14 @@ struct ResponseSolver {
   }
 
   /// R for iterations `start..<end` (relative to the run's first iteration).
-  private func simulateRatios(from start: Int, to end: Int) throws(MarginSolverError) -> BinnedQuantiles {
+  private func simulateRatios(from start: Int, to end: Int) throws(MarginSolverError) -> LogLinearQuantiles {
     let plan = plan, scope = scope
     let workers = try run(plan, from: start, to: end) { ReturnRatioWorker(plan: plan, scope: scope) }
     var all = ReturnRatioWorker.emptyRatios()
     for w in workers { all.merge(w.ratios) }
+    guard all.nonFiniteCount == 0 else {
+      throw .invalid("the simulation produced \(all.nonFiniteCount) non-finite cost ratios; no margin is reported")
+    }
     return all
   }
 

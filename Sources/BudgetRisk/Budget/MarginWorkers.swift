@@ -8,13 +8,14 @@ final class ReturnRatioWorker: TileWorker {
   let workspace: TileWorkspace
   let ledger: BudgetLedger
   let scope: Int
-  var ratios: BinnedQuantiles
+  var ratios: LogLinearQuantiles
   /// The base budget itself, under `absorb`: the one evaluation.
   static let base = Evaluation(budget: ProposedBudget(margin: 0), response: .absorb)
 
-  /// R on [−1, 3) in bins of 1e−4 (40,000 bins, 320 kB per worker): a quantile is within one
-  /// bin, 0.01 percentage points of margin, of the exact sample quantile.
-  static let layout = (lower: -1.0, upper: 3.0, bins: 40_000)
+  /// R in buckets of 2⁻¹⁴ ≈ 6.1e−5 up to |R| = 0.25, then at most 2⁻¹² ≈ 2.4e−4 of |R|
+  /// (~16,000 buckets, 260 kB per worker, for R on [−0.5, 0.5]): a quantile is within one
+  /// bucket of the exact sample quantile, at any R.
+  static let layout = LogLinearLayout(unitExponent: -14, subBucketBits: 12)
 
   init(plan: SimulationPlan, scope: Int) {
     workspace = TileWorkspace(plan: plan)
@@ -23,8 +24,8 @@ final class ReturnRatioWorker: TileWorker {
     ratios = Self.emptyRatios()
   }
 
-  static func emptyRatios() -> BinnedQuantiles {
-    BinnedQuantiles(lower: layout.lower, upper: layout.upper, binCount: layout.bins)
+  static func emptyRatios() -> LogLinearQuantiles {
+    LogLinearQuantiles(layout: layout)
   }
 
   func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -32,7 +33,7 @@ final class ReturnRatioWorker: TileWorker {
     let base = t * TileWorkspace.rows
     for r in active {
       let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: Self.base, detailed: false)
-      // A zero base with a positive cost has infinite drift: far into the overflow.
+      // A zero base with a positive cost has infinite drift: kept as a huge finite ratio.
       ratios.add(min(outcome.scopes[scope].drift, 1e15))
     }
   }

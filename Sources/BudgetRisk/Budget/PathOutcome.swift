@@ -1,6 +1,6 @@
 /// What one walk of the ledger came to — one iteration under one evaluation: each scope's
 /// outcome, and the detail the accumulators record (each scope's cumulative drift per period
-/// and overspend per budget year, each service's unmet share, each rebasing's size).
+/// overspend and cost of need per budget year, each service's unmet share, each rebasing's size).
 ///
 /// A read-only view of the ledger's own buffers, made once per ledger and valid until its
 /// next walk: nothing is copied or allocated per iteration. The ledger fills it and knows
@@ -14,6 +14,8 @@ struct PathOutcome {
   let driftPaths: Handle<Double>
   /// Whether each scope overspent each budget year, `scopes × years`.
   let overspentByYear: Handle<Bool>
+  /// Each scope's cost of need in each budget year (money), `scopes × years`.
+  let costOfNeedByYear: Handle<Double>
   /// Each service's unmet share of its need over the horizon, `V` (0 under absorb).
   let serviceUnmetShares: Handle<Double>
   /// Each pool's rebasing amounts in the order they happened, `P × maxRebasings`, and how
@@ -32,6 +34,12 @@ struct PathOutcome {
   func overspent(scope s: Int, year y: Int) -> Bool {
     assert(y >= 0 && y < years)
     return overspentByYear[s * years + y]
+  }
+
+  @inline(__always)
+  func costOfNeed(scope s: Int, year y: Int) -> Double {
+    assert(y >= 0 && y < years)
+    return costOfNeedByYear[s * years + y]
   }
 
   /// Calls `body` with the size (money, unsigned) of every rebasing of scope `s`'s pools.

@@ -50,12 +50,12 @@ public struct RiskShare: Sendable, Equatable {
     self.lossThresholds = lossThresholds
   }
 
-  /// The grid of both parts, 2⁻⁸ of a currency unit.
-  public static let quantum = 0x1p-8
+  /// The grid of both parts, 2⁻⁸ of a currency unit (``MoneyGrid``).
+  public static let quantum = MoneyGrid.quantum
 
   /// `x` rounded to the nearest multiple of ``quantum``.
   @inline(__always)
-  static func onGrid(_ x: Double) -> Double { (x * 0x1p8).rounded() * 0x1p-8 }
+  static func onGrid(_ x: Double) -> Double { MoneyGrid.round(x) }
 
   /// Splits one pool-year's variance.
   ///

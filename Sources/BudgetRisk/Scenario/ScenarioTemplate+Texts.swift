@@ -44,14 +44,14 @@ extension ScenarioTemplate {
         stream: health
         unit_cost: 55
         severity: {distribution: gamma, cv: 0.5}
-        noise: {distribution: negative_binomial, dispersion: 100}   # monthly counts vary more than Poisson
+        noise: {distribution: negative_binomial, dispersion: 1200}   # monthly counts vary more than Poisson
         inflation: 0.03
       - name: ae_attendance
         category: reactive  # reactive: crisis and emergency care
         stream: health
         unit_cost: 250
         severity: {distribution: lognormal, cv: 0.8}
-        noise: {distribution: negative_binomial, dispersion: 150}
+        noise: {distribution: negative_binomial, dispersion: 1800}
         inflation: 0.03
         seasonality: [1.1, 1.05, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 1.0, 1.0, 1.05, 1.1]   # Jan..Dec
       - name: emergency_admission
@@ -59,7 +59,7 @@ extension ScenarioTemplate {
         stream: health
         unit_cost: 2500
         severity: {distribution: gamma, cv: 0.9}
-        noise: {distribution: negative_binomial, dispersion: 100}
+        noise: {distribution: negative_binomial, dispersion: 1200}
         inflation: 0.03
         seasonality: [1.12, 1.05, 1.0, 0.95, 0.95, 0.92, 0.92, 0.95, 0.97, 1.02, 1.05, 1.1]
       - name: home_care
@@ -67,7 +67,7 @@ extension ScenarioTemplate {
         stream: social_care
         unit_cost: 28        # per hour
         severity: {distribution: fixed}
-        noise: {distribution: negative_binomial, dispersion: 200}
+        noise: {distribution: negative_binomial, dispersion: 2400}
         inflation: 0.05
 
     utilisation:            # events per person per year, segment -> service
@@ -185,7 +185,7 @@ extension ScenarioTemplate {
         stream: health
         unit_cost: 3000
         severity: {distribution: gamma, cv: 1.0}
-        noise: {distribution: negative_binomial, dispersion: 80}
+        noise: {distribution: negative_binomial, dispersion: 320}
         inflation: 0.03
       - name: care_home
         category: reactive

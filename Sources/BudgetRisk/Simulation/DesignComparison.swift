@@ -61,12 +61,13 @@ public enum DesignComparison {
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
       CompareWorker(plans: plans, layout: layout)
     }
-    var runs = plans.map { RunAccumulator(plan: $0, evaluations: $0.scenarioEvaluations.count) }
+    var runs = plans.map { RunAccumulator(plan: $0, evaluations: $0.scenarioEvaluations) }
     var paired = ComparisonAccumulator(layout: layout)
     for worker in workers {
       for d in runs.indices { runs[d].merge(worker.runs[d]) }
       paired.merge(worker.paired)
     }
+    for d in runs.indices { try Engine.refuseNonFinite(runs[d]) }
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     let simulations = designs.indices.map { d in
@@ -191,7 +192,7 @@ final class CompareWorker: TileWorker {
     workspaces = plans.map { TileWorkspace(plan: $0) }
     ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, cells: TileCells($1)) }
     evaluations = plans.map(\.scenarioEvaluations)
-    runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e.count) }
+    runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e) }
     paired = ComparisonAccumulator(layout: layout)
     rowFigures = Array(
       repeating: 0,

@@ -87,8 +87,9 @@ public enum Engine {
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
       RunWorker(plan: plan, evaluations: evaluations)
     }
-    var total = RunAccumulator(plan: plan, evaluations: evaluations.count)
+    var total = RunAccumulator(plan: plan, evaluations: evaluations)
     for worker in workers { total.merge(worker.accumulator) }
+    try refuseNonFinite(total)
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     return SimulationRun(
@@ -107,6 +108,19 @@ public enum Engine {
   }
 }
 
+extension Engine {
+  /// Refuses a run whose summaries were offered non-finite values: no figure is computed
+  /// from what was left.
+  static func refuseNonFinite(_ run: RunAccumulator) throws(RunOptionsError) {
+    let nonFinite = run.nonFiniteValues
+    guard nonFinite == 0 else {
+      throw .invalid(
+        "the simulation produced \(nonFinite) non-finite cost, budget or drift values (a zero budget "
+          + "against a positive cost, or amounts beyond the range of a Double); no figures are reported")
+    }
+  }
+}
+
 /// The worker of a plain run: one workspace, one ledger, every evaluation accumulated.
 final class RunWorker: TileWorker {
   let workspace: TileWorkspace
@@ -119,7 +133,7 @@ final class RunWorker: TileWorker {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.evaluations = evaluations
-    accumulator = RunAccumulator(plan: plan, evaluations: evaluations.count)
+    accumulator = RunAccumulator(plan: plan, evaluations: evaluations)
   }
 
   func process(tile t: Int, active: Range<Int>, seed: UInt64) {

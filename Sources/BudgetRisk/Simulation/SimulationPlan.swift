@@ -172,7 +172,16 @@ public struct SimulationPlan: Sendable {
     factorStreamKey = scenario.factors.map { StreamID.key($0.name) }
     shockStreamKey = scenario.shocks.map { StreamID.key($0.name) }
 
-    let expected = ExpectedCost(scenario)
+    // The copula's normal correlation L·Lᵀ, for the expectation of correlated factors.
+    var normalCorrelation = [Double](repeating: 0, count: F * F)
+    for i in 0..<F {
+      for j in 0..<F {
+        var sum = 0.0
+        for k in 0..<F { sum += lower[i * F + k] * lower[j * F + k] }
+        normalCorrelation[i * F + j] = i == j ? 1 : sum
+      }
+    }
+    let expected = ExpectedCost(scenario, correlation: normalCorrelation)
     self.expected = expected
     var base = [Double](repeating: 0, count: P * T)
     var prof = [Double](repeating: 0, count: P * T)

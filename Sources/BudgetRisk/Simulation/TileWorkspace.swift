@@ -41,6 +41,9 @@ final class TileWorkspace {
   let price: Buffer<Double>
   /// Shock multiplier per period and service for the current row, `T × V`.
   let shockMultiplier: Buffer<Double>
+  /// Expected events at full delivery per row, service and budget year, `rows × V × years`:
+  /// the year's count whose dispersion a negative-binomial service's `dispersion` is.
+  let yearEvents: Buffer<Double>
 
   init(plan: SimulationPlan) {
     self.plan = plan
@@ -54,6 +57,7 @@ final class TileWorkspace {
     baseRates = Buffer(R * T * V); preInterventionRates = Buffer(R * T * V); cost = Buffer(R * T * V)
     poolCategoryCost = Buffer(R * T * 2 * P)
     price = Buffer(R * V * plan.years); shockMultiplier = Buffer(T * V)
+    yearEvents = Buffer(R * V * plan.years)
   }
 }
 

@@ -41,16 +41,23 @@ public struct Estimate: Codable, Sendable, Equatable {
   public var standardError: Double
 }
 
+/// A quantile with its 95 % order-statistic interval (widened by the summary's resolution
+/// at each end) and `resolution`, the most the value can be off the exact sample quantile
+/// because of the summary's buckets (``LogLinearQuantiles``).
 public struct QuantileFigure: Codable, Sendable, Equatable {
   public var level: Double
   public var value: Double
   public var lower: Double
   public var upper: Double
+  public var resolution: Double
 }
 
 public struct LevelValue: Codable, Sendable, Equatable {
   public var level: Double
   public var value: Double
+  /// For a tail mean read from a summary, the most its buckets can move it (one bucket at
+  /// the VaR); nil where there is no summary error.
+  public var resolution: Double? = nil
 }
 
 public struct BudgetFigures: Codable, Sendable, Equatable {
@@ -67,6 +74,11 @@ public struct ScopeFigures: Codable, Sendable, Equatable {
   /// Mean budget over the horizon (varies by iteration only under capitation).
   public var budget: Estimate
   public var costOfNeed: Estimate
+  /// The cost of need's distribution over the horizon (its own VaR and TVaR, not the
+  /// overspend's), money.
+  public var costDistribution: CostDistribution
+  /// The same per budget year.
+  public var costDistributionByYear: [CostDistribution]
   public var overspendProbability: Probability
   public var overspendProbabilityByYear: [Probability]
   /// (cost of need − budget) / budget over the horizon.
@@ -88,9 +100,36 @@ public struct ScopeFigures: Codable, Sendable, Equatable {
   public var rebasing: RebasingFigures?
 }
 
+/// The distribution of the cost of need (horizon or one budget year), money: its mean and
+/// standard deviation, quantiles with 95 % intervals and resolution, and the VaR and TVaR
+/// of the cost itself (the overspend's are ``ScopeFigures/valueAtRisk`` and
+/// ``ScopeFigures/tailValueAtRisk``).
+public struct CostDistribution: Codable, Sendable, Equatable {
+  public var mean: Estimate
+  public var standardDeviation: Double
+  /// At ``CostDistribution/levels``.
+  public var quantiles: [QuantileFigure]
+  /// The cost's q-quantile at the risk levels (90, 95, 99 %).
+  public var valueAtRisk: [QuantileFigure]
+  /// The mean cost at or above its VaR at the risk levels.
+  public var tailValueAtRisk: [LevelValue]
+
+  public static let levels = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99, 0.995]
+}
+
+extension CostDistribution {
+  init(_ m: MeanAccumulator, _ h: LogLinearQuantiles, reference: Double) {
+    mean = Estimate(m, scale: reference)
+    standardDeviation = m.variance.squareRoot() * reference
+    quantiles = Self.levels.map { QuantileFigure(h, level: $0, scale: reference) }
+    valueAtRisk = RunFigures.riskLevels.map { QuantileFigure(h, level: $0, scale: reference) }
+    tailValueAtRisk = RunFigures.riskLevels.map { LevelValue(h, level: $0, scale: reference) }
+  }
+}
+
 public struct PeriodQuantiles: Codable, Sendable, Equatable {
   public var period: Int
-  public var quantiles: [LevelValue]
+  public var quantiles: [QuantileFigure]
 }
 
 public struct ServiceGapSummary: Codable, Sendable, Equatable {
@@ -165,7 +204,9 @@ extension RunFigures {
       return BudgetFigures(
         proposal: proposal.label, margin: proposal.margin, response: evaluation.response.rawValue,
         scopes: plan.scopes.enumerated().map { s, scope in
-          ScopeFigures(ev.scopes[s], reference: scope.reference, name: scope.name, threshold: plan.budget.serviceGapThreshold)
+          ScopeFigures(
+            ev.scopes[s], cost: acc.evaluations[run.evaluations.costSource(of: e)].scopes[s], reference: scope.reference,
+            name: scope.name, threshold: plan.budget.serviceGapThreshold)
         },
         services: plan.serviceNames.enumerated().map { v, service in
           ServiceGapFigure(
@@ -211,10 +252,16 @@ extension RunFigures {
 }
 
 extension ScopeFigures {
-  init(_ a: ScopeAccumulator, reference: Double, name: String, threshold: Double) {
+  /// - Parameter cost: the accumulator keeping this scope's cost-of-need distribution (the
+  ///   first `absorb` evaluation's under `absorb`).
+  init(_ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double) {
     scope = name
     budget = Estimate(a.budget, scale: reference)
     costOfNeed = Estimate(a.costOfNeed, scale: reference)
+    costDistribution = CostDistribution(cost.costOfNeed, cost.costDistribution, reference: reference)
+    costDistributionByYear = cost.costOfNeedByYear.indices.map {
+      CostDistribution(cost.costOfNeedByYear[$0], cost.costDistributionByYear[$0], reference: reference)
+    }
     overspendProbability = Probability(a.overspent)
     overspendProbabilityByYear = a.overspentByYear.map(Probability.init)
     drift = Estimate(a.drift)
@@ -230,12 +277,12 @@ extension ScopeFigures {
       return figure
     }
     tailValueAtRisk = RunFigures.riskLevels.map { q in
-      let value = overspendShare <= 1 - q
-        ? a.overspendAmount.mean / (1 - q) : a.overspendDistribution.meanAbove(quantile: q)
-      return LevelValue(level: q, value: value * reference)
+      // With the VaR at 0 the tail mean is exact (E[overspend] from the exact sum).
+      if overspendShare <= 1 - q { return LevelValue(level: q, value: a.overspendAmount.mean / (1 - q) * reference, resolution: 0) }
+      return LevelValue(a.overspendDistribution, level: q, scale: reference)
     }
     driftPath = a.driftPath.enumerated().map { t, h in
-      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { LevelValue(level: $0, value: h.quantile($0)) })
+      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
     }
     serviceGap = ServiceGapSummary(
       threshold: threshold, probability: Probability(a.serviceGap),
@@ -266,11 +313,19 @@ extension Estimate {
 }
 
 extension QuantileFigure {
-  init(_ h: BinnedQuantiles, level: Double, scale: Double = 1) {
+  init(_ h: LogLinearQuantiles, level: Double, scale: Double = 1) {
     let interval = h.quantileInterval(level, confidence: 0.95)
     self.init(
       level: level, value: h.quantile(level) * scale,
-      lower: interval.lowerBound * scale, upper: interval.upperBound * scale)
+      lower: interval.lowerBound * scale, upper: interval.upperBound * scale,
+      resolution: h.resolution(ofQuantile: level) * scale)
+  }
+}
+
+extension LevelValue {
+  /// The tail mean at `level` (TVaR) with its resolution: one bucket at the VaR.
+  init(_ h: LogLinearQuantiles, level: Double, scale: Double = 1) {
+    self.init(level: level, value: h.meanAbove(quantile: level) * scale, resolution: h.resolution(ofQuantile: level) * scale)
   }
 }
 
