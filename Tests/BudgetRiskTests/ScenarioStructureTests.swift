@@ -119,7 +119,7 @@ import Testing
     expectIssue(issues, path: "services[0].unit_cost", "expected a finite number >= 0, found '85'")
     expectIssue(issues, path: "services[3].per_person.segments", "expected a list, found frail_older")
     expectIssue(issues, path: "uncertainty.correlation.repair", "expected true or false, found maybe")
-    expectIssue(issues, path: "horizon.years", "expected a whole number >= 1, found a list")
+    expectIssue(issues, path: "horizon.years", "expected a whole number from 1 to 100, found a list")
     expectIssue(issues, path: "shocks[0].duration", "expected a whole number >= 1, found 2.5")
     expectIssue(issues, path: "services[0].category", "expected proactive or reactive, found 'preventive'")
   }
@@ -154,7 +154,7 @@ import Testing
     expectIssue(issues, path: "shocks[0].multiplier", "expected a finite number >= 0, found -0.5")
     expectIssue(
       issues, path: "uncertainty.factors[0].distribution.lognormal.cv",
-      "expected a finite number > 0, found .inf")
+      "expected a coefficient of variation > 0 and at most 10, found .inf")
   }
 
   @Test func probabilitiesOutsideTheUnitInterval() {
@@ -194,7 +194,7 @@ import Testing
       path: "horizon.periods", "multiple of 4 quarterly periods")
     expectIssue(
       validationIssues(ScenarioText.replacing(("years: 2", "years: 1.5"))),
-      path: "horizon.years", "expected a whole number >= 1, found 1.5")
+      path: "horizon.years", "expected a whole number from 1 to 100, found 1.5")
   }
 
   @Test func horizonYearsAndPeriodsDisagree() {

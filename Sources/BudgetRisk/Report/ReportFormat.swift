@@ -21,7 +21,7 @@ enum ReportFormat {
   /// A margin such as `0.025` → `2.5 %`, without trailing zeros.
   static func margin(_ m: Double) -> String {
     let p = (m * 100 * 1e6).rounded() / 1e6
-    return (p == p.rounded() ? "\(Int(p))" : "\(p)") + " %"
+    return (p == p.rounded() && abs(p) < 1e15 ? "\(Int(p))" : "\(p)") + " %"
   }
 
   /// Signed percentage for drift: `+1.4 %`, `−11.8 %`.
@@ -73,6 +73,9 @@ enum ReportFormat {
     let a = abs(x)
     let text: String
     switch a {
+    // Past a thousand billion, powers of ten: never a 300-digit number.
+    case 1e15...: text = String(format: "%.2fe%d", x / pow(10, floor(log10(a))), Int(floor(log10(a))))
+    case 1e12...: text = String(format: "%.2ftn", x / 1e12)
     case 1e9...: text = String(format: "%.2fbn", x / 1e9)
     case 1e6...: text = String(format: "%.2fm", x / 1e6)
     case 1e3...: text = String(format: "%.1fk", x / 1e3)

@@ -27,12 +27,14 @@ public struct ScenarioIssue: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// `file:line: path: message`; the line and path are left out when unknown or empty.
+  /// Control characters are escaped, so one issue is always one line: a key or value
+  /// containing a newline cannot forge a second `file:line:` line.
   public var description: String {
-    var text = file
+    var text = YAMLValue.escaped(file)
     if let line { text += ":\(line)" }
     text += ": "
-    if !path.isEmpty { text += path + ": " }
-    return text + message
+    if !path.isEmpty { text += YAMLValue.escaped(path) + ": " }
+    return text + YAMLValue.escaped(message)
   }
 }
 

@@ -28,12 +28,56 @@ struct YAMLValue {
     switch node {
     case .scalar(let s):
       if isNull { return "nothing" }
-      let text = s.string.count > 40 ? String(s.string.prefix(40)) + "…" : s.string
+      let text = YAMLValue.escaped(s.string.count > 40 ? String(s.string.prefix(40)) + "…" : s.string)
       return s.style == .plain || s.style == .any ? text : "'\(text)'"
     case .mapping: return "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"
     }
+  }
+
+  /// `text` with control characters written as escapes (`\\n`, `\\t`, `\\u{…}`), so that a
+  /// value echoed in a message stays on its line and cannot forge another `file:line:` line.
+  static func escaped(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}":
+        out += "\\u{\(String(scalar.value, radix: 16))}"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  /// The line of the value at key path `path` (`a.b[2].c`) below this node, or of the
+  /// deepest node on the way that exists.
+  func line(atPath path: String) -> Int? {
+    var node = self.node
+    var line = self.line
+    for component in path.split(separator: ".") {
+      var key = Substring(component)
+      var indices: [Int] = []
+      while key.hasSuffix("]"), let open = key.lastIndex(of: "[") {
+        guard let i = Int(key[key.index(after: open)..<key.index(before: key.endIndex)]) else { break }
+        indices.insert(i, at: 0)
+        key = key[..<open]
+      }
+      guard let child = node.mapping?[String(key)] else { return line }
+      node = child
+      line = child.mark?.line ?? line
+      for i in indices {
+        guard let items = node.sequence, i >= 0, i < items.count else { return line }
+        node = items[i]
+        line = node.mark?.line ?? line
+      }
+    }
+    return line
   }
 
   func path(key: String) -> String { path.isEmpty ? key : path + "." + key }
@@ -60,6 +104,18 @@ struct NumberRule: Sendable {
   static let atMostOne = NumberRule(expectation: "a finite number <= 1") { $0.isFinite && $0 <= 1 }
   static let probability = NumberRule(expectation: "a probability in [0, 1]") { $0 >= 0 && $0 <= 1 }
   static let correlation = NumberRule(expectation: "a correlation in [-1, 1]") { $0 >= -1 && $0 <= 1 }
+
+  /// Every number of a scenario lies in this envelope, whatever its rule: the engine
+  /// multiplies a handful of them (people × rate × unit cost × factors) and sums the
+  /// products exactly in fixed point, so a value near the ends of the `Double` range
+  /// (1e308, 5e-324) could only overflow, underflow to 0 or trap. No real budget needs
+  /// more than 15 orders of magnitude either way.
+  static let envelopeMaximum = 1e15
+  static let envelopeMinimum = 1e-12
+  static let envelopeText = "(every number in a scenario is 0 or of size from 1e-12 to 1e15)"
+  static func withinEnvelope(_ x: Double) -> Bool {
+    x == 0 || (abs(x) >= envelopeMinimum && abs(x) <= envelopeMaximum)
+  }
 }
 
 /// Reads a composed YAML tree and records every problem it meets as a ``ScenarioIssue``.
@@ -148,7 +204,7 @@ final class YAMLReader {
       if let suggestion { suggested.insert(suggestion) }
       let hint =
         suggestion.map { " (did you mean '\($0)'?)" } ?? " (expected one of: \(keys.joined(separator: ", ")))"
-      report(path: entry.value.path, line: entry.keyLine, "unknown key '\(entry.key)'\(hint)")
+      report(path: entry.value.path, line: entry.keyLine, "unknown key '\(YAMLValue.escaped(entry.key))'\(hint)")
     }
     return YAMLMapping(value: value, entries: known, suggested: suggested, reader: self)
   }
@@ -208,7 +264,7 @@ final class YAMLReader {
     guard let text = string(value) else { return nil }
     let valid = text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     guard valid else {
-      report(value, "expected a name of letters, digits, _ and -, found '\(text)'")
+      report(value, "expected a name of letters, digits, _ and -, found '\(YAMLValue.escaped(text))'")
       return nil
     }
     return text
@@ -222,6 +278,10 @@ final class YAMLReader {
     }
     guard rule.accepts(x) else {
       report(value, "expected \(rule.expectation), found \(value.found)")
+      return nil
+    }
+    guard NumberRule.withinEnvelope(x) else {
+      report(value, "expected \(rule.expectation) \(NumberRule.envelopeText), found \(value.found)")
       return nil
     }
     return x
@@ -265,7 +325,7 @@ final class YAMLReader {
     guard options.contains(text) else {
       report(
         value,
-        "expected \(Self.alternatives(options)), found '\(text)'\(DidYouMean.hint(for: text, among: options))"
+        "expected \(Self.alternatives(options)), found '\(YAMLValue.escaped(text))'\(DidYouMean.hint(for: text, among: options))"
       )
       return nil
     }
