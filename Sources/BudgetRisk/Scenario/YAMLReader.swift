@@ -252,6 +252,12 @@ final class YAMLReader {
       report(value, "expected a text value, found \(value.found)")
       return nil
     }
+    // Control characters (other than tab and line breaks) have no place in a name or a
+    // description, and would be invisible or garble a terminal in the reports.
+    if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\t\n\r".unicodeScalars.contains($0) }) {
+      report(value, "expected text without control characters, found \(value.found)")
+      return nil
+    }
     if nonEmpty && text.trimmingCharacters(in: .whitespaces).isEmpty {
       report(value, "expected a non-empty text value")
       return nil
