@@ -59,7 +59,7 @@ struct BenchCommand: ParsableCommand {
   func run() throws {
     let scenario = try loadScenario(file)
     if let path = json {
-      do { try AtomicFile.checkWritable(path) } catch {
+      do { try AtomicFile.check([path]) } catch {
         printError("\(error)")
         throw Exit.cannotWrite
       }

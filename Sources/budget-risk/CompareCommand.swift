@@ -74,8 +74,8 @@ struct CompareCommand: ParsableCommand {
       baselineIndex = 0
     }
     do {
-      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-      if let folder = csv { try AtomicFile.checkWritable(URL(fileURLWithPath: folder).appendingPathComponent("x").path) }
+      try AtomicFile.check([json, report].compactMap { $0 }, inputs: files)
+      if let folder = csv { try AtomicFile.checkFolder(folder, inputs: files) }
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite
@@ -98,8 +98,8 @@ struct CompareCommand: ParsableCommand {
     }
     progress.finish()
     guard result.isComplete else {
-      printError("interrupted after \(result.completedIterations) of \(options.iterations) iterations; no files written")
-      throw Exit.interrupted
+      printError("\(interrupt.name) after \(result.completedIterations) of \(options.iterations) iterations; no files written")
+      throw interrupt.exit
     }
     let comparison = ComparisonFigures(result, rankBy: rankBy)
     let figures = result.runs.map(RunFigures.init)
@@ -116,9 +116,12 @@ struct CompareCommand: ParsableCommand {
         scenario: designs[baselineIndex].scenario, sections: [ComparisonSection(comparison)]).utf8)
     }
     do {
-      if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
-      if let folder = csv, let files = csvFiles { try AtomicFile.write(files: files, into: folder) }
-      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
+      // One set: every file is replaced, or none (see AtomicFile).
+      var outputs: [AtomicFile.Output] = []
+      if let path = json, let data = jsonData { outputs.append(.init(path: path, data: data)) }
+      if let folder = csv, let files = csvFiles { outputs += AtomicFile.outputs(files: files, into: folder) }
+      if let path = report, let data = html { outputs.append(.init(path: path, data: data)) }
+      try AtomicFile.write(outputs, inputs: files)
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite

@@ -72,7 +72,7 @@ struct MarginCommand: ParsableCommand {
   func run() throws {
     let scenario = try loadScenario(file, design: design)
     do {
-      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
+      try AtomicFile.check([json, report].compactMap { $0 }, inputs: [file])
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite
@@ -90,8 +90,8 @@ struct MarginCommand: ParsableCommand {
     do {
       figures = try MarginSolver.solve(scenario, request: request, options: options, cancel: { interrupted.isRaised })
     } catch .cancelled(let n) {
-      printError("interrupted after \(n) iterations of a pass; no files written")
-      throw Exit.interrupted
+      printError("\(interrupt.name) after \(n) iterations of a pass; no files written")
+      throw interrupt.exit
     } catch {
       throw ValidationError(error.description)
     }
@@ -104,8 +104,11 @@ struct MarginCommand: ParsableCommand {
     let jsonData = try json.map { _ in try JSONReport.encode(manifest: manifest, margin: figures) }
     let html = report.map { _ in Data(MarginHTMLReport.render(figures: figures, manifest: manifest, scenario: scenario).utf8) }
     do {
-      if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
-      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
+      // One set: every file is replaced, or none (see AtomicFile).
+      var outputs: [AtomicFile.Output] = []
+      if let path = json, let data = jsonData { outputs.append(.init(path: path, data: data)) }
+      if let path = report, let data = html { outputs.append(.init(path: path, data: data)) }
+      try AtomicFile.write(outputs, inputs: [file])
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite

@@ -69,8 +69,8 @@ struct RunCommand: ParsableCommand {
     }
     // Refuse an unwritable output before simulating, not after.
     do {
-      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-      if let folder = csv { try AtomicFile.checkWritable(URL(fileURLWithPath: folder).appendingPathComponent("x").path) }
+      try AtomicFile.check([json, report].compactMap { $0 }, inputs: [file])
+      if let folder = csv { try AtomicFile.checkFolder(folder, inputs: [file]) }
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite
@@ -99,8 +99,8 @@ struct RunCommand: ParsableCommand {
     }
     progress.finish()
     guard result.isComplete else {
-      printError("interrupted after \(result.completedIterations) of \(result.options.iterations) iterations; no files written")
-      throw Exit.interrupted
+      printError("\(interrupt.name) after \(result.completedIterations) of \(result.options.iterations) iterations; no files written")
+      throw interrupt.exit
     }
     let figures = RunFigures(result)
     guard let drivers = DriversReport.selected(figures, label: driversAt) else {
@@ -115,9 +115,12 @@ struct RunCommand: ParsableCommand {
     let html = report.map { _ in Data(HTMLReport.render(
       figures: figures, manifest: manifest, scenario: scenario, sections: [DriversSection(label: driversAt)]).utf8) }
     do {
-      if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
-      if let folder = csv, let files = csvFiles { try AtomicFile.write(files: files, into: folder) }
-      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
+      // One set: every file is replaced, or none (see AtomicFile).
+      var outputs: [AtomicFile.Output] = []
+      if let path = json, let data = jsonData { outputs.append(.init(path: path, data: data)) }
+      if let folder = csv, let files = csvFiles { outputs += AtomicFile.outputs(files: files, into: folder) }
+      if let path = report, let data = html { outputs.append(.init(path: path, data: data)) }
+      try AtomicFile.write(outputs, inputs: [file])
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite
