@@ -53,6 +53,9 @@ struct BenchCommand: ParsableCommand {
     guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
       throw ValidationError("--threads-list must be positive integers separated by commas, found '\(list)'")
     }
+    if let n = counts.compactMap({ $0 }).first(where: { $0 > SamplingOptions.maximumThreads }) {
+      throw ValidationError("--threads-list: at most \(SamplingOptions.maximumThreads) threads (4 × the cores), found \(n)")
+    }
     return counts.compactMap { $0 }
   }
 

@@ -10,7 +10,7 @@ import Testing
       ("frail_older: {community_nursing: 24,", "frail_older: {community_nursing: [24,"))
     let issues = validationIssues(yaml)
     #expect(issues.count == 1)
-    #expect(issues.first?.message.hasPrefix("invalid YAML:") == true)
+    #expect(issues.first?.message.hasPrefix("invalid YAML at column") == true)
     #expect(issues.first?.line == 30, "\(issues)")
     #expect(issues.first?.description.hasPrefix("test.yaml:30: invalid YAML") == true)
   }
@@ -26,7 +26,7 @@ import Testing
   @Test func duplicateKeyInAMappingIsReported() {
     let issues = validationIssues(
       ScenarioText.replacing(("unit_cost: 85", "unit_cost: 85\n    unit_cost: 86")))
-    #expect(issues.count == 1 && issues[0].message.contains("duplicate key 'unit_cost'"), "\(issues)")
+    #expect(issues.count == 1 && issues[0].message.contains("the key 'unit_cost' appears twice"), "\(issues)")
   }
 
   @Test func emptyFileIsReported() {
@@ -252,7 +252,7 @@ import Testing
       _ = try ScenarioLoader.load(path: url.path)
       Issue.record("expected an error")
     } catch {
-      #expect(error.issues.first?.description.contains(url.path + ": cannot read the scenario file") == true)
+      #expect(error.issues.first?.description == url.path + ": the scenario file is not UTF-8 text")
     }
   }
 }

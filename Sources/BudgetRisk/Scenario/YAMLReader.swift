@@ -126,6 +126,8 @@ struct NumberRule: Sendable {
 final class YAMLReader {
   let file: String
   private(set) var issues: [ScenarioIssue] = []
+  /// The issues already recorded, so that a repeat is dropped in O(1), not O(issues).
+  private var recorded: Set<ScenarioIssue> = []
 
   init(file: String) { self.file = file }
 
@@ -133,7 +135,7 @@ final class YAMLReader {
 
   func report(path: String, line: Int?, _ message: String) {
     let issue = ScenarioIssue(file: file, line: line, path: path, message: message)
-    if !issues.contains(issue) { issues.append(issue) }
+    if recorded.insert(issue).inserted { issues.append(issue) }
   }
 
   func report(_ value: YAMLValue, _ message: String) {
@@ -168,20 +170,47 @@ final class YAMLReader {
   }
 
   private func reportSyntax(_ error: YamlError, yaml: String) {
-    func contextText(_ context: YamlError.Context?) -> String {
-      guard let context else { return "" }
-      return " (\(context.text), line \(context.mark.line))"
+    let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+    func at(_ mark: Mark) -> String { "invalid YAML at column \(mark.column)" }
+    func explained(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> String {
+      let line = mark.line >= 1 && mark.line <= lines.count ? lines[mark.line - 1] : ""
+      let column = max(mark.column - 1, 0)
+      let character = line.count > column ? line[line.index(line.startIndex, offsetBy: column)] : nil
+      let opened = context.map { " (opened at line \($0.mark.line))" } ?? ""
+      switch problem {
+      case "found character that cannot start any token":
+        if character == "\t" || line.prefix(column + 1).contains("\t") {
+          return "\(at(mark)): a tab; YAML indents with spaces only"
+        }
+        return "\(at(mark)): \(character.map { "'\(YAMLValue.escaped(String($0)))'" } ?? "this character") cannot start a value (quote the value)"
+      case "mapping values are not allowed in this context":
+        return "\(at(mark)): an unexpected ':' (quote a value that contains ': ', or check this line's indentation)"
+      case "found unexpected end of stream":
+        return "\(at(mark)): the file ends inside a value\(opened) (a quote or bracket is not closed)"
+      case "did not find expected ',' or ']'":
+        return "\(at(mark)): expected ',' or ']' in the list\(opened)"
+      case "did not find expected ',' or '}'":
+        return "\(at(mark)): expected ',' or '}' in the mapping\(opened)"
+      case "did not find expected key":
+        return "\(at(mark)): expected a key at this indentation\(opened) (check the indentation)"
+      case "did not find expected '-' indicator":
+        return "\(at(mark)): expected a list entry '- …' at this indentation\(opened) (a list and a mapping cannot share a level)"
+      case "found undefined alias":
+        return "\(at(mark)): an alias '*…' to an anchor '&…' that is not defined above"
+      default:
+        return "\(at(mark)): \(problem)\(opened)"
+      }
     }
     switch error {
     case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
-      report(path: "", line: mark.line, "invalid YAML: \(problem)\(contextText(context))")
+      report(path: "", line: mark.line, explained(context, problem, mark))
     case .reader(let problem, let offset, _, _):
-      let line = offset.map { o in yaml.prefix(o).reduce(1) { $1 == "\n" ? $0 + 1 : $0 } }
-      report(path: "", line: line, "invalid YAML: \(problem)")
+      let line = offset.map { o in yaml.utf8.prefix(o).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
+      report(path: "", line: line, "not readable as YAML text: \(problem) (is it UTF-8 text?)")
     case .duplicatedKeysInMapping(let duplicates, let context):
-      let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-      report(path: "", line: context.mark.line, "invalid YAML: duplicate key \(keys) in one mapping")
+      let keys = duplicates.map { "'\(YAMLValue.escaped("\($0)"))'" }.joined(separator: ", ")
+      report(path: "", line: context.mark.line, "invalid YAML: the key \(keys) appears twice in one mapping")
     default:
       report(path: "", line: nil, "invalid YAML: \(error)")
     }
@@ -384,7 +413,8 @@ struct YAMLMapping {
     let present = entries.contains { $0.key == key }
     if !present && suggested.contains(key) { return nil }
     let message = present ? "'\(key)' has no value" : "missing required key '\(key)'"
-    reader.report(path: value.path(key: key), line: value.line, message + note)
+    // An empty value is reported at its key's line; a missing key at its mapping's.
+    reader.report(path: value.path(key: key), line: present ? keyLine(key) : value.line, message + note)
     return nil
   }
 
