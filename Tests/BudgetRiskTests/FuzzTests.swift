@@ -2,6 +2,8 @@ import Dispatch
 import Foundation
 import Testing
 
+@testable import BudgetRisk
+
 /// A mutation fuzzer over the bundled scenarios and the test fixtures, run through the
 /// `budget-risk` executable as a careless or hostile user would.
 ///
@@ -22,17 +24,8 @@ import Testing
 /// `swift test`); `BUDGET_RISK_FUZZ_INPUTS=N` sets the count, `BUDGET_RISK_FUZZ_SECONDS=S` runs
 /// for S seconds instead, `BUDGET_RISK_FUZZ_SEED` changes the seed. CI runs 300 inputs.
 @Suite struct FuzzTests {
-  /// SplitMix64: a tiny deterministic generator for the mutations.
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
+  /// The mutations' generator: SplitMix64, as in the summary tests.
+  typealias Generator = SummaryTestRandom
 
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -165,7 +158,7 @@ import Testing
       defer { try? FileManager.default.removeItem(at: folder) }
       var k = w
       while k < count, deadline.map({ Date() < $0 }) ?? true {
-        var g = Generator(state: seed &+ UInt64(k) &* 0x1_0000_0001)
+        var g = Generator(seed: seed &+ UInt64(k) &* 0x1_0000_0001)
         let (name, text) = corpus[Int.random(in: 0..<corpus.count, using: &g)]
         var lines = text.components(separatedBy: "\n")
         let names = Self.names(in: text)
