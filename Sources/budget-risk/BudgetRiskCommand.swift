@@ -20,7 +20,7 @@ struct BudgetRiskCommand: ParsableCommand {
       (every problem is printed with the file, line and key); 73 an output file could not \
       be written or was refused (an input, a duplicate, a folder, link or device; every old \
       file is left as it was); 130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP \
-      (nothing written); 1 any other failure.
+      (run reports the iterations finished; a second signal writes nothing); 1 any other failure.
       """,
     subcommands: [
       InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompareCommand.self,

@@ -121,7 +121,7 @@ struct CompareCommand: ParsableCommand {
       if let path = json, let data = jsonData { outputs.append(.init(path: path, data: data)) }
       if let folder = csv, let files = csvFiles { outputs += AtomicFile.outputs(files: files, into: folder) }
       if let path = report, let data = html { outputs.append(.init(path: path, data: data)) }
-      try AtomicFile.write(outputs, inputs: files)
+      try interrupt.writing { try AtomicFile.write(outputs, inputs: files) }
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite

@@ -5,10 +5,11 @@ import Foundation
 import Synchronization
 
 /// Turns Ctrl-C (SIGINT), SIGTERM and SIGHUP into a request to stop the simulation: the
-/// engine's workers check the flag before every tile, so the run ends within a tile, and
-/// nothing is written. The signals stay caught for the rest of the process, so one that
-/// arrives while the outputs are being written cannot leave a temporary or a half-written
-/// set behind (the write finishes; see `AtomicFile`).
+/// engine's workers check the flag before every block and finish the blocks in flight, so
+/// the run ends within a block with a prefix of its iterations, which `run` reports as a run
+/// of that size. A second signal ends the process at once, writing nothing — except while
+/// the outputs are being renamed into place (milliseconds), which it lets finish so that no
+/// temporary or half-replaced set is left (see `AtomicFile`).
 final class InterruptHandler {
   let flag = CancellationFlag()
   /// The first signal received (0: none), for the exit status.
@@ -24,7 +25,11 @@ final class InterruptHandler {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { [flag, received] in
-        _ = received.number.compareExchange(expected: 0, desired: number, ordering: .relaxed)
+        let first = received.number.compareExchange(expected: 0, desired: number, ordering: .relaxed).exchanged
+        if !first && !received.writing.load(ordering: .relaxed) {
+          FileHandleOutput.standardError("\nstopped at once; nothing written\n")
+          _exit(128 + number)
+        }
         flag.raise()
       }
       source.resume()
@@ -40,6 +45,13 @@ final class InterruptHandler {
     return ExitCode(128 + (number == 0 ? SIGINT : number))
   }
 
+  /// Runs `body` (the writing of the outputs) with a second signal deferred until it ends.
+  func writing<T>(_ body: () throws -> T) rethrows -> T {
+    received.writing.store(true, ordering: .relaxed)
+    defer { received.writing.store(false, ordering: .relaxed) }
+    return try body()
+  }
+
   /// What the interruption is called in messages.
   var name: String {
     switch received.number.load(ordering: .relaxed) {
@@ -53,4 +65,6 @@ final class InterruptHandler {
 /// The first signal received, shared with the signal handlers.
 private final class ReceivedSignal: Sendable {
   let number = Atomic<Int32>(0)
+  /// Whether the outputs are being written (a second signal then waits).
+  let writing = Atomic<Bool>(false)
 }

@@ -82,14 +82,23 @@ struct MarginCommand: ParsableCommand {
       overspendTarget: overspendAtMost, serviceGapTarget: gapAtMost,
       responses: response.flatMap(ProviderResponse.init(rawValue:)).map { [$0] } ?? [], scope: scope,
       precision: precision.map { PrecisionTarget(halfWidth: $0, maxIterations: maxIterations) })
+    // One bar per pass over the iterations (the solver makes several), as `run` shows.
+    let progress = ProgressBar(
+      total: options.iterations,
+      isEnabled: ProgressBar.shouldShow(quiet: quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }
     let interrupted = interrupt.flag
     let start = ContinuousClock.now
     let figures: MarginFigures
     do {
-      figures = try MarginSolver.solve(scenario, request: request, options: options, cancel: { interrupted.isRaised })
+      figures = try MarginSolver.solve(
+        scenario, request: request, options: options,
+        progress: MarginProgress(beginPass: { progress.beginPass($0, iterations: $1) }, advance: { progress.advance(by: $0) }),
+        cancel: { interrupted.isRaised })
+      progress.finish()
     } catch .cancelled(let n) {
+      progress.finish()
       printError("\(interrupt.name) after \(n) iterations of a pass; no files written")
       throw interrupt.exit
     } catch {
@@ -108,7 +117,7 @@ struct MarginCommand: ParsableCommand {
       var outputs: [AtomicFile.Output] = []
       if let path = json, let data = jsonData { outputs.append(.init(path: path, data: data)) }
       if let path = report, let data = html { outputs.append(.init(path: path, data: data)) }
-      try AtomicFile.write(outputs, inputs: [file])
+      try interrupt.writing { try AtomicFile.write(outputs, inputs: [file]) }
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite

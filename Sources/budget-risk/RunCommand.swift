@@ -14,7 +14,9 @@ struct RunCommand: ParsableCommand {
         budget-risk run scenarios/targeted-older-adults.yaml --seed 7 --threads 1
       The same seed and iterations give byte-identical figures at any --threads and --block-size.
       Runs longer than a second show a progress bar on standard error when it is a terminal \
-      (never with --quiet). Ctrl-C stops the run within a moment and writes nothing (exit 130).
+      (never with --quiet). The first Ctrl-C (or SIGTERM, SIGHUP) finishes the blocks in flight and \
+      reports the iterations completed as a run of that size (rerun with --iterations N to reproduce \
+      it), then exits 130 (143, 129); a second one stops at once and writes nothing.
       --precision X runs in batches (--iterations, then doubling the total) until the 95 % \
       Wilson half-width of P(overspend) at the recommended margin is at most X, for every \
       response, or until --max-iterations (default 10,000,000); the figures are exactly those of \
@@ -83,7 +85,7 @@ struct RunCommand: ParsableCommand {
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }
     let interrupted = interrupt.flag
-    let result: SimulationRun
+    var result: SimulationRun
     var precisionNote: PrecisionNote?
     do {
       if let x = precision {
@@ -98,9 +100,20 @@ struct RunCommand: ParsableCommand {
       throw ValidationError(error.description)
     }
     progress.finish()
-    guard result.isComplete else {
-      printError("\(interrupt.name) after \(result.completedIterations) of \(result.options.iterations) iterations; no files written")
-      throw interrupt.exit
+    let cut = !result.isComplete
+    if cut {
+      // The first signal keeps the work: the iterations finished are a prefix, reported as a
+      // run of that size (the manifest records it; --iterations N reproduces it exactly).
+      guard let prefix = result.prefix() else {
+        printError("\(interrupt.name) before any iteration finished; no files written")
+        throw interrupt.exit
+      }
+      printError(
+        "\(interrupt.name) after \(prefix.options.iterations) of \(result.options.iterations) iterations: reporting those "
+          + "\(prefix.options.iterations), exactly the run of --iterations \(prefix.options.iterations)"
+          + (precisionNote == nil ? "" : " (the precision target was not reached)"))
+      result = prefix
+      precisionNote = nil
     }
     let figures = RunFigures(result)
     guard let drivers = DriversReport.selected(figures, label: driversAt) else {
@@ -120,7 +133,7 @@ struct RunCommand: ParsableCommand {
       if let path = json, let data = jsonData { outputs.append(.init(path: path, data: data)) }
       if let folder = csv, let files = csvFiles { outputs += AtomicFile.outputs(files: files, into: folder) }
       if let path = report, let data = html { outputs.append(.init(path: path, data: data)) }
-      try AtomicFile.write(outputs, inputs: [file])
+      try interrupt.writing { try AtomicFile.write(outputs, inputs: [file]) }
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite
@@ -133,5 +146,7 @@ struct RunCommand: ParsableCommand {
       }
       if !drivers.factors.isEmpty { print(DriversReport.table(drivers), terminator: "") }
     }
+    // Interrupted: the figures of the finished prefix are out; say so in the status too.
+    if cut { throw interrupt.exit }
   }
 }

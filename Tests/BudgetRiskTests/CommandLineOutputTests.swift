@@ -51,8 +51,9 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: o.appendingPathComponent("csv").path) == ["figures.csv"])
   }
 
-  /// SIGTERM (and SIGHUP) at any moment, simulation or writing: exit 128 + signal with every
-  /// old file, or 0 with every new one; never a temporary.
+  /// SIGTERM (and SIGHUP) at any moment, simulation or writing: exit 0 with every new file,
+  /// or 128 + signal with every old file (nothing finished) or every new one (the finished
+  /// prefix reported); never a temporary, never a mixed set.
   @Test(arguments: [SIGTERM, SIGHUP])
   func aSignalAtAnyMomentLeavesOldOrNewFilesAndNoTemporary(signal number: Int32) throws {
     let folder = try Self.folder()
@@ -78,15 +79,67 @@ import Testing
       let json = try String(contentsOf: o.appendingPathComponent("o.json"), encoding: .utf8)
       let html = try String(contentsOf: o.appendingPathComponent("o.html"), encoding: .utf8)
       let names = Set(try FileManager.default.contentsOfDirectory(atPath: o.path))
+      let allNew = json != "old" && html != "old" && names == ["o.json", "o.html", "csv"]
+      let allOld = json == "old" && html == "old" && names == ["o.json", "o.html"]
       if status == 0 {
-        #expect(json != "old" && html != "old" && names == ["o.json", "o.html", "csv"])
+        #expect(allNew)
       } else {
         #expect(status == 128 + number, "\(result.standardError)")
-        #expect(json == "old" && html == "old" && names == ["o.json", "o.html"])
+        #expect(allNew || allOld, "\(names) \(result.standardError)")
+        if allNew { #expect(result.standardError.contains("reporting those")) }
       }
     }
     // The signal was seen at least once (a test that cannot fail is a defect).
     #expect(outcomes.contains(128 + number))
     #expect(outcomes.isSubset(of: [0, 128 + number]))
+  }
+
+  /// The first Ctrl-C keeps the work: the finished prefix is reported as a run of that size,
+  /// its manifest records the count, and `--iterations N` reproduces its figures bit for bit.
+  @Test func theFirstCtrlCReportsTheFinishedPrefixReproducibly() throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    guard let started = try CommandLineTool.start(
+      ["run", "s.yaml", "--iterations", "2000000", "--threads", "2", "--seed", "5", "--json", "cut.json", "--quiet"],
+      in: folder)
+    else { return }
+    Thread.sleep(forTimeInterval: 1.0)
+    kill(started.process.processIdentifier, SIGINT)
+    let result = started.finish()
+    #expect(result.reason == .exit && result.status == 130, "\(result.standardError)")
+    let cut = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("cut.json"))) as? [String: Any]
+    let manifest = try #require(cut?["manifest"] as? [String: Any])
+    let n = try #require(manifest["iterations"] as? Int)
+    #expect(n > 0 && n < 2_000_000 && n % 256 == 0)
+    #expect(result.standardError.contains("interrupted after \(n) of 2,000,000 iterations") || result.standardError.contains("interrupted after \(n) of 2000000 iterations"))
+    guard let again = try CommandLineTool.run(
+      ["run", "s.yaml", "--iterations", "\(n)", "--threads", "1", "--seed", "5", "--json", "full.json", "--quiet"], in: folder)
+    else { return }
+    #expect(again.status == 0)
+    let full = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("full.json"))) as? [String: Any]
+    let a = try JSONSerialization.data(withJSONObject: try #require(cut?["figures"]), options: [.sortedKeys])
+    let b = try JSONSerialization.data(withJSONObject: try #require(full?["figures"]), options: [.sortedKeys])
+    #expect(a == b)
+  }
+
+  /// A second Ctrl-C stops at once: nothing written. Blocks of 2²⁰ iterations make the
+  /// first one wait for a block in flight for many seconds.
+  @Test func aSecondCtrlCStopsAtOnceWritingNothing() throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    guard let started = try CommandLineTool.start(
+      ["run", "s.yaml", "--iterations", "4000000", "--threads", "1", "--block-size", "1048576", "--json", "o.json", "--quiet"],
+      in: folder)
+    else { return }
+    Thread.sleep(forTimeInterval: 0.7)
+    kill(started.process.processIdentifier, SIGINT)
+    Thread.sleep(forTimeInterval: 0.3)
+    let clock = ContinuousClock.now
+    kill(started.process.processIdentifier, SIGINT)
+    let result = started.finish()
+    #expect(ContinuousClock.now - clock < .seconds(3))
+    #expect(result.reason == .exit && result.status == 130, "\(result.standardError)")
+    #expect(result.standardError.contains("stopped at once; nothing written"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["s.yaml"])
   }
 }
