@@ -108,6 +108,12 @@ import Testing
     expectIssue(spread, path: "uncertainty.factors[0].distribution", "at its extreme (probability 1e-9)", "narrow this spread")
   }
 
+  /// What Engine.run used to refuse with a usage error (exit 64) after `validate` said valid.
+  @Test func theEngineStreamLimitsAreValidationErrors() {
+    let threshold = validationIssues(ScenarioText.replacing(("name: Test pilot", "name: Test pilot\nexact_sum_threshold: 300000")))
+    expectIssue(threshold, path: "exact_sum_threshold", "from 0 to 200000", "found 300000", line: 2)
+  }
+
   /// Files at the edge of each limit validate and run to finite figures.
   @Test func filesAtTheLimitsRun() throws {
     let yaml = ScenarioText.replacing(

@@ -40,9 +40,25 @@ extension SimulationPlan {
     guard h.periods < StreamID.limit else {
       return [LimitProblem(path: "horizon", message: "at most \(StreamID.limit - 1) periods are supported, found \(h.periods)")]
     }
+    var problems: [LimitProblem] = []
+    // The engine's own checks (Engine.checkStreams), here so that validate refuses them too.
+    if scenario.exactSumThreshold > 200_000 {
+      problems.append(LimitProblem(
+        path: "exact_sum_threshold",
+        message: "expected a whole number from 0 to 200000 (a cell's random stream holds 524,288 draws), found \(scenario.exactSumThreshold)"))
+    }
+    let kinds = [
+      ("services", scenario.services.map(\.name)), ("uncertainty.factors", scenario.factors.map(\.name)),
+      ("shocks", scenario.shocks.map(\.name)),
+    ]
+    for (path, names) in kinds {
+      if case .failure(let e) = StreamID.keys(names) {
+        problems.append(LimitProblem(
+          path: path, message: "'\(e.first)' and '\(e.second)' would share a random stream; rename one"))
+      }
+    }
     let plan = SimulationPlan(scenario)
     let T = plan.periods, ppy = h.periodsPerYear
-    var problems: [LimitProblem] = []
     let spread = factorSpread(scenario)
     for (p, pool) in scenario.budget.pools.enumerated() {
       let cost = (0..<T).reduce(0.0) { $0 + plan.expected.poolCost[p * T + $1] }
