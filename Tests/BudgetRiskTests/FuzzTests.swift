@@ -7,8 +7,8 @@ import Testing
 /// A mutation fuzzer over the bundled scenarios and the test fixtures, run through the
 /// `budget-risk` executable as a careless or hostile user would.
 ///
-/// Each input is one corpus file with one to three mutations (a number replaced by an extreme,
-/// a line deleted, duplicated, swapped, re-indented, a tab or a quote inserted, a value
+/// Each input is one corpus file with one to three mutations (a number replaced by an extreme
+/// or scaled by up to 10⁸ either way, a line deleted, duplicated, swapped, re-indented, a tab or a quote inserted, a value
 /// emptied, a name swapped). For each, `validate`, then `run --iterations 64 --json --csv`
 /// over an old output (and `explain` when valid), asserting:
 ///
@@ -50,7 +50,15 @@ import Testing
   static func mutate(_ lines: inout [String], names: [String], using g: inout Generator) {
     guard !lines.isEmpty else { return }
     let i = Int.random(in: 0..<lines.count, using: &g)
-    switch Int.random(in: 0..<9, using: &g) {
+    switch Int.random(in: 0..<11, using: &g) {
+    case 9, 10:  // a number scaled by 10^k, |k| ≤ 8: inside the envelope, often past the plan's limits
+      let line = lines[i]
+      if let range = line.ranges(of: /[0-9]+(\.[0-9]+)?/).randomElement(using: &g),
+        let x = Double(line[range])
+      {
+        let scaled = x * pow(10, Double(Int.random(in: -8...8, using: &g)))
+        lines[i] = line.replacingCharacters(in: range, with: "\(scaled)")
+      }
     case 0, 1, 2:  // a number (or a value) replaced by an extreme
       let line = lines[i]
       let numbers = line.ranges(of: /-?[0-9][0-9_.eE+-]*/)

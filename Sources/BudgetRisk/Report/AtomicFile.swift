@@ -63,6 +63,8 @@ public enum AtomicFile {
     var temporaries: [URL] = []
     for output in outputs {
       let temporary = sibling(output.path, "tmp")
+      // A leftover of a dead process whose id this one now has would block the exclusive create.
+      unlink(temporary.path)
       do {
         try write(output.data, temporary)
         temporaries.append(temporary)
