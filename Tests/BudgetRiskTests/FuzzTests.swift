@@ -9,14 +9,15 @@ import Testing
 ///
 /// Each input is one corpus file with one to three mutations (a number replaced by an extreme
 /// or scaled by up to 10⁸ either way, a line deleted, duplicated, swapped, re-indented, a tab or a quote inserted, a value
-/// emptied, a name swapped). For each, `validate`, then `run --iterations 64 --json --csv`
+/// emptied, a name swapped). For each, `validate`, then `run --iterations 64 --json --csv --report`
 /// over an old output (and `explain` when valid), asserting:
 ///
 /// - no process ends by a signal (a trap, an abort);
 /// - only documented exit codes (0, 64, 65, 73);
 /// - `validate` and `run` agree: a file that validates runs (exit 0), one refused (65) is
 ///   refused by `run` too;
-/// - no NaN or infinity in the JSON of a successful run, and it parses;
+/// - no NaN or infinity in the JSON (which parses), the CSV files or the HTML report of a
+///   successful run;
 /// - on any failure the old output is intact and no temporary is left.
 ///
 /// Inputs are drawn from a fixed seed, so a failure reproduces; each failing input is saved
@@ -124,7 +125,8 @@ import Testing
     guard let validate = try execute(["validate", "s.yaml"]) else { return outcome }
     if validate.status == 0 { outcome.validated += 1 }
     guard let run = try execute(
-      ["run", "s.yaml", "--iterations", "64", "--threads", "2", "--json", "out/o.json", "--csv", "out/csv", "--quiet"])
+      ["run", "s.yaml", "--iterations", "64", "--threads", "2", "--json", "out/o.json", "--csv", "out/csv",
+       "--report", "out/o.html", "--quiet"])
     else { return outcome }
     if validate.status == 0 && run.status != 0 {
       fail("validates but run exits \(run.status): \(run.standardError.prefix(300))")
@@ -136,6 +138,18 @@ import Testing
       let text = String(decoding: json, as: UTF8.self)
       if text.contains("NaN") || text.contains("Infinity") { fail("NaN or infinity in the JSON") }
       if (try? JSONSerialization.jsonObject(with: json)) == nil { fail("the JSON does not parse") }
+      let html = (try? String(contentsOf: out.appendingPathComponent("o.html"), encoding: .utf8)) ?? ""
+      if html.isEmpty { fail("no HTML report") }
+      // Figures sit in number cells and after ±, [ or a comma; scenario text (a name may be
+      // "-.inf") is elsewhere.
+      if html.contains(/(?i)class="(num|ci)">[^<]*(^|[^a-z])(nan|inf)([^a-z]|$)/) || html.contains(/(?i)[±\[,] ?[-−]?(nan|inf)\b/) {
+        fail("NaN or infinity in the HTML report")
+      }
+      let csv = (try? FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("csv").path)) ?? []
+      for name in csv {
+        let text = (try? String(contentsOf: out.appendingPathComponent("csv/\(name)"), encoding: .utf8)) ?? ""
+        if text.contains(/(^|,)-?(nan|NaN|inf|Infinity)(,|\r|$)/) { fail("NaN or infinity in \(name)") }
+      }
     } else if json != Data("old".utf8) || names != ["o.json"] {
       fail("a failed run changed the outputs: \(names.sorted())")
     }

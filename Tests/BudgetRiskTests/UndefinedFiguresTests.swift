@@ -60,6 +60,15 @@ import Testing
     expectIssue(issues, path: "name", "control character")
   }
 
+  /// Found by the fuzzer: one overspending iteration left "± nan" under a driver's mean z in
+  /// the HTML report, and a count's undefined standard error printed "nan".
+  @Test func undefinedSpreadsInReportsAreDashes() {
+    #expect(DriversSection.spread(.nan) == "± –")
+    #expect(DriversSection.spread(0.0571) == "± 0.057")
+    #expect(ReportFormat.plain(.nan) == "–" && ReportFormat.grouped(.infinity) == "–")
+    #expect(CellUnit.count.spread(.nan) == "–")
+  }
+
   /// Money of any size keeps its unit: no 300-digit numbers.
   @Test func moneyAtAnySizeHasAUnit() {
     #expect(ReportFormat.money(1.5e12, "GBP") == "GBP 1.50tn")

@@ -74,13 +74,20 @@ public struct DriversSection: HTMLReportSection {
     let rows: [[TableCell]] = d.factors.map { x in
       [.text(x.factor),
        x.spearman.mean.isFinite
-        ? .figure(String(format: "%+.3f", x.spearman.mean), interval: String(format: "± %.3f", x.spearman.standardError))
+        ? .figure(String(format: "%+.3f", x.spearman.mean), interval: Self.spread(x.spearman.standardError))
         : .number("undefined"),
        x.meanZGivenOverspend.mean.isFinite
-        ? .figure(String(format: "%+.3f", x.meanZGivenOverspend.mean), interval: String(format: "± %.3f", x.meanZGivenOverspend.standardError))
+        ? .figure(String(format: "%+.3f", x.meanZGivenOverspend.mean), interval: Self.spread(x.meanZGivenOverspend.standardError))
         : .number("–")]
     }
     html += HTMLReport.table(caption: "Drivers at \(d.proposal), \(d.response)", header: ["factor", "Spearman ρ with drift", "mean z given overspend"], rows: rows)
     return html
+  }
+}
+
+extension DriversSection {
+  /// `± 0.057`, or `± –` where the standard error is undefined (one overspending iteration).
+  static func spread(_ se: Double) -> String {
+    se.isFinite ? String(format: "± %.3f", se) : "± –"
   }
 }

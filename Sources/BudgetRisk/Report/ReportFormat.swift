@@ -91,7 +91,7 @@ enum ReportFormat {
 
   /// A whole number with thousands separators: `20000` → `20,000`.
   static func grouped(_ x: Double) -> String {
-    guard x.isFinite else { return "\(x)" }
+    guard x.isFinite else { return "–" }  // undefined: never "nan" in a report
     let negative = x < 0
     var digits = String(format: "%.0f", abs(x))
     var out = ""
@@ -106,7 +106,7 @@ enum ReportFormat {
 
   /// A plain number with up to `digits` significant decimals and no trailing zeros: 0.035, 1.2, 150.
   static func plain(_ x: Double, significant digits: Int = 4) -> String {
-    guard x.isFinite else { return "\(x)" }
+    guard x.isFinite else { return "–" }  // undefined: never "nan" in a report
     let x = abs(x) < 1e6 ? (x * 1e9).rounded() / 1e9 : x
     if x == x.rounded() && abs(x) < 1e15 { return abs(x) >= 10_000 ? grouped(x) : String(Int(x)) }
     var text = String(format: "%.\(digits)g", x)
