@@ -66,7 +66,7 @@ struct CompareCommand: ParsableCommand {
     } else {
       baselineIndex = 0
     }
-    try output.checkWritable(csvFolder: csv)
+    try output.checkWritable(csvFolder: csv, inputs: files)
     let first = designs[0].scenario
     let options = sampling.runOptions(defaults: first.defaults)
     let progress = ProgressBar(
@@ -85,8 +85,8 @@ struct CompareCommand: ParsableCommand {
     }
     progress.finish()
     guard result.isComplete else {
-      printError("interrupted after \(result.completedIterations) of \(options.iterations) iterations; no files written")
-      throw Exit.interrupted
+      printError("\(interrupt.name) after \(result.completedIterations) of \(options.iterations) iterations; no files written")
+      throw interrupt.exit
     }
     // Each design's figures once: the comparison reads them, and so do the outputs.
     let figures = result.runs.map(RunFigures.init)
@@ -103,7 +103,7 @@ struct CompareCommand: ParsableCommand {
         figures: figures[baselineIndex], manifest: RunManifest(run: result.runs[baselineIndex]),
         scenario: designs[baselineIndex].scenario, sections: [ComparisonSection(comparison)]).utf8)
     }
-    try output.write(json: jsonData, report: html, csv: csvFiles)
+    try output.write(json: jsonData, report: html, csv: csvFiles, inputs: files, interrupt: interrupt)
     if !output.quiet {
       print(ComparisonReport.table(comparison), terminator: "")
       for (name, f) in zip(names, figures) {

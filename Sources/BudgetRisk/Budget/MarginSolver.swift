@@ -70,18 +70,18 @@ public enum MarginSolverError: Error, CustomStringConvertible, Equatable {
 public enum MarginSolver {
   public static func solve(
     _ scenario: Scenario, request: MarginRequest, options: RunOptions,
-    cancel: (@Sendable () -> Bool)? = nil
+    progress: MarginProgress? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(MarginSolverError) -> MarginFigures {
     let plan: SimulationPlan
     do { plan = try SimulationPlan(scenario) } catch { throw .scenario(error) }
-    return try solve(plan, request: request, options: options, cancel: cancel)
+    return try solve(plan, request: request, options: options, progress: progress, cancel: cancel)
   }
 
   /// Solves on a compiled plan: every pass evaluates its candidate margins on this one plan
   /// (the budgets are an input of each pass), never a rewritten scenario.
   public static func solve(
     _ plan: SimulationPlan, request: MarginRequest, options: RunOptions,
-    cancel: (@Sendable () -> Bool)? = nil
+    progress: MarginProgress? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(MarginSolverError) -> MarginFigures {
     try validate(request, options: options)
     let scope = try scopeIndex(request.scope, plan: plan)
@@ -89,7 +89,8 @@ public enum MarginSolver {
     var results = [MarginResult]()
     for response in responses {
       let solver = ResponseSolver(
-        plan: plan, request: request, options: options, scope: scope, response: response, cancel: cancel)
+        plan: plan, request: request, options: options, scope: scope, response: response,
+        progress: progress, cancel: cancel)
       results.append(try solver.solve())
     }
     return MarginFigures(
@@ -129,7 +130,10 @@ struct ResponseSolver {
   let options: RunOptions
   let scope: Int
   let response: ProviderResponse
+  let progress: MarginProgress?
   let cancel: (@Sendable () -> Bool)?
+  /// Passes made so far, for the progress label.
+  private let passes = PassCounter()
 
   var usesOrderStatistics: Bool { response == .absorb && request.method == .automatic }
 
@@ -209,7 +213,9 @@ struct ResponseSolver {
     var shard = options
     shard.firstIteration = options.firstIteration + start
     shard.iterations = end - start
-    let (workers, completed) = ParallelTiles.run(options: shard, cancel: cancel, makeWorker: makeWorker)
+    progress?.beginPass("\(response.rawValue), pass \(passes.next())", shard.iterations)
+    let (workers, completed) = ParallelTiles.run(
+      options: shard, progress: progress?.advance, cancel: cancel, makeWorker: makeWorker)
     guard completed == shard.iterations else { throw .cancelled(completed: completed) }
     return workers
   }
@@ -243,5 +249,25 @@ struct ResponseSolver {
       annualContingency: money(scopeInfo.reference / years), pools: pools,
       overspendProbability: e.overspend, serviceGapProbability: e.serviceGap,
       precisionReached: reached, notes: notes, curve: e.curve)
+  }
+}
+
+/// Progress of a solve: each pass over the iterations is announced with a label and its size,
+/// then advanced as tiles finish (from the workers' threads).
+public struct MarginProgress: Sendable {
+  public var beginPass: @Sendable (String, Int) -> Void
+  public var advance: @Sendable (Int) -> Void
+  public init(beginPass: @escaping @Sendable (String, Int) -> Void, advance: @escaping @Sendable (Int) -> Void) {
+    self.beginPass = beginPass
+    self.advance = advance
+  }
+}
+
+/// Counts a response's passes (the solver is a value type; the count is shared state).
+private final class PassCounter: @unchecked Sendable {
+  private var count = 0
+  func next() -> Int {
+    count += 1
+    return count
   }
 }

@@ -109,7 +109,7 @@ public enum CSVReport {
   }
 
   static func number(_ x: Double) -> String {
-    x.isFinite ? "\(x)" : (x.isNaN ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"))
+    x.isFinite ? "\(x)" : ""  // undefined figures are empty cells (docs/output-format.md)
   }
 
   /// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled.

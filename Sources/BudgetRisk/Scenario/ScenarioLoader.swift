@@ -29,14 +29,22 @@ public enum ScenarioLoader {
   }
 
   static func readText(path: String) throws(ScenarioValidationError) -> String {
-    do {
-      return try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      let reason =
-        FileManager.default.fileExists(atPath: path)
-        ? "cannot read the scenario file (is it UTF-8 text?)" : "cannot read the scenario file: no such file"
-      throw ScenarioValidationError(issues: [ScenarioIssue(file: path, line: nil, path: "", message: reason)])
+    func refuse(_ reason: String) -> ScenarioValidationError {
+      ScenarioValidationError(issues: [ScenarioIssue(file: path.isEmpty ? "''" : path, line: nil, path: "", message: reason)])
     }
+    guard !path.isEmpty else { throw refuse("no scenario file given (the path is empty)") }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      throw refuse("cannot read the scenario file: no such file")
+    }
+    guard !isFolder.boolValue else { throw refuse("this is a folder; give a scenario file (YAML) inside it") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw refuse("cannot read the scenario file: \(String(cString: strerror(errno)))")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw refuse("the scenario file is not UTF-8 text")
+    }
+    return text
   }
 
   /// Validates a scenario given as YAML text.

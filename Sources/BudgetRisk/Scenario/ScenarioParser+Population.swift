@@ -93,7 +93,7 @@ extension ScenarioParser {
       }
       return .fixed
     }
-    guard let cv = m.number("cv", .positive) else { return nil }
+    guard let cv = m.number("cv", .severityCV) else { return nil }
     switch kind {
     case "gamma": return .gamma(cv: cv)
     case "lognormal": return .lognormal(cv: cv)
@@ -117,7 +117,7 @@ extension ScenarioParser {
       }
       return .poisson
     }
-    return m.number("dispersion", .positive).map { .negativeBinomial(dispersion: $0) }
+    return m.number("dispersion", .dispersion).map { .negativeBinomial(dispersion: $0) }
   }
 
   /// 12 monthly (January first) or 4 quarterly (January–March first) factors, each >= 0,
@@ -180,4 +180,15 @@ extension ScenarioParser {
     }
     return failed ? nil : matrix
   }
+}
+
+
+extension NumberRule {
+  /// A cost's spread per event: at most a cv of 100 (a gamma of shape 1e-4 per event).
+  static let severityCV = NumberRule(expectation: "a coefficient of variation > 0 and at most 100") {
+    $0.isFinite && $0 > 0 && $0 <= 100
+  }
+  /// Negative-binomial dispersion k: at least 0.01 (the rate's cv 1/√k at most 10, as for a
+  /// factor); below that the gamma rate's scale mean/k overflows.
+  static let dispersion = NumberRule(expectation: "a dispersion of at least 0.01") { $0.isFinite && $0 >= 0.01 }
 }

@@ -68,12 +68,19 @@ final class ScenarioParser {
       }
       return nil
     }
-    return Scenario(
+    let scenario = Scenario(
       name: name, description: description, currency: currency, sourcePath: path,
       horizon: horizon, segments: segments, services: services, utilisation: utilisation,
       factors: uncertainty.factors, correlation: uncertainty.correlation, shocks: shocks,
       interventions: interventions, exactSumThreshold: exactSumThreshold, budget: budget,
       defaults: defaults)
+    // What only the compiled plan can see (products of values against the budget), so that
+    // a file that validates also runs.
+    let problems = SimulationPlan.limitProblems(scenario)
+    for problem in problems {
+      reader.report(path: problem.path, line: root.line(atPath: problem.path), problem.message)
+    }
+    return problems.isEmpty ? scenario : nil
   }
 
   // MARK: Horizon and run defaults
@@ -86,8 +93,13 @@ final class ScenarioParser {
     let startMonth = m.integer("start_month", minimum: 1, maximum: 12, default: 4)
     let yearsValue = m.optional("years")
     let periodsValue = m.optional("periods")
-    let years = yearsValue.flatMap { reader.integer($0, minimum: 1) }
-    let periods = periodsValue.flatMap { reader.integer($0, minimum: 1) }
+    // At most `Horizon.maximumYears`: the engine's random streams address at most 16,383
+    // periods, and no budget is set a century ahead.
+    let maxYears = Horizon.maximumYears
+    let years = yearsValue.flatMap { reader.integer($0, minimum: 1, maximum: maxYears) }
+    let periods = periodsValue.flatMap {
+      reader.integer($0, minimum: 1, maximum: maxYears * (length ?? .month).periodsPerYear)
+    }
     if yearsValue == nil && periodsValue == nil {
       _ = m.required("years", " (or 'periods': a whole number of budget years)")
       return nil

@@ -28,12 +28,56 @@ struct YAMLValue {
     switch node {
     case .scalar(let s):
       if isNull { return "nothing" }
-      let text = s.string.count > 40 ? String(s.string.prefix(40)) + "…" : s.string
+      let text = YAMLValue.escaped(s.string.count > 40 ? String(s.string.prefix(40)) + "…" : s.string)
       return s.style == .plain || s.style == .any ? text : "'\(text)'"
     case .mapping: return "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"
     }
+  }
+
+  /// `text` with control characters written as escapes (`\\n`, `\\t`, `\\u{…}`), so that a
+  /// value echoed in a message stays on its line and cannot forge another `file:line:` line.
+  static func escaped(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}":
+        out += "\\u{\(String(scalar.value, radix: 16))}"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  /// The line of the value at key path `path` (`a.b[2].c`) below this node, or of the
+  /// deepest node on the way that exists.
+  func line(atPath path: String) -> Int? {
+    var node = self.node
+    var line = self.line
+    for component in path.split(separator: ".") {
+      var key = Substring(component)
+      var indices: [Int] = []
+      while key.hasSuffix("]"), let open = key.lastIndex(of: "[") {
+        guard let i = Int(key[key.index(after: open)..<key.index(before: key.endIndex)]) else { break }
+        indices.insert(i, at: 0)
+        key = key[..<open]
+      }
+      guard let child = node.mapping?[String(key)] else { return line }
+      node = child
+      line = child.mark?.line ?? line
+      for i in indices {
+        guard let items = node.sequence, i >= 0, i < items.count else { return line }
+        node = items[i]
+        line = node.mark?.line ?? line
+      }
+    }
+    return line
   }
 
   func path(key: String) -> String { path.isEmpty ? key : path + "." + key }
@@ -60,6 +104,18 @@ struct NumberRule: Sendable {
   static let atMostOne = NumberRule(expectation: "a finite number <= 1") { $0.isFinite && $0 <= 1 }
   static let probability = NumberRule(expectation: "a probability in [0, 1]") { $0 >= 0 && $0 <= 1 }
   static let correlation = NumberRule(expectation: "a correlation in [-1, 1]") { $0 >= -1 && $0 <= 1 }
+
+  /// Every number of a scenario lies in this envelope, whatever its rule: the engine
+  /// multiplies a handful of them (people × rate × unit cost × factors) and sums the
+  /// products exactly in fixed point, so a value near the ends of the `Double` range
+  /// (1e308, 5e-324) could only overflow, underflow to 0 or trap. No real budget needs
+  /// more than 15 orders of magnitude either way.
+  static let envelopeMaximum = 1e15
+  static let envelopeMinimum = 1e-12
+  static let envelopeText = "(every number in a scenario is 0 or of size from 1e-12 to 1e15)"
+  static func withinEnvelope(_ x: Double) -> Bool {
+    x == 0 || (abs(x) >= envelopeMinimum && abs(x) <= envelopeMaximum)
+  }
 }
 
 /// Reads a composed YAML tree and records every problem it meets as a ``ScenarioIssue``.
@@ -70,6 +126,8 @@ struct NumberRule: Sendable {
 final class YAMLReader {
   let file: String
   private(set) var issues: [ScenarioIssue] = []
+  /// The issues already recorded, so that a repeat is dropped in O(1), not O(issues).
+  private var recorded: Set<ScenarioIssue> = []
 
   init(file: String) { self.file = file }
 
@@ -77,7 +135,7 @@ final class YAMLReader {
 
   func report(path: String, line: Int?, _ message: String) {
     let issue = ScenarioIssue(file: file, line: line, path: path, message: message)
-    if !issues.contains(issue) { issues.append(issue) }
+    if recorded.insert(issue).inserted { issues.append(issue) }
   }
 
   func report(_ value: YAMLValue, _ message: String) {
@@ -112,20 +170,47 @@ final class YAMLReader {
   }
 
   private func reportSyntax(_ error: YamlError, yaml: String) {
-    func contextText(_ context: YamlError.Context?) -> String {
-      guard let context else { return "" }
-      return " (\(context.text), line \(context.mark.line))"
+    let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+    func at(_ mark: Mark) -> String { "invalid YAML at column \(mark.column)" }
+    func explained(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> String {
+      let line = mark.line >= 1 && mark.line <= lines.count ? lines[mark.line - 1] : ""
+      let column = max(mark.column - 1, 0)
+      let character = line.count > column ? line[line.index(line.startIndex, offsetBy: column)] : nil
+      let opened = context.map { " (opened at line \($0.mark.line))" } ?? ""
+      switch problem {
+      case "found character that cannot start any token":
+        if character == "\t" || line.prefix(column + 1).contains("\t") {
+          return "\(at(mark)): a tab; YAML indents with spaces only"
+        }
+        return "\(at(mark)): \(character.map { "'\(YAMLValue.escaped(String($0)))'" } ?? "this character") cannot start a value (quote the value)"
+      case "mapping values are not allowed in this context":
+        return "\(at(mark)): an unexpected ':' (quote a value that contains ': ', or check this line's indentation)"
+      case "found unexpected end of stream":
+        return "\(at(mark)): the file ends inside a value\(opened) (a quote or bracket is not closed)"
+      case "did not find expected ',' or ']'":
+        return "\(at(mark)): expected ',' or ']' in the list\(opened)"
+      case "did not find expected ',' or '}'":
+        return "\(at(mark)): expected ',' or '}' in the mapping\(opened)"
+      case "did not find expected key":
+        return "\(at(mark)): expected a key at this indentation\(opened) (check the indentation)"
+      case "did not find expected '-' indicator":
+        return "\(at(mark)): expected a list entry '- …' at this indentation\(opened) (a list and a mapping cannot share a level)"
+      case "found undefined alias":
+        return "\(at(mark)): an alias '*…' to an anchor '&…' that is not defined above"
+      default:
+        return "\(at(mark)): \(problem)\(opened)"
+      }
     }
     switch error {
     case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
-      report(path: "", line: mark.line, "invalid YAML: \(problem)\(contextText(context))")
+      report(path: "", line: mark.line, explained(context, problem, mark))
     case .reader(let problem, let offset, _, _):
-      let line = offset.map { o in yaml.prefix(o).reduce(1) { $1 == "\n" ? $0 + 1 : $0 } }
-      report(path: "", line: line, "invalid YAML: \(problem)")
+      let line = offset.map { o in yaml.utf8.prefix(o).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
+      report(path: "", line: line, "not readable as YAML text: \(problem) (is it UTF-8 text?)")
     case .duplicatedKeysInMapping(let duplicates, let context):
-      let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-      report(path: "", line: context.mark.line, "invalid YAML: duplicate key \(keys) in one mapping")
+      let keys = duplicates.map { "'\(YAMLValue.escaped("\($0)"))'" }.joined(separator: ", ")
+      report(path: "", line: context.mark.line, "invalid YAML: the key \(keys) appears twice in one mapping")
     default:
       report(path: "", line: nil, "invalid YAML: \(error)")
     }
@@ -148,7 +233,7 @@ final class YAMLReader {
       if let suggestion { suggested.insert(suggestion) }
       let hint =
         suggestion.map { " (did you mean '\($0)'?)" } ?? " (expected one of: \(keys.joined(separator: ", ")))"
-      report(path: entry.value.path, line: entry.keyLine, "unknown key '\(entry.key)'\(hint)")
+      report(path: entry.value.path, line: entry.keyLine, "unknown key '\(YAMLValue.escaped(entry.key))'\(hint)")
     }
     return YAMLMapping(value: value, entries: known, suggested: suggested, reader: self)
   }
@@ -196,6 +281,12 @@ final class YAMLReader {
       report(value, "expected a text value, found \(value.found)")
       return nil
     }
+    // Control characters (other than tab and line breaks) have no place in a name or a
+    // description, and would be invisible or garble a terminal in the reports.
+    if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\t\n\r".unicodeScalars.contains($0) }) {
+      report(value, "expected text without control characters, found \(value.found)")
+      return nil
+    }
     if nonEmpty && text.trimmingCharacters(in: .whitespaces).isEmpty {
       report(value, "expected a non-empty text value")
       return nil
@@ -208,7 +299,7 @@ final class YAMLReader {
     guard let text = string(value) else { return nil }
     let valid = text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     guard valid else {
-      report(value, "expected a name of letters, digits, _ and -, found '\(text)'")
+      report(value, "expected a name of letters, digits, _ and -, found '\(YAMLValue.escaped(text))'")
       return nil
     }
     return text
@@ -222,6 +313,10 @@ final class YAMLReader {
     }
     guard rule.accepts(x) else {
       report(value, "expected \(rule.expectation), found \(value.found)")
+      return nil
+    }
+    guard NumberRule.withinEnvelope(x) else {
+      report(value, "expected \(rule.expectation) \(NumberRule.envelopeText), found \(value.found)")
       return nil
     }
     return x
@@ -265,7 +360,7 @@ final class YAMLReader {
     guard options.contains(text) else {
       report(
         value,
-        "expected \(Self.alternatives(options)), found '\(text)'\(DidYouMean.hint(for: text, among: options))"
+        "expected \(Self.alternatives(options)), found '\(YAMLValue.escaped(text))'\(DidYouMean.hint(for: text, among: options))"
       )
       return nil
     }
@@ -318,7 +413,8 @@ struct YAMLMapping {
     let present = entries.contains { $0.key == key }
     if !present && suggested.contains(key) { return nil }
     let message = present ? "'\(key)' has no value" : "missing required key '\(key)'"
-    reader.report(path: value.path(key: key), line: value.line, message + note)
+    // An empty value is reported at its key's line; a missing key at its mapping's.
+    reader.report(path: value.path(key: key), line: present ? keyLine(key) : value.line, message + note)
     return nil
   }
 

@@ -64,7 +64,7 @@ struct DriversAccumulator: Sendable, Equatable {
   /// Spearman's ρ of each factor with drift, and the bound on the error from ties in bins.
   func spearman() -> (rho: [Double], tieErrorBound: Double) {
     let n = Double(binCount.reduce(0, +))
-    guard n > 1 else { return (Array(repeating: .nan, count: factors), .nan) }
+    guard n > 1 else { return (Array(repeating: .nan, count: factors), 0) }
     var uF = [Double](repeating: 0, count: factors), uSum = uF
     var before = 0.0, ties = 0.0, midSquares = 0.0
     for b in 0..<Self.bins where binCount[b] > 0 {
@@ -83,6 +83,9 @@ struct DriversAccumulator: Sendable, Equatable {
     let sdF = max(midSquares - 0.25, 0).squareRoot()
     let rho = (0..<factors).map { f -> Double in
       let sdU = (uMoments[f].variance * (n - 1) / n).squareRoot()
+      // All tied (every drift in one bin, or a constant factor): ρ is undefined (NaN here,
+      // reported as undefined with its reason), never 0/0 passed on silently.
+      guard sdU > 0, sdF > 0 else { return .nan }
       return (uF[f] / n - uSum[f] / n / 2) / (sdU * sdF)
     }
     return (rho, 3.0.squareRoot() * ties)

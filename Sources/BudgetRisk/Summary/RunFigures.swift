@@ -36,9 +36,44 @@ public struct Probability: Codable, Sendable, Equatable {
   public var upper: Double
 }
 
+/// A mean and its standard error. Either can be undefined (no value to average, one value
+/// for a standard error, ranks all tied): it is then NaN here, `null` in JSON with the reason
+/// in `undefined`, empty in CSV and "undefined" or "–" in tables. No NaN reaches an output.
 public struct Estimate: Codable, Sendable, Equatable {
   public var mean: Double
   public var standardError: Double
+  /// Why `mean` or `standardError` is undefined; nil when both are finite.
+  public var undefined: String?
+
+  public init(mean: Double, standardError: Double, undefined: String? = nil) {
+    self.mean = mean
+    self.standardError = standardError
+    self.undefined = undefined
+    if self.undefined == nil && !(mean.isFinite && standardError.isFinite) {
+      self.undefined = mean.isFinite ? "no standard error (fewer than two values)" : "no value"
+    }
+  }
+
+  enum CodingKeys: String, CodingKey { case mean, standardError, undefined }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    mean = try c.decodeIfPresent(Double.self, forKey: .mean) ?? .nan
+    standardError = try c.decodeIfPresent(Double.self, forKey: .standardError) ?? .nan
+    undefined = try c.decodeIfPresent(String.self, forKey: .undefined)
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(mean.isFinite ? mean : nil, forKey: .mean)
+    try c.encode(standardError.isFinite ? standardError : nil, forKey: .standardError)
+    try c.encodeIfPresent(undefined, forKey: .undefined)
+  }
+
+  public static func == (a: Estimate, b: Estimate) -> Bool {
+    a.mean.bitPattern == b.mean.bitPattern && a.standardError.bitPattern == b.standardError.bitPattern
+      && a.undefined == b.undefined
+  }
 }
 
 /// A quantile with its 95 % order-statistic interval (widened by the summary's resolution
@@ -308,7 +343,13 @@ extension Probability {
 
 extension Estimate {
   init(_ m: MeanAccumulator, scale: Double = 1) {
-    self.init(mean: m.mean * scale, standardError: m.standardError * scale)
+    let reason: String? =
+      switch m.count {
+      case 0: "no value: no iteration in this set"
+      case 1: "one value: a standard error needs two"
+      default: nil
+      }
+    self.init(mean: m.mean * scale, standardError: m.standardError * scale, undefined: reason)
   }
 }
 
@@ -360,12 +401,21 @@ extension DriversFigure {
     let entries = factors.indices.map { f in
       FactorDriver(
         factor: factors[f].name,
-        spearman: Estimate(mean: rho[f], standardError: (1 - rho[f] * rho[f]) / (n - 1).squareRoot()),
+        spearman: rho[f].isFinite
+          ? Estimate(mean: rho[f], standardError: (1 - rho[f] * rho[f]) / (n - 1).squareRoot())
+          : Estimate(
+            mean: .nan, standardError: .nan,
+            undefined: "every iteration ties (drift in one bin, or the factor constant): no rank correlation"),
         meanZGivenOverspend: Estimate(d.zGivenOverspend[f]))
     }
     self.init(
       proposal: budget.proposal, margin: budget.margin, response: budget.response, scope: scope,
       overspentIterations: d.zGivenOverspend.first?.count ?? 0, tieErrorBound: tie,
-      factors: entries.enumerated().sorted { (-abs($0.element.spearman.mean), $0.offset) < (-abs($1.element.spearman.mean), $1.offset) }.map(\.element))
+      factors: entries.enumerated().sorted { (Self.rank($0.element), $0.offset) < (Self.rank($1.element), $1.offset) }.map(\.element))
+  }
+
+  /// Sort key: largest |ρ| first, undefined ones last.
+  private static func rank(_ d: FactorDriver) -> Double {
+    d.spearman.mean.isFinite ? -abs(d.spearman.mean) : .infinity
   }
 }
