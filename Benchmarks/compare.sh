@@ -83,7 +83,7 @@ base_s = {e["scope"]: e["baseBudget"] for e in fig["expectedCost"]}
 base_n = dict(numpy["expectedBase"])
 if len(base_n) > 1:
     base_n["total"] = sum(base_n.values())
-print("\nanalytic base budget over the horizon (must agree)")
+print("\nanalytic base budget over the horizon (swift includes the correlated factors' covariance, numpy multiplies means: they differ by that term)")
 for scope, b in base_n.items():
     s = base_s.get(scope)
     diff = f"{s / b - 1:+.2e}" if s else "missing in swift"

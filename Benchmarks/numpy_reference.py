@@ -238,10 +238,11 @@ class Model:
         self.reserve = prov.get("reserve", 0.0) * self.base.sum(axis=1) / self.Y
 
     def expected_cost(self):
-        """Expected cost of need per pool and period, analytically, as ExpectedCost.swift:
-        multipliers at their means, growth and inflation by quadrature, shocks by their
-        probability of being active, interventions at full delivery, products of factors
-        as products of expectations."""
+        """Expected cost of need per pool and period, analytically, as ExpectedCost.swift did
+        before it integrated over the copula: multipliers at their means, growth and inflation
+        by quadrature, shocks by their probability of being active, interventions at full
+        delivery, products of factors as products of expectations. With correlated
+        multiplicative factors the engine's base is higher by their covariance term."""
         T, S, V, ppy = self.T, self.S, self.V, self.ppy
         pop_mean, seg_rate, svc_rate, uc_mean = np.ones(S), np.ones(S), np.ones(V), np.ones(V)
         growth = [None] * S
@@ -281,8 +282,11 @@ class Model:
 
 # ---------------------------------------------------------------- simulation
 
-def cell_cost(rng, lam, unit, severity, noise):
+def cell_cost(rng, lam, unit, severity, noise, year_lam):
     """Cost of Poisson / negative-binomial many events at mean rate `lam`, each of mean `unit`.
+    A negative binomial's dispersion k is that of the year's count, whose mean is `year_lam`
+    (the cell's budget-year total): the cell draws NB(mean lam, dispersion k*lam/year_lam),
+    the common success probability k/(k + year_lam), so a year's cells add up to NB(k).
     Sums are closed form: fixed k*c; gamma Gamma(k/cv^2, c*cv^2); normal N(k*c, k*(cv*c)^2).
     Lognormal: the engine sums event by event up to exact_sum_threshold (64) events and uses
     the moment-matched gamma above it. Exact summation does not vectorise, so this reference
@@ -291,8 +295,11 @@ def cell_cost(rng, lam, unit, severity, noise):
     kind, k = noise
     if kind == "poisson":
         n = rng.poisson(lam)
-    else:  # variance lam + lam^2 / k
-        n = rng.negative_binomial(k, k / (k + lam))
+    else:  # the year's count has variance year_lam + year_lam^2 / k
+        lam = np.asarray(lam, dtype=float); year_lam = np.broadcast_to(year_lam, lam.shape)
+        positive = lam > 0
+        shape = np.where(positive, k * lam / np.where(positive, year_lam, 1), 1.0)
+        n = np.where(positive, rng.negative_binomial(shape, k / (k + np.where(positive, year_lam, 1))), 0)
     sev, cv = severity
     if sev == "fixed" or cv == 0:
         return n * unit
@@ -337,9 +344,10 @@ def simulate(m, n, rng, acc):
     price = ucm[:, :, None] * (1 + infl[:, :, None]) ** np.arange(Y)  # n x V x Y
     unit = m.unit_cost * price[:, :, m.year].transpose(0, 2, 1)        # n x T x V
     cost = np.empty((n, T, V))
+    lam = rate * full
+    year_lam = np.repeat(lam.reshape(n, T // m.ppy, m.ppy, V).sum(axis=2), m.ppy, axis=1)  # n x T x V
     for v in range(V):
-        cost[:, :, v] = cell_cost(rng, rate[:, :, v] * full[:, :, v], unit[:, :, v],
-                                  m.severity[v], m.noise[v])
+        cost[:, :, v] = cell_cost(rng, lam[:, :, v], unit[:, :, v], m.severity[v], m.noise[v], year_lam[:, :, v])
     pc = (cost @ m.pool_map).reshape(n, T, P, 2)
     pro, rea = pc[..., 0], pc[..., 1]                                  # n x T x P
 
@@ -349,11 +357,11 @@ def simulate(m, n, rng, acc):
         need = (pro + rea).sum(axis=1)[:, None, :]                         # n x 1 x P
         acc.add("absorb", need, budget, np.zeros((n, len(m.margins), P)))
     if "ration" in m.responses:
-        need, unmet = ration(m, rng, pro, rea, cost, rate, full, unit, effect)
+        need, unmet = ration(m, rng, pro, rea, cost, rate, full, unit, effect, year_lam)
         acc.add("ration", need, budget, unmet)
 
 
-def ration(m, rng, pro_full, rea_full, cost, rate, full, unit, effect):
+def ration(m, rng, pro_full, rea_full, cost, rate, full, unit, effect, year_lam):
     """The budget ledger under `ration`, vectorised over iterations x margins, a loop over
     periods. Rationed prevention lowers the intervention's delivered share, and its targets
     are re-drawn `lag` periods later at the higher rate. (The engine re-draws from the cell's
@@ -381,7 +389,7 @@ def ration(m, rng, pro_full, rea_full, cost, rate, full, unit, effect):
             if redo.any():
                 rows = np.nonzero(redo)[0]
                 new = cell_cost(rng, rate[rows, t, v] * actual[redo], unit[rows, t, v],
-                                m.severity[v], m.noise[v])
+                                m.severity[v], m.noise[v], year_lam[rows, t, v])
                 change = np.zeros((n, M)); change[redo] = new - needv[v][redo]
                 needv[v][redo] = new
                 (pro if m.proactive[v] else rea)[:, :, m.pool_of[v]] += change

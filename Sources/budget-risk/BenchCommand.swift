@@ -54,13 +54,16 @@ struct BenchCommand: ParsableCommand {
     guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
       throw ValidationError("--threads-list must be positive integers separated by commas, found '\(list)'")
     }
+    if let n = counts.compactMap({ $0 }).first(where: { $0 > SamplingOptions.maximumThreads }) {
+      throw ValidationError("--threads-list: at most \(SamplingOptions.maximumThreads) threads (4 × the cores), found \(n)")
+    }
     return counts.compactMap { $0 }
   }
 
   func run() throws {
     let (scenario, _) = try loadScenario(file)
     if let path = json {
-      do { try AtomicFile.checkWritable(path) } catch {
+      do { try AtomicFile.check([path]) } catch {
         printError("\(error)")
         throw Exit.cannotWrite
       }

@@ -21,8 +21,9 @@ struct BudgetRiskCommand: ParsableCommand {
 
       Exit codes: 0 success; 64 bad command-line usage; 65 invalid scenario file \
       (every problem is printed with the file, line and key); 73 an output file could not \
-      be written (nothing is half-written); 130 interrupted by Ctrl-C (nothing written); \
-      1 any other failure.
+      be written or was refused (an input, a duplicate, a folder, link or device; every old \
+      file is left as it was); 130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP \
+      (run reports the iterations finished; a second signal writes nothing); 1 any other failure.
       """,
     version: RunManifest.toolVersion,
     subcommands: [

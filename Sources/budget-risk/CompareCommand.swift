@@ -1,5 +1,6 @@
 import ArgumentParser
 import BudgetRiskModel
+import BudgetRiskEngine
 import BudgetRiskStudies
 import BudgetRiskReports
 import Foundation
@@ -68,7 +69,7 @@ struct CompareCommand: ParsableCommand {
     } else {
       baselineIndex = 0
     }
-    try output.checkWritable(csvFolder: csv)
+    try output.checkWritable(csvFolder: csv, inputs: files)
     let first = designs[0].scenario
     let options = sampling.runOptions(defaults: first.defaults)
     let progress = ProgressBar(
@@ -87,8 +88,8 @@ struct CompareCommand: ParsableCommand {
     }
     progress.finish()
     guard result.isComplete else {
-      printError("interrupted after \(result.completedIterations) of \(options.iterations) iterations; no files written")
-      throw Exit.interrupted
+      printError("\(interrupt.name) after \(result.completedIterations) of \(options.iterations) iterations; no files written")
+      throw interrupt.exit
     }
     // Each design's figures once: the comparison reads them, and so do the outputs.
     let figures = result.runs.map(RunFigures.init)
@@ -105,7 +106,7 @@ struct CompareCommand: ParsableCommand {
         figures: figures[baselineIndex], manifest: RunManifest(run: result.runs[baselineIndex]),
         scenario: designs[baselineIndex].scenario, sections: [ComparisonSection(comparison)]).utf8)
     }
-    try output.write(json: jsonData, report: html, csv: csvFiles)
+    try output.write(json: jsonData, report: html, csv: csvFiles, inputs: files, interrupt: interrupt)
     if !output.quiet {
       print(ComparisonReport.table(comparison), terminator: "")
       for (name, f) in zip(names, figures) {

@@ -60,22 +60,31 @@ struct MarginCommand: ParsableCommand {
 
   func run() throws {
     let (scenario, plan) = try loadScenario(file, design: design)
-    try output.checkWritable()
+    try output.checkWritable(inputs: [file])
     let options = sampling.runOptions(defaults: scenario.defaults)
     let request = MarginRequest(
       overspendTarget: overspendAtMost, serviceGapTarget: gapAtMost,
       responses: response.map { [$0] } ?? [], scope: scope,
       precision: precision.map { PrecisionTarget(halfWidth: $0, maxIterations: maxIterations) })
+    // One bar per pass over the iterations (the solver makes several), as `run` shows.
+    let progress = ProgressBar(
+      total: options.iterations,
+      isEnabled: ProgressBar.shouldShow(quiet: output.quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }
     let interrupted = interrupt.flag
     let start = ContinuousClock.now
     let figures: MarginFigures
     do {
-      figures = try MarginSolver.solve(plan, request: request, options: options, cancel: { interrupted.isRaised })
+      figures = try MarginSolver.solve(
+        plan, request: request, options: options,
+        progress: MarginProgress(beginPass: { progress.beginPass($0, iterations: $1) }, advance: { progress.advance(by: $0) }),
+        cancel: { interrupted.isRaised })
+      progress.finish()
     } catch .cancelled(let n) {
-      printError("interrupted after \(n) iterations of a pass; no files written")
-      throw Exit.interrupted
+      progress.finish()
+      printError("\(interrupt.name) after \(n) iterations of a pass; no files written")
+      throw interrupt.exit
     } catch .scenario(let e) {
       throw commandLineError(.scenario(e))
     } catch {
@@ -89,7 +98,7 @@ struct MarginCommand: ParsableCommand {
       elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, margin: figures) }
     let html = output.report.map { _ in Data(MarginHTMLReport.render(figures: figures, manifest: manifest, scenario: scenario).utf8) }
-    try output.write(json: jsonData, report: html)
+    try output.write(json: jsonData, report: html, inputs: [file], interrupt: interrupt)
     if !output.quiet { print(MarginTableReport.render(figures, manifest: manifest), terminator: "") }
   }
 }

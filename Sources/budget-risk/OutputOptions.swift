@@ -19,25 +19,32 @@ struct OutputOptions: ParsableArguments {
   @Flag(help: "Print nothing on success and show no progress (files are still written).")
   var quiet = false
 
-  /// Refuses an unwritable output before simulating, not after (exit 73).
-  func checkWritable(csvFolder: String? = nil) throws {
+  /// Refuses an output that cannot or must not be written before simulating, not after
+  /// (exit 73): an empty path, a folder, a link or device, one of the `inputs`, or two
+  /// outputs naming the same file (see `AtomicFile.check`).
+  func checkWritable(csvFolder: String? = nil, inputs: [String]) throws {
     do {
-      for path in [json, report].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-      if let folder = csvFolder {
-        try AtomicFile.checkWritable(URL(fileURLWithPath: folder).appendingPathComponent("x").path)
-      }
+      try AtomicFile.check([json, report].compactMap { $0 }, inputs: inputs)
+      if let folder = csvFolder { try AtomicFile.checkFolder(folder, inputs: inputs) }
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite
     }
   }
 
-  /// Writes the outputs that were asked for, each built beforehand (exit 73 on failure).
-  func write(json jsonData: Data?, report html: Data?, csv: (folder: String, files: [(name: String, data: Data)])? = nil) throws {
+  /// Writes the outputs that were asked for, each built beforehand, as one set: every file
+  /// is replaced, or none (see `AtomicFile.write`); a second signal waits for the renames
+  /// (exit 73 on failure).
+  func write(
+    json jsonData: Data?, report html: Data?, csv: (folder: String, files: [(name: String, data: Data)])? = nil,
+    inputs: [String], interrupt: InterruptHandler
+  ) throws {
     do {
-      if let path = json, let data = jsonData { try AtomicFile.write(data, to: path) }
-      if let csv { try AtomicFile.write(files: csv.files, into: csv.folder) }
-      if let path = report, let data = html { try AtomicFile.write(data, to: path) }
+      var outputs: [AtomicFile.Output] = []
+      if let path = json, let data = jsonData { outputs.append(.init(path: path, data: data)) }
+      if let csv { outputs += AtomicFile.outputs(files: csv.files, into: csv.folder) }
+      if let path = report, let data = html { outputs.append(.init(path: path, data: data)) }
+      try interrupt.writing { try AtomicFile.write(outputs, inputs: inputs) }
     } catch {
       printError("\(error)")
       throw Exit.cannotWrite

@@ -15,7 +15,9 @@ struct RunCommand: ParsableCommand {
         budget-risk run scenarios/targeted-older-adults.yaml --seed 7 --threads 1
       The same seed and iterations give byte-identical figures at any --threads and --block-size.
       Runs longer than a second show a progress bar on standard error when it is a terminal \
-      (never with --quiet). Ctrl-C stops the run within a moment and writes nothing (exit 130).
+      (never with --quiet). The first Ctrl-C (or SIGTERM, SIGHUP) finishes the blocks in flight and \
+      reports the iterations completed as a run of that size (rerun with --iterations N to reproduce \
+      it), then exits 130 (143, 129); a second one stops at once and writes nothing.
       --precision X runs in batches (--iterations, then doubling the total) until the 95 % \
       Wilson half-width of P(overspend) at the recommended margin is at most X, for every \
       response, or until --max-iterations (default 10,000,000); the figures are exactly those of \
@@ -61,7 +63,7 @@ struct RunCommand: ParsableCommand {
     if let label = driversAt, !labels.contains(label) {
       throw ValidationError("--drivers-at: no proposal '\(label)' (proposals: \(labels.joined(separator: ", ")))")
     }
-    try output.checkWritable(csvFolder: csv)
+    try output.checkWritable(csvFolder: csv, inputs: [file])
     let options = sampling.runOptions(defaults: scenario.defaults, blockSize: blockSize)
     let progress = ProgressBar(
       total: precision == nil ? options.iterations : maxIterations,
@@ -70,7 +72,7 @@ struct RunCommand: ParsableCommand {
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }
     let interrupted = interrupt.flag
-    let result: SimulationRun
+    var result: SimulationRun
     var precisionNote: PrecisionNote?
     do {
       if let x = precision {
@@ -85,9 +87,20 @@ struct RunCommand: ParsableCommand {
       throw commandLineError(error)
     }
     progress.finish()
-    guard result.isComplete else {
-      printError("interrupted after \(result.completedIterations) of \(result.options.iterations) iterations; no files written")
-      throw Exit.interrupted
+    let cut = !result.isComplete
+    if cut {
+      // The first signal keeps the work: the iterations finished are a prefix, reported as a
+      // run of that size (the manifest records it; --iterations N reproduces it exactly).
+      guard let prefix = result.prefix() else {
+        printError("\(interrupt.name) before any iteration finished; no files written")
+        throw interrupt.exit
+      }
+      printError(
+        "\(interrupt.name) after \(prefix.options.iterations) of \(result.options.iterations) iterations: reporting those "
+          + "\(prefix.options.iterations), exactly the run of --iterations \(prefix.options.iterations)"
+          + (precisionNote == nil ? "" : " (the precision target was not reached)"))
+      result = prefix
+      precisionNote = nil
     }
     let figures = RunFigures(result)
     guard let drivers = DriversReport.selected(figures, label: driversAt) else {
@@ -101,7 +114,7 @@ struct RunCommand: ParsableCommand {
     let csvFiles = csv.map { (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)]) }
     let html = output.report.map { _ in Data(HTMLReport.render(
       figures: figures, manifest: manifest, scenario: scenario, sections: [DriversSection(label: driversAt)]).utf8) }
-    try output.write(json: jsonData, report: html, csv: csvFiles)
+    try output.write(json: jsonData, report: html, csv: csvFiles, inputs: [file], interrupt: interrupt)
     if !output.quiet {
       print(TableReport.render(figures, manifest: manifest), terminator: "")
       if let note = precisionNote {
@@ -110,5 +123,7 @@ struct RunCommand: ParsableCommand {
       }
       if !drivers.factors.isEmpty { print(DriversReport.table(drivers), terminator: "") }
     }
+    // Interrupted: the figures of the finished prefix are out; say so in the status too.
+    if cut { throw interrupt.exit }
   }
 }

@@ -7,18 +7,32 @@ import BudgetRiskStudies
 /// `run`, `compare` and `margin` take them through `@OptionGroup`, so their names, help and
 /// checks are the same everywhere.
 struct SamplingOptions: ParsableArguments {
-  @Option(help: "Iterations to simulate (with --precision: the first batch; default: the scenario's run.iterations, else 10000).")
+  // `.unconditional`: `--iterations -1` is read as the value -1 and refused by `validate`
+  // with a message, not taken for an option ("Missing value").
+  @Option(
+    parsing: .unconditional,
+    help: "Iterations to simulate (with --precision: the first batch; default: the scenario's run.iterations, else 10000).")
   var iterations: Int?
 
   @Option(help: "Random seed (default: the scenario's run.seed, else 1).")
   var seed: UInt64?
 
-  @Option(help: "Worker threads (default: the number of cores); does not change the figures.")
+  @Option(parsing: .unconditional, help: "Worker threads (default: the number of cores, at most 4 × that); does not change the figures.")
   var threads: Int = RunOptions.defaultThreads
 
+  /// The most worker threads: 4 × the cores. More do not speed a run (the work is
+  /// CPU-bound) and each holds its own workspace and accumulators (tens of MB).
+  static var maximumThreads: Int { 4 * RunOptions.defaultThreads }
+
   func validate() throws {
-    if let n = iterations, n < 1 { throw ValidationError("--iterations must be at least 1, found \(n)") }
+    if let n = iterations, n < 1 {
+      throw ValidationError("--iterations must be a whole number of at least 1, found \(n)")
+    }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
+    guard threads <= Self.maximumThreads else {
+      throw ValidationError(
+        "--threads must be at most \(Self.maximumThreads) (4 × the \(RunOptions.defaultThreads) cores), found \(threads): more threads than cores do not make a run faster, and each costs memory")
+    }
   }
 
   /// The run's options: these, with the scenario's defaults where an option was not given.

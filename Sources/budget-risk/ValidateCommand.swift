@@ -1,5 +1,6 @@
 import ArgumentParser
 import BudgetRiskModel
+import BudgetRiskEngine
 
 struct ValidateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

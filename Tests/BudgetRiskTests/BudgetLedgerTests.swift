@@ -90,7 +90,7 @@ import Testing
   @Test func recordAddsTheWalksOutcome() throws {
     let (ledger, plan, tile) = try Self.ledger(order: .proRata)
     let evaluations = plan.scenarioEvaluations
-    var acc = RunAccumulator(plan: plan, evaluations: evaluations.count)
+    var acc = RunAccumulator(plan: plan, evaluations: evaluations)
     for (e, evaluation) in evaluations.enumerated() {
       let o = ledger.walk(row: 0, iteration: 0, seed: 1, evaluation: evaluation)
       acc.record(o, evaluation: e, scores: tile.factorScores(row: 0))

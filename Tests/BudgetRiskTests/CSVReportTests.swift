@@ -32,7 +32,7 @@ import Testing
   }
 
   static let documentedColumns: [String: [String]] = [
-    "figures.csv": ["proposal", "margin", "response", "scope", "figure", "level", "estimate", "lower", "upper", "standard_error", "unit", "currency"],
+    "figures.csv": ["proposal", "margin", "response", "scope", "figure", "level", "estimate", "lower", "upper", "standard_error", "unit", "currency", "resolution"],
     "drift_path.csv": ["proposal", "margin", "response", "scope", "period", "level", "drift"],
     "services.csv": ["proposal", "margin", "response", "service", "pool", "figure", "estimate", "lower", "upper", "standard_error"],
     "recommendations.csv": ["response", "scope", "overspend_target", "service_gap_target", "margin", "annual_contingency", "overspend_probability", "lower", "upper", "currency"],
@@ -71,12 +71,15 @@ import Testing
 
   @Test func figureNamesAreTheDocumentedOnes() throws {
     let rows = Self.parse(try #require(Self.files["figures.csv"]))
-    let names = Set(rows.dropFirst().map { $0[4] })
+    // Per-year cost figures carry their year in the name: cost_year_N_….
+    let names = Set(rows.dropFirst().map { $0[4].replacingOccurrences(of: #"_year_\d+_"#, with: "_year_N_", options: .regularExpression) })
     let documented: Set<String> = [
       "budget", "cost_of_need", "overspend_probability", "overspend_probability_year", "drift_mean", "drift_quantile",
       "expected_overspend", "overspend_var", "overspend_tvar", "service_gap_probability", "unmet_share",
       "service_gap_probability_proactive", "service_gap_probability_reactive", "unmet_share_proactive",
       "unmet_share_reactive", "tolerance_breached_probability", "reserve_exhausted_probability",
+      "cost_mean", "cost_sd", "cost_quantile", "cost_var", "cost_tvar",
+      "cost_year_N_mean", "cost_year_N_sd", "cost_year_N_quantile", "cost_year_N_var", "cost_year_N_tvar",
     ]
     #expect(names == documented)
     // Every budget × response × scope has every figure: 2 responses × 4 proposals × 3 scopes.

@@ -117,7 +117,7 @@ import Testing
     for command in commands {
       let r = try Self.run(command)
       #expect(r.status == 65, "\(command)")
-      #expect(r.error.hasPrefix("\(bad): exact_sum_threshold: expected at most 200000"), "\(command): \(r.error)")
+      #expect(r.error.hasPrefix("\(bad):2: exact_sum_threshold: expected at most 200000"), "\(command): \(r.error)")
       #expect(!r.error.contains("Usage:"))
     }
   }
@@ -132,8 +132,10 @@ import Testing
     #expect(!r.error.isEmpty)
   }
 
-  /// Ctrl-C stops a long run: exit 130, a line on standard error, and no output file.
-  @Test func anInterruptedRunExits130AndWritesNothing() throws {
+  /// Ctrl-C stops a long run: exit 130, a line on standard error, and the finished prefix
+  /// of iterations written as a run of that size (its manifest says how many), with no
+  /// temporary left beside it.
+  @Test func anInterruptedRunExits130AndWritesItsPrefix() throws {
     let folder = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let json = folder.appendingPathComponent("run.json")
@@ -143,8 +145,11 @@ import Testing
       interruptAfter: 3)
     #expect(r.status == 130)
     #expect(r.error.contains("interrupted after"))
-    #expect(!FileManager.default.fileExists(atPath: json.path))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["run.json"])
+    let manifest = try #require(
+      (try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])?["manifest"] as? [String: Any])
+    let iterations = try #require(manifest["iterations"] as? Int)
+    #expect(iterations > 0 && iterations < 10_000_000)
   }
 
   /// `validate` and `run` accept and refuse the same files: every fixture, every bundled

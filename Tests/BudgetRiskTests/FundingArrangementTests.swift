@@ -85,7 +85,7 @@ import Testing
     let workspace = TileWorkspace(plan: plan)
     let ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     let evaluations = plan.scenarioEvaluations
-    var acc = RunAccumulator(plan: plan, evaluations: evaluations.count)
+    var acc = RunAccumulator(plan: plan, evaluations: evaluations)
     var sums = [(variance: Double, provider: Double, funder: Double)](repeating: (0, 0, 0), count: evaluations.count * plan.scopes.count)
     var nonZero = 0
     for tile in 0..<4 {

@@ -64,3 +64,21 @@ import Testing
     #expect(text.all.last?.contains("64,000/64,000 it") == true)
   }
 }
+
+/// `margin` makes several passes: each restarts the bar with its label.
+@Suite struct ProgressBarPassTests {
+  @Test func eachPassRestartsTheBarWithItsLabel() {
+    let text = WrittenText(), clock = ManualClock()
+    let bar = ProgressBar(total: 1_000, isEnabled: true, write: { text.append($0) }, now: { clock.now })
+    bar.beginPass("ration, pass 1", iterations: 2_000)
+    clock.advance(by: 1.5)
+    bar.advance(by: 1_000)
+    #expect(text.all.last?.hasPrefix("\rration, pass 1 [") == true)
+    #expect(text.all.last?.contains("1,000/2,000 it") == true)
+    bar.beginPass("ration, pass 2", iterations: 2_000)
+    clock.advance(by: 0.5)
+    bar.advance(by: 500)
+    #expect(text.all.last?.hasPrefix("\rration, pass 2 [") == true)
+    #expect(text.all.last?.contains("500/2,000 it") == true)
+  }
+}

@@ -32,12 +32,12 @@ import Testing
     #expect(String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self) == "second")
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.json"])
     let nested = folder.appendingPathComponent("missing/deeper/out.json").path
-    try AtomicFile.checkWritable(nested)
+    try AtomicFile.check([nested])
     try AtomicFile.write(Data("x".utf8), to: nested)
     #expect(FileManager.default.contents(atPath: nested) == Data("x".utf8))
     // A path through a regular file is refused, both before a run and at write time.
     let throughFile = folder.appendingPathComponent("out.json/x.json").path
-    #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.checkWritable(throughFile) }
+    #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.check([throughFile]) }
     #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(Data("x".utf8), to: throughFile) }
   }
 }

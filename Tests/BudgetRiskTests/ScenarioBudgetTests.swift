@@ -62,7 +62,7 @@ import Testing
     expectIssue(issues, path: "budget.fixed.social_care", "missing amounts for pool 'social_care'")
     let negative = validationIssues(
       Self.withBudget("  base: fixed\n  margins: [0]\n  fixed: {health: [1, -2], social_care: [1, 2]}"))
-    expectIssue(negative, path: "budget.fixed.health[1]", "expected a finite number >= 0, found -2")
+    expectIssue(negative, path: "budget.fixed.health[1]", "expected a finite number > 0 (a budget of 0 leaves nothing to measure overspend against), found -2")
     let absent = validationIssues(Self.withBudget("  base: fixed\n  margins: [0]"))
     expectIssue(
       absent, path: "budget.fixed", "missing required key 'fixed'",
@@ -130,13 +130,13 @@ import Testing
             - {name: Offer, annual: {health: 1, social_care: 1}}
         """))
     expectIssue(
-      issues, path: "budget.proposals[0].annual.social_care", "expected a finite number >= 0, found -1")
+      issues, path: "budget.proposals[0].annual.social_care", "expected a finite number > 0 (a budget of 0 leaves nothing to measure overspend against), found -1")
     expectIssue(issues, path: "budget.proposals[1].name", "duplicate proposal name 'Offer'")
   }
 
   @Test func marginsAreNonNegativeAndThereIsAtLeastOneProposal() {
     let negative = validationIssues(Self.withBudget("  margins: [0, -0.05, 0.1, 0.1]"))
-    expectIssue(negative, path: "budget.margins[1]", "expected a finite number >= 0, found -0.05")
+    expectIssue(negative, path: "budget.margins[1]", "expected a margin from 0 to 100 (+10,000 %), found -0.05")
     let repeated = validationIssues(Self.withBudget("  margins: [0, 0.1, 0.1]"))
     expectIssue(repeated, path: "budget.margins[2]", "margin 0.1 is listed twice")
     let none = validationIssues(Self.withBudget("  base: expected"))

@@ -142,8 +142,8 @@ import Testing
     expectIssue(issues, path: "services[0].noise.dispersion", "missing required key 'dispersion'")
     expectIssue(issues, path: "services[1].severity.cv", "a fixed severity takes no cv")
     expectIssue(issues, path: "services[1].noise.dispersion", "poisson noise takes no dispersion")
-    expectIssue(issues, path: "services[2].severity.cv", "expected a finite number > 0, found 0")
-    expectIssue(issues, path: "services[2].noise.dispersion", "expected a finite number > 0, found -2")
+    expectIssue(issues, path: "services[2].severity.cv", "expected a coefficient of variation > 0 and at most 100, found 0")
+    expectIssue(issues, path: "services[2].noise.dispersion", "expected a dispersion of at least 0.01, found -2")
   }
 
   @Test func seasonalityOfTheWrongLengthOrNegative() {

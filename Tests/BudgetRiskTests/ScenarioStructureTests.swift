@@ -14,7 +14,7 @@ import Testing
       ("frail_older: {community_nursing: 24,", "frail_older: {community_nursing: [24,"))
     let issues = validationIssues(yaml)
     #expect(issues.count == 1)
-    #expect(issues.first?.message.hasPrefix("invalid YAML:") == true)
+    #expect(issues.first?.message.hasPrefix("invalid YAML at column") == true)
     #expect(issues.first?.line == 30, "\(issues)")
     #expect(issues.first?.description.hasPrefix("test.yaml:30: invalid YAML") == true)
   }
@@ -30,7 +30,7 @@ import Testing
   @Test func duplicateKeyInAMappingIsReported() {
     let issues = validationIssues(
       ScenarioText.replacing(("unit_cost: 85", "unit_cost: 85\n    unit_cost: 86")))
-    #expect(issues.count == 1 && issues[0].message.contains("duplicate key 'unit_cost'"), "\(issues)")
+    #expect(issues.count == 1 && issues[0].message.contains("the key 'unit_cost' appears twice"), "\(issues)")
   }
 
   @Test func emptyFileIsReported() {
@@ -123,7 +123,7 @@ import Testing
     expectIssue(issues, path: "services[0].unit_cost", "expected a finite number >= 0, found '85'")
     expectIssue(issues, path: "services[3].per_person.segments", "expected a list, found frail_older")
     expectIssue(issues, path: "uncertainty.correlation.repair", "expected true or false, found maybe")
-    expectIssue(issues, path: "horizon.years", "expected a whole number >= 1, found a list")
+    expectIssue(issues, path: "horizon.years", "expected a whole number from 1 to 100, found a list")
     expectIssue(issues, path: "shocks[0].duration", "expected a whole number >= 1, found 2.5")
     expectIssue(issues, path: "services[0].category", "expected proactive or reactive, found 'preventive'")
   }
@@ -158,7 +158,7 @@ import Testing
     expectIssue(issues, path: "shocks[0].multiplier", "expected a finite number >= 0, found -0.5")
     expectIssue(
       issues, path: "uncertainty.factors[0].distribution.lognormal.cv",
-      "expected a finite number > 0, found .inf")
+      "expected a coefficient of variation > 0 and at most 10, found .inf")
   }
 
   @Test func probabilitiesOutsideTheUnitInterval() {
@@ -198,7 +198,7 @@ import Testing
       path: "horizon.periods", "multiple of 4 quarterly periods")
     expectIssue(
       validationIssues(ScenarioText.replacing(("years: 2", "years: 1.5"))),
-      path: "horizon.years", "expected a whole number >= 1, found 1.5")
+      path: "horizon.years", "expected a whole number from 1 to 100, found 1.5")
   }
 
   @Test func horizonYearsAndPeriodsDisagree() {
@@ -256,7 +256,7 @@ import Testing
       _ = try ScenarioLoader.load(path: url.path)
       Issue.record("expected an error")
     } catch {
-      #expect(error.issues.first?.description.contains(url.path + ": cannot read the scenario file") == true)
+      #expect(error.issues.first?.description == url.path + ": the scenario file is not UTF-8 text")
     }
   }
 }

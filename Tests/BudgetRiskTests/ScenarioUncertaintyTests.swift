@@ -45,10 +45,17 @@ import Testing
 
   @Test(arguments: [
     "{lognormal: {mean: 1, cv: 0.2}}", "{gamma: {shape: 2, scale: 0.5}}", "{uniform: {min: 0, max: 2}}",
-    "{discrete: {values: [-1, 1], weights: [0, 1]}}", "0",
+    "{discrete: {values: [-1, 1], weights: [0, 1]}}",
   ])
   func multiplierFactorsOnZeroToInfinityAreAccepted(distribution: String) {
     #expect(loadedScenario(Self.withFirstFactor(distribution, role: "rate_multiplier")) != nil)
+  }
+
+  /// A multiplier fixed at 0 on every service leaves an expected cost, hence a base budget
+  /// (base: expected), of 0: overspend against it is undefined, so the file is refused.
+  @Test func aMultiplierOfZeroEverywhereLeavesNoBudget() {
+    let issues = validationIssues(Self.withFirstFactor("0", role: "rate_multiplier"))
+    expectIssue(issues, path: "budget.base", "the base budget of pool 'health' is 0 in budget year 1")
   }
 
   @Test func growthAndEffectBounds() {
@@ -70,7 +77,7 @@ import Testing
       "give mean and cv, or mu and sigma, not both"
     ),
     ("{lognormal: {mean: -1, cv: 0.1}}", ".lognormal.mean", "expected a finite number > 0, found -1"),
-    ("{gamma: {mean: 1, cv: 0}}", ".gamma.cv", "expected a finite number > 0, found 0"),
+    ("{gamma: {mean: 1, cv: 0}}", ".gamma.cv", "expected a coefficient of variation > 0 and at most 10, found 0"),
     ("{gamma: {shape: 2}}", ".gamma.scale", "missing required key 'scale'"),
     (
       "{triangular: {min: 0, mode: 3, max: 2}}", ".triangular.mode",

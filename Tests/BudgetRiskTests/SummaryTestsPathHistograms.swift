@@ -5,13 +5,13 @@ import Testing
 @testable import BudgetRiskStudies
 @testable import BudgetRiskReports
 
-/// `PathHistograms` must hold exactly what one `BinnedQuantiles` per period would, although
+/// `PathHistograms` must hold exactly what one `LogLinearQuantiles` per period would, although
 /// it stages paths in batches before it bins them.
 @Suite struct PathHistogramsTests {
   static let periods = 7
-  static let layout = (lower: -0.5, upper: 0.5, bins: 400)
+  static let layout = LogLinearLayout.path
 
-  /// `count` paths with values spread over and beyond the range (under- and overflow, −0).
+  /// `count` paths with values spread over and beyond the range (wide, −0).
   static func paths(_ count: Int, seed: UInt64) -> [[Double]] {
     var random = SummaryTestRandom(seed: seed)
     return (0..<count).map { k in
@@ -22,9 +22,9 @@ import Testing
     }
   }
 
-  static func reference(_ paths: [[Double]]) -> [BinnedQuantiles] {
+  static func reference(_ paths: [[Double]]) -> [LogLinearQuantiles] {
     var histograms = Array(
-      repeating: BinnedQuantiles(lower: layout.lower, upper: layout.upper, binCount: layout.bins), count: periods)
+      repeating: LogLinearQuantiles(layout: layout), count: periods)
     for path in paths {
       for t in 0..<periods { histograms[t].add(path[t]) }
     }
@@ -32,7 +32,7 @@ import Testing
   }
 
   static func flat(_ paths: [[Double]]) -> PathHistograms {
-    var flat = PathHistograms(periods: periods, lower: layout.lower, upper: layout.upper, binCount: layout.bins)
+    var flat = PathHistograms(periods: periods, layout: layout)
     for path in paths { path.withUnsafeBufferPointer { flat.add(path: $0.baseAddress!) } }
     return flat
   }
@@ -49,7 +49,7 @@ import Testing
       #expect(flat[t].count == UInt64(count))
     }
     if count > 10 {
-      #expect(flat[Self.periods - 1].overflowCount > 0 && flat[Self.periods - 1].underflowCount > 0)
+      #expect(flat[Self.periods - 1].maximum > 0.5 && flat[Self.periods - 1].minimum < -0.5)
       #expect(flat[0].quantile(0.5) == reference[0].quantile(0.5))
     }
   }

@@ -33,14 +33,14 @@ package final class BudgetLedger {
   private let deliveredProactive: Buffer<Double>, deliveredReactive: Buffer<Double>
   /// The provider's limit budget per pool and period: the proposed budget plus rebasing and
   /// carried-forward underspend.
-  let limitBudget: Buffer<Double>
+  package let limitBudget: Buffer<Double>
   /// Cost of need per period and service on this budget's path, `T × V`.
   private let need: Buffer<Double>
   /// Share of each intervention's proactive need delivered per period, `K × T`.
   private let interventionDelivery: Buffer<Double>
   /// Each rebasing's amount, `P × maxRebasings`, in the order they happened.
-  let rebasingAmounts: Buffer<Double>
-  let maxRebasings: Int
+  package let rebasingAmounts: Buffer<Double>
+  package let maxRebasings: Int
   /// Each scope's cumulative drift per period on this iteration's path, `scopes × T`.
   private let pathDrift: Buffer<Double>
   /// Each service's unmet share of need over the horizon, `V`.
@@ -49,13 +49,14 @@ package final class BudgetLedger {
   // thread, and as class arrays these cost a dynamic exclusivity check and a
   // copy-on-write uniqueness check on every write (together ~20 % of a run, callgrind).
   /// Per pool: the reserve left, whether it was ever exhausted.
-  let reserveLeft: Buffer<Double>, exhausted: Buffer<Bool>
+  package let reserveLeft: Buffer<Double>, exhausted: Buffer<Bool>
   /// Per pool: this budget year's running position, and totals over the horizon.
   package let year: Buffer<PoolYear>, horizon: Buffer<PoolHorizon>
   /// What the last walk came to, per scope (pools, then the total).
-  let outcomes: Buffer<ScopeOutcome>
+  package let outcomes: Buffer<ScopeOutcome>
   /// Per scope and budget year: whether the last walk overspent it.
   private let overspentByYear: Buffer<Bool>
+  private let costOfNeedByYear: Buffer<Double>
   /// The view of the last walk that ``walk(row:iteration:seed:evaluation:detailed:)`` returns.
   private var result: PathOutcome!
 
@@ -79,9 +80,11 @@ package final class BudgetLedger {
     year = Buffer(P, repeating: PoolYear()); horizon = Buffer(P, repeating: PoolHorizon())
     outcomes = Buffer(plan.scopes.count, repeating: ScopeOutcome())
     overspentByYear = Buffer(plan.scopes.count * plan.years, repeating: false)
+    costOfNeedByYear = Buffer(plan.scopes.count * plan.years)
     result = PathOutcome(
       scopes: outcomes.handle, periods: T, years: plan.years, driftPaths: pathDrift.handle,
-      overspentByYear: overspentByYear.handle, serviceUnmetShares: serviceUnmetShares.handle,
+      overspentByYear: overspentByYear.handle, costOfNeedByYear: costOfNeedByYear.handle,
+      serviceUnmetShares: serviceUnmetShares.handle,
       rebasingAmounts: rebasingAmounts.handle, maxRebasings: maxRebasings, poolHorizon: horizon.handle,
       scopePools: scopePools)
   }
@@ -204,7 +207,7 @@ package final class BudgetLedger {
     let review = spec.reviewEvery, tolerance = spec.driftTolerance
     let needPro = needProactive.handle, needRea = needReactive.handle, proposed = budget.handle
     let deliveredPro = deliveredProactive.handle, deliveredRea = deliveredReactive.handle
-    let paths = pathDrift.handle, byYear = overspentByYear.handle
+    let paths = pathDrift.handle, byYear = overspentByYear.handle, costByYear = costOfNeedByYear.handle
 
     for s in plan.scopes.indices {
       let path = paths.row(s, width: T)
@@ -221,7 +224,7 @@ package final class BudgetLedger {
           for p in pools {
             let i = p * T + t
             let pro = needPro[i], rea = needRea[i]
-            periodNeed += pro + rea
+            periodNeed += pro + rea  // on the money grid: exact sums (`MoneyGrid`)
             periodBudget += proposed[i]
             needByCategory.0 += pro; needByCategory.1 += rea
             // Absorb delivers everything: spend is the need and nothing is unmet, to the bit
@@ -242,7 +245,10 @@ package final class BudgetLedger {
           }
           if t + 1 == nextYearEnd {
             nextYearEnd += ppy
-            if detailed { byYear[s * Y + t / ppy] = yearNeed > yearBudgetSum }
+            if detailed {
+              byYear[s * Y + t / ppy] = yearNeed > yearBudgetSum
+              costByYear[s * Y + t / ppy] = yearNeed
+            }
             yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
           }
         }
@@ -317,8 +323,8 @@ package struct ScopeOutcome: Sendable, Equatable {
   /// Net money the funder added by rebasing (negative: budget taken back).
   package var rebased = 0.0
   /// The unmet share of proactive and of reactive need (0 under absorb).
-  var unmetShareProactive = 0.0
-  var unmetShareReactive = 0.0
+  package var unmetShareProactive = 0.0
+  package var unmetShareReactive = 0.0
 
   package var drift: Double { BudgetLedger.drift(costOfNeed, budget) }
   package var spend: Double { costOfNeed - unmet }

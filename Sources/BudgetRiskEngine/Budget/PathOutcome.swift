@@ -2,7 +2,7 @@
 
 /// What one walk of the ledger came to — one iteration under one evaluation: each scope's
 /// outcome, and the detail the accumulators record (each scope's cumulative drift per period
-/// and overspend per budget year, each service's unmet share, each rebasing's size).
+/// overspend and cost of need per budget year, each service's unmet share, each rebasing's size).
 ///
 /// A read-only view of the ledger's own buffers, made once per ledger and valid until its
 /// next walk: nothing is copied or allocated per iteration. The ledger fills it and knows
@@ -13,18 +13,20 @@ package struct PathOutcome {
   package let periods: Int
   package let years: Int
   /// Each scope's cumulative drift at the end of each period, `scopes × T`.
-  let driftPaths: Handle<Double>
+  package let driftPaths: Handle<Double>
   /// Whether each scope overspent each budget year, `scopes × years`.
   package let overspentByYear: Handle<Bool>
+  /// Each scope's cost of need in each budget year (money), `scopes × years`.
+  package let costOfNeedByYear: Handle<Double>
   /// Each service's unmet share of its need over the horizon, `V` (0 under absorb).
-  let serviceUnmetShares: Handle<Double>
+  package let serviceUnmetShares: Handle<Double>
   /// Each pool's rebasing amounts in the order they happened, `P × maxRebasings`, and how
   /// many happened (`poolHorizon[p].rebasings`).
-  let rebasingAmounts: Handle<Double>
-  let maxRebasings: Int
-  let poolHorizon: Handle<PoolHorizon>
+  package let rebasingAmounts: Handle<Double>
+  package let maxRebasings: Int
+  package let poolHorizon: Handle<PoolHorizon>
   /// The pools of each scope.
-  let scopePools: [[Int]]
+  package let scopePools: [[Int]]
 
   /// Scope `s`'s cumulative drift per period, `T` values.
   @inline(__always)
@@ -36,9 +38,15 @@ package struct PathOutcome {
     return overspentByYear[s * years + y]
   }
 
+  @inline(__always)
+  package func costOfNeed(scope s: Int, year y: Int) -> Double {
+    assert(y >= 0 && y < years)
+    return costOfNeedByYear[s * years + y]
+  }
+
   /// Calls `body` with the size (money, unsigned) of every rebasing of scope `s`'s pools.
   @inline(__always)
-  func forEachRebasing(scope s: Int, _ body: (Double) -> Void) {
+  package func forEachRebasing(scope s: Int, _ body: (Double) -> Void) {
     for p in scopePools[s] {
       for k in 0..<poolHorizon[p].rebasings { body(abs(rebasingAmounts[p * maxRebasings + k])) }
     }

@@ -34,7 +34,8 @@ package struct ProposedBudget: Sendable, Equatable {
     rate / Double(periodsPerYear) * people
   }
 
-  /// Pool `p`'s budget in period `t` at the expected population.
+  /// Pool `p`'s budget in period `t` at the expected population, before it is put on the
+  /// money grid.
   @inline(__always)
   package func amount(pool p: Int, period t: Int, plan: SimulationPlan) -> Double {
     let i = p * plan.periods + t
@@ -45,33 +46,44 @@ package struct ProposedBudget: Sendable, Equatable {
   /// Every pool's budget in every period, `P × T`, into `out`, for one iteration whose
   /// population (`T × S`, people per segment per period) is `population`: under a
   /// capitation base a margin follows the realised population, otherwise the expected one.
+  /// Each period's amount is on the money grid and each year's amounts add up exactly to the
+  /// year's total (`MoneyGrid.spread`), so `cost > budget` does not depend on period length.
   package func fill(_ out: Handle<Double>, plan: SimulationPlan, population: Handle<Double>) {
-    let T = plan.periods, S = plan.segmentCount, P = plan.poolCount
+    let T = plan.periods, S = plan.segmentCount, P = plan.poolCount, ppy = plan.periodsPerYear
     if let m = margin, let rates = plan.capitationRates {
       for p in 0..<P {
-        for t in 0..<T {
+        MoneyGrid.spread(periods: T, periodsPerYear: ppy, amount: { t in
           var people = 0.0
           for s in plan.capitationSegments { people += population[t * S + s] }
-          out[p * T + t] = Self.capitation(rate: rates[p], periodsPerYear: plan.periodsPerYear, people: people) * (1 + m)
-        }
+          return Self.capitation(rate: rates[p], periodsPerYear: ppy, people: people) * (1 + m)
+        }, emit: { t, x in out[p * T + t] = x })
       }
     } else if let m = margin {
       // `amount(pool:period:plan:)` unrolled for the hot loop: the same expression per element.
       plan.expectedBase.withUnsafeBufferPointer { base in
-        for i in 0..<(P * T) { out[i] = base[i] * (1 + m) }
+        for p in 0..<P {
+          MoneyGrid.spread(
+            periods: T, periodsPerYear: ppy, amount: { base[p * T + $0] * (1 + m) }, emit: { t, x in out[p * T + t] = x })
+        }
       }
     } else if let annual {
-      for p in 0..<P {
-        for t in 0..<T { out[p * T + t] = annual[p] * plan.profile[p * T + t] }
+      plan.profile.withUnsafeBufferPointer { profile in
+        for p in 0..<P {
+          MoneyGrid.spread(
+            periods: T, periodsPerYear: ppy, amount: { annual[p] * profile[p * T + $0] }, emit: { t, x in out[p * T + t] = x })
+        }
       }
     }
   }
 
-  /// The budget of `pools` together over the horizon, at the expected population.
+  /// The budget of `pools` together over the horizon, at the expected population, summed
+  /// as the ledger sums it (each pool's periods on the money grid, so the sum is exact).
   package func horizon(pools: [Int], plan: SimulationPlan) -> Double {
     var total = 0.0
-    for t in 0..<plan.periods {
-      for p in pools { total += amount(pool: p, period: t, plan: plan) }
+    for p in pools {
+      MoneyGrid.spread(
+        periods: plan.periods, periodsPerYear: plan.periodsPerYear, amount: { amount(pool: p, period: $0, plan: plan) },
+        emit: { _, x in total += x })
     }
     return total
   }

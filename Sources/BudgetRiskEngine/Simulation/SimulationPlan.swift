@@ -27,58 +27,58 @@ public struct SimulationPlan: Sendable {
   package let budget: BudgetSpec
 
   /// The cell model of each service (events or per person, unit cost, severity, noise).
-  let serviceCosts: [ServiceCost]
+  package let serviceCosts: [ServiceCost]
   /// Events per cell up to which severities are summed exactly.
-  let exactSumThreshold: Int
+  package let exactSumThreshold: Int
   /// A row's parameters before its factors are applied: people and growth per segment,
   /// inflation per service, effect per intervention.
-  let segmentPopulation: [Double]
-  let segmentGrowth: [Double]
-  let serviceInflation: [Double]
+  package let segmentPopulation: [Double]
+  package let segmentGrowth: [Double]
+  package let serviceInflation: [Double]
   package let interventionEffect: [Double]
   /// Per intervention, its proactive services (whose delivery the feedback follows).
-  let interventionProactive: [[Int]]
+  package let interventionProactive: [[Int]]
   package let shocks: [Shock]
 
   package let periods: Int
   package let segmentCount: Int
   package let serviceCount: Int
-  let factorCount: Int
-  let poolCount: Int
+  package let factorCount: Int
+  package let poolCount: Int
   package let periodsPerYear: Int
   package let years: Int
 
   /// Expected events per person per period, `S × V`; zero for per-person services.
-  let utilisationPerPeriod: [Double]
+  package let utilisationPerPeriod: [Double]
   /// Seasonal factor of each service in each period, `T × V` (1 where the service has none).
-  let season: [Double]
+  package let season: [Double]
   /// Lᵀ, `F × F`, where L·Lᵀ is the copula's normal correlation: correlated normals are
   /// independent normals (one row per iteration) times Lᵀ.
-  let copulaTransposed: [Double]
+  package let copulaTransposed: [Double]
   /// One-hot map from services to pool × category columns, `V × 2P`: column `2p` is pool `p`'s
   /// proactive spend, `2p + 1` its reactive spend. Pool totals are one GEMM with it.
-  let poolCategoryMap: [Double]
+  package let poolCategoryMap: [Double]
   package let poolOfService: [Int]
-  let isProactive: [Bool]
+  package let isProactive: [Bool]
   /// Services whose rates some intervention reduces.
-  let isTarget: [Bool]
+  package let isTarget: [Bool]
   /// Per service, the interventions targeting it (ascending); their ramp per period,
   /// `interventions × T`; and their lags. The cell loop reads these, not the scenario.
-  let interventionsTargeting: [[Int]]
-  let interventionRamp: [Double]
-  let interventionLag: [Int]
+  package let interventionsTargeting: [[Int]]
+  package let interventionRamp: [Double]
+  package let interventionLag: [Int]
   /// For per-person services, the segments whose people carry the spend; empty otherwise.
-  let perPersonSegments: [[Int]]
-  let factorEffects: [FactorEffect]
+  package let perPersonSegments: [[Int]]
+  package let factorEffects: [FactorEffect]
   /// Services each shock multiplies, as flags `shocks × V`.
-  let shockHits: [Bool]
+  package let shockHits: [Bool]
   /// Whether any intervention can change demand when the provider rations.
-  let hasFeedback: Bool
+  package let hasFeedback: Bool
   /// Random stream keys (``StreamID/key(_:)``) of each service, factor and shock, from their
   /// names: designs that share an input draw the same numbers for it.
-  let serviceStreamKey: [UInt32]
-  let factorStreamKey: [UInt32]
-  let shockStreamKey: [UInt32]
+  package let serviceStreamKey: [UInt32]
+  package let factorStreamKey: [UInt32]
+  package let shockStreamKey: [UInt32]
 
   /// The analytic expected cost of need.
   package let expected: ExpectedCost
@@ -93,7 +93,7 @@ public struct SimulationPlan: Sendable {
   /// Under a capitation base, its rate per pool per person per year and the segments it pays
   /// for: margins then follow the population realised in each iteration.
   package let capitationRates: [Double]?
-  let capitationSegments: [Int]
+  package let capitationSegments: [Int]
   /// Reported scopes: each pool, then the total when there is more than one pool.
   package let scopes: [Scope]
 
@@ -173,7 +173,16 @@ public struct SimulationPlan: Sendable {
     factorStreamKey = scenario.factors.map { StreamID.key($0.name) }
     shockStreamKey = scenario.shocks.map { StreamID.key($0.name) }
 
-    let expected = ExpectedCost(scenario)
+    // The copula's normal correlation L·Lᵀ, for the expectation of correlated factors.
+    var normalCorrelation = [Double](repeating: 0, count: F * F)
+    for i in 0..<F {
+      for j in 0..<F {
+        var sum = 0.0
+        for k in 0..<F { sum += lower[i * F + k] * lower[j * F + k] }
+        normalCorrelation[i * F + j] = i == j ? 1 : sum
+      }
+    }
+    let expected = ExpectedCost(scenario, correlation: normalCorrelation)
     self.expected = expected
     var base = [Double](repeating: 0, count: P * T)
     var prof = [Double](repeating: 0, count: P * T)
@@ -219,7 +228,7 @@ public struct SimulationPlan: Sendable {
     self.scopes = scopes
   }
 
-  static func identity(_ n: Int) -> [Double] {
+  package static func identity(_ n: Int) -> [Double] {
     var m = [Double](repeating: 0, count: n * n)
     for i in 0..<n { m[i * n + i] = 1 }
     return m

@@ -1,5 +1,6 @@
 import Foundation
 @_spi(HotPath) import BudgetRiskNumerics
+import BudgetRiskModel
 
 extension TileWorkspace {
   /// Simulates the cost of need at full delivery for every active row of tile `tile`.
@@ -108,40 +109,73 @@ extension TileWorkspace {
       }
     }
 
+    // The expected events of every event cell first (kept in `cost` until it is drawn), and
+    // their sum per service and budget year: a negative-binomial count's dispersion is
+    // that of the year's count (see `yearDispersion`).
+    let yearTotals = yearEvents.row(r, width: V * years)
+    yearTotals.fill(0)
+    for t in 0..<T {
+      let cell = (r * T + t) * V
+      for v in 0..<V {
+        guard case .events = plan.serviceCosts[v] else { continue }
+        let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+        let rate = baseRates[cell + v] * activity
+        preInterventionRates[cell + v] = rate
+        let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+        cost[cell + v] = lambda
+        yearTotals[v * years + t / ppy] += lambda
+      }
+    }
+
     for t in 0..<T {
       let cell = (r * T + t) * V
       let year = t / ppy
       for v in 0..<V {
-        let activity =
-          plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
         var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)
         // Switching on the element in place: copying a `Service` (names, arrays) per cell was 4 %.
         switch plan.serviceCosts[v] {
         case .events(let unitCost, let severity, let noise):
-          let rate = baseRates[cell + v] * activity
-          preInterventionRates[cell + v] = rate
-          let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
-          cost[cell + v] = CellCost.events(
+          let lambda = cost[cell + v]
+          // Every cell on the money grid: pool and horizon sums are then exact in any order
+          // (the BLAS product included), so `cost > budget` is decided exactly.
+          cost[cell + v] = MoneyGrid.round(CellCost.events(
             expected: lambda, unitCost: unitCost * price[(r * V + v) * years + year], severity: severity,
-            noise: noise, threshold: threshold, using: &rng)
+            noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearTotals[v * years + year]),
+            threshold: threshold, using: &rng))
         case .perPerson(let segments, let annualMean, let severity):
+          let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
           var people = 0.0
           for s in segments { people += population[(r * T + t) * S + s] }
           preInterventionRates[cell + v] = activity
           let level = activity * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
-          cost[cell + v] = level * price[(r * V + v) * years + year] * CellCost.perPerson(
+          cost[cell + v] = MoneyGrid.round(level * price[(r * V + v) * years + year] * CellCost.perPerson(
             people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
-            threshold: threshold, using: &rng)
+            threshold: threshold, using: &rng))
         }
       }
     }
+  }
+
+  /// A cell's count noise with the service's dispersion `k` defined on the year's count.
+  ///
+  /// The year's count for the whole population, mean `Λ = Σₜ λₜ` over the budget year's
+  /// periods, is to be NB(mean Λ, dispersion k): variance `Λ + Λ²/k`, what an analyst fits
+  /// to a year of activity. Each period's cell is drawn as NB(mean λₜ, dispersion `k·λₜ/Λ`):
+  /// the same success probability `k/(k + Λ)` in every period, so the periods' counts add
+  /// up to exactly NB(Λ, k) (negative binomials with a common success probability add their
+  /// dispersions), at any period length or seasonal profile. Given the factors and shocks,
+  /// that is: their uncertainty adds to this variance, as it does for a Poisson count.
+  @inline(__always)
+  package static func yearDispersion(_ noise: CountNoise, mean lambda: Double, yearMean: Double) -> CountNoise {
+    guard case .negativeBinomial(let k) = noise, lambda > 0, yearMean > 0 else { return noise }
+    return .negativeBinomial(dispersion: k * lambda / yearMean)
   }
 
   /// The product over interventions targeting `v` of `1 − effect × ramp(t) × delivered(t − lag)`.
   ///
   /// - Parameter delivered: share of each intervention's proactive need delivered per period,
   ///   `interventions × T`; `nil` means full delivery.
-  func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
+  package func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
     let K = plan.interventionLag.count, T = plan.periods
     var m = 1.0
     for k in plan.interventionsTargeting[v] {
@@ -154,23 +188,28 @@ extension TileWorkspace {
   }
 
   /// Re-draws cell (t, v) of row `r` at a new intervention multiplier, from the cell's own stream.
-  func redrawCell(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
+  package func redrawCell(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
     let T = plan.periods, S = plan.segmentCount, years = plan.years, ppy = plan.periodsPerYear
     let cell = (r * T + t) * plan.serviceCount + v
     var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)
     let year = t / ppy
     switch plan.serviceCosts[v] {
     case .events(let unitCost, let severity, let noise):
-      return CellCost.events(
-        expected: preInterventionRates[cell] * multiplier, unitCost: unitCost * price[(r * plan.serviceCount + v) * years + year],
-        severity: severity, noise: noise, threshold: plan.exactSumThreshold, using: &rng)
+      // The redrawn count keeps the year's success probability (its dispersion scales with
+      // its new mean; `yearDispersion`).
+      let lambda = preInterventionRates[cell] * multiplier
+      return MoneyGrid.round(CellCost.events(
+        expected: lambda, unitCost: unitCost * price[(r * plan.serviceCount + v) * years + year],
+        severity: severity,
+        noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearEvents[(r * plan.serviceCount + v) * years + year]),
+        threshold: plan.exactSumThreshold, using: &rng))
     case .perPerson(let segments, let annualMean, let severity):
       var people = 0.0
       for s in segments { people += population[(r * T + t) * S + s] }
-      return preInterventionRates[cell] * multiplier * price[(r * plan.serviceCount + v) * years + year]
+      return MoneyGrid.round(preInterventionRates[cell] * multiplier * price[(r * plan.serviceCount + v) * years + year]
         * CellCost.perPerson(
           people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
-          threshold: plan.exactSumThreshold, using: &rng)
+          threshold: plan.exactSumThreshold, using: &rng))
     }
   }
 }

@@ -1,5 +1,6 @@
 @_spi(HotPath) import BudgetRiskNumerics
 
+
 /// A worker's scratch memory for one tile of iterations, allocated once per worker.
 ///
 /// A tile is ``TileWorkspace/rows`` consecutive iterations aligned to a multiple of `rows`
@@ -14,35 +15,38 @@ package final class TileWorkspace {
 
   package let plan: SimulationPlan
   /// Independent normals, then correlated normals, `rows × F`.
-  let normals: Buffer<Double>
-  let correlated: Buffer<Double>
+  package let normals: Buffer<Double>
+  package let correlated: Buffer<Double>
   /// Φ of the correlated normals, `rows × F`: the copula's uniforms (also the drivers' scores).
-  let correlatedCDF: Buffer<Double>
+  package let correlatedCDF: Buffer<Double>
   /// Factor values drawn through the copula, `rows × F`.
-  let factorValues: Buffer<Double>
+  package let factorValues: Buffer<Double>
   /// Per-row parameters.
-  let startPopulation: Buffer<Double>  // rows × S
+  package let startPopulation: Buffer<Double>  // rows × S
   package let growth: Buffer<Double>  // rows × S
   package let segmentRate: Buffer<Double>  // rows × S
-  let serviceRate: Buffer<Double>  // rows × V
+  package let serviceRate: Buffer<Double>  // rows × V
   package let unitCostMultiplier: Buffer<Double>  // rows × V
   package let inflation: Buffer<Double>  // rows × V
   package let effect: Buffer<Double>  // rows × interventions
   /// People per segment, realised and rate-weighted, `(rows·T) × S`.
   package let population: Buffer<Double>
-  let effectivePopulation: Buffer<Double>
+  package let effectivePopulation: Buffer<Double>
   /// Expected events before season, multipliers, shocks and interventions, `(rows·T) × V`.
-  let baseRates: Buffer<Double>
+  package let baseRates: Buffer<Double>
   /// Expected activity after everything but interventions, `(rows·T) × V`.
-  let preInterventionRates: Buffer<Double>
+  package let preInterventionRates: Buffer<Double>
   /// Cost of need at full delivery, `(rows·T) × V`.
   package let cost: Buffer<Double>
   /// Cost of need per pool × category, `(rows·T) × 2P`.
-  let poolCategoryCost: Buffer<Double>
+  package let poolCategoryCost: Buffer<Double>
   /// Unit-cost multiplier times inflation uplift per row, service and budget year, `rows × V × years`.
-  let price: Buffer<Double>
+  package let price: Buffer<Double>
   /// Shock multiplier per period and service for the current row, `T × V`.
-  let shockMultiplier: Buffer<Double>
+  package let shockMultiplier: Buffer<Double>
+  /// Expected events at full delivery per row, service and budget year, `rows × V × years`:
+  /// the year's count whose dispersion a negative-binomial service's `dispersion` is.
+  package let yearEvents: Buffer<Double>
 
   package init(plan: SimulationPlan) {
     self.plan = plan
@@ -56,6 +60,7 @@ package final class TileWorkspace {
     baseRates = Buffer(R * T * V); preInterventionRates = Buffer(R * T * V); cost = Buffer(R * T * V)
     poolCategoryCost = Buffer(R * T * 2 * P)
     price = Buffer(R * V * plan.years); shockMultiplier = Buffer(T * V)
+    yearEvents = Buffer(R * V * plan.years)
   }
 }
 

@@ -3,22 +3,15 @@ import BudgetRiskNumerics
 /// The risk share's figures for one scope, accumulated exactly and mergeably.
 ///
 /// Means and histograms take money divided by the scope's reference budget (its expected
-/// horizon base budget), like the overspend figures. The histograms' bins are 2.5e−4 of the
-/// reference for the provider's loss on [−0.5, 0.5) and 5e−4 for the funder's extra payment
-/// on [−1, 1), so a VaR or TVaR is within one bin width of the sample's. The money totals
+/// horizon base budget), like the overspend figures. The histograms are
+/// ``LogLinearQuantiles`` on the ``LogLinearLayout/fine`` layout, so a VaR or TVaR is within
+/// one bucket (at most `max(2⁻¹³, 2⁻¹¹·|x|)` of the reference) of the sample's, at any value. The money totals
 /// are kept raw in ``ExactSum``: every addend is a multiple of ``RiskShare/quantum``, so
 /// `providerTotal + funderTotal == varianceTotal` holds exactly over any set of iterations.
 package struct RiskShareAccumulator: Sendable, Equatable {
-  enum Layout {
-    package static let provider = (lower: -0.5, upper: 0.5, bins: 4_000)
-    package static let funder = (lower: -1.0, upper: 1.0, bins: 4_000)
-  }
-
   package var provider = MeanAccumulator(), funder = MeanAccumulator(), variance = MeanAccumulator()
-  package var providerDistribution = BinnedQuantiles(
-    lower: Layout.provider.lower, upper: Layout.provider.upper, binCount: Layout.provider.bins)
-  package var funderDistribution = BinnedQuantiles(
-    lower: Layout.funder.lower, upper: Layout.funder.upper, binCount: Layout.funder.bins)
+  package var providerDistribution = LogLinearQuantiles(layout: .fine)
+  package var funderDistribution = LogLinearQuantiles(layout: .fine)
   /// P(provider loss > threshold), per threshold (money).
   package let thresholds: [Double]
   package var lossExceeds: [ProportionCounter]
@@ -60,7 +53,7 @@ package struct RebasingAccumulator: Sendable, Equatable {
     any.add(rebasings > 0); count.add(Double(rebasings)); net.add(rebased)
   }
 
-  mutating func addRebasing(size s: Double) { size.add(s) }
+  package mutating func addRebasing(size s: Double) { size.add(s) }
 
   package mutating func merge(_ o: RebasingAccumulator) {
     any.merge(o.any); count.merge(o.count); net.merge(o.net); size.merge(o.size)
@@ -68,7 +61,7 @@ package struct RebasingAccumulator: Sendable, Equatable {
 }
 
 extension ScopeAccumulator {
-  mutating func mergeArrangements(_ o: ScopeAccumulator) {
+  package mutating func mergeArrangements(_ o: ScopeAccumulator) {
     if let r = o.riskShare { riskShare?.merge(r) }
     if let r = o.rebasing { rebasing?.merge(r) }
   }

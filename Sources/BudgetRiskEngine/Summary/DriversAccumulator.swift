@@ -24,15 +24,15 @@ import BudgetRiskNumerics
 package struct DriversAccumulator: Sendable, Equatable {
   package static let bins = 1_000
   package static let lower = -0.5, upper = 0.5
-  static let fixedPoint = 4_294_967_296.0  // 2³²
+  package static let fixedPoint = 4_294_967_296.0  // 2³²
 
   package let factors: Int
   package var zGivenOverspend: [MeanAccumulator]
   package var binCount: [UInt64]
   /// `binU[b × factors + f]`: Σ u_f · 2³² over the iterations in bin b.
-  var binU: [UInt64]
+  package var binU: [UInt64]
   /// Σu_f and Σu_f² over every iteration, for the sample variance of u_f.
-  var uMoments: [MeanAccumulator]
+  package var uMoments: [MeanAccumulator]
 
   package init(factors: Int) {
     self.factors = factors
@@ -66,7 +66,7 @@ package struct DriversAccumulator: Sendable, Equatable {
   /// Spearman's ρ of each factor with drift, and the bound on the error from ties in bins.
   package func spearman() -> (rho: [Double], tieErrorBound: Double) {
     let n = Double(binCount.reduce(0, +))
-    guard n > 1 else { return (Array(repeating: .nan, count: factors), .nan) }
+    guard n > 1 else { return (Array(repeating: .nan, count: factors), 0) }
     var uF = [Double](repeating: 0, count: factors), uSum = uF
     var before = 0.0, ties = 0.0, midSquares = 0.0
     for b in 0..<Self.bins where binCount[b] > 0 {
@@ -85,6 +85,9 @@ package struct DriversAccumulator: Sendable, Equatable {
     let sdF = max(midSquares - 0.25, 0).squareRoot()
     let rho = (0..<factors).map { f -> Double in
       let sdU = (uMoments[f].variance * (n - 1) / n).squareRoot()
+      // All tied (every drift in one bin, or a constant factor): ρ is undefined (NaN here,
+      // reported as undefined with its reason), never 0/0 passed on silently.
+      guard sdU > 0, sdF > 0 else { return .nan }
       return (uF[f] / n - uSum[f] / n / 2) / (sdU * sdF)
     }
     return (rho, 3.0.squareRoot() * ties)

@@ -4,9 +4,10 @@ import BudgetRiskModel
 /// Everything a run accumulates, mergeable exactly: two runs over disjoint iteration ranges
 /// merge into the accumulator of one run over both, whatever the order.
 ///
-/// Memory is fixed by the scenario's shape, never by the iteration count: a horizon drift
-/// histogram of ``Layout/driftBins`` bins, an overspend histogram and one coarser histogram
-/// per period for the fan chart, per proposed budget × response × scope.
+/// Memory is fixed by the scenario's shape and the range of its values, never by the
+/// iteration count: a horizon drift histogram, an overspend histogram, a cost-of-need
+/// histogram and one coarser histogram per period for the fan chart, per proposed budget ×
+/// response × scope, all ``LogLinearQuantiles`` (no range to leave).
 public struct RunAccumulator: Sendable, Equatable {
   public package(set) var iterations: UInt64 = 0
   package var evaluations: [EvaluationAccumulator]
@@ -17,22 +18,27 @@ public struct RunAccumulator: Sendable, Equatable {
   private let references: [Double]
   private let gapThreshold: Double
 
-  /// Histogram layouts and their quantile error (at most one bin width inside the range).
-  enum Layout {
-    /// Horizon drift on [−1, 2): bin 5e−4, quantile error ≤ 5e−4 (0.05 percentage points).
-    package static let drift = (lower: -1.0, upper: 2.0, bins: 6_000)
-    /// Overspend amount / reference budget on [0, 1): bin 2.5e−4.
-    package static let overspend = (lower: 0.0, upper: 1.0, bins: 4_000)
-    /// Cumulative drift per period on [−0.5, 0.5): bin 2.5e−3, error ≤ 2.5e−3.
-    package static let driftPath = (lower: -0.5, upper: 0.5, bins: 400)
-  }
-
-  /// Empty accumulators for `evaluations` budgets evaluated on `plan`'s paths.
-  package init(plan: SimulationPlan, evaluations count: Int) {
-    evaluations = (0..<count).map { _ in EvaluationAccumulator(plan: plan) }
-    drivers = (0..<count).map { _ in DriversAccumulator(factors: plan.factorCount) }
+  /// Empty accumulators for `evaluations` evaluated on `plan`'s paths.
+  package init(plan: SimulationPlan, evaluations list: [Evaluation]) {
+    evaluations = list.indices.map { e in EvaluationAccumulator(plan: plan, recordsCost: list.costSource(of: e) == e) }
+    drivers = list.map { _ in DriversAccumulator(factors: plan.factorCount) }
     references = plan.scopes.map(\.reference)
     gapThreshold = plan.budget.serviceGapThreshold
+  }
+
+  /// How many non-finite values (a drift against a zero budget, a cost past the range of
+  /// `Double`) the summaries were offered: a run with any is refused, never summarised.
+  public var nonFiniteValues: UInt64 {
+    var n: UInt64 = 0
+    for e in evaluations {
+      for s in e.scopes {
+        n &+= s.driftDistribution.nonFiniteCount &+ s.overspendDistribution.nonFiniteCount &+ s.costDistribution.nonFiniteCount
+        for h in s.costDistributionByYear { n &+= h.nonFiniteCount }
+        for h in s.driftPath { n &+= h.nonFiniteCount }
+        if let r = s.riskShare { n &+= r.providerDistribution.nonFiniteCount &+ r.funderDistribution.nonFiniteCount }
+      }
+    }
+    return n
   }
 
   public mutating func merge(_ other: RunAccumulator) {
@@ -47,10 +53,11 @@ public struct RunAccumulator: Sendable, Equatable {
 package struct EvaluationAccumulator: Sendable, Equatable {
   package var scopes: [ScopeAccumulator]
 
-  /// An empty accumulator shaped for `plan`'s scopes and services.
-  package init(plan: SimulationPlan) {
+  /// An empty accumulator shaped for `plan`'s scopes and services; `recordsCost`: whether
+  /// it keeps the cost of need's distribution (see `costSource(of:)` on a list of evaluations).
+  package init(plan: SimulationPlan, recordsCost: Bool = true) {
     scopes = plan.scopes.map { _ in
-      ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.budget)
+      ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.budget, recordsCost: recordsCost)
     }
     unmetShareByService = Array(repeating: MeanAccumulator(), count: plan.serviceCount)
     serviceGapByService = Array(repeating: ProportionCounter(), count: plan.serviceCount)
@@ -72,17 +79,23 @@ package struct ScopeAccumulator: Sendable, Equatable {
   package var overspent = ProportionCounter()
   package var overspentByYear: [ProportionCounter]
   package var drift = MeanAccumulator()
-  package var driftDistribution = BinnedQuantiles(
-    lower: RunAccumulator.Layout.drift.lower, upper: RunAccumulator.Layout.drift.upper,
-    binCount: RunAccumulator.Layout.drift.bins)
+  // Windows pre-sized to the usual ranges (in units of the reference budget), so that a
+  // run's first blocks do not keep reallocating them; wider values still fit.
+  package var driftDistribution = LogLinearQuantiles(layout: .fineQuantiles, expected: -0.5...0.5)
   /// Overspend amounts, divided by the scope's reference budget.
   package var overspendAmount = MeanAccumulator()
-  package var overspendDistribution = BinnedQuantiles(
-    lower: RunAccumulator.Layout.overspend.lower, upper: RunAccumulator.Layout.overspend.upper,
-    binCount: RunAccumulator.Layout.overspend.bins)
+  package var overspendDistribution = LogLinearQuantiles(layout: .fine, expected: 0...0.5)
   /// Cost of need and budget over the horizon, divided by the reference budget.
   package var costOfNeed = MeanAccumulator()
   package var budget = MeanAccumulator()
+  /// The cost of need's distribution over the horizon and per budget year (÷ reference),
+  /// kept only where `recordsCost`: under `absorb` every proposed budget sees the same cost
+  /// of need, so one evaluation keeps it for all (four histogram adds an iteration fewer
+  /// per scope and budget).
+  package let recordsCost: Bool
+  package var costDistribution: LogLinearQuantiles
+  package var costOfNeedByYear: [MeanAccumulator]
+  package var costDistributionByYear: [LogLinearQuantiles]
   package var driftPath: PathHistograms
   package var unmetShare = MeanAccumulator()
   package var serviceGap = ProportionCounter()
@@ -94,18 +107,33 @@ package struct ScopeAccumulator: Sendable, Equatable {
   package var riskShare: RiskShareAccumulator?
   package var rebasing: RebasingAccumulator?
 
-  package init(periods: Int, years: Int, budget: BudgetSpec) {
+  package init(periods: Int, years: Int, budget: BudgetSpec, recordsCost: Bool = true) {
+    self.recordsCost = recordsCost
     riskShare = budget.riskShare.map { RiskShareAccumulator(thresholds: $0.lossThresholds) }
     rebasing = budget.rebaseFraction.map { _ in RebasingAccumulator() }
     overspentByYear = Array(repeating: ProportionCounter(), count: years)
-    let layout = RunAccumulator.Layout.driftPath
-    driftPath = PathHistograms(periods: periods, lower: layout.lower, upper: layout.upper, binCount: layout.bins)
+    costOfNeedByYear = Array(repeating: MeanAccumulator(), count: years)
+    // Only where the cost is kept; around its expected level, 1 over the horizon.
+    let horizon: ClosedRange<Double>? = recordsCost ? 0.5...2 : nil
+    let year: ClosedRange<Double>? = recordsCost ? (0.5 / Double(max(years, 1)))...(2 / Double(max(years, 1))) : nil
+    costDistribution = LogLinearQuantiles(layout: .fine, expected: horizon)
+    costDistributionByYear = Array(repeating: LogLinearQuantiles(layout: .fine, expected: year), count: years)
+    driftPath = PathHistograms(periods: periods, layout: .path)
+  }
+
+  /// One budget year's overspend and cost of need (÷ reference), added at the year's end.
+  @inline(__always)
+  package mutating func addYear(_ y: Int, overspent: Bool, costOfNeed c: Double) {
+    overspentByYear[y].add(overspent)
+    if recordsCost { costOfNeedByYear[y].add(c); costDistributionByYear[y].add(c) }
   }
 
   /// Adds scope `s` of one walk of the ledger.
   package mutating func record(_ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double) {
     let x = o.scopes[s]
-    for y in overspentByYear.indices { overspentByYear[y].add(o.overspent(scope: s, year: y)) }
+    for y in overspentByYear.indices {
+      addYear(y, overspent: o.overspent(scope: s, year: y), costOfNeed: o.costOfNeed(scope: s, year: y) / reference)
+    }
     o.driftPath(scope: s).withUnsafeBase { driftPath.add(path: $0) }
     riskShare?.add(provider: x.providerResult, funder: x.funderResult, variance: x.yearEndVariance, reference: reference)
     if rebasing != nil {
@@ -128,6 +156,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
     drift.add(d); driftDistribution.add(d)
     overspendAmount.add(o); overspendDistribution.add(o)
     costOfNeed.add(c); budget.add(b)
+    if recordsCost { costDistribution.add(c) }
     unmetShare.add(u); serviceGap.add(u > g)
     unmetShareByCategory[0].add(uc.0); serviceGapByCategory[0].add(uc.0 > g)
     unmetShareByCategory[1].add(uc.1); serviceGapByCategory[1].add(uc.1 > g)
@@ -140,7 +169,10 @@ package struct ScopeAccumulator: Sendable, Equatable {
     for y in overspentByYear.indices { overspentByYear[y].merge(o.overspentByYear[y]) }
     drift.merge(o.drift); driftDistribution.merge(o.driftDistribution)
     overspendAmount.merge(o.overspendAmount); overspendDistribution.merge(o.overspendDistribution)
-    costOfNeed.merge(o.costOfNeed); budget.merge(o.budget)
+    costOfNeed.merge(o.costOfNeed); costDistribution.merge(o.costDistribution); budget.merge(o.budget)
+    for y in costOfNeedByYear.indices {
+      costOfNeedByYear[y].merge(o.costOfNeedByYear[y]); costDistributionByYear[y].merge(o.costDistributionByYear[y])
+    }
     driftPath.merge(o.driftPath)
     unmetShare.merge(o.unmetShare); serviceGap.merge(o.serviceGap)
     for c in 0..<2 {
@@ -150,6 +182,16 @@ package struct ScopeAccumulator: Sendable, Equatable {
     toleranceBreached.merge(o.toleranceBreached)
     reserveExhausted.merge(o.reserveExhausted)
     mergeArrangements(o)
+  }
+}
+
+extension [Evaluation] {
+  /// The evaluation whose accumulators keep evaluation `e`'s cost-of-need distribution:
+  /// under `absorb` the first `absorb` evaluation (the cost of need does not depend on the
+  /// budget when nothing is rationed), under `ration` `e` itself.
+  package func costSource(of e: Int) -> Int {
+    guard self[e].response == .absorb else { return e }
+    return firstIndex { $0.response == .absorb } ?? e
   }
 }
 

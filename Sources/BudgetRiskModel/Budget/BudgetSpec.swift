@@ -76,7 +76,8 @@ public enum Proposal: Sendable, Equatable {
 
   package static func percent(_ m: Double) -> String {
     let p = m * 100
-    return p == p.rounded() ? "\(Int(p))%" : "\(p)%"
+    // Int(p) only where it is exact: a margin is at most 100 (10,000 %) once validated.
+    return p == p.rounded() && abs(p) < 1e15 ? "\(Int(p))%" : "\(p)%"
   }
 }
 

@@ -3,13 +3,14 @@ import BudgetRiskNumerics
 
 /// The model's expected cost of need, computed analytically (not by simulation).
 ///
-/// Expectations of non-linear functions of a factor, such as `(1 + g)^(t/12)` for an
-/// uncertain growth rate, are integrals over the factor's distribution, evaluated by
-/// ``FactorQuadrature``. Products of factors are taken as products of their expectations,
-/// which is exact when the factors that multiply one another are uncorrelated; with a
-/// correlation between two such factors the base misses their covariance term (documented
-/// in `docs/engine.md`). Shocks enter through their exact probability of being active, and
-/// interventions at full delivery (the expected cost of need when nothing is rationed).
+/// Given the factors, each cell's expected cost is a product of one function per factor
+/// (a multiplier `x`, a compounded rate `(1 + x)^e`, an intervention effect `1 − x·r`)
+/// and known amounts; its expectation over the factors is taken by ``CopulaQuadrature``:
+/// factors without a correlation between them separately (the exact mean, or
+/// ``FactorQuadrature``), correlated ones jointly over the normal copula, so that
+/// `E[XY] = E[X]E[Y] + Cov(X, Y)` is included. Shocks enter through their exact
+/// probability of being active, and interventions at full delivery (the expected cost of
+/// need when nothing is rationed).
 package struct ExpectedCost: Sendable {
   /// Expected people per segment and period, `S × T`.
   package let population: [Double]
@@ -18,38 +19,47 @@ package struct ExpectedCost: Sendable {
   /// Expected cost of need per pool and period, `P × T`.
   package let poolCost: [Double]
 
-  package init(_ scenario: Scenario) {
+  /// - Parameter correlation: the copula's normal (Pearson) correlation, `F × F`
+  ///   (nil: independent factors).
+  package init(_ scenario: Scenario, correlation: [Double]? = nil) {
     let h = scenario.horizon
-    let T = h.periods, S = scenario.segments.count, V = scenario.services.count
+    let T = h.periods, S = scenario.segments.count, V = scenario.services.count, F = scenario.factors.count
+    let K = scenario.interventions.count
     let ppy = Double(h.periodsPerYear)
+    let copula = CopulaQuadrature(
+      factors: scenario.factors, correlation: correlation ?? (0..<(F * F)).map { $0 / F == $0 % F ? 1 : 0 })
 
-    // Means of multipliers and quadratures of replaced rates, factor by factor.
-    var populationMean = [Double](repeating: 1, count: S)
-    var segmentRateMean = [Double](repeating: 1, count: S)
-    var serviceRateMean = [Double](repeating: 1, count: V)
-    var unitCostMean = [Double](repeating: 1, count: V)
-    var growth: [FactorQuadrature?] = Array(repeating: nil, count: S)
-    var inflation: [FactorQuadrature?] = Array(repeating: nil, count: V)
-    var effect = scenario.interventions.map(\.effect)
-    for factor in scenario.factors {
-      let d = factor.distribution
+    // Which factors act on what; a replaced value (growth, inflation, effect) takes the
+    // last factor naming it, as the simulation does.
+    var populationFactors = [[Int]](repeating: [], count: S), segmentRateFactors = [[Int]](repeating: [], count: S)
+    var serviceRateFactors = [[Int]](repeating: [], count: V), unitCostFactors = [[Int]](repeating: [], count: V)
+    var growthFactor = [Int?](repeating: nil, count: S), inflationFactor = [Int?](repeating: nil, count: V)
+    var effectFactor = [Int?](repeating: nil, count: K)
+    for (f, factor) in scenario.factors.enumerated() {
       switch FactorEffect(factor.role) {
-      case .population(let s): for i in s { populationMean[i] *= d.mean }
-      case .segmentRate(let s): for i in s { segmentRateMean[i] *= d.mean }
-      case .serviceRate(let v): for i in v { serviceRateMean[i] *= d.mean }
-      case .unitCost(let v): for i in v { unitCostMean[i] *= d.mean }
-      case .growth(let s): for i in s { growth[i] = FactorQuadrature(d) }
-      case .inflation(let v): for i in v { inflation[i] = FactorQuadrature(d) }
-      case .interventionEffect(let k): for i in k { effect[i] = d.mean }
+      case .population(let s): for i in s { populationFactors[i].append(f) }
+      case .segmentRate(let s): for i in s { segmentRateFactors[i].append(f) }
+      case .serviceRate(let v): for i in v { serviceRateFactors[i].append(f) }
+      case .unitCost(let v): for i in v { unitCostFactors[i].append(f) }
+      case .growth(let s): for i in s { growthFactor[i] = f }
+      case .inflation(let v): for i in v { inflationFactor[i] = f }
+      case .interventionEffect(let k): for i in k { effectFactor[i] = f }
       }
+    }
+    /// The segment's people at `t` without the population level: its factors and known growth.
+    func segmentTerms(_ s: Int, _ t: Int) -> (known: Double, terms: [(factor: Int, term: CopulaQuadrature.Term)]) {
+      let years = Double(t) / ppy
+      var terms = populationFactors[s].map { (factor: $0, term: CopulaQuadrature.Term.value) }
+      var known = 1.0
+      if let g = growthFactor[s] { terms.append((g, .compound(years))) } else { known = pow(1 + scenario.segments[s].growth, years) }
+      return (known, terms)
     }
 
     var pop = [Double](repeating: 0, count: S * T)
     for (s, segment) in scenario.segments.enumerated() {
       for t in 0..<T {
-        let years = Double(t) / ppy
-        let g = growth[s]?.expectation { pow(1 + $0, years) } ?? pow(1 + segment.growth, years)
-        pop[s * T + t] = segment.population * populationMean[s] * g
+        let (known, terms) = segmentTerms(s, t)
+        pop[s * T + t] = segment.population * known * copula.expectation(terms)
       }
     }
     population = pop
@@ -58,26 +68,35 @@ package struct ExpectedCost: Sendable {
     for (v, service) in scenario.services.enumerated() {
       for t in 0..<T {
         let y = Double(h.budgetYear(ofPeriod: t))
-        let price = inflation[v]?.expectation { pow(1 + $0, y) } ?? pow(1 + service.inflation, y)
-        var level = serviceRateMean[v] * unitCostMean[v] * price
-        level *= service.seasonality?[h.seasonIndex(ofPeriod: t)] ?? 1
+        var level = service.seasonality?[h.seasonIndex(ofPeriod: t)] ?? 1
+        var serviceTerms = (serviceRateFactors[v] + unitCostFactors[v]).map { (factor: $0, term: CopulaQuadrature.Term.value) }
+        if let i = inflationFactor[v] { serviceTerms.append((i, .compound(y))) } else { level *= pow(1 + service.inflation, y) }
         for shock in scenario.shocks where shock.services.contains(v) {
           level *= 1 + (shock.multiplier - 1) * shock.probabilityActive(atPeriod: t)
         }
-        for (k, intervention) in scenario.interventions.enumerated()
-        where intervention.targets.contains(v) {
-          level *= 1 - effect[k] * intervention.ramp(atPeriod: t)
+        for (k, intervention) in scenario.interventions.enumerated() where intervention.targets.contains(v) {
+          if let f = effectFactor[k] {
+            serviceTerms.append((f, .reduction(intervention.ramp(atPeriod: t))))
+          } else {
+            level *= 1 - intervention.effect * intervention.ramp(atPeriod: t)
+          }
         }
+        // Σ over the segments using the service of E[people · rates · price · effects].
+        var total = 0.0
         switch service.cost {
         case .events(let unitCost, _, _):
-          var events = 0.0
-          for s in 0..<S {
-            events += pop[s * T + t] * segmentRateMean[s] * scenario.utilisation[s][v] / ppy
+          for s in 0..<S where scenario.utilisation[s][v] != 0 {
+            let (known, terms) = segmentTerms(s, t)
+            let all = terms + segmentRateFactors[s].map { (factor: $0, term: CopulaQuadrature.Term.value) } + serviceTerms
+            total += scenario.segments[s].population * known * scenario.utilisation[s][v] / ppy * copula.expectation(all)
           }
-          cost[v * T + t] = events * unitCost * level
+          cost[v * T + t] = total * unitCost * level
         case .perPerson(let segments, let annualMean, _):
-          let people = segments.reduce(0) { $0 + pop[$1 * T + t] }
-          cost[v * T + t] = people * annualMean / ppy * level
+          for s in segments {
+            let (known, terms) = segmentTerms(s, t)
+            total += scenario.segments[s].population * known * copula.expectation(terms + serviceTerms)
+          }
+          cost[v * T + t] = total * annualMean / ppy * level
         }
       }
     }
@@ -95,7 +114,7 @@ package struct ExpectedCost: Sendable {
 extension Shock {
   /// Probability that the shock is active in period `t`: it started in one of the last
   /// `duration` periods (periods before 0 do not exist).
-  func probabilityActive(atPeriod t: Int) -> Double {
+  package func probabilityActive(atPeriod t: Int) -> Double {
     1 - pow(1 - probability, Double(min(duration, t + 1)))
   }
 }
@@ -114,7 +133,7 @@ extension Intervention {
 /// Composite Simpson's rule on `z ∈ [−8, 8]` with 1,600 intervals: the mass outside is
 /// 1.2e−15, and for the smooth `h` used here (powers of `1 + rate`) the rule's error is far
 /// below that of any Monte Carlo comparison. Discrete and fixed factors are summed exactly.
-struct FactorQuadrature: Sendable {
+package struct FactorQuadrature: Sendable {
   private let values: [Double]
   private let weights: [Double]
 
@@ -140,7 +159,7 @@ struct FactorQuadrature: Sendable {
     }
   }
 
-  func expectation(_ h: (Double) -> Double) -> Double {
+  package func expectation(_ h: (Double) -> Double) -> Double {
     var sum = 0.0
     for j in values.indices { sum += weights[j] * h(values[j]) }
     return sum

@@ -1,3 +1,5 @@
+@_spi(HotPath) import BudgetRiskNumerics
+
 /// How a pool's year-end variance (spend − budget) splits between the provider and the funder:
 /// corridors of marginal shares, as in risk-corridor and shared-savings contracts, and caps.
 ///
@@ -50,12 +52,12 @@ public struct RiskShare: Sendable, Equatable {
     self.lossThresholds = lossThresholds
   }
 
-  /// The grid of both parts, 2⁻⁸ of a currency unit.
-  public static let quantum = 0x1p-8
+  /// The grid of both parts, 2⁻⁸ of a currency unit (``MoneyGrid``).
+  public static let quantum = MoneyGrid.quantum
 
   /// `x` rounded to the nearest multiple of ``quantum``.
   @inline(__always)
-  static func onGrid(_ x: Double) -> Double { (x * 0x1p8).rounded() * 0x1p-8 }
+  package static func onGrid(_ x: Double) -> Double { MoneyGrid.round(x) }
 
   /// Splits one pool-year's variance.
   ///

@@ -58,6 +58,8 @@ public struct Horizon: Sendable, Equatable {
   }
   public var periodsPerYear: Int { periodLength.periodsPerYear }
   public var budgetYears: Int { periods / periodsPerYear }
+  /// The longest horizon a scenario may have, in budget years (checked by the loader).
+  public static let maximumYears = 100
   public func budgetYear(ofPeriod t: Int) -> Int { t / periodsPerYear }
   /// Index into a seasonal profile of `periodsPerYear` entries (January = 0, or Q1 = 0).
   public func seasonIndex(ofPeriod t: Int) -> Int {

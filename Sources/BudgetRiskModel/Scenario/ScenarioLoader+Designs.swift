@@ -18,9 +18,9 @@ public struct Design: Sendable {
   }
 }
 
-extension ScenarioLoader {
+extension ScenarioFile {
   /// The name of a file's base document as a design.
-  public static let baseDesignName = "base"
+  package static let baseDesignName = "base"
 
   /// The designs of the scenario file at `path`.
   ///
@@ -30,8 +30,8 @@ extension ScenarioLoader {
   ///
   /// - Throws: ``ScenarioValidationError`` listing every problem in the base and in every
   ///   design; a design's problems name it, e.g. `designs[1].budget.provider.response`.
-  public static func loadDesigns(path: String) throws(ScenarioValidationError) -> [Design] {
-    let file = try readDesignFile(path: path)
+  package static func loadDesigns(path: String, limits: @escaping ScenarioLimitCheck) throws(ScenarioValidationError) -> [Design] {
+    let file = try readDesignFile(path: path, limits: limits)
     return file.designs.isEmpty ? [file.base] : file.designs
   }
 
@@ -39,8 +39,8 @@ extension ScenarioLoader {
   ///
   /// - Throws: ``ScenarioValidationError`` for any problem in the file (in any design), or an
   ///   unknown design name (with a did-you-mean).
-  public static func loadDesign(path: String, named name: String?) throws(ScenarioValidationError) -> Scenario {
-    let file = try readDesignFile(path: path)
+  package static func loadDesign(path: String, named name: String?, limits: @escaping ScenarioLimitCheck) throws(ScenarioValidationError) -> Scenario {
+    let file = try readDesignFile(path: path, limits: limits)
     guard let name, name != baseDesignName else { return file.base.scenario }
     if let design = file.designs.first(where: { $0.name == name }) { return design.scenario }
     let names = [baseDesignName] + file.designs.map(\.name)
@@ -49,13 +49,13 @@ extension ScenarioLoader {
   }
 
   /// The base and the listed designs of a scenario given as YAML text.
-  public static func parseDesigns(yaml: String, path: String) throws(ScenarioValidationError) -> (base: Design, designs: [Design]) {
+  package static func parseDesigns(yaml: String, path: String, limits: @escaping ScenarioLimitCheck) throws(ScenarioValidationError) -> (base: Design, designs: [Design]) {
     let reader = YAMLReader(file: path)
     guard let root = reader.compose(yaml: yaml) else { throw ScenarioValidationError(issues: reader.sortedIssues) }
-    let baseParser = ScenarioParser(path: path)
+    let baseParser = ScenarioParser(path: path, limits: limits)
     let baseScenario = baseParser.parse(root: root)
     var issues = baseParser.reader.issues
-    let reading = DesignReader(path: path, root: root, baseIssues: issues)
+    let reading = DesignReader(path: path, root: root, baseIssues: issues, limits: limits)
     let designs = reading.designs()
     issues += reading.reader.issues + reading.designIssues
     guard issues.isEmpty, let baseScenario else {
@@ -64,8 +64,8 @@ extension ScenarioLoader {
     return (Design(name: baseDesignName, description: baseScenario.description, scenario: baseScenario), designs)
   }
 
-  private static func readDesignFile(path: String) throws(ScenarioValidationError) -> (base: Design, designs: [Design]) {
-    try parseDesigns(yaml: try readText(path: path), path: path)
+  private static func readDesignFile(path: String, limits: @escaping ScenarioLimitCheck) throws(ScenarioValidationError) -> (base: Design, designs: [Design]) {
+    try parseDesigns(yaml: try readText(path: path), path: path, limits: limits)
   }
 
   package static func sorted(_ issues: [ScenarioIssue]) -> [ScenarioIssue] {
@@ -77,24 +77,27 @@ extension ScenarioLoader {
 
 /// Reads a file's `designs:` list: checks each entry's keys, merges its overrides onto the
 /// base document and parses the result with a fresh ``ScenarioParser``.
-final class DesignReader {
+package final class DesignReader {
   package let path: String
   package let root: YAMLValue
   /// Problems of the base document: a design that inherits them does not repeat them.
-  let baseIssues: [ScenarioIssue]
+  package let baseIssues: [ScenarioIssue]
   /// Problems with the list itself (keys, names); paths are `designs[i]…`.
-  let reader: YAMLReader
+  package let reader: YAMLReader
   /// Problems of the merged designs, their paths prefixed with `designs[i].`.
   private(set) var designIssues: [ScenarioIssue] = []
 
   /// Keys of a design besides the scenario's own top-level keys (its overrides).
-  static let ownKeys = ["name", "description", "segments_only"]
+  package static let ownKeys = ["name", "description", "segments_only"]
   package static var keys: [String] {
     ownKeys + ScenarioParser.topLevelKeys.filter { !["name", "description", "designs"].contains($0) }
   }
 
-  package init(path: String, root: YAMLValue, baseIssues: [ScenarioIssue]) {
-    self.path = path; self.root = root; self.baseIssues = baseIssues
+  /// The engine's limits, checked on every design (see ``ScenarioParser/limits``).
+  package let limits: ScenarioLimitCheck
+
+  package init(path: String, root: YAMLValue, baseIssues: [ScenarioIssue], limits: @escaping ScenarioLimitCheck) {
+    self.path = path; self.root = root; self.baseIssues = baseIssues; self.limits = limits
     reader = YAMLReader(file: path)
   }
 
@@ -111,7 +114,7 @@ final class DesignReader {
       guard let m = reader.mapping(item, keys: Self.keys) else { continue }
       let nameValue = m.required("name")
       var name = nameValue.flatMap { reader.identifier($0) }
-      if let n = name, n == ScenarioLoader.baseDesignName, let nameValue {
+      if let n = name, n == ScenarioFile.baseDesignName, let nameValue {
         reader.report(nameValue, "'base' names the file's base document; choose another design name")
         name = nil
       }
@@ -125,7 +128,7 @@ final class DesignReader {
         // A bad list is reported; the rest of the design is still checked, unrestricted.
         if let kept = segmentsOnly(only, in: merged) { merged = Self.keepingSegments(kept, in: merged) } else { complete = false }
       }
-      let parser = ScenarioParser(path: path)
+      let parser = ScenarioParser(path: path, limits: limits)
       let scenario = parser.parse(root: YAMLValue(node: merged, path: ""))
       let label = name.map { "design '\($0)': " } ?? ""
       for issue in parser.reader.issues where !baseIssues.contains(issue) {
@@ -164,7 +167,7 @@ final class DesignReader {
   }
 
   /// A mapping without the entries keyed `keys`.
-  static func removing(_ keys: [String], from node: Node) -> Node {
+  package static func removing(_ keys: [String], from node: Node) -> Node {
     guard case .mapping(let m) = node else { return node }
     let pairs = m.filter { !keys.contains($0.key.scalar?.string ?? "") }.map { ($0.key, $0.value) }
     return .mapping(Node.Mapping(pairs, m.tag, m.style, m.mark))
@@ -203,7 +206,7 @@ final class DesignReader {
 
   /// The document restricted to the segments `kept`: other segments leave the `segments`
   /// list, the `utilisation` mapping, and every nested `segments: [...]` list of names.
-  static func keepingSegments(_ kept: Set<String>, in doc: Node) -> Node {
+  package static func keepingSegments(_ kept: Set<String>, in doc: Node) -> Node {
     let removed = Set(segmentNames(in: doc)).subtracting(kept)
     guard case .mapping(let m) = doc else { return doc }
     var pairs: [(Node, Node)] = []
@@ -228,7 +231,7 @@ final class DesignReader {
   }
 
   /// Removes the names in `removed` from every `segments: [name, …]` list below `node`.
-  static func droppingNestedSegments(_ removed: Set<String>, in node: Node) -> Node {
+  package static func droppingNestedSegments(_ removed: Set<String>, in node: Node) -> Node {
     switch node {
     case .mapping(let m):
       let pairs = m.map { pair -> (Node, Node) in

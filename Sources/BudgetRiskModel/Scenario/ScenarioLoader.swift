@@ -1,6 +1,8 @@
 import Foundation
 
-/// Reads and validates scenario files (`docs/scenario-format.md`).
+/// Reads and validates scenario files (`docs/scenario-format.md`): the model layer's part.
+/// The public entry point is `ScenarioLoader` (in BudgetRiskEngine), which passes the
+/// engine's limits as `limits`, so that every caller gets every check.
 ///
 /// Every check in the format's "Validation" section is made before a ``Scenario`` exists:
 /// unknown keys (with a did-you-mean), missing keys, wrong types, unknown names, values out
@@ -14,7 +16,7 @@ import Foundation
 ///   print(error)   // one `file:line: path: message` per issue
 /// }
 /// ```
-public enum ScenarioLoader {
+package enum ScenarioFile {
   /// Reads and validates the scenario file at `path`.
   ///
   /// - Parameter path: The file, as the user gave it (it is repeated in every message).
@@ -24,19 +26,27 @@ public enum ScenarioLoader {
   ///
   /// A file with `designs:` is valid only if every design is; the result is its base document
   /// (see ``loadDesigns(path:)`` for the designs).
-  public static func load(path: String) throws(ScenarioValidationError) -> Scenario {
-    try parse(yaml: try readText(path: path), path: path)
+  package static func load(path: String, limits: @escaping ScenarioLimitCheck) throws(ScenarioValidationError) -> Scenario {
+    try parse(yaml: try readText(path: path), path: path, limits: limits)
   }
 
-  static func readText(path: String) throws(ScenarioValidationError) -> String {
-    do {
-      return try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      let reason =
-        FileManager.default.fileExists(atPath: path)
-        ? "cannot read the scenario file (is it UTF-8 text?)" : "cannot read the scenario file: no such file"
-      throw ScenarioValidationError(issues: [ScenarioIssue(file: path, line: nil, path: "", message: reason)])
+  package static func readText(path: String) throws(ScenarioValidationError) -> String {
+    func refuse(_ reason: String) -> ScenarioValidationError {
+      ScenarioValidationError(issues: [ScenarioIssue(file: path.isEmpty ? "''" : path, line: nil, path: "", message: reason)])
     }
+    guard !path.isEmpty else { throw refuse("no scenario file given (the path is empty)") }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      throw refuse("cannot read the scenario file: no such file")
+    }
+    guard !isFolder.boolValue else { throw refuse("this is a folder; give a scenario file (YAML) inside it") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw refuse("cannot read the scenario file: \(String(cString: strerror(errno)))")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw refuse("the scenario file is not UTF-8 text")
+    }
+    return text
   }
 
   /// Validates a scenario given as YAML text.
@@ -46,7 +56,7 @@ public enum ScenarioLoader {
   ///   - path: Where it came from, used in messages and as `sourcePath`.
   /// - Returns: The validated scenario.
   /// - Throws: ``ScenarioValidationError`` listing every problem found, in file order.
-  public static func parse(yaml: String, path: String) throws(ScenarioValidationError) -> Scenario {
-    try parseDesigns(yaml: yaml, path: path).base.scenario
+  package static func parse(yaml: String, path: String, limits: @escaping ScenarioLimitCheck) throws(ScenarioValidationError) -> Scenario {
+    try parseDesigns(yaml: yaml, path: path, limits: limits).base.scenario
   }
 }

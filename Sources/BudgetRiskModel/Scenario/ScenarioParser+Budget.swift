@@ -1,12 +1,12 @@
 /// `budget:` — base budget, proposals, pools, provider response and the targets.
 extension ScenarioParser {
-  static let budgetKeys = [
+  package static let budgetKeys = [
     "base", "fixed", "capitation", "margins", "proposals", "pools", "provider",
     "service_gap_threshold", "drift_tolerance", "review_every", "overspend_target",
     "service_gap_target",
   ] + arrangementKeys
 
-  func parseBudget(_ value: YAMLValue) -> BudgetSpec? {
+  package func parseBudget(_ value: YAMLValue) -> BudgetSpec? {
     guard let m = reader.mapping(value, keys: Self.budgetKeys) else { return nil }
     var poolNames = NameTable(kind: "pool")
     let pools = parsePools(m.optional("pools"), names: &poolNames)
@@ -193,7 +193,7 @@ extension ScenarioParser {
   }
 
   private func fixedAmounts(_ value: YAMLValue) -> [Double]? {
-    guard let amounts = reader.numbers(value, .nonNegative) else { return nil }
+    guard let amounts = reader.numbers(value, .budgetAmount) else { return nil }
     if let years = horizon?.budgetYears, amounts.count != years {
       reader.report(
         value,
@@ -206,7 +206,7 @@ extension ScenarioParser {
   private func parseCapitation(_ value: YAMLValue, pools: NameTable) -> BaseBudget? {
     guard let m = reader.mapping(value, keys: ["rates", "segments"]) else { return nil }
     let rates = m.required("rates").flatMap {
-      perPool($0, names: pools, what: "a capitation rate") { self.reader.number($0, .nonNegative) }
+      perPool($0, names: pools, what: "a capitation rate") { self.reader.number($0, .budgetAmount) }
     }
     let segments =
       m.optional("segments").map { segmentNames.resolveList($0, reader: reader) } ?? segmentNames.all
@@ -217,7 +217,7 @@ extension ScenarioParser {
   // MARK: Proposals and provider
 
   private func parseMargins(_ value: YAMLValue) -> [Double]? {
-    guard let margins = reader.numbers(value, .nonNegative, nonEmpty: false) else { return nil }
+    guard let margins = reader.numbers(value, .margin, nonEmpty: false) else { return nil }
     var seen: Set<Double> = []
     var failed = false
     for (i, m) in margins.enumerated() where !seen.insert(m).inserted {
@@ -243,7 +243,7 @@ extension ScenarioParser {
       let name = nameValue.flatMap { reader.string($0) }
       names.add(name, at: nameValue, reader: reader)
       let annual = m.required("annual").flatMap {
-        perPool($0, names: pools, what: "an annual amount") { self.reader.number($0, .nonNegative) }
+        perPool($0, names: pools, what: "an annual amount") { self.reader.number($0, .budgetAmount) }
       }
       guard let name, let annual else {
         failed = true
@@ -267,5 +267,17 @@ extension ScenarioParser {
       return list
     }
     return reader.choice(value, as: ProviderResponse.self).map { [$0] }
+  }
+}
+
+extension NumberRule {
+  /// A margin: at most 100 (+10,000 %), so that a budget and its overspend stay within the
+  /// range the engine sums exactly (see `SimulationPlan+Limits.swift`).
+  package static let margin = NumberRule(expectation: "a margin from 0 to 100 (+10,000 %)") {
+    $0.isFinite && $0 >= 0 && $0 <= 100
+  }
+  /// A budget amount or rate: overspend is measured as a share of it, so it cannot be 0.
+  package static let budgetAmount = NumberRule(expectation: "a finite number > 0 (a budget of 0 leaves nothing to measure overspend against)") {
+    $0.isFinite && $0 > 0
   }
 }

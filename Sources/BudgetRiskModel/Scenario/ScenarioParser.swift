@@ -6,40 +6,46 @@
 /// earlier ones. A section that fails still registers the names it could read, so that one
 /// typo does not hide the problems in the sections after it. The result is `nil` whenever at
 /// least one issue was recorded.
-final class ScenarioParser {
-  let reader: YAMLReader
+package final class ScenarioParser {
+  package let reader: YAMLReader
   package let path: String
 
   // Shared state filled in as sections are read.
   package var horizon: Horizon?
   package var segmentNames = NameTable(kind: "segment")
   package var serviceNames = NameTable(kind: "service")
-  var interventionNames = NameTable(kind: "intervention")
-  var factorNames = NameTable(kind: "factor")
+  package var interventionNames = NameTable(kind: "intervention")
+  package var factorNames = NameTable(kind: "factor")
   /// Services as read, by position; `nil` where a service had a problem.
-  var parsedServices: [Service?] = []
+  package var parsedServices: [Service?] = []
   /// Interventions whose `effect` key is absent (they need an `intervention_effect` factor).
-  var interventionsWithoutEffect: [(index: Int, value: YAMLValue)] = []
+  package var interventionsWithoutEffect: [(index: Int, value: YAMLValue)] = []
 
-  static let topLevelKeys = [
+  package static let topLevelKeys = [
     "name", "description", "currency", "horizon", "run", "exact_sum_threshold", "segments",
     "services", "utilisation", "uncertainty", "shocks", "interventions", "budget",
     "designs",  // read by the loader (ScenarioLoader+Designs.swift), ignored here
   ]
 
-  package init(path: String) {
+  /// What only a later layer can check on a scenario the model accepts (the engine's
+  /// limits: `SimulationPlan.limitProblems`), reported here at its key and line so that a
+  /// file that validates also runs. Passed in, since the model cannot import the engine.
+  package let limits: ScenarioLimitCheck
+
+  package init(path: String, limits: @escaping ScenarioLimitCheck = { _ in [] }) {
     self.path = path
     self.reader = YAMLReader(file: path)
+    self.limits = limits
   }
 
   /// The scenario, or `nil` with the problems in `reader.issues`.
-  func parse(yaml: String) -> Scenario? {
+  package func parse(yaml: String) -> Scenario? {
     guard let root = reader.compose(yaml: yaml) else { return nil }
     return parse(root: root)
   }
 
   /// The scenario of an already composed document (a design merged onto its base).
-  func parse(root: YAMLValue) -> Scenario? {
+  package func parse(root: YAMLValue) -> Scenario? {
     guard let doc = reader.mapping(root, keys: Self.topLevelKeys) else { return nil }
 
     let name = doc.required("name").flatMap { reader.string($0) }
@@ -68,17 +74,24 @@ final class ScenarioParser {
       }
       return nil
     }
-    return Scenario(
+    let scenario = Scenario(
       name: name, description: description, currency: currency, sourcePath: path,
       horizon: horizon, segments: segments, services: services, utilisation: utilisation,
       factors: uncertainty.factors, correlation: uncertainty.correlation, shocks: shocks,
       interventions: interventions, exactSumThreshold: exactSumThreshold, budget: budget,
       defaults: defaults)
+    // What only the compiled plan can see (products of values against the budget), so that
+    // a file that validates also runs.
+    let problems = limits(scenario)
+    for problem in problems {
+      reader.report(path: problem.path, line: root.line(atPath: problem.path), problem.message)
+    }
+    return problems.isEmpty ? scenario : nil
   }
 
   // MARK: Horizon and run defaults
 
-  func parseHorizon(_ value: YAMLValue) -> Horizon? {
+  package func parseHorizon(_ value: YAMLValue) -> Horizon? {
     guard let m = reader.mapping(value, keys: ["years", "periods", "period", "start_month"]) else {
       return nil
     }
@@ -86,8 +99,13 @@ final class ScenarioParser {
     let startMonth = m.integer("start_month", minimum: 1, maximum: 12, default: 4)
     let yearsValue = m.optional("years")
     let periodsValue = m.optional("periods")
-    let years = yearsValue.flatMap { reader.integer($0, minimum: 1) }
-    let periods = periodsValue.flatMap { reader.integer($0, minimum: 1) }
+    // At most `Horizon.maximumYears`: the engine's random streams address at most 16,383
+    // periods, and no budget is set a century ahead.
+    let maxYears = Horizon.maximumYears
+    let years = yearsValue.flatMap { reader.integer($0, minimum: 1, maximum: maxYears) }
+    let periods = periodsValue.flatMap {
+      reader.integer($0, minimum: 1, maximum: maxYears * (length ?? .month).periodsPerYear)
+    }
     if yearsValue == nil && periodsValue == nil {
       _ = m.required("years", " (or 'periods': a whole number of budget years)")
       return nil
@@ -115,7 +133,7 @@ final class ScenarioParser {
     return Horizon(periods: total, periodLength: length, startMonth: startMonth)
   }
 
-  func parseRun(_ value: YAMLValue?) -> RunDefaults? {
+  package func parseRun(_ value: YAMLValue?) -> RunDefaults? {
     guard let value else { return RunDefaults() }
     guard let m = reader.mapping(value, keys: ["iterations", "seed"]) else { return nil }
     let iterations = m.integer("iterations", minimum: 1, default: 10_000)
@@ -136,7 +154,7 @@ final class ScenarioParser {
   /// Reads a list of mappings whose first key is `name`, registering each name in `table`
   /// (duplicates are reported) and calling `item` for every entry that is a mapping.
   /// Returns nil if any entry failed.
-  func readNamedList<T>(
+  package func readNamedList<T>(
     _ value: YAMLValue?, keys: [String], into table: ReferenceWritableKeyPath<ScenarioParser, NameTable>,
     nonEmpty: Bool,
     item: (YAMLMapping, String?) -> T?
@@ -165,3 +183,7 @@ final class ScenarioParser {
     return failed ? nil : result
   }
 }
+
+/// A check made by a layer above the model on a scenario the model accepts: each problem with
+/// the key path to change (see ``ScenarioParser/limits``).
+package typealias ScenarioLimitCheck = (Scenario) -> [(path: String, message: String)]

@@ -4,7 +4,7 @@ import BudgetRiskNumerics
 // unchanged (`ScenarioTemplateTests`). Keys are documented in docs/scenario-format.md.
 
 extension ScenarioTemplate {
-  static let communityText = """
+  package static let communityText = """
     # A starter scenario written by `budget-risk init` (template: community).
     #
     # A provider network holds a three-year pooled budget for community services, the
@@ -46,14 +46,14 @@ extension ScenarioTemplate {
         stream: health
         unit_cost: 55
         severity: {distribution: gamma, cv: 0.5}
-        noise: {distribution: negative_binomial, dispersion: 100}   # monthly counts vary more than Poisson
+        noise: {distribution: negative_binomial, dispersion: 1200}   # monthly counts vary more than Poisson
         inflation: 0.03
       - name: ae_attendance
         category: reactive  # reactive: crisis and emergency care
         stream: health
         unit_cost: 250
         severity: {distribution: lognormal, cv: 0.8}
-        noise: {distribution: negative_binomial, dispersion: 150}
+        noise: {distribution: negative_binomial, dispersion: 1800}
         inflation: 0.03
         seasonality: [1.1, 1.05, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 1.0, 1.0, 1.05, 1.1]   # Jan..Dec
       - name: emergency_admission
@@ -61,7 +61,7 @@ extension ScenarioTemplate {
         stream: health
         unit_cost: 2500
         severity: {distribution: gamma, cv: 0.9}
-        noise: {distribution: negative_binomial, dispersion: 100}
+        noise: {distribution: negative_binomial, dispersion: 1200}
         inflation: 0.03
         seasonality: [1.12, 1.05, 1.0, 0.95, 0.95, 0.92, 0.92, 0.95, 0.97, 1.02, 1.05, 1.1]
       - name: home_care
@@ -69,7 +69,7 @@ extension ScenarioTemplate {
         stream: social_care
         unit_cost: 28        # per hour
         severity: {distribution: fixed}
-        noise: {distribution: negative_binomial, dispersion: 200}
+        noise: {distribution: negative_binomial, dispersion: 2400}
         inflation: 0.05
 
     utilisation:            # events per person per year, segment -> service
@@ -148,7 +148,7 @@ extension ScenarioTemplate {
 
     """
 
-  static let separatePoolsText = """
+  package static let separatePoolsText = """
     # A starter scenario written by `budget-risk init` (template: separate-pools).
     #
     # Health and social care keep separate pools (one per funding stream), each with a fixed
@@ -187,7 +187,7 @@ extension ScenarioTemplate {
         stream: health
         unit_cost: 3000
         severity: {distribution: gamma, cv: 1.0}
-        noise: {distribution: negative_binomial, dispersion: 80}
+        noise: {distribution: negative_binomial, dispersion: 320}
         inflation: 0.03
       - name: care_home
         category: reactive
@@ -245,7 +245,7 @@ extension ScenarioTemplate {
 
     """
 
-  static let capitationText = """
+  package static let capitationText = """
     # A starter scenario written by `budget-risk init` (template: capitation).
     #
     # A payer pays a provider a capitated rate per person per year for a high-risk group; the
@@ -309,7 +309,7 @@ extension ScenarioTemplate {
 
     """
 
-  static let minimalText = """
+  package static let minimalText = """
     # A starter scenario written by `budget-risk init` (template: minimal): the smallest
     # valid file. Everything not written here takes its default (docs/scenario-format.md).
 

@@ -8,7 +8,7 @@
 ///
 /// `path` is the key path of the offending value (list indices count from 0); it is empty
 /// for problems with the file as a whole (unreadable, not YAML).
-public struct ScenarioIssue: Sendable, Equatable, CustomStringConvertible {
+public struct ScenarioIssue: Sendable, Hashable, CustomStringConvertible {
   /// The scenario file, as given to the loader.
   public var file: String
   /// 1-based line of the offending key or value, when known.
@@ -27,12 +27,14 @@ public struct ScenarioIssue: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// `file:line: path: message`; the line and path are left out when unknown or empty.
+  /// Control characters are escaped, so one issue is always one line: a key or value
+  /// containing a newline cannot forge a second `file:line:` line.
   public var description: String {
-    var text = file
+    var text = YAMLValue.escaped(file)
     if let line { text += ":\(line)" }
     text += ": "
-    if !path.isEmpty { text += path + ": " }
-    return text + message
+    if !path.isEmpty { text += YAMLValue.escaped(path) + ": " }
+    return text + YAMLValue.escaped(message)
   }
 }
 
@@ -47,8 +49,16 @@ public struct ScenarioValidationError: Error, Sendable, CustomStringConvertible 
   /// An error listing `issues` (the loader never throws one with no issue).
   public init(issues: [ScenarioIssue]) { self.issues = issues }
 
-  /// One issue per line.
+  /// At most this many issues are printed; the rest are counted.
+  public static let printedLimit = 100
+
+  /// One issue per line, at most ``printedLimit`` of them, then how many more there are.
   public var description: String {
-    issues.map(\.description).joined(separator: "\n")
+    var lines = issues.prefix(Self.printedLimit).map(\.description)
+    if issues.count > Self.printedLimit {
+      let more = issues.count - Self.printedLimit
+      lines.append("… and \(more) more problem\(more == 1 ? "" : "s") (fix these first)")
+    }
+    return lines.joined(separator: "\n")
   }
 }

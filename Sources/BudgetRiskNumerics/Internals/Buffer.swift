@@ -18,7 +18,7 @@
   /// The storage; read only by this file and `BLAS.swift` (the C boundary). Usable from
   /// inline code (not visible to other modules) so that the engine's loops, in another module,
   /// inline the handles' accesses down to pointer arithmetic.
-  @usableFromInline let base: UnsafeMutablePointer<Element>
+  @usableFromInline package let base: UnsafeMutablePointer<Element>
   public let count: Int
 
   package init(_ count: Int, repeating value: Element) {
@@ -75,11 +75,11 @@ extension Buffer where Element == Double {
 /// `@_spi(HotPath) public` for the reason given on ``Buffer``; its collection conformance makes
 /// `count`, the subscript and the indices public too (within the SPI).
 @_spi(HotPath) public struct Handle<Element> {
-  @usableFromInline let start: UnsafeMutablePointer<Element>
+  @usableFromInline package let start: UnsafeMutablePointer<Element>
   public let count: Int
 
   @inlinable @inline(__always)
-  init(_ start: UnsafeMutablePointer<Element>, count: Int) {
+  package init(_ start: UnsafeMutablePointer<Element>, count: Int) {
     self.start = start
     self.count = count
   }

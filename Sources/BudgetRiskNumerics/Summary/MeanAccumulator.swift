@@ -27,11 +27,11 @@ public struct MeanAccumulator: Sendable, Equatable {
   public var count: UInt64 { storedCount }
   /// The count's storage, usable from inline code so that ``add(_:)`` inlines into the
   /// engine's accumulators (another module).
-  @usableFromInline var storedCount: UInt64
+  @usableFromInline package var storedCount: UInt64
   /// Exact sum of the values.
   @usableFromInline package var sum: ExactSum
   /// Exact sum of the squared values.
-  @usableFromInline var sumOfSquares: ExactSum
+  @usableFromInline package var sumOfSquares: ExactSum
 
   /// Creates an empty accumulator.
   public init() {
@@ -100,7 +100,7 @@ public struct MeanAccumulator: Sendable, Equatable {
 
 extension MeanAccumulator {
   /// The `Double` nearest to a `UInt128`.
-  static func double(_ v: UInt128) -> Double {
+  package static func double(_ v: UInt128) -> Double {
     if v < (1 << 127) { return ExactSum.double(Int128(v)) }
     // Halve with a sticky bit (exact for rounding purposes: 128 bits ≫ 53), then double.
     return ExactSum.double(Int128(v >> 1 | v & 1)) * 2

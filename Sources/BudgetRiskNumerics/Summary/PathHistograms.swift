@@ -1,10 +1,10 @@
-/// One ``BinnedQuantiles`` per period of a path (the fan chart's cumulative drift), with
+/// One ``LogLinearQuantiles`` per period of a path (the fan chart's cumulative drift), with
 /// whole paths added in one call.
 ///
 /// The ledger adds every period of every scope under every evaluation of every iteration
 /// (3,168 values an iteration in the server-scale benchmark, into ~10 MB of bins per
 /// worker). Paths are staged, ``batch`` at a time, and binned together, one period's
-/// histogram at a time through ``BinnedQuantiles/add(contentsOf:)``: its bins are then
+/// histogram at a time through ``LogLinearQuantiles/add(strided:count:step:)``: its bins are then
 /// reached once per batch instead of once per path. Binned one at a time, the increments
 /// missed the cache so often that the one bumping a bin took two thirds of the ledger's
 /// `record` samples (`perf annotate`), and reaching a histogram in a nested array cost a
@@ -16,13 +16,14 @@
 package struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
   /// Paths staged before they are binned.
   package static let batch = 256
-  private var histograms: [BinnedQuantiles]
+  private var histograms: [LogLinearQuantiles]
   /// Paths added but not yet binned, `batch × periods`, path-major; the first `staged` are in use.
   private var pending: [Double]
   private var staged = 0
 
-  package init(periods: Int, lower: Double, upper: Double, binCount: Int) {
-    histograms = Array(repeating: BinnedQuantiles(lower: lower, upper: upper, binCount: binCount), count: periods)
+  package init(periods: Int, layout: LogLinearLayout = .path) {
+    // Pre-sized to ±0.5 (4 kB a period on the `path` layout): drift beyond grows it.
+    histograms = Array(repeating: LogLinearQuantiles(layout: layout, expected: -0.5...0.5), count: periods)
     pending = Array(repeating: 0, count: Self.batch * periods)
   }
 
@@ -36,14 +37,14 @@ package struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
   package var endIndex: Int { histograms.count }
 
   /// Period `t`'s histogram, staged paths included.
-  package subscript(t: Int) -> BinnedQuantiles {
+  package subscript(t: Int) -> LogLinearQuantiles {
     var histogram = histograms[t]
     histogram.add(contentsOf: (0..<staged).lazy.map { pending[$0 * count + t] })
     return histogram
   }
 
   /// Adds one iteration's path: `path[t]` to period `t`'s histogram, for every period.
-  /// The values must be finite (checked when they are binned).
+  /// A non-finite value is counted as such (see ``LogLinearQuantiles/nonFiniteCount``).
   package mutating func add(path: UnsafePointer<Double>) {
     let periods = histograms.count
     pending.withUnsafeMutableBufferPointer { pending in
@@ -59,7 +60,7 @@ package struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
     self.staged = 0
     pending.withUnsafeBufferPointer { pending in
       for t in 0..<periods {
-        histograms[t].add(contentsOf: (0..<staged).lazy.map { pending[$0 * periods + t] })
+        histograms[t].add(strided: pending.baseAddress! + t, count: staged, step: periods)
       }
     }
   }

@@ -4,14 +4,17 @@ import BudgetRiskStudies
 /// The `--csv DIR` output: tidy tables, one row per figure, numbers unformatted.
 ///
 /// - `figures.csv`: proposal, margin, response, scope, figure, level, estimate, lower, upper,
-///   standard_error, unit, currency — one row per figure (and quantile level).
+///   standard_error, unit, currency, resolution — one row per figure (and quantile level);
+///   `resolution` is a quantile's or tail mean's summary error bound (empty elsewhere).
+///   `overspend_var`/`overspend_tvar` are of the overspend amount; `cost_quantile`,
+///   `cost_var`, `cost_tvar` (and `cost_year_N_…`) of the cost of need itself.
 /// - `drift_path.csv`: cumulative drift quantiles per period (the fan chart).
 /// - `services.csv`: service-gap figures per service.
 /// - `recommendations.csv`: the recommended margin per response and scope.
 /// - `cost_exceedance.csv`: the exceedance curve of the cost of need per response and scope.
 public enum CSVReport {
   public static func files(for figures: RunFigures) -> [(name: String, data: Data)] {
-    var rows = [["proposal", "margin", "response", "scope", "figure", "level", "estimate", "lower", "upper", "standard_error", "unit", "currency"]]
+    var rows = [["proposal", "margin", "response", "scope", "figure", "level", "estimate", "lower", "upper", "standard_error", "unit", "currency", "resolution"]]
     var path = [["proposal", "margin", "response", "scope", "period", "level", "drift"]]
     var services = [["proposal", "margin", "response", "service", "pool", "figure", "estimate", "lower", "upper", "standard_error"]]
     let currency = figures.currency
@@ -20,13 +23,13 @@ public enum CSVReport {
       for s in b.scopes {
         let key = [b.proposal, margin, b.response, s.scope]
         func p(_ name: String, _ x: Probability, level: String = "") {
-          rows.append(key + [name, level, number(x.estimate), number(x.lower), number(x.upper), "", "probability", ""])
+          rows.append(key + [name, level, number(x.estimate), number(x.lower), number(x.upper), "", "probability", "", ""])
         }
         func e(_ name: String, _ x: Estimate, unit: String) {
-          rows.append(key + [name, "", number(x.mean), "", "", number(x.standardError), unit, unit == "money" ? currency : ""])
+          rows.append(key + [name, "", number(x.mean), "", "", number(x.standardError), unit, unit == "money" ? currency : "", ""])
         }
         func q(_ name: String, _ x: QuantileFigure, unit: String) {
-          rows.append(key + [name, number(x.level), number(x.value), number(x.lower), number(x.upper), "", unit, unit == "money" ? currency : ""])
+          rows.append(key + [name, number(x.level), number(x.value), number(x.lower), number(x.upper), "", unit, unit == "money" ? currency : "", number(x.resolution)])
         }
         e("budget", s.budget, unit: "money")
         e("cost_of_need", s.costOfNeed, unit: "money")
@@ -37,9 +40,18 @@ public enum CSVReport {
         e("expected_overspend", s.expectedOverspend, unit: "money")
         for x in s.valueAtRisk { q("overspend_var", x, unit: "money") }
         func tvar(_ name: String, _ x: LevelValue) {
-          rows.append(key + [name, number(x.level), number(x.value), "", "", "", "money", currency])
+          rows.append(key + [name, number(x.level), number(x.value), "", "", "", "money", currency, x.resolution.map(number) ?? ""])
         }
         for x in s.tailValueAtRisk { tvar("overspend_tvar", x) }
+        func cost(_ prefix: String, _ d: CostDistribution) {
+          e("\(prefix)_mean", d.mean, unit: "money")
+          rows.append(key + ["\(prefix)_sd", "", number(d.standardDeviation), "", "", "", "money", currency, ""])
+          for x in d.quantiles { q("\(prefix)_quantile", x, unit: "money") }
+          for x in d.valueAtRisk { q("\(prefix)_var", x, unit: "money") }
+          for x in d.tailValueAtRisk { tvar("\(prefix)_tvar", x) }
+        }
+        cost("cost", s.costDistribution)
+        for (y, d) in s.costDistributionByYear.enumerated() { cost("cost_year_\(y + 1)", d) }
         p("service_gap_probability", s.serviceGap.probability)
         e("unmet_share", s.serviceGap.expectedUnmetShare, unit: "fraction")
         for c in s.serviceGap.byCategory {
@@ -98,7 +110,7 @@ public enum CSVReport {
   }
 
   static func number(_ x: Double) -> String {
-    x.isFinite ? "\(x)" : (x.isNaN ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"))
+    x.isFinite ? "\(x)" : ""  // undefined figures are empty cells (docs/output-format.md)
   }
 
   /// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled.

@@ -88,7 +88,7 @@ public enum ComparisonReport {
 
   /// `{"comparison": …, "designs": [{"design": …, "figures": …}]}`.
   public static func json(_ c: ComparisonFigures, designs: [(name: String, figures: RunFigures)]) throws -> Data {
-    try JSONReport.encoder().encode(
+    try JSONReport.encode(
       Document(comparison: c, designs: designs.map { NamedFigures(design: $0.name, figures: $0.figures) }))
   }
 

@@ -20,7 +20,9 @@ public enum DriversReport {
     var rows = [["factor", "Spearman ρ with drift", "± SE", "mean z given overspend", "± SE"]]
     for x in d.factors {
       rows.append([
-        x.factor, ReportFormat.minus(String(format: "%+.3f", x.spearman.mean)), String(format: "%.3f", x.spearman.standardError),
+        x.factor,
+        x.spearman.mean.isFinite ? ReportFormat.minus(String(format: "%+.3f", x.spearman.mean)) : "undefined",
+        x.spearman.standardError.isFinite ? String(format: "%.3f", x.spearman.standardError) : "–",
         x.meanZGivenOverspend.mean.isFinite ? ReportFormat.minus(String(format: "%+.3f", x.meanZGivenOverspend.mean)) : "–",
         x.meanZGivenOverspend.standardError.isFinite ? String(format: "%.3f", x.meanZGivenOverspend.standardError) : "–",
       ])
@@ -66,12 +68,22 @@ public struct DriversSection: HTMLReportSection {
         + "pilots drew it one standard deviation high). Ranked by |ρ|; ties within drift bins move ρ by at most "
         + "\(ReportFormat.plain(d.tieErrorBound, significant: 2)).")
     let rows: [[TableCell]] = d.factors.map { x in
-      [.text(x.factor), .figure(String(format: "%+.3f", x.spearman.mean), interval: String(format: "± %.3f", x.spearman.standardError)),
+      [.text(x.factor),
+       x.spearman.mean.isFinite
+        ? .figure(String(format: "%+.3f", x.spearman.mean), interval: Self.spread(x.spearman.standardError))
+        : .number("undefined"),
        x.meanZGivenOverspend.mean.isFinite
-        ? .figure(String(format: "%+.3f", x.meanZGivenOverspend.mean), interval: String(format: "± %.3f", x.meanZGivenOverspend.standardError))
+        ? .figure(String(format: "%+.3f", x.meanZGivenOverspend.mean), interval: Self.spread(x.meanZGivenOverspend.standardError))
         : .number("–")]
     }
     html += HTMLReport.table(caption: "Drivers at \(d.proposal), \(d.response)", header: ["factor", "Spearman ρ with drift", "mean z given overspend"], rows: rows)
     return html
+  }
+}
+
+extension DriversSection {
+  /// `± 0.057`, or `± –` where the standard error is undefined (one overspending iteration).
+  static func spread(_ se: Double) -> String {
+    se.isFinite ? String(format: "± %.3f", se) : "± –"
   }
 }

@@ -10,6 +10,6 @@ extension JSONReport {
   /// The `budget-risk margin --json` output: `{"manifest": …, "figures": …}` with the
   /// ``MarginFigures`` layout (see `docs/output-format.md`).
   public static func encode(manifest: RunManifest, margin: MarginFigures) throws -> Data {
-    try encoder().encode(MarginDocument(manifest: manifest, figures: margin))
+    try encode(MarginDocument(manifest: manifest, figures: margin))
   }
 }

@@ -12,18 +12,33 @@ public enum JSONReport {
   }
 
   public static func encode(manifest: RunManifest, figures: RunFigures) throws -> Data {
-    try encoder().encode(Document(manifest: manifest, figures: figures))
+    try encode(Document(manifest: manifest, figures: figures))
   }
 
   public static func encode(figures: RunFigures) throws -> Data {
-    try encoder().encode(figures)
+    try encode(figures)
   }
+
+  /// Encodes `value` with every undefined number (NaN, ±∞) written as `null`: no NaN or
+  /// infinity reaches a JSON file. Estimates say why in their `undefined` key; any other
+  /// `null` number means "not defined for this run" (see docs/output-format.md).
+  static func encode<T: Encodable>(_ value: T) throws -> Data {
+    let data = try encoder().encode(value)
+    let text = String(decoding: data, as: UTF8.self)
+    guard text.contains(undefinedMarker) else { return data }
+    return Data(text.replacingOccurrences(of: "\"\(undefinedMarker)\"", with: "null").utf8)
+  }
+
+  /// How the encoder writes a non-finite number before ``encode(_:)`` turns it into `null`:
+  /// a string no scenario text can produce (the encoder escapes U+0001 in strings as
+  /// `\\u0001`, and this marker is matched with that escape).
+  private static let undefinedMarker = "\\u0001undefined"
 
   static func encoder() -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+      positiveInfinity: "\u{1}undefined", negativeInfinity: "\u{1}undefined", nan: "\u{1}undefined")
     return encoder
   }
 }

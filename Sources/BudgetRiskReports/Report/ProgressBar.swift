@@ -25,6 +25,10 @@ public final class ProgressBar: Sendable {
     var done = 0
     var lastDraw = -Double.infinity
     var drawn = false
+    /// The current pass of a multi-pass solve (`margin`): its label, size and start.
+    var label = ""
+    var total = 0
+    var passStart = 0.0
   }
 
   public let total: Int
@@ -45,8 +49,25 @@ public final class ProgressBar: Sendable {
   ) {
     self.total = max(total, 1); self.isEnabled = isEnabled; self.write = write; self.now = now
     let start = now()
-    state.withLock { $0.lastDraw = start - Self.interval }
+    let initial = self.total
+    state.withLock {
+      $0.lastDraw = start - Self.interval
+      $0.total = initial
+      $0.passStart = start
+    }
     startTime = start
+  }
+
+  /// Starts a new pass over `iterations` iterations (the margin solver makes several, of a
+  /// number it learns as it goes): the bar restarts at 0 with `label` in front.
+  public func beginPass(_ label: String, iterations: Int) {
+    let t = now()
+    state.withLock { s in
+      s.done = 0
+      s.total = max(iterations, 1)
+      s.label = label
+      s.passStart = t
+    }
   }
 
   private let startTime: Double
@@ -67,11 +88,11 @@ public final class ProgressBar: Sendable {
     let t = now()
     state.withLock { s in
       s.done += n
-      let elapsed = t - startTime
-      guard elapsed >= Self.delay, t - s.lastDraw >= Self.interval else { return }
+      guard t - startTime >= Self.delay, t - s.lastDraw >= Self.interval else { return }
       s.lastDraw = t
       s.drawn = true
-      write("\r" + Self.line(done: s.done, total: total, elapsed: elapsed) + "\u{1B}[K")
+      let label = s.label.isEmpty ? "" : s.label + " "
+      write("\r" + label + Self.line(done: s.done, total: s.total, elapsed: t - s.passStart) + "\u{1B}[K")
     }
   }
 

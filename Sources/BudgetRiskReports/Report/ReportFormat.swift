@@ -22,7 +22,7 @@ enum ReportFormat {
   /// A margin such as `0.025` → `2.5 %`, without trailing zeros.
   static func margin(_ m: Double) -> String {
     let p = (m * 100 * 1e6).rounded() / 1e6
-    return (p == p.rounded() ? "\(Int(p))" : "\(p)") + " %"
+    return (p == p.rounded() && abs(p) < 1e15 ? "\(Int(p))" : "\(p)") + " %"
   }
 
   /// Signed percentage for drift: `+1.4 %`, `−11.8 %`.
@@ -74,6 +74,9 @@ enum ReportFormat {
     let a = abs(x)
     let text: String
     switch a {
+    // Past a thousand billion, powers of ten: never a 300-digit number.
+    case 1e15...: text = String(format: "%.2fe%d", x / pow(10, floor(log10(a))), Int(floor(log10(a))))
+    case 1e12...: text = String(format: "%.2ftn", x / 1e12)
     case 1e9...: text = String(format: "%.2fbn", x / 1e9)
     case 1e6...: text = String(format: "%.2fm", x / 1e6)
     case 1e3...: text = String(format: "%.1fk", x / 1e3)
@@ -89,7 +92,7 @@ enum ReportFormat {
 
   /// A whole number with thousands separators: `20000` → `20,000`.
   static func grouped(_ x: Double) -> String {
-    guard x.isFinite else { return "\(x)" }
+    guard x.isFinite else { return "–" }  // undefined: never "nan" in a report
     let negative = x < 0
     var digits = String(format: "%.0f", abs(x))
     var out = ""
@@ -104,7 +107,7 @@ enum ReportFormat {
 
   /// A plain number with up to `digits` significant decimals and no trailing zeros: 0.035, 1.2, 150.
   static func plain(_ x: Double, significant digits: Int = 4) -> String {
-    guard x.isFinite else { return "\(x)" }
+    guard x.isFinite else { return "–" }  // undefined: never "nan" in a report
     let x = abs(x) < 1e6 ? (x * 1e9).rounded() / 1e9 : x
     if x == x.rounded() && abs(x) < 1e15 { return abs(x) >= 10_000 ? grouped(x) : String(Int(x)) }
     var text = String(format: "%.\(digits)g", x)

@@ -15,7 +15,7 @@ public enum TableReport {
     for response in responses {
       for (s, scope) in scopes.enumerated() {
         out += "\n\(scope) — provider response: \(response)\n"
-        let header = ["budget", "per year", "P(overspend) [95% CI]", "mean drift", "E[overspend]", "VaR95", "P(gap)", "E[unmet]", "P(breach)", "P(reserve out)"]
+        let header = ["budget", "per year", "P(overspend) [95% CI]", "mean drift", "E[overspend]", "VaR95", "TVaR95", "P(gap)", "E[unmet]", "P(breach)", "P(reserve out)"]
         var rows = [header]
         for b in f.budgets where b.response == response {
           let x = b.scopes[s]
@@ -26,6 +26,7 @@ public enum TableReport {
             signedPercent(x.drift.mean),
             ReportFormat.money(x.expectedOverspend.mean, f.currency),
             ReportFormat.money(x.valueAtRisk.first { $0.level == 0.95 }?.value ?? 0, f.currency),
+            ReportFormat.money(x.tailValueAtRisk.first { $0.level == 0.95 }?.value ?? 0, f.currency),
             percent(x.serviceGap.probability.estimate),
             percent(x.serviceGap.expectedUnmetShare.mean),
             percent(x.instability.toleranceBreached.estimate),
@@ -33,6 +34,10 @@ public enum TableReport {
           ])
         }
         out += layout(rows)
+        out += "  VaR95 and TVaR95 are of the overspend amount (0 where the budget covers the cost)\n"
+        if let first = f.budgets.first(where: { $0.response == response }) {
+          out += costTable(first.scopes[s], proposal: first.proposal, currency: f.currency)
+        }
         out += arrangementTables(f, response: response, scope: s)
         if let r = f.recommendations.first(where: { $0.response == response && $0.scope == scope }) {
           let gap = r.serviceGapTarget.map { " and P(service gap) ≤ \(percent($0))" } ?? ""
@@ -48,6 +53,25 @@ public enum TableReport {
     if let m = manifest {
       out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s, \(Int(m.iterationsPerSecond.rounded())) iterations/s on \(m.threads) thread(s)\n"
     }
+    return out
+  }
+
+  /// The cost of need's distribution, over the horizon and per budget year, under one budget
+  /// (under `absorb` the same for every budget).
+  static func costTable(_ x: ScopeFigures, proposal: String, currency c: String) -> String {
+    var out = "  cost of need (under \(proposal)); VaR and TVaR of the cost itself\n"
+    let levels = [0.05, 0.50, 0.95, 0.99, 0.995]
+    var rows = [["period", "mean ± SE", "SD"] + levels.map { "P\(String(format: "%g", $0 * 100))" } + ["TVaR95", "TVaR99"]]
+    func row(_ name: String, _ d: CostDistribution) -> [String] {
+      [name, estimate(d.mean, c), ReportFormat.money(d.standardDeviation, c)]
+        + levels.map { l in ReportFormat.money(d.quantiles.first { $0.level == l }?.value ?? .nan, c) }
+        + [0.95, 0.99].map { l in ReportFormat.money(d.tailValueAtRisk.first { $0.level == l }?.value ?? .nan, c) }
+    }
+    rows.append(row("horizon", x.costDistribution))
+    for (y, d) in x.costDistributionByYear.enumerated() where x.costDistributionByYear.count > 1 { rows.append(row("year \(y + 1)", d)) }
+    out += layout(rows)
+    let resolution = (x.costDistribution.quantiles + x.valueAtRisk).map { $0.resolution }.max() ?? 0
+    out += "  quantiles are read within their resolution (here at most \(ReportFormat.money(resolution, c))), intervals in the JSON/CSV\n"
     return out
   }
 

@@ -2,12 +2,12 @@ import BudgetRiskNumerics
 import BudgetRiskModel
 
 /// One solve's answer at a fixed iteration count, before it is turned into money.
-struct MarginEstimate {
+package struct MarginEstimate {
   package var margin: Double?
   package var lower: Double?
   package var upper: Double?
   package var binding: String?
-  var resolution: Double
+  package var resolution: Double
   package var overspend: Probability?
   package var serviceGap: Probability?
   package var notes: [String] = []
@@ -25,7 +25,7 @@ struct MarginEstimate {
   /// n − r + 1 > nα iterations above it, so R₍ᵣ₎ is exactly the smallest margin meeting
   /// the target on the sample. P(overspend) at it is reported as (n − r)/n with its Wilson
   /// interval.
-  static func orderStatistic(_ ratios: BinnedQuantiles, target alpha: Double) -> MarginEstimate {
+  package static func orderStatistic(_ ratios: LogLinearQuantiles, target alpha: Double) -> MarginEstimate {
     let q = 1 - alpha
     let n = ratios.count
     let m = ratios.quantile(q)
@@ -33,21 +33,16 @@ struct MarginEstimate {
     let r = ratios.rank(q)
     var e = MarginEstimate(
       margin: m, lower: interval.lowerBound, upper: interval.upperBound, binding: "overspend",
-      resolution: ratios.binWidth,
+      resolution: ratios.resolution(ofQuantile: q),
       overspend: Probability(ProportionCounter(successes: n - r, trials: n)), serviceGap: nil)
-    if ratios.quantileIsCensored(q) {
-      e.notes.append("the quantile lies outside the histogram's range [−100 %, 300 %): the margin is a bound")
-    }
-    // The chart: P̂(R > m) on 41 bin edges around the answer, counted in one pass.
+    // The chart: P̂(R > m) at the bucket edges next to 41 margins around the answer,
+    // counted exactly.
     let spread = max(4 * (interval.upperBound - interval.lowerBound), 0.02)
-    let edges = (0...40).map { i in
-      let x = m - spread + 2 * spread * Double(i) / 40
-      return min(max(Int(((x - ratios.lower) / ratios.binWidth).rounded()), 0), ratios.binCount)
-    }
-    let above = ratios.countsAbove(edges: edges)
-    e.curve = zip(edges, above).map { i, c in
+    let points = (0...40).map { i in ratios.countAbove(edgeAtOrBelow: m - spread + 2 * spread * Double(i) / 40) }
+    var seen = Set<Double>()
+    e.curve = points.filter { seen.insert($0.edge).inserted }.map { edge, c in
       MarginCurvePoint(
-        margin: ratios.edge(i), overspendProbability: Probability(ProportionCounter(successes: c, trials: n)),
+        margin: edge, overspendProbability: Probability(ProportionCounter(successes: c, trials: n)),
         serviceGapProbability: nil)
     }
     return e
@@ -55,7 +50,7 @@ struct MarginEstimate {
 
   /// Point, lower end and upper end criteria for one counter: the estimate, the Wilson lower
   /// bound and the Wilson upper bound must fall to `target`.
-  static func criteria(target: Double, counter: KeyPath<MarginSearch.Counts, ProportionCounter> & Sendable) -> [MarginSearch.Criterion] {
+  package static func criteria(target: Double, counter: KeyPath<MarginSearch.Counts, ProportionCounter> & Sendable) -> [MarginSearch.Criterion] {
     [
       .init(statistic: { $0[keyPath: counter].estimate }, target: target),
       .init(statistic: { $0[keyPath: counter].wilsonInterval(confidence: 0.95).lowerBound }, target: target),
@@ -65,7 +60,7 @@ struct MarginEstimate {
 
   /// The search answer from crossings in ``criteria(target:counter:)`` order (overspend,
   /// then service gap when set): each of point, lower and upper is the larger over targets.
-  static func fromSearch(
+  package static func fromSearch(
     _ search: MarginSearch, crossings: [MarginSearch.Crossing], hasGapTarget: Bool, alpha: Double
   ) -> MarginEstimate {
     var notes = [String]()
@@ -110,20 +105,5 @@ struct MarginEstimate {
         serviceGapProbability: Probability($0.counts.serviceGap))
     }
     return e
-  }
-}
-
-extension BinnedQuantiles {
-  /// The number of values at or above each bin edge `lower + i·w` (the overflow included),
-  /// for increasing edge indices `0...binCount`, in one pass over the bins.
-  func countsAbove(edges: [Int]) -> [UInt64] {
-    var result = [UInt64](repeating: 0, count: edges.count)
-    var running = overflowCount
-    var bin = binCount
-    for k in edges.indices.reversed() {
-      while bin > edges[k] { bin -= 1; running += bins[bin] }
-      result[k] = running
-    }
-    return result
   }
 }

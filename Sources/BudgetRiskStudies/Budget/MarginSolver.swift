@@ -57,7 +57,7 @@ public enum MarginSolverError: Error, CustomStringConvertible, Equatable {
 /// - **absorb** (need always met, so the overspend event is `R > m` with
 ///   R = cost of need / base − 1): the answer is the sample (1 − α) quantile of R, read from
 ///   a histogram of 1e−4 bins, with its distribution-free order-statistic interval
-///   (``BinnedQuantiles/quantileInterval(_:confidence:)``). Under absorb nothing goes unmet,
+///   (``LogLinearQuantiles/quantileInterval(_:confidence:)``). Under absorb nothing goes unmet,
 ///   so a service-gap target is always met.
 /// - **ration** (rationing prevention raises later demand; reserves): ``MarginSearch`` on
 ///   common random numbers. The point is the smallest m with P̂(m) ≤ α; the interval is a
@@ -73,18 +73,18 @@ public enum MarginSolverError: Error, CustomStringConvertible, Equatable {
 public enum MarginSolver {
   public static func solve(
     _ scenario: Scenario, request: MarginRequest, options: RunOptions,
-    cancel: (@Sendable () -> Bool)? = nil
+    progress: MarginProgress? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(MarginSolverError) -> MarginFigures {
     let plan: SimulationPlan
     do { plan = try SimulationPlan(scenario) } catch { throw .scenario(error) }
-    return try solve(plan, request: request, options: options, cancel: cancel)
+    return try solve(plan, request: request, options: options, progress: progress, cancel: cancel)
   }
 
   /// Solves on a compiled plan: every pass evaluates its candidate margins on this one plan
   /// (the budgets are an input of each pass), never a rewritten scenario.
   public static func solve(
     _ plan: SimulationPlan, request: MarginRequest, options: RunOptions,
-    cancel: (@Sendable () -> Bool)? = nil
+    progress: MarginProgress? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(MarginSolverError) -> MarginFigures {
     try validate(request, options: options)
     let scope = try scopeIndex(request.scope, plan: plan)
@@ -92,7 +92,8 @@ public enum MarginSolver {
     var results = [MarginResult]()
     for response in responses {
       let solver = ResponseSolver(
-        plan: plan, request: request, options: options, scope: scope, response: response, cancel: cancel)
+        plan: plan, request: request, options: options, scope: scope, response: response,
+        progress: progress, cancel: cancel)
       results.append(try solver.solve())
     }
     return MarginFigures(
@@ -117,7 +118,7 @@ public enum MarginSolver {
   }
 
   /// The scope's index: by name, else the last scope (the total, or the only pool).
-  static func scopeIndex(_ name: String?, plan: SimulationPlan) throws(MarginSolverError) -> Int {
+  package static func scopeIndex(_ name: String?, plan: SimulationPlan) throws(MarginSolverError) -> Int {
     guard let name else { return plan.scopes.count - 1 }
     if let s = plan.scopes.firstIndex(where: { $0.name == name }) { return s }
     let names = plan.scopes.map(\.name)
@@ -126,15 +127,18 @@ public enum MarginSolver {
 }
 
 /// One response's solve, batch by batch.
-struct ResponseSolver {
+package struct ResponseSolver {
   package let plan: SimulationPlan
   package let request: MarginRequest
   package let options: RunOptions
   package let scope: Int
   package let response: ProviderResponse
+  package let progress: MarginProgress?
   package let cancel: (@Sendable () -> Bool)?
+  /// Passes made so far, for the progress label.
+  private let passes = PassCounter()
 
-  var usesOrderStatistics: Bool { response == .absorb && request.method == .automatic }
+  package var usesOrderStatistics: Bool { response == .absorb && request.method == .automatic }
 
   package func solve() throws(MarginSolverError) -> MarginResult {
     var total = options.iterations
@@ -159,11 +163,14 @@ struct ResponseSolver {
   }
 
   /// R for iterations `start..<end` (relative to the run's first iteration).
-  private func simulateRatios(from start: Int, to end: Int) throws(MarginSolverError) -> BinnedQuantiles {
+  private func simulateRatios(from start: Int, to end: Int) throws(MarginSolverError) -> LogLinearQuantiles {
     let plan = plan, scope = scope
     let workers = try run(plan, from: start, to: end) { ReturnRatioWorker(plan: plan, scope: scope) }
     var all = ReturnRatioWorker.emptyRatios()
     for w in workers { all.merge(w.ratios) }
+    guard all.nonFiniteCount == 0 else {
+      throw .invalid("the simulation produced \(all.nonFiniteCount) non-finite cost ratios; no margin is reported")
+    }
     return all
   }
 
@@ -209,7 +216,9 @@ struct ResponseSolver {
     var shard = options
     shard.firstIteration = options.firstIteration + start
     shard.iterations = end - start
-    let (workers, completed) = ParallelTiles.run(options: shard, cancel: cancel, makeWorker: makeWorker)
+    progress?.beginPass("\(response.rawValue), pass \(passes.next())", shard.iterations)
+    let (workers, completed) = ParallelTiles.run(
+      options: shard, progress: progress?.advance, cancel: cancel, makeWorker: makeWorker)
     guard completed == shard.iterations else { throw .cancelled(completed: completed) }
     return workers
   }
@@ -243,5 +252,25 @@ struct ResponseSolver {
       annualContingency: money(scopeInfo.reference / years), pools: pools,
       overspendProbability: e.overspend, serviceGapProbability: e.serviceGap,
       precisionReached: reached, notes: notes, curve: e.curve)
+  }
+}
+
+/// Progress of a solve: each pass over the iterations is announced with a label and its size,
+/// then advanced as tiles finish (from the workers' threads).
+public struct MarginProgress: Sendable {
+  public var beginPass: @Sendable (String, Int) -> Void
+  public var advance: @Sendable (Int) -> Void
+  public init(beginPass: @escaping @Sendable (String, Int) -> Void, advance: @escaping @Sendable (Int) -> Void) {
+    self.beginPass = beginPass
+    self.advance = advance
+  }
+}
+
+/// Counts a response's passes (the solver is a value type; the count is shared state).
+private final class PassCounter: @unchecked Sendable {
+  private var count = 0
+  func next() -> Int {
+    count += 1
+    return count
   }
 }

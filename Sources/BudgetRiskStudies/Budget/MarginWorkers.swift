@@ -7,17 +7,18 @@ import BudgetRiskEngine
 /// Collects R = cost of need / base − 1 over the horizon for one scope: the ledger evaluates
 /// margin 0 under `absorb`, whose budget is the iteration's base (so capitation bases that
 /// vary with the realised population are handled like fixed ones).
-final class ReturnRatioWorker: TileWorker {
-  let workspace: TileWorkspace
-  let ledger: BudgetLedger
+package final class ReturnRatioWorker: TileWorker {
+  package let workspace: TileWorkspace
+  package let ledger: BudgetLedger
   package let scope: Int
-  var ratios: BinnedQuantiles
+  package var ratios: LogLinearQuantiles
   /// The base budget itself, under `absorb`: the one evaluation.
   package static let base = Evaluation(budget: ProposedBudget(margin: 0), response: .absorb)
 
-  /// R on [−1, 3) in bins of 1e−4 (40,000 bins, 320 kB per worker): a quantile is within one
-  /// bin, 0.01 percentage points of margin, of the exact sample quantile.
-  package static let layout = (lower: -1.0, upper: 3.0, bins: 40_000)
+  /// R in buckets of 2⁻¹⁴ ≈ 6.1e−5 up to |R| = 0.25, then at most 2⁻¹² ≈ 2.4e−4 of |R|
+  /// (~16,000 buckets, 260 kB per worker, for R on [−0.5, 0.5]): a quantile is within one
+  /// bucket of the exact sample quantile, at any R.
+  package static let layout = LogLinearLayout(unitExponent: -14, subBucketBits: 12)
 
   package init(plan: SimulationPlan, scope: Int) {
     workspace = TileWorkspace(plan: plan)
@@ -26,8 +27,8 @@ final class ReturnRatioWorker: TileWorker {
     ratios = Self.emptyRatios()
   }
 
-  static func emptyRatios() -> BinnedQuantiles {
-    BinnedQuantiles(lower: layout.lower, upper: layout.upper, binCount: layout.bins)
+  package static func emptyRatios() -> LogLinearQuantiles {
+    LogLinearQuantiles(layout: layout)
   }
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -35,7 +36,7 @@ final class ReturnRatioWorker: TileWorker {
     let base = t * TileWorkspace.rows
     for r in active {
       let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: Self.base, detailed: false)
-      // A zero base with a positive cost has infinite drift: far into the overflow.
+      // A zero base with a positive cost has infinite drift: kept as a huge finite ratio.
       ratios.add(min(outcome.scopes[scope].drift, 1e15))
     }
   }
@@ -43,12 +44,12 @@ final class ReturnRatioWorker: TileWorker {
 
 /// Counts, per candidate margin, the iterations that overspend and that have a service gap
 /// in one scope: the evaluations are the candidate margins under one response.
-final class MarginSearchWorker: TileWorker {
-  let workspace: TileWorkspace
-  let ledger: BudgetLedger
+package final class MarginSearchWorker: TileWorker {
+  package let workspace: TileWorkspace
+  package let ledger: BudgetLedger
   package let scope: Int
-  let gapThreshold: Double
-  let candidates: [Evaluation]
+  package let gapThreshold: Double
+  package let candidates: [Evaluation]
   package var counts: [MarginSearch.Counts]
 
   package init(plan: SimulationPlan, candidates: [Evaluation], scope: Int) {

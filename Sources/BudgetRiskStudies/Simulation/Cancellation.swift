@@ -17,7 +17,18 @@ extension SimulationRun {
   /// Iterations actually simulated: fewer than `options.iterations` when the run was cancelled.
   public var completedIterations: Int { Int(accumulator.iterations) }
 
-  /// Whether every requested iteration was simulated. The figures of an incomplete run
-  /// cover an arbitrary subset of tiles and must not be reported.
+  /// Whether every requested iteration was simulated.
   public var isComplete: Bool { completedIterations == options.iterations }
+
+  /// The iterations finished, as the run of that size they are: the workers take blocks in
+  /// order and finish every block they take, so a cancelled run's iterations are the first
+  /// `completedIterations` of its range, and its figures are exactly those of a run with
+  /// `--iterations` equal to that count (same seed). Nil when nothing was finished.
+  public func prefix() -> SimulationRun? {
+    guard completedIterations > 0 else { return nil }
+    var used = options
+    used.iterations = completedIterations
+    return SimulationRun(
+      options: used, accumulator: accumulator, elapsedSeconds: elapsedSeconds, plan: plan, evaluations: evaluations)
+  }
 }

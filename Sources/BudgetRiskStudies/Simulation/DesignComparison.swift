@@ -28,7 +28,7 @@ public enum DesignComparison {
     case serviceGap = "service_gap_probability"
 
     /// Whether the figure is money (scaled back by the reference budget when reported).
-    var isMoney: Bool { self == .costOfNeed || self == .overspendAmount }
+    package var isMoney: Bool { self == .costOfNeed || self == .overspendAmount }
   }
 
   /// A proposed budget × response that every design evaluates.
@@ -64,12 +64,13 @@ public enum DesignComparison {
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
       CompareWorker(plans: plans, layout: layout)
     }
-    var runs = plans.map { RunAccumulator(plan: $0, evaluations: $0.scenarioEvaluations.count) }
+    var runs = plans.map { RunAccumulator(plan: $0, evaluations: $0.scenarioEvaluations) }
     var paired = ComparisonAccumulator(layout: layout)
     for worker in workers {
       for d in runs.indices { runs[d].merge(worker.runs[d]) }
       paired.merge(worker.paired)
     }
+    for d in runs.indices { try Engine.refuseNonFinite(runs[d]) }
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     let simulations = designs.indices.map { d in
@@ -83,7 +84,7 @@ public enum DesignComparison {
   }
 
   /// Proposed budgets (label × response) that every plan evaluates, in the first plan's order.
-  static func sharedBudgets(_ plans: [SimulationPlan]) -> [SharedBudget] {
+  package static func sharedBudgets(_ plans: [SimulationPlan]) -> [SharedBudget] {
     func keys(_ plan: SimulationPlan) -> [SharedBudget] {
       plan.scenarioEvaluations.map { SharedBudget(proposal: $0.budget.label, response: $0.response) }
     }
@@ -100,27 +101,27 @@ public struct ComparisonRun: Sendable {
   /// Each design's full run (its ``RunFigures`` come from it).
   public let runs: [SimulationRun]
   public let shared: [DesignComparison.SharedBudget]
-  let accumulator: ComparisonAccumulator
+  package let accumulator: ComparisonAccumulator
   /// Each design's total-scope reference budget: money figures are accumulated divided by the
   /// baseline's.
-  let references: [Double]
+  package let references: [Double]
 
   public var isComplete: Bool { accumulator.iterations == UInt64(options.iterations) }
   public var completedIterations: Int { Int(accumulator.iterations) }
 }
 
 /// Which evaluation of each design is which shared budget, and where the total scope is.
-struct ComparisonLayout: Sendable {
+package struct ComparisonLayout: Sendable {
   /// `evaluation[d][k]`: design d's evaluation index for shared budget k.
-  let evaluation: [[Int]]
+  package let evaluation: [[Int]]
   /// `sharedOf[d][e]`: the shared budget of design d's evaluation e, if any.
-  let sharedOf: [[Int?]]
-  let totalScope: [Int]
-  let references: [Double]
-  let gapThreshold: [Double]
+  package let sharedOf: [[Int?]]
+  package let totalScope: [Int]
+  package let references: [Double]
+  package let gapThreshold: [Double]
   package let baseline: Int
-  var designCount: Int { evaluation.count }
-  var sharedCount: Int { evaluation[0].count }
+  package var designCount: Int { evaluation.count }
+  package var sharedCount: Int { evaluation[0].count }
 
   package init(plans: [SimulationPlan], shared: [DesignComparison.SharedBudget], baseline: Int) {
     evaluation = plans.map { plan in
@@ -140,17 +141,17 @@ struct ComparisonLayout: Sendable {
 }
 
 /// Paired sums, exact and mergeable.
-struct ComparisonAccumulator: Sendable, Equatable {
+package struct ComparisonAccumulator: Sendable, Equatable {
   package var iterations: UInt64 = 0
   /// `value[(d × K + k) × figures + f]`: design d's figure f at shared budget k.
   package var value: [MeanAccumulator]
   /// The same index: design d's figure minus the baseline's, per iteration.
   package var difference: [MeanAccumulator]
   /// `costLess[a × D + b]`: design a's cost of need below design b's (at shared budget 0).
-  var costLess: [ProportionCounter]
+  package var costLess: [ProportionCounter]
   /// `pairwise[((a × D + c) × K + k) × 2 + j]`: design a minus design c per iteration on
   /// P(overspend) (j = 0) and P(service gap) (j = 1), for the dominance flags.
-  var pairwise: [MeanAccumulator]
+  package var pairwise: [MeanAccumulator]
 
   package static let figures = DesignComparison.Figure.allCases
 
@@ -162,12 +163,12 @@ struct ComparisonAccumulator: Sendable, Equatable {
     pairwise = Array(repeating: MeanAccumulator(), count: layout.designCount * layout.designCount * layout.sharedCount * 2)
   }
 
-  func pairwiseDifference(_ a: Int, _ c: Int, _ k: Int, _ j: Int, D: Int, K: Int) -> (mean: Double, se: Double) {
+  package func pairwiseDifference(_ a: Int, _ c: Int, _ k: Int, _ j: Int, D: Int, K: Int) -> (mean: Double, se: Double) {
     let m = pairwise[((a * D + c) * K + k) * 2 + j]
     return (m.mean, m.standardError)
   }
 
-  mutating func merge(_ other: ComparisonAccumulator) {
+  package mutating func merge(_ other: ComparisonAccumulator) {
     iterations += other.iterations
     for i in value.indices { value[i].merge(other.value[i]); difference[i].merge(other.difference[i]) }
     for i in costLess.indices { costLess[i].merge(other.costLess[i]) }
@@ -176,13 +177,13 @@ struct ComparisonAccumulator: Sendable, Equatable {
 }
 
 /// A comparison worker: per design one workspace, ledger and run accumulator; the paired sums.
-final class CompareWorker: TileWorker {
-  let plans: [SimulationPlan]
+package final class CompareWorker: TileWorker {
+  package let plans: [SimulationPlan]
   package let layout: ComparisonLayout
-  let workspaces: [TileWorkspace]
-  let ledgers: [BudgetLedger]
+  package let workspaces: [TileWorkspace]
+  package let ledgers: [BudgetLedger]
   /// Each design's evaluations: its scenario's proposals under its responses.
-  let evaluations: [[Evaluation]]
+  package let evaluations: [[Evaluation]]
   package var runs: [RunAccumulator]
   package var paired: ComparisonAccumulator
   /// This tile's per-row figures, `((d × K + k) × rows + r) × figures + f`.
@@ -194,7 +195,7 @@ final class CompareWorker: TileWorker {
     workspaces = plans.map { TileWorkspace(plan: $0) }
     ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, cells: TileCells($1)) }
     evaluations = plans.map(\.scenarioEvaluations)
-    runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e.count) }
+    runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e) }
     paired = ComparisonAccumulator(layout: layout)
     rowFigures = Array(
       repeating: 0,

@@ -43,7 +43,7 @@ public struct SimulationRun: Sendable {
   public let elapsedSeconds: Double
   package let plan: SimulationPlan
   /// The budgets evaluated, in the order of `accumulator.evaluations`.
-  let evaluations: [Evaluation]
+  package let evaluations: [Evaluation]
 }
 
 /// Runs a scenario: blocks of iterations in parallel, accumulators merged at the end.
@@ -89,8 +89,9 @@ public enum Engine {
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
       RunWorker(plan: plan, evaluations: evaluations)
     }
-    var total = RunAccumulator(plan: plan, evaluations: evaluations.count)
+    var total = RunAccumulator(plan: plan, evaluations: evaluations)
     for worker in workers { total.merge(worker.accumulator) }
+    try refuseNonFinite(total)
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     return SimulationRun(
@@ -98,7 +99,7 @@ public enum Engine {
   }
 
   /// Refuses options no run can use (the command line checks them too, with its own words).
-  static func check(_ options: RunOptions) throws(RunOptionsError) {
+  package static func check(_ options: RunOptions) throws(RunOptionsError) {
     guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
     guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
     let tile = TileWorkspace.rows
@@ -109,19 +110,32 @@ public enum Engine {
   }
 }
 
+extension Engine {
+  /// Refuses a run whose summaries were offered non-finite values: no figure is computed
+  /// from what was left.
+  package static func refuseNonFinite(_ run: RunAccumulator) throws(RunOptionsError) {
+    let nonFinite = run.nonFiniteValues
+    guard nonFinite == 0 else {
+      throw .invalid(
+        "the simulation produced \(nonFinite) non-finite cost, budget or drift values (a zero budget "
+          + "against a positive cost, or amounts beyond the range of a Double); no figures are reported")
+    }
+  }
+}
+
 /// The worker of a plain run: one workspace, one ledger, every evaluation accumulated.
-final class RunWorker: TileWorker {
-  let workspace: TileWorkspace
-  let ledger: BudgetLedger
+package final class RunWorker: TileWorker {
+  package let workspace: TileWorkspace
+  package let ledger: BudgetLedger
   /// Unchecked: only this worker's thread touches it until the workers are joined.
-  @exclusivity(unchecked) var accumulator: RunAccumulator
+  @exclusivity(unchecked) package var accumulator: RunAccumulator
   private let evaluations: [Evaluation]
 
   package init(plan: SimulationPlan, evaluations: [Evaluation]) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.evaluations = evaluations
-    accumulator = RunAccumulator(plan: plan, evaluations: evaluations.count)
+    accumulator = RunAccumulator(plan: plan, evaluations: evaluations)
   }
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {

@@ -40,7 +40,7 @@ public struct MarginResult: Codable, Sendable, Equatable {
   public var halfWidth: Double?
   /// Which target sets the margin: `overspend` or `service gap`.
   public var binding: String?
-  /// The margin's numerical resolution: the histogram's bin width (order statistic) or the
+  /// The margin's numerical resolution: the width of the histogram's bucket at the margin (order statistic) or the
   /// final search bracket (test inversion); far below the Monte Carlo error.
   public var resolution: Double
   /// The scope's base budget per year (at expected population under capitation).

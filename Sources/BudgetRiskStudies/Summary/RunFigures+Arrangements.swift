@@ -51,9 +51,9 @@ extension RiskShareFigures {
     providerLossProbabilities = zip(a.thresholds, a.lossExceeds).map {
       ThresholdProbability(threshold: $0, probability: Probability($1))
     }
-    func risk(_ h: BinnedQuantiles) -> ([QuantileFigure], [LevelValue]) {
+    func risk(_ h: LogLinearQuantiles) -> ([QuantileFigure], [LevelValue]) {
       (RunFigures.riskLevels.map { QuantileFigure(h, level: $0, scale: reference) },
-       RunFigures.riskLevels.map { LevelValue(level: $0, value: h.meanAbove(quantile: $0) * reference) })
+       RunFigures.riskLevels.map { LevelValue(h, level: $0, scale: reference) })
     }
     (providerLossValueAtRisk, providerLossTailValueAtRisk) = risk(a.providerDistribution)
     (funderExtraValueAtRisk, funderExtraTailValueAtRisk) = risk(a.funderDistribution)

@@ -40,25 +40,63 @@ public struct Probability: Codable, Sendable, Equatable {
   public var upper: Double
 }
 
+/// A mean and its standard error. Either can be undefined (no value to average, one value
+/// for a standard error, ranks all tied): it is then NaN here, `null` in JSON with the reason
+/// in `undefined`, empty in CSV and "undefined" or "–" in tables. No NaN reaches an output.
 public struct Estimate: Codable, Sendable, Equatable {
   public var mean: Double
   public var standardError: Double
+  /// Why `mean` or `standardError` is undefined; nil when both are finite.
+  public var undefined: String?
+
+  public init(mean: Double, standardError: Double, undefined: String? = nil) {
+    self.mean = mean
+    self.standardError = standardError
+    self.undefined = undefined
+    if self.undefined == nil && !(mean.isFinite && standardError.isFinite) {
+      self.undefined = mean.isFinite ? "no standard error (fewer than two values)" : "no value"
+    }
+  }
+
+  package enum CodingKeys: String, CodingKey { case mean, standardError, undefined }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    mean = try c.decodeIfPresent(Double.self, forKey: .mean) ?? .nan
+    standardError = try c.decodeIfPresent(Double.self, forKey: .standardError) ?? .nan
+    undefined = try c.decodeIfPresent(String.self, forKey: .undefined)
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(mean.isFinite ? mean : nil, forKey: .mean)
+    try c.encode(standardError.isFinite ? standardError : nil, forKey: .standardError)
+    try c.encodeIfPresent(undefined, forKey: .undefined)
+  }
+
+  public static func == (a: Estimate, b: Estimate) -> Bool {
+    a.mean.bitPattern == b.mean.bitPattern && a.standardError.bitPattern == b.standardError.bitPattern
+      && a.undefined == b.undefined
+  }
 }
 
+/// A quantile with its 95 % order-statistic interval (widened by the summary's resolution
+/// at each end) and `resolution`, the most the value can be off the exact sample quantile
+/// because of the summary's buckets (``LogLinearQuantiles``).
 public struct QuantileFigure: Codable, Sendable, Equatable {
   public var level: Double
   public var value: Double
   public var lower: Double
   public var upper: Double
-
-  package init(level: Double, value: Double, lower: Double, upper: Double) {
-    self.level = level; self.value = value; self.lower = lower; self.upper = upper
-  }
+  public var resolution: Double
 }
 
 public struct LevelValue: Codable, Sendable, Equatable {
   public var level: Double
   public var value: Double
+  /// For a tail mean read from a summary, the most its buckets can move it (one bucket at
+  /// the VaR); nil where there is no summary error.
+  public var resolution: Double? = nil
 }
 
 public struct BudgetFigures: Codable, Sendable, Equatable {
@@ -75,6 +113,11 @@ public struct ScopeFigures: Codable, Sendable, Equatable {
   /// Mean budget over the horizon (varies by iteration only under capitation).
   public var budget: Estimate
   public var costOfNeed: Estimate
+  /// The cost of need's distribution over the horizon (its own VaR and TVaR, not the
+  /// overspend's), money.
+  public var costDistribution: CostDistribution
+  /// The same per budget year.
+  public var costDistributionByYear: [CostDistribution]
   public var overspendProbability: Probability
   public var overspendProbabilityByYear: [Probability]
   /// (cost of need − budget) / budget over the horizon.
@@ -96,9 +139,36 @@ public struct ScopeFigures: Codable, Sendable, Equatable {
   public var rebasing: RebasingFigures?
 }
 
+/// The distribution of the cost of need (horizon or one budget year), money: its mean and
+/// standard deviation, quantiles with 95 % intervals and resolution, and the VaR and TVaR
+/// of the cost itself (the overspend's are ``ScopeFigures/valueAtRisk`` and
+/// ``ScopeFigures/tailValueAtRisk``).
+public struct CostDistribution: Codable, Sendable, Equatable {
+  public var mean: Estimate
+  public var standardDeviation: Double
+  /// At ``CostDistribution/levels``.
+  public var quantiles: [QuantileFigure]
+  /// The cost's q-quantile at the risk levels (90, 95, 99 %).
+  public var valueAtRisk: [QuantileFigure]
+  /// The mean cost at or above its VaR at the risk levels.
+  public var tailValueAtRisk: [LevelValue]
+
+  public static let levels = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99, 0.995]
+}
+
+extension CostDistribution {
+  package init(_ m: MeanAccumulator, _ h: LogLinearQuantiles, reference: Double) {
+    mean = Estimate(m, scale: reference)
+    standardDeviation = m.variance.squareRoot() * reference
+    quantiles = Self.levels.map { QuantileFigure(h, level: $0, scale: reference) }
+    valueAtRisk = RunFigures.riskLevels.map { QuantileFigure(h, level: $0, scale: reference) }
+    tailValueAtRisk = RunFigures.riskLevels.map { LevelValue(h, level: $0, scale: reference) }
+  }
+}
+
 public struct PeriodQuantiles: Codable, Sendable, Equatable {
   public var period: Int
-  public var quantiles: [LevelValue]
+  public var quantiles: [QuantileFigure]
 }
 
 public struct ServiceGapSummary: Codable, Sendable, Equatable {
@@ -173,7 +243,9 @@ extension RunFigures {
       return BudgetFigures(
         proposal: proposal.label, margin: proposal.margin, response: evaluation.response.rawValue,
         scopes: plan.scopes.enumerated().map { s, scope in
-          ScopeFigures(ev.scopes[s], reference: scope.reference, name: scope.name, threshold: plan.budget.serviceGapThreshold)
+          ScopeFigures(
+            ev.scopes[s], cost: acc.evaluations[run.evaluations.costSource(of: e)].scopes[s], reference: scope.reference,
+            name: scope.name, threshold: plan.budget.serviceGapThreshold)
         },
         services: plan.serviceNames.enumerated().map { v, service in
           ServiceGapFigure(
@@ -194,7 +266,7 @@ extension RunFigures {
   /// Per response and scope, the smallest listed margin whose overspend probability (point
   /// estimate) is at most α and, when a service-gap target β is set, whose service-gap
   /// probability is at most β.
-  static func recommend(budgets: [BudgetFigures], plan: SimulationPlan) -> [Recommendation] {
+  package static func recommend(budgets: [BudgetFigures], plan: SimulationPlan) -> [Recommendation] {
     let spec = plan.budget
     var out = [Recommendation]()
     for response in spec.responses {
@@ -219,10 +291,16 @@ extension RunFigures {
 }
 
 extension ScopeFigures {
-  package init(_ a: ScopeAccumulator, reference: Double, name: String, threshold: Double) {
+  /// - Parameter cost: the accumulator keeping this scope's cost-of-need distribution (the
+  ///   first `absorb` evaluation's under `absorb`).
+  package init(_ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double) {
     scope = name
     budget = Estimate(a.budget, scale: reference)
     costOfNeed = Estimate(a.costOfNeed, scale: reference)
+    costDistribution = CostDistribution(cost.costOfNeed, cost.costDistribution, reference: reference)
+    costDistributionByYear = cost.costOfNeedByYear.indices.map {
+      CostDistribution(cost.costOfNeedByYear[$0], cost.costDistributionByYear[$0], reference: reference)
+    }
     overspendProbability = Probability(a.overspent)
     overspendProbabilityByYear = a.overspentByYear.map(Probability.init)
     drift = Estimate(a.drift)
@@ -238,12 +316,12 @@ extension ScopeFigures {
       return figure
     }
     tailValueAtRisk = RunFigures.riskLevels.map { q in
-      let value = overspendShare <= 1 - q
-        ? a.overspendAmount.mean / (1 - q) : a.overspendDistribution.meanAbove(quantile: q)
-      return LevelValue(level: q, value: value * reference)
+      // With the VaR at 0 the tail mean is exact (E[overspend] from the exact sum).
+      if overspendShare <= 1 - q { return LevelValue(level: q, value: a.overspendAmount.mean / (1 - q) * reference, resolution: 0) }
+      return LevelValue(a.overspendDistribution, level: q, scale: reference)
     }
     driftPath = a.driftPath.enumerated().map { t, h in
-      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { LevelValue(level: $0, value: h.quantile($0)) })
+      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
     }
     serviceGap = ServiceGapSummary(
       threshold: threshold, probability: Probability(a.serviceGap),
@@ -269,16 +347,30 @@ extension Probability {
 
 extension Estimate {
   package init(_ m: MeanAccumulator, scale: Double = 1) {
-    self.init(mean: m.mean * scale, standardError: m.standardError * scale)
+    let reason: String? =
+      switch m.count {
+      case 0: "no value: no iteration in this set"
+      case 1: "one value: a standard error needs two"
+      default: nil
+      }
+    self.init(mean: m.mean * scale, standardError: m.standardError * scale, undefined: reason)
   }
 }
 
 extension QuantileFigure {
-  package init(_ h: BinnedQuantiles, level: Double, scale: Double = 1) {
+  package init(_ h: LogLinearQuantiles, level: Double, scale: Double = 1) {
     let interval = h.quantileInterval(level, confidence: 0.95)
     self.init(
       level: level, value: h.quantile(level) * scale,
-      lower: interval.lowerBound * scale, upper: interval.upperBound * scale)
+      lower: interval.lowerBound * scale, upper: interval.upperBound * scale,
+      resolution: h.resolution(ofQuantile: level) * scale)
+  }
+}
+
+extension LevelValue {
+  /// The tail mean at `level` (TVaR) with its resolution: one bucket at the VaR.
+  package init(_ h: LogLinearQuantiles, level: Double, scale: Double = 1) {
+    self.init(level: level, value: h.meanAbove(quantile: level) * scale, resolution: h.resolution(ofQuantile: level) * scale)
   }
 }
 
@@ -313,12 +405,21 @@ extension DriversFigure {
     let entries = factors.indices.map { f in
       FactorDriver(
         factor: factors[f].name,
-        spearman: Estimate(mean: rho[f], standardError: (1 - rho[f] * rho[f]) / (n - 1).squareRoot()),
+        spearman: rho[f].isFinite
+          ? Estimate(mean: rho[f], standardError: (1 - rho[f] * rho[f]) / (n - 1).squareRoot())
+          : Estimate(
+            mean: .nan, standardError: .nan,
+            undefined: "every iteration ties (drift in one bin, or the factor constant): no rank correlation"),
         meanZGivenOverspend: Estimate(d.zGivenOverspend[f]))
     }
     self.init(
       proposal: budget.proposal, margin: budget.margin, response: budget.response, scope: scope,
       overspentIterations: d.zGivenOverspend.first?.count ?? 0, tieErrorBound: tie,
-      factors: entries.enumerated().sorted { (-abs($0.element.spearman.mean), $0.offset) < (-abs($1.element.spearman.mean), $1.offset) }.map(\.element))
+      factors: entries.enumerated().sorted { (Self.rank($0.element), $0.offset) < (Self.rank($1.element), $1.offset) }.map(\.element))
+  }
+
+  /// Sort key: largest |ρ| first, undefined ones last.
+  private static func rank(_ d: FactorDriver) -> Double {
+    d.spearman.mean.isFinite ? -abs(d.spearman.mean) : .infinity
   }
 }
