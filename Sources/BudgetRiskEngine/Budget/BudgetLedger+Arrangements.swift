@@ -17,7 +17,7 @@
 extension BudgetLedger {
   /// Starts budget year `y`: the running position restarts, keeping the underspend carried
   /// in, and the aligned transfer limit is the limit share of the year's proposed budget.
-  package func openYear(_ y: Int) {
+  func openYear(_ y: Int) {
     let T = plan.periods, ppy = plan.periodsPerYear
     let share: Double
     if case .aligned(let limit) = spec.arrangement { share = limit } else { share = 0 }
@@ -31,7 +31,7 @@ extension BudgetLedger {
   /// Aligned pools, period `t`, before spending: a pool whose need exceeds its budget to
   /// date takes the shortfall from other pools' underspend to date (what is left after their
   /// own need this period), in pool order, until its transfer limit for the year is used.
-  package func transferBetweenAlignedPools(period t: Int) {
+  func transferBetweenAlignedPools(period t: Int) {
     let T = plan.periods, P = plan.poolCount
     for p in 0..<P {
       var short = needProactive[p * T + t] + needReactive[p * T + t] - year[p].available
@@ -78,7 +78,7 @@ extension BudgetLedger {
   /// Ends budget year `y`: overspend of the limit comes out of the reserve; with
   /// carry-forward (not after the last year) underspend of the committed budget moves into
   /// next year's limit budget by the profile; the risk share splits what remains.
-  package func closeYear(_ y: Int) {
+  func closeYear(_ y: Int) {
     let T = plan.periods, ppy = plan.periodsPerYear
     for p in 0..<plan.poolCount {
       reserveLeft[p] = max(0, reserveLeft[p] - max(0, -year[p].available))
@@ -106,12 +106,12 @@ package struct PoolYear: Sendable {
   package var proposed = 0.0
   package var spend = 0.0
   /// Net aligned transfers into the pool (negative: given away).
-  package var moved = 0.0
+  var moved = 0.0
   /// Aligned transfers received, against `transferLimit`.
   package var received = 0.0
   /// Underspend carried in from last year, and out to the next.
-  package var carriedIn = 0.0, carryOut = 0.0
-  package var transferLimit = 0.0
+  var carriedIn = 0.0, carryOut = 0.0
+  var transferLimit = 0.0
 
   package init(carriedIn: Double = 0, transferLimit: Double = 0) {
     self.carriedIn = carriedIn; self.transferLimit = transferLimit
@@ -119,7 +119,7 @@ package struct PoolYear: Sendable {
 
   /// What the pool may still spend this year before its reserve: limit budget to date plus
   /// transfers, less spend.
-  package var available: Double { budget + moved - spend }
+  var available: Double { budget + moved - spend }
 }
 
 /// A pool's arrangements over the horizon, money.

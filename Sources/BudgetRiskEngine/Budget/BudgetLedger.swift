@@ -33,14 +33,14 @@ package final class BudgetLedger {
   private let deliveredProactive: Buffer<Double>, deliveredReactive: Buffer<Double>
   /// The provider's limit budget per pool and period: the proposed budget plus rebasing and
   /// carried-forward underspend.
-  package let limitBudget: Buffer<Double>
+  let limitBudget: Buffer<Double>
   /// Cost of need per period and service on this budget's path, `T × V`.
   private let need: Buffer<Double>
   /// Share of each intervention's proactive need delivered per period, `K × T`.
   private let interventionDelivery: Buffer<Double>
   /// Each rebasing's amount, `P × maxRebasings`, in the order they happened.
-  package let rebasingAmounts: Buffer<Double>
-  package let maxRebasings: Int
+  let rebasingAmounts: Buffer<Double>
+  let maxRebasings: Int
   /// Each scope's cumulative drift per period on this iteration's path, `scopes × T`.
   private let pathDrift: Buffer<Double>
   /// Each service's unmet share of need over the horizon, `V`.
@@ -49,11 +49,11 @@ package final class BudgetLedger {
   // thread, and as class arrays these cost a dynamic exclusivity check and a
   // copy-on-write uniqueness check on every write (together ~20 % of a run, callgrind).
   /// Per pool: the reserve left, whether it was ever exhausted.
-  package let reserveLeft: Buffer<Double>, exhausted: Buffer<Bool>
+  let reserveLeft: Buffer<Double>, exhausted: Buffer<Bool>
   /// Per pool: this budget year's running position, and totals over the horizon.
   package let year: Buffer<PoolYear>, horizon: Buffer<PoolHorizon>
   /// What the last walk came to, per scope (pools, then the total).
-  package let outcomes: Buffer<ScopeOutcome>
+  let outcomes: Buffer<ScopeOutcome>
   /// Per scope and budget year: whether the last walk overspent it.
   private let overspentByYear: Buffer<Bool>
   private let costOfNeedByYear: Buffer<Double>
@@ -323,8 +323,8 @@ package struct ScopeOutcome: Sendable, Equatable {
   /// Net money the funder added by rebasing (negative: budget taken back).
   package var rebased = 0.0
   /// The unmet share of proactive and of reactive need (0 under absorb).
-  package var unmetShareProactive = 0.0
-  package var unmetShareReactive = 0.0
+  var unmetShareProactive = 0.0
+  var unmetShareReactive = 0.0
 
   package var drift: Double { BudgetLedger.drift(costOfNeed, budget) }
   package var spend: Double { costOfNeed - unmet }

@@ -13,20 +13,20 @@ package struct PathOutcome {
   package let periods: Int
   package let years: Int
   /// Each scope's cumulative drift at the end of each period, `scopes × T`.
-  package let driftPaths: Handle<Double>
+  let driftPaths: Handle<Double>
   /// Whether each scope overspent each budget year, `scopes × years`.
   package let overspentByYear: Handle<Bool>
   /// Each scope's cost of need in each budget year (money), `scopes × years`.
   package let costOfNeedByYear: Handle<Double>
   /// Each service's unmet share of its need over the horizon, `V` (0 under absorb).
-  package let serviceUnmetShares: Handle<Double>
+  let serviceUnmetShares: Handle<Double>
   /// Each pool's rebasing amounts in the order they happened, `P × maxRebasings`, and how
   /// many happened (`poolHorizon[p].rebasings`).
-  package let rebasingAmounts: Handle<Double>
-  package let maxRebasings: Int
-  package let poolHorizon: Handle<PoolHorizon>
+  let rebasingAmounts: Handle<Double>
+  let maxRebasings: Int
+  let poolHorizon: Handle<PoolHorizon>
   /// The pools of each scope.
-  package let scopePools: [[Int]]
+  let scopePools: [[Int]]
 
   /// Scope `s`'s cumulative drift per period, `T` values.
   @inline(__always)
@@ -46,7 +46,7 @@ package struct PathOutcome {
 
   /// Calls `body` with the size (money, unsigned) of every rebasing of scope `s`'s pools.
   @inline(__always)
-  package func forEachRebasing(scope s: Int, _ body: (Double) -> Void) {
+  func forEachRebasing(scope s: Int, _ body: (Double) -> Void) {
     for p in scopePools[s] {
       for k in 0..<poolHorizon[p].rebasings { body(abs(rebasingAmounts[p * maxRebasings + k])) }
     }

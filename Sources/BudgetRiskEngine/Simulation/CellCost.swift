@@ -9,7 +9,7 @@ import BudgetRiskModel
 /// Lognormal costs are summed one by one up to `threshold` and above it drawn from the gamma
 /// with the same mean and variance (its tested error is in `docs/engine.md`).
 @usableFromInline
-package enum CellCost {
+enum CellCost {
   /// Cost of `λ`-expected events of mean cost `unitCost`.
   @inlinable
   package static func events<G: RandomNumberGenerator>(

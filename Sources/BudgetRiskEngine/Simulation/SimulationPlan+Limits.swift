@@ -23,20 +23,20 @@ import BudgetRiskModel
 /// range; the engine then stops with an error, never a trap: see ``Engine``.)
 extension SimulationPlan {
   /// Relative figures (cost ÷ budget) at most 2³⁰ ≈ 1.1e9: their squares stay below 2⁶⁰.
-  package static let maximumRatio = 0x1p30
+  static let maximumRatio = 0x1p30
   /// Money over the horizon, per pool, at most 1e18 (1e7 iterations then sum below 1e25).
-  package static let maximumMoney = 1e18
+  static let maximumMoney = 1e18
   /// The tail probability at which a factor's extremes are taken.
-  package static let extremeTail = 1e-9
+  static let extremeTail = 1e-9
 
   /// A limit that a scenario breaks, with the key path to change.
-  package struct LimitProblem: Equatable {
+  struct LimitProblem: Equatable {
     package var path: String
     package var message: String
   }
 
   /// Every limit `scenario` breaks (empty when the engine can run it).
-  package static func limitProblems(_ scenario: Scenario) -> [LimitProblem] {
+  static func limitProblems(_ scenario: Scenario) -> [LimitProblem] {
     let h = scenario.horizon
     // What the engine's random streams can address: the plan's own rule, here so that the
     // loader reports it at its key and line.

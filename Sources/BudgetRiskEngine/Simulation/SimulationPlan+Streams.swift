@@ -8,7 +8,7 @@ extension SimulationPlan {
   ///
   /// The scenario's own validation cannot see these: they are limits of the engine's random
   /// numbers, not of the model, so the plan's initialiser checks them for every command.
-  package static func streamIssues(_ scenario: Scenario) -> [ScenarioIssue] {
+  static func streamIssues(_ scenario: Scenario) -> [ScenarioIssue] {
     func issue(_ path: String, _ message: String) -> ScenarioIssue {
       ScenarioIssue(file: scenario.sourcePath, line: nil, path: path, message: message)
     }

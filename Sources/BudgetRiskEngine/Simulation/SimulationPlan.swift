@@ -27,58 +27,58 @@ public struct SimulationPlan: Sendable {
   package let budget: BudgetSpec
 
   /// The cell model of each service (events or per person, unit cost, severity, noise).
-  package let serviceCosts: [ServiceCost]
+  let serviceCosts: [ServiceCost]
   /// Events per cell up to which severities are summed exactly.
-  package let exactSumThreshold: Int
+  let exactSumThreshold: Int
   /// A row's parameters before its factors are applied: people and growth per segment,
   /// inflation per service, effect per intervention.
-  package let segmentPopulation: [Double]
-  package let segmentGrowth: [Double]
-  package let serviceInflation: [Double]
+  let segmentPopulation: [Double]
+  let segmentGrowth: [Double]
+  let serviceInflation: [Double]
   package let interventionEffect: [Double]
   /// Per intervention, its proactive services (whose delivery the feedback follows).
-  package let interventionProactive: [[Int]]
+  let interventionProactive: [[Int]]
   package let shocks: [Shock]
 
   package let periods: Int
   package let segmentCount: Int
   package let serviceCount: Int
-  package let factorCount: Int
-  package let poolCount: Int
+  let factorCount: Int
+  let poolCount: Int
   package let periodsPerYear: Int
   package let years: Int
 
   /// Expected events per person per period, `S × V`; zero for per-person services.
-  package let utilisationPerPeriod: [Double]
+  let utilisationPerPeriod: [Double]
   /// Seasonal factor of each service in each period, `T × V` (1 where the service has none).
-  package let season: [Double]
+  let season: [Double]
   /// Lᵀ, `F × F`, where L·Lᵀ is the copula's normal correlation: correlated normals are
   /// independent normals (one row per iteration) times Lᵀ.
-  package let copulaTransposed: [Double]
+  let copulaTransposed: [Double]
   /// One-hot map from services to pool × category columns, `V × 2P`: column `2p` is pool `p`'s
   /// proactive spend, `2p + 1` its reactive spend. Pool totals are one GEMM with it.
-  package let poolCategoryMap: [Double]
+  let poolCategoryMap: [Double]
   package let poolOfService: [Int]
-  package let isProactive: [Bool]
+  let isProactive: [Bool]
   /// Services whose rates some intervention reduces.
-  package let isTarget: [Bool]
+  let isTarget: [Bool]
   /// Per service, the interventions targeting it (ascending); their ramp per period,
   /// `interventions × T`; and their lags. The cell loop reads these, not the scenario.
-  package let interventionsTargeting: [[Int]]
-  package let interventionRamp: [Double]
-  package let interventionLag: [Int]
+  let interventionsTargeting: [[Int]]
+  let interventionRamp: [Double]
+  let interventionLag: [Int]
   /// For per-person services, the segments whose people carry the spend; empty otherwise.
-  package let perPersonSegments: [[Int]]
-  package let factorEffects: [FactorEffect]
+  let perPersonSegments: [[Int]]
+  let factorEffects: [FactorEffect]
   /// Services each shock multiplies, as flags `shocks × V`.
-  package let shockHits: [Bool]
+  let shockHits: [Bool]
   /// Whether any intervention can change demand when the provider rations.
-  package let hasFeedback: Bool
+  let hasFeedback: Bool
   /// Random stream keys (``StreamID/key(_:)``) of each service, factor and shock, from their
   /// names: designs that share an input draw the same numbers for it.
-  package let serviceStreamKey: [UInt32]
-  package let factorStreamKey: [UInt32]
-  package let shockStreamKey: [UInt32]
+  let serviceStreamKey: [UInt32]
+  let factorStreamKey: [UInt32]
+  let shockStreamKey: [UInt32]
 
   /// The analytic expected cost of need.
   package let expected: ExpectedCost
@@ -93,7 +93,7 @@ public struct SimulationPlan: Sendable {
   /// Under a capitation base, its rate per pool per person per year and the segments it pays
   /// for: margins then follow the population realised in each iteration.
   package let capitationRates: [Double]?
-  package let capitationSegments: [Int]
+  let capitationSegments: [Int]
   /// Reported scopes: each pool, then the total when there is more than one pool.
   package let scopes: [Scope]
 

@@ -13,7 +13,7 @@
 /// (``key(_:)``, a stable hash of the name). A cell's period goes into the top 14 bits of the
 /// Philox block index (``RandomStream/init(seed:iteration:stream:substream:)``), so each
 /// (period, service) cell has 2¹⁸ blocks (524,288 draws) of its own.
-package enum StreamID {
+enum StreamID {
   /// Periods a cell stream can address (14 bits of the block index).
   package static let limit = 1 << 14
 
@@ -52,7 +52,7 @@ package enum StreamID {
     return .success(keys)
   }
 
-  package struct CollisionError: Error, Equatable {
+  struct CollisionError: Error, Equatable {
     package let first: String
     package let second: String
   }

@@ -19,7 +19,7 @@ package struct TileCells {
 
   /// Row `r`'s cost of need per period and pool × category (proactive, reactive), `T × 2P`.
   @inline(__always)
-  package func poolCategoryCost(row r: Int) -> Handle<Double> {
+  func poolCategoryCost(row r: Int) -> Handle<Double> {
     tile.poolCategoryCost.row(r, width: tile.plan.periods * 2 * tile.plan.poolCount)
   }
 
@@ -32,13 +32,13 @@ package struct TileCells {
   /// The interventions' multiplier of service `v`'s rate in period `t` of row `r`, with
   /// each intervention delivered at the shares `delivered` (`nil`: in full).
   @inline(__always)
-  package func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
+  func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
     tile.interventionMultiplier(row: r, period: t, service: v, delivered: delivered)
   }
 
   /// Cell (t, v) of row `r` re-drawn at `multiplier` from its own random stream.
   @inline(__always)
-  package func redraw(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
+  func redraw(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
     tile.redrawCell(row: r, iteration: iteration, seed: seed, period: t, service: v, multiplier: multiplier)
   }
 }

@@ -166,7 +166,7 @@ extension TileWorkspace {
   /// dispersions), at any period length or seasonal profile. Given the factors and shocks,
   /// that is: their uncertainty adds to this variance, as it does for a Poisson count.
   @inline(__always)
-  package static func yearDispersion(_ noise: CountNoise, mean lambda: Double, yearMean: Double) -> CountNoise {
+  static func yearDispersion(_ noise: CountNoise, mean lambda: Double, yearMean: Double) -> CountNoise {
     guard case .negativeBinomial(let k) = noise, lambda > 0, yearMean > 0 else { return noise }
     return .negativeBinomial(dispersion: k * lambda / yearMean)
   }
@@ -175,7 +175,7 @@ extension TileWorkspace {
   ///
   /// - Parameter delivered: share of each intervention's proactive need delivered per period,
   ///   `interventions × T`; `nil` means full delivery.
-  package func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
+  func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
     let K = plan.interventionLag.count, T = plan.periods
     var m = 1.0
     for k in plan.interventionsTargeting[v] {
@@ -188,7 +188,7 @@ extension TileWorkspace {
   }
 
   /// Re-draws cell (t, v) of row `r` at a new intervention multiplier, from the cell's own stream.
-  package func redrawCell(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
+  func redrawCell(row r: Int, iteration: Int, seed: UInt64, period t: Int, service v: Int, multiplier: Double) -> Double {
     let T = plan.periods, S = plan.segmentCount, years = plan.years, ppy = plan.periodsPerYear
     let cell = (r * T + t) * plan.serviceCount + v
     var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)

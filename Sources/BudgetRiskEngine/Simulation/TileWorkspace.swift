@@ -15,38 +15,38 @@ package final class TileWorkspace {
 
   package let plan: SimulationPlan
   /// Independent normals, then correlated normals, `rows × F`.
-  package let normals: Buffer<Double>
-  package let correlated: Buffer<Double>
+  let normals: Buffer<Double>
+  let correlated: Buffer<Double>
   /// Φ of the correlated normals, `rows × F`: the copula's uniforms (also the drivers' scores).
-  package let correlatedCDF: Buffer<Double>
+  let correlatedCDF: Buffer<Double>
   /// Factor values drawn through the copula, `rows × F`.
-  package let factorValues: Buffer<Double>
+  let factorValues: Buffer<Double>
   /// Per-row parameters.
-  package let startPopulation: Buffer<Double>  // rows × S
+  let startPopulation: Buffer<Double>  // rows × S
   package let growth: Buffer<Double>  // rows × S
   package let segmentRate: Buffer<Double>  // rows × S
-  package let serviceRate: Buffer<Double>  // rows × V
+  let serviceRate: Buffer<Double>  // rows × V
   package let unitCostMultiplier: Buffer<Double>  // rows × V
   package let inflation: Buffer<Double>  // rows × V
   package let effect: Buffer<Double>  // rows × interventions
   /// People per segment, realised and rate-weighted, `(rows·T) × S`.
   package let population: Buffer<Double>
-  package let effectivePopulation: Buffer<Double>
+  let effectivePopulation: Buffer<Double>
   /// Expected events before season, multipliers, shocks and interventions, `(rows·T) × V`.
-  package let baseRates: Buffer<Double>
+  let baseRates: Buffer<Double>
   /// Expected activity after everything but interventions, `(rows·T) × V`.
-  package let preInterventionRates: Buffer<Double>
+  let preInterventionRates: Buffer<Double>
   /// Cost of need at full delivery, `(rows·T) × V`.
   package let cost: Buffer<Double>
   /// Cost of need per pool × category, `(rows·T) × 2P`.
-  package let poolCategoryCost: Buffer<Double>
+  let poolCategoryCost: Buffer<Double>
   /// Unit-cost multiplier times inflation uplift per row, service and budget year, `rows × V × years`.
-  package let price: Buffer<Double>
+  let price: Buffer<Double>
   /// Shock multiplier per period and service for the current row, `T × V`.
-  package let shockMultiplier: Buffer<Double>
+  let shockMultiplier: Buffer<Double>
   /// Expected events at full delivery per row, service and budget year, `rows × V × years`:
   /// the year's count whose dispersion a negative-binomial service's `dispersion` is.
-  package let yearEvents: Buffer<Double>
+  let yearEvents: Buffer<Double>
 
   package init(plan: SimulationPlan) {
     self.plan = plan

@@ -53,7 +53,7 @@ package struct RebasingAccumulator: Sendable, Equatable {
     any.add(rebasings > 0); count.add(Double(rebasings)); net.add(rebased)
   }
 
-  package mutating func addRebasing(size s: Double) { size.add(s) }
+  mutating func addRebasing(size s: Double) { size.add(s) }
 
   package mutating func merge(_ o: RebasingAccumulator) {
     any.merge(o.any); count.merge(o.count); net.merge(o.net); size.merge(o.size)
@@ -61,7 +61,7 @@ package struct RebasingAccumulator: Sendable, Equatable {
 }
 
 extension ScopeAccumulator {
-  package mutating func mergeArrangements(_ o: ScopeAccumulator) {
+  mutating func mergeArrangements(_ o: ScopeAccumulator) {
     if let r = o.riskShare { riskShare?.merge(r) }
     if let r = o.rebasing { rebasing?.merge(r) }
   }

@@ -24,15 +24,15 @@ import BudgetRiskNumerics
 package struct DriversAccumulator: Sendable, Equatable {
   package static let bins = 1_000
   package static let lower = -0.5, upper = 0.5
-  package static let fixedPoint = 4_294_967_296.0  // 2³²
+  static let fixedPoint = 4_294_967_296.0  // 2³²
 
   package let factors: Int
   package var zGivenOverspend: [MeanAccumulator]
-  package var binCount: [UInt64]
+  var binCount: [UInt64]
   /// `binU[b × factors + f]`: Σ u_f · 2³² over the iterations in bin b.
-  package var binU: [UInt64]
+  var binU: [UInt64]
   /// Σu_f and Σu_f² over every iteration, for the sample variance of u_f.
-  package var uMoments: [MeanAccumulator]
+  var uMoments: [MeanAccumulator]
 
   package init(factors: Int) {
     self.factors = factors

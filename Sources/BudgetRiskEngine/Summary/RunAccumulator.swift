@@ -92,7 +92,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
   /// kept only where `recordsCost`: under `absorb` every proposed budget sees the same cost
   /// of need, so one evaluation keeps it for all (four histogram adds an iteration fewer
   /// per scope and budget).
-  package let recordsCost: Bool
+  let recordsCost: Bool
   package var costDistribution: LogLinearQuantiles
   package var costOfNeedByYear: [MeanAccumulator]
   package var costDistributionByYear: [LogLinearQuantiles]
@@ -123,7 +123,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
 
   /// One budget year's overspend and cost of need (÷ reference), added at the year's end.
   @inline(__always)
-  package mutating func addYear(_ y: Int, overspent: Bool, costOfNeed c: Double) {
+  mutating func addYear(_ y: Int, overspent: Bool, costOfNeed c: Double) {
     overspentByYear[y].add(overspent)
     if recordsCost { costOfNeedByYear[y].add(c); costDistributionByYear[y].add(c) }
   }

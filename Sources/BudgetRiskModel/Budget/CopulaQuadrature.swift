@@ -23,7 +23,7 @@ import BudgetRiskNumerics
 /// at its mode, bounded ones at their ends) converge more slowly; no bound is proven for
 /// them here: the bundled scenarios' simulated means are checked against the base instead
 /// (within 3 standard errors at 100,000 iterations, `docs/engine.md`).
-package final class CopulaQuadrature {
+final class CopulaQuadrature {
   /// The normal (Pearson) correlation of the copula, `F × F`.
   package let correlation: [Double]
   package let factors: [Factor]
@@ -31,7 +31,7 @@ package final class CopulaQuadrature {
   /// Joint expectations already computed, by their (factor, term) list: many services and
   /// segments share a group's terms in a period.
   private var joints: [[JointKey]: Double] = [:]
-  package struct JointKey: Hashable { var factor: Int; var term: Term }
+  struct JointKey: Hashable { var factor: Int; var term: Term }
   /// `E[(1 + X_f)^e]` per factor and exponent, computed once.
   private var compounded: [Int: [Double: Double]] = [:]
   /// Per correlated group (its factors, sorted): the rule's weights and the factors' values
@@ -44,7 +44,7 @@ package final class CopulaQuadrature {
   }
 
   /// What a factor contributes to a term.
-  package enum Term: Sendable, Hashable {
+  enum Term: Sendable, Hashable {
     /// `x`: a multiplier.
     case value
     /// `(1 + x)^e`: growth or inflation compounded over `e` years.
@@ -62,7 +62,7 @@ package final class CopulaQuadrature {
   }
 
   /// `E[Π h_f(X_f)]` over the listed factors (each at most once).
-  package func expectation(_ terms: [(factor: Int, term: Term)]) -> Double {
+  func expectation(_ terms: [(factor: Int, term: Term)]) -> Double {
     var result = 1.0
     for group in groups(terms.map(\.factor)) {
       let members = terms.filter { group.contains($0.factor) }
@@ -158,7 +158,7 @@ package final class CopulaQuadrature {
 /// polynomials of degree `2n − 1`. Nodes and weights by Golub–Welsch: the eigenvalues of the
 /// Jacobi matrix of the probabilists' Hermite polynomials (off-diagonal `√k`) and the squared
 /// first components of its unit eigenvectors.
-package enum GaussHermite {
+enum GaussHermite {
   /// The rules used, computed once.
   private static let rules: [Int: (nodes: [Double], weights: [Double])] = Dictionary(
     uniqueKeysWithValues: [6, 8, 16, 64].map { ($0, compute(points: $0)) })
@@ -167,7 +167,7 @@ package enum GaussHermite {
     rules[n] ?? compute(points: n)
   }
 
-  package static func compute(points n: Int) -> (nodes: [Double], weights: [Double]) {
+  static func compute(points n: Int) -> (nodes: [Double], weights: [Double]) {
     var jacobi = [Double](repeating: 0, count: n * n)
     for k in 1..<n {
       jacobi[(k - 1) * n + k] = Double(k).squareRoot()

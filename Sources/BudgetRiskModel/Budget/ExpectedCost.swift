@@ -114,7 +114,7 @@ package struct ExpectedCost: Sendable {
 extension Shock {
   /// Probability that the shock is active in period `t`: it started in one of the last
   /// `duration` periods (periods before 0 do not exist).
-  package func probabilityActive(atPeriod t: Int) -> Double {
+  func probabilityActive(atPeriod t: Int) -> Double {
     1 - pow(1 - probability, Double(min(duration, t + 1)))
   }
 }
@@ -133,7 +133,7 @@ extension Intervention {
 /// Composite Simpson's rule on `z ∈ [−8, 8]` with 1,600 intervals: the mass outside is
 /// 1.2e−15, and for the smooth `h` used here (powers of `1 + rate`) the rule's error is far
 /// below that of any Monte Carlo comparison. Discrete and fixed factors are summed exactly.
-package struct FactorQuadrature: Sendable {
+struct FactorQuadrature: Sendable {
   private let values: [Double]
   private let weights: [Double]
 
@@ -159,7 +159,7 @@ package struct FactorQuadrature: Sendable {
     }
   }
 
-  package func expectation(_ h: (Double) -> Double) -> Double {
+  func expectation(_ h: (Double) -> Double) -> Double {
     var sum = 0.0
     for j in values.indices { sum += weights[j] * h(values[j]) }
     return sum

@@ -57,7 +57,7 @@ public struct RiskShare: Sendable, Equatable {
 
   /// `x` rounded to the nearest multiple of ``quantum``.
   @inline(__always)
-  package static func onGrid(_ x: Double) -> Double { MoneyGrid.round(x) }
+  static func onGrid(_ x: Double) -> Double { MoneyGrid.round(x) }
 
   /// Splits one pool-year's variance.
   ///

@@ -154,7 +154,7 @@ public enum CorrelationMatrix {
   }
 
   /// Plain Cholesky `A = L·Lᵀ`; nil when a pivot is not positive.
-  package static func cholesky(_ a: [Double], count n: Int) -> [Double]? {
+  static func cholesky(_ a: [Double], count n: Int) -> [Double]? {
     var l = [Double](repeating: 0, count: n * n)
     for j in 0..<n {
       var d = a[j * n + j]
@@ -173,7 +173,7 @@ public enum CorrelationMatrix {
 
   /// The upper-triangular `R` of a Householder QR of a square matrix (row-major; zeros below
   /// the diagonal).
-  package static func householderR(_ matrix: [Double], count n: Int) -> [Double] {
+  static func householderR(_ matrix: [Double], count n: Int) -> [Double] {
     var a = matrix
     for k in 0..<n {
       var norm = 0.0
@@ -197,7 +197,7 @@ public enum CorrelationMatrix {
   }
 
   /// `max |(L·Lᵀ − A)ᵢⱼ|`.
-  package static func maxReconstructionError(_ l: [Double], _ a: [Double], count n: Int) -> Double {
+  static func maxReconstructionError(_ l: [Double], _ a: [Double], count n: Int) -> Double {
     var worst = 0.0
     for i in 0..<n {
       for j in 0...i {

@@ -3,11 +3,11 @@
 /// A candidate is suggested when its case-insensitive Levenshtein distance to the unknown
 /// word is at most 2 (at most 1 for words of three characters or fewer, where two edits
 /// would match almost anything). Ties go to the candidate listed first.
-package enum DidYouMean {
+enum DidYouMean {
   /// Levenshtein distance (insertions, deletions and substitutions each cost 1), ignoring case.
   ///
   /// - Complexity: O(`a.count` × `b.count`).
-  package static func distance(_ a: String, _ b: String) -> Int {
+  static func distance(_ a: String, _ b: String) -> Int {
     let s = Array(a.lowercased().unicodeScalars)
     let t = Array(b.lowercased().unicodeScalars)
     if s.isEmpty { return t.count }
@@ -26,7 +26,7 @@ package enum DidYouMean {
   }
 
   /// The closest candidate within the suggestion distance, if any.
-  package static func suggestion(for word: String, among candidates: [String]) -> String? {
+  static func suggestion(for word: String, among candidates: [String]) -> String? {
     let limit = word.count <= 3 ? 1 : 2
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != word {
@@ -37,7 +37,7 @@ package enum DidYouMean {
   }
 
   /// ` (did you mean 'x'?)`, or an empty string when nothing is close.
-  package static func hint(for word: String, among candidates: [String]) -> String {
+  static func hint(for word: String, among candidates: [String]) -> String {
     suggestion(for: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
   }
 }

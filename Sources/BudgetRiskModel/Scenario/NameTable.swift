@@ -1,6 +1,6 @@
 /// The names of one kind of item (segments, services, factors, …) and their positions in
 /// the file, for resolving references with a did-you-mean.
-package struct NameTable {
+struct NameTable {
   /// `segment`, `service`, … as used in messages.
   package let kind: String
   /// Known names in file order, for suggestions.
@@ -31,19 +31,19 @@ package struct NameTable {
   }
 
   /// Marks the table incomplete (e.g. a list that could not be read at all).
-  package mutating func markIncomplete() { isComplete = false }
+  mutating func markIncomplete() { isComplete = false }
 
   /// Index of a name, without reporting.
   package func index(of name: String) -> Int? { positions[name]?.index }
 
   /// Index of the name in `value`, reporting an unknown name with a did-you-mean.
-  package func resolve(_ value: YAMLValue, reader: YAMLReader) -> Int? {
+  func resolve(_ value: YAMLValue, reader: YAMLReader) -> Int? {
     guard let name = reader.string(value) else { return nil }
     return resolve(name, at: value, reader: reader)
   }
 
   /// Index of `name`, reporting it at `value` when unknown.
-  package func resolve(_ name: String, at value: YAMLValue, reader: YAMLReader, path: String? = nil, line: Int? = nil)
+  func resolve(_ name: String, at value: YAMLValue, reader: YAMLReader, path: String? = nil, line: Int? = nil)
     -> Int?
   {
     if let p = positions[name] { return p.index }
@@ -56,7 +56,7 @@ package struct NameTable {
   }
 
   /// Indices of a list of names; unknown and repeated names are reported.
-  package func resolveList(_ value: YAMLValue, reader: YAMLReader) -> [Int]? {
+  func resolveList(_ value: YAMLValue, reader: YAMLReader) -> [Int]? {
     guard let items = reader.list(value, nonEmpty: true) else { return nil }
     var result: [Int] = []
     var failed = false

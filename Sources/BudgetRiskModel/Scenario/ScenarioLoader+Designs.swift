@@ -77,18 +77,18 @@ extension ScenarioFile {
 
 /// Reads a file's `designs:` list: checks each entry's keys, merges its overrides onto the
 /// base document and parses the result with a fresh ``ScenarioParser``.
-package final class DesignReader {
+final class DesignReader {
   package let path: String
   package let root: YAMLValue
   /// Problems of the base document: a design that inherits them does not repeat them.
-  package let baseIssues: [ScenarioIssue]
+  let baseIssues: [ScenarioIssue]
   /// Problems with the list itself (keys, names); paths are `designs[i]…`.
-  package let reader: YAMLReader
+  let reader: YAMLReader
   /// Problems of the merged designs, their paths prefixed with `designs[i].`.
   private(set) var designIssues: [ScenarioIssue] = []
 
   /// Keys of a design besides the scenario's own top-level keys (its overrides).
-  package static let ownKeys = ["name", "description", "segments_only"]
+  static let ownKeys = ["name", "description", "segments_only"]
   package static var keys: [String] {
     ownKeys + ScenarioParser.topLevelKeys.filter { !["name", "description", "designs"].contains($0) }
   }
@@ -167,7 +167,7 @@ package final class DesignReader {
   }
 
   /// A mapping without the entries keyed `keys`.
-  package static func removing(_ keys: [String], from node: Node) -> Node {
+  static func removing(_ keys: [String], from node: Node) -> Node {
     guard case .mapping(let m) = node else { return node }
     let pairs = m.filter { !keys.contains($0.key.scalar?.string ?? "") }.map { ($0.key, $0.value) }
     return .mapping(Node.Mapping(pairs, m.tag, m.style, m.mark))
@@ -206,7 +206,7 @@ package final class DesignReader {
 
   /// The document restricted to the segments `kept`: other segments leave the `segments`
   /// list, the `utilisation` mapping, and every nested `segments: [...]` list of names.
-  package static func keepingSegments(_ kept: Set<String>, in doc: Node) -> Node {
+  static func keepingSegments(_ kept: Set<String>, in doc: Node) -> Node {
     let removed = Set(segmentNames(in: doc)).subtracting(kept)
     guard case .mapping(let m) = doc else { return doc }
     var pairs: [(Node, Node)] = []
@@ -231,7 +231,7 @@ package final class DesignReader {
   }
 
   /// Removes the names in `removed` from every `segments: [name, …]` list below `node`.
-  package static func droppingNestedSegments(_ removed: Set<String>, in node: Node) -> Node {
+  static func droppingNestedSegments(_ removed: Set<String>, in node: Node) -> Node {
     switch node {
     case .mapping(let m):
       let pairs = m.map { pair -> (Node, Node) in

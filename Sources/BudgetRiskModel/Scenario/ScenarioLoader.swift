@@ -30,7 +30,7 @@ package enum ScenarioFile {
     try parse(yaml: try readText(path: path), path: path, limits: limits)
   }
 
-  package static func readText(path: String) throws(ScenarioValidationError) -> String {
+  static func readText(path: String) throws(ScenarioValidationError) -> String {
     func refuse(_ reason: String) -> ScenarioValidationError {
       ScenarioValidationError(issues: [ScenarioIssue(file: path.isEmpty ? "''" : path, line: nil, path: "", message: reason)])
     }

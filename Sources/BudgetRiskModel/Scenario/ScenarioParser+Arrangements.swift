@@ -1,14 +1,14 @@
 /// `budget:` keys for the funding arrangements: aligned pools, risk share, rebasing and
 /// carry-forward.
 extension ScenarioParser {
-  package static let arrangementKeys = [
+  static let arrangementKeys = [
     "arrangement", "aligned_transfer_limit", "risk_share", "rebase_fraction", "rebase_underspend", "carry_forward",
   ]
 
   /// `arrangement: separate | aligned` with `aligned_transfer_limit` (a share of the
   /// receiving pool's proposed budget for the year, >= 0), required with and only allowed
   /// with `aligned`; `aligned` needs at least two pools.
-  package func parseArrangement(_ m: YAMLMapping, pools: [Pool]?) -> PoolArrangement? {
+  func parseArrangement(_ m: YAMLMapping, pools: [Pool]?) -> PoolArrangement? {
     let name = m.optional("arrangement").map { reader.choice($0, among: ["separate", "aligned"]) } ?? "separate"
     guard let name else { return nil }
     if name == "separate" {
@@ -31,7 +31,7 @@ extension ScenarioParser {
   }
 
   /// `risk_share: {overspend: BANDS, underspend: BANDS?, provider_loss_cap?, provider_gain_cap?, loss_thresholds?}`.
-  package func parseRiskShare(_ value: YAMLValue) -> RiskShare? {
+  func parseRiskShare(_ value: YAMLValue) -> RiskShare? {
     guard let m = reader.mapping(
       value, keys: ["overspend", "underspend", "provider_loss_cap", "provider_gain_cap", "loss_thresholds"])
     else { return nil }
@@ -91,7 +91,7 @@ extension ScenarioParser {
 
   /// `rebase_fraction`: in (0, 1]; absent means no rebasing. `rebase_underspend` (default
   /// true) only with it.
-  package func parseRebasing(_ m: YAMLMapping) -> (fraction: Double?, underspend: Bool)? {
+  func parseRebasing(_ m: YAMLMapping) -> (fraction: Double?, underspend: Bool)? {
     let underspend = m.bool("rebase_underspend", default: true)
     guard let v = m.optional("rebase_fraction") else {
       if m.has("rebase_underspend") {
@@ -108,5 +108,5 @@ extension ScenarioParser {
 }
 
 extension NumberRule {
-  package static let fractionOfGap = NumberRule(expectation: "a fraction in (0, 1]") { $0 > 0 && $0 <= 1 }
+  static let fractionOfGap = NumberRule(expectation: "a fraction in (0, 1]") { $0 > 0 && $0 <= 1 }
 }

@@ -1,12 +1,12 @@
 /// `budget:` — base budget, proposals, pools, provider response and the targets.
 extension ScenarioParser {
-  package static let budgetKeys = [
+  static let budgetKeys = [
     "base", "fixed", "capitation", "margins", "proposals", "pools", "provider",
     "service_gap_threshold", "drift_tolerance", "review_every", "overspend_target",
     "service_gap_target",
   ] + arrangementKeys
 
-  package func parseBudget(_ value: YAMLValue) -> BudgetSpec? {
+  func parseBudget(_ value: YAMLValue) -> BudgetSpec? {
     guard let m = reader.mapping(value, keys: Self.budgetKeys) else { return nil }
     var poolNames = NameTable(kind: "pool")
     let pools = parsePools(m.optional("pools"), names: &poolNames)
@@ -277,7 +277,7 @@ extension NumberRule {
     $0.isFinite && $0 >= 0 && $0 <= 100
   }
   /// A budget amount or rate: overspend is measured as a share of it, so it cannot be 0.
-  package static let budgetAmount = NumberRule(expectation: "a finite number > 0 (a budget of 0 leaves nothing to measure overspend against)") {
+  static let budgetAmount = NumberRule(expectation: "a finite number > 0 (a budget of 0 leaves nothing to measure overspend against)") {
     $0.isFinite && $0 > 0
   }
 }

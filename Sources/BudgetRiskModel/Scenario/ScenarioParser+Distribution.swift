@@ -4,11 +4,11 @@ import BudgetRiskNumerics
 /// parameter checks of `docs/scenario-format.md`. The checks are made here, on the file's
 /// values, so that every message names the parameter's key path.
 extension ScenarioParser {
-  package static let distributionNames = [
+  static let distributionNames = [
     "fixed", "uniform", "normal", "lognormal", "gamma", "beta", "triangular", "pert", "discrete",
   ]
 
-  package func parseDistribution(_ value: YAMLValue) -> Distribution? {
+  func parseDistribution(_ value: YAMLValue) -> Distribution? {
     if case .scalar(let s) = value.node, !value.isNull {
       guard let x = Double.construct(from: s) else {
         reader.report(
@@ -162,7 +162,7 @@ extension ScenarioParser {
   }
 
   /// Smallest and largest values a distribution can take (infinite where unbounded).
-  package static func support(of d: Distribution) -> (lower: Double, upper: Double) {
+  static func support(of d: Distribution) -> (lower: Double, upper: Double) {
     switch d {
     case .fixed(let v): return (v, v)
     case .uniform(let lo, let hi), .beta(_, _, let lo, let hi), .triangular(let lo, _, let hi),
@@ -177,7 +177,7 @@ extension ScenarioParser {
   }
 
   /// `a normal distribution`, `this uniform distribution`, … for messages.
-  package static func kindName(of d: Distribution) -> String {
+  static func kindName(of d: Distribution) -> String {
     switch d {
     case .fixed: return "fixed"
     case .uniform: return "uniform"
@@ -197,15 +197,15 @@ extension NumberRule {
   /// An uncertain factor's spread is at most a coefficient of variation of 10: wider, a
   /// lognormal's 1e-9 tail is past 1e9 times its mean, beyond what a budget can be set
   /// against (and a cv of 1e200 has no finite sigma²).
-  package static let factorCV = NumberRule(expectation: "a coefficient of variation > 0 and at most 10") {
+  static let factorCV = NumberRule(expectation: "a coefficient of variation > 0 and at most 10") {
     $0.isFinite && $0 > 0 && $0 <= 10
   }
   /// A lognormal's sigma, the same bound as ``factorCV`` (sigma = √ln(1 + cv²) ≤ 2.15).
-  package static let factorSigma = NumberRule(expectation: "a sigma > 0 and at most 2.15 (a cv of 10)") {
+  static let factorSigma = NumberRule(expectation: "a sigma > 0 and at most 2.15 (a cv of 10)") {
     $0.isFinite && $0 > 0 && $0 <= 2.15
   }
   /// A gamma's shape, the same bound as ``factorCV`` (cv = 1/√shape ≤ 10).
-  package static let factorShape = NumberRule(expectation: "a shape of at least 0.01 (a cv of at most 10)") {
+  static let factorShape = NumberRule(expectation: "a shape of at least 0.01 (a cv of at most 10)") {
     $0.isFinite && $0 >= 0.01
   }
 }

@@ -1,6 +1,6 @@
 /// `shocks:` and `interventions:` — what changes rates during the horizon.
 extension ScenarioParser {
-  package func parseShocks(_ value: YAMLValue?) -> [Shock]? {
+  func parseShocks(_ value: YAMLValue?) -> [Shock]? {
     var names = NameTable(kind: "shock")
     let keys = ["name", "probability", "duration", "multiplier", "services"]
     guard let value else { return [] }
@@ -32,9 +32,9 @@ extension ScenarioParser {
     return failed ? nil : shocks
   }
 
-  package static let interventionKeys = ["name", "proactive", "targets", "effect", "lag", "ramp", "start"]
+  static let interventionKeys = ["name", "proactive", "targets", "effect", "lag", "ramp", "start"]
 
-  package func parseInterventions(_ value: YAMLValue?) -> [Intervention]? {
+  func parseInterventions(_ value: YAMLValue?) -> [Intervention]? {
     readNamedList(value, keys: Self.interventionKeys, into: \.interventionNames, nonEmpty: false) { m, name in
       let index = interventionNames.count - 1
       let proactive = m.required("proactive").flatMap { services($0, category: .proactive) }
@@ -90,7 +90,7 @@ extension ScenarioParser {
   }
 
   /// An intervention without `effect` needs an `intervention_effect` factor to set it.
-  package func checkInterventionEffects(factors: [Factor]?) {
+  func checkInterventionEffects(factors: [Factor]?) {
     guard let factors else { return }  // the factors' own problems are reported
     for (index, value) in interventionsWithoutEffect {
       let covered = factors.contains {

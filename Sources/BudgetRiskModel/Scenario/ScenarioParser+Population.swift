@@ -1,6 +1,6 @@
 /// Segments, services and utilisation: who is covered, what they use, what it costs.
 extension ScenarioParser {
-  package func parseSegments(_ value: YAMLValue?) -> [Segment]? {
+  func parseSegments(_ value: YAMLValue?) -> [Segment]? {
     readNamedList(value, keys: ["name", "population", "growth"], into: \.segmentNames, nonEmpty: true) {
       m, name in
       let population = m.number("population", .positive)
@@ -10,12 +10,12 @@ extension ScenarioParser {
     }
   }
 
-  package static let serviceKeys = [
+  static let serviceKeys = [
     "name", "category", "stream", "unit_cost", "severity", "noise", "inflation", "seasonality",
     "per_person",
   ]
 
-  package func parseServices(_ value: YAMLValue?) -> [Service]? {
+  func parseServices(_ value: YAMLValue?) -> [Service]? {
     let result = readNamedList(value, keys: Self.serviceKeys, into: \.serviceNames, nonEmpty: true) {
       m, name in
       let service = parseService(m, name: name)
@@ -79,7 +79,7 @@ extension ScenarioParser {
   }
 
   /// `{distribution: fixed | gamma | lognormal | normal, cv: …}`.
-  package func parseSeverity(_ value: YAMLValue) -> Severity? {
+  func parseSeverity(_ value: YAMLValue) -> Severity? {
     guard let m = reader.mapping(value, keys: ["distribution", "cv"]) else { return nil }
     let kind = m.required("distribution").flatMap {
       reader.choice($0, among: ["fixed", "gamma", "lognormal", "normal"])
@@ -102,7 +102,7 @@ extension ScenarioParser {
   }
 
   /// `{distribution: poisson | negative_binomial, dispersion: …}`.
-  package func parseNoise(_ value: YAMLValue) -> CountNoise? {
+  func parseNoise(_ value: YAMLValue) -> CountNoise? {
     guard let m = reader.mapping(value, keys: ["distribution", "dispersion"]) else { return nil }
     let kind = m.required("distribution").flatMap {
       reader.choice($0, among: ["poisson", "negative_binomial"])
@@ -125,7 +125,7 @@ extension ScenarioParser {
   ///
   /// A monthly profile on a quarterly horizon is averaged over each calendar quarter; a
   /// quarterly profile on a monthly horizon gives each month its quarter's factor.
-  package func parseSeasonality(_ value: YAMLValue) -> [Double]? {
+  func parseSeasonality(_ value: YAMLValue) -> [Double]? {
     guard let factors = reader.numbers(value, .nonNegative) else { return nil }
     guard factors.count == 12 || factors.count == 4 else {
       reader.report(
@@ -149,7 +149,7 @@ extension ScenarioParser {
   }
 
   /// `segment: {service: rate}`; absent pairs are 0.
-  package func parseUtilisation(_ value: YAMLValue?) -> [[Double]]? {
+  func parseUtilisation(_ value: YAMLValue?) -> [[Double]]? {
     var matrix = [[Double]](
       repeating: [Double](repeating: 0, count: serviceNames.count), count: segmentNames.count)
     guard let value else { return matrix }
@@ -185,7 +185,7 @@ extension ScenarioParser {
 
 extension NumberRule {
   /// A cost's spread per event: at most a cv of 100 (a gamma of shape 1e-4 per event).
-  package static let severityCV = NumberRule(expectation: "a coefficient of variation > 0 and at most 100") {
+  static let severityCV = NumberRule(expectation: "a coefficient of variation > 0 and at most 100") {
     $0.isFinite && $0 > 0 && $0 <= 100
   }
   /// Negative-binomial dispersion k: at least 0.01 (the rate's cv 1/√k at most 10, as for a

@@ -2,7 +2,7 @@ import Foundation
 import BudgetRiskNumerics
 
 /// The `role:` of an uncertain factor as written in the file.
-package enum FactorRoleName: String, CaseIterable {
+enum FactorRoleName: String, CaseIterable {
   case rateMultiplier = "rate_multiplier"
   case unitCostMultiplier = "unit_cost_multiplier"
   case inflation
@@ -11,7 +11,7 @@ package enum FactorRoleName: String, CaseIterable {
   case interventionEffect = "intervention_effect"
 
   /// Target keys the role accepts; the first is the default (all of that kind).
-  package var targetKeys: [String] {
+  var targetKeys: [String] {
     switch self {
     case .rateMultiplier: return ["services", "segments"]
     case .unitCostMultiplier, .inflation: return ["services"]
@@ -21,16 +21,16 @@ package enum FactorRoleName: String, CaseIterable {
   }
 
   /// Multipliers compose and must not be negative; the other roles replace a value.
-  package var isMultiplier: Bool {
+  var isMultiplier: Bool {
     self == .rateMultiplier || self == .unitCostMultiplier || self == .populationMultiplier
   }
 }
 
 /// `uncertainty:` — factors with their roles, and the rank correlation between them.
 extension ScenarioParser {
-  package static let factorKeys = ["name", "distribution", "role", "services", "segments", "interventions"]
+  static let factorKeys = ["name", "distribution", "role", "services", "segments", "interventions"]
 
-  package func parseUncertainty(_ value: YAMLValue?) -> (factors: [Factor], correlation: RankCorrelation?)? {
+  func parseUncertainty(_ value: YAMLValue?) -> (factors: [Factor], correlation: RankCorrelation?)? {
     guard let value else { return ([], nil) }
     guard let m = reader.mapping(value, keys: ["factors", "correlation"]) else {
       factorNames.markIncomplete()

@@ -6,22 +6,22 @@
 /// earlier ones. A section that fails still registers the names it could read, so that one
 /// typo does not hide the problems in the sections after it. The result is `nil` whenever at
 /// least one issue was recorded.
-package final class ScenarioParser {
-  package let reader: YAMLReader
+final class ScenarioParser {
+  let reader: YAMLReader
   package let path: String
 
   // Shared state filled in as sections are read.
   package var horizon: Horizon?
   package var segmentNames = NameTable(kind: "segment")
   package var serviceNames = NameTable(kind: "service")
-  package var interventionNames = NameTable(kind: "intervention")
-  package var factorNames = NameTable(kind: "factor")
+  var interventionNames = NameTable(kind: "intervention")
+  var factorNames = NameTable(kind: "factor")
   /// Services as read, by position; `nil` where a service had a problem.
-  package var parsedServices: [Service?] = []
+  var parsedServices: [Service?] = []
   /// Interventions whose `effect` key is absent (they need an `intervention_effect` factor).
-  package var interventionsWithoutEffect: [(index: Int, value: YAMLValue)] = []
+  var interventionsWithoutEffect: [(index: Int, value: YAMLValue)] = []
 
-  package static let topLevelKeys = [
+  static let topLevelKeys = [
     "name", "description", "currency", "horizon", "run", "exact_sum_threshold", "segments",
     "services", "utilisation", "uncertainty", "shocks", "interventions", "budget",
     "designs",  // read by the loader (ScenarioLoader+Designs.swift), ignored here
@@ -91,7 +91,7 @@ package final class ScenarioParser {
 
   // MARK: Horizon and run defaults
 
-  package func parseHorizon(_ value: YAMLValue) -> Horizon? {
+  func parseHorizon(_ value: YAMLValue) -> Horizon? {
     guard let m = reader.mapping(value, keys: ["years", "periods", "period", "start_month"]) else {
       return nil
     }
@@ -133,7 +133,7 @@ package final class ScenarioParser {
     return Horizon(periods: total, periodLength: length, startMonth: startMonth)
   }
 
-  package func parseRun(_ value: YAMLValue?) -> RunDefaults? {
+  func parseRun(_ value: YAMLValue?) -> RunDefaults? {
     guard let value else { return RunDefaults() }
     guard let m = reader.mapping(value, keys: ["iterations", "seed"]) else { return nil }
     let iterations = m.integer("iterations", minimum: 1, default: 10_000)
@@ -154,7 +154,7 @@ package final class ScenarioParser {
   /// Reads a list of mappings whose first key is `name`, registering each name in `table`
   /// (duplicates are reported) and calling `item` for every entry that is a mapping.
   /// Returns nil if any entry failed.
-  package func readNamedList<T>(
+  func readNamedList<T>(
     _ value: YAMLValue?, keys: [String], into table: ReferenceWritableKeyPath<ScenarioParser, NameTable>,
     nonEmpty: Bool,
     item: (YAMLMapping, String?) -> T?

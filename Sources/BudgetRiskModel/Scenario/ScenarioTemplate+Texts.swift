@@ -4,7 +4,7 @@ import BudgetRiskNumerics
 // unchanged (`ScenarioTemplateTests`). Keys are documented in docs/scenario-format.md.
 
 extension ScenarioTemplate {
-  package static let communityText = """
+  static let communityText = """
     # A starter scenario written by `budget-risk init` (template: community).
     #
     # A provider network holds a three-year pooled budget for community services, the
@@ -148,7 +148,7 @@ extension ScenarioTemplate {
 
     """
 
-  package static let separatePoolsText = """
+  static let separatePoolsText = """
     # A starter scenario written by `budget-risk init` (template: separate-pools).
     #
     # Health and social care keep separate pools (one per funding stream), each with a fixed
@@ -245,7 +245,7 @@ extension ScenarioTemplate {
 
     """
 
-  package static let capitationText = """
+  static let capitationText = """
     # A starter scenario written by `budget-risk init` (template: capitation).
     #
     # A payer pays a provider a capitated rate per person per year for a high-risk group; the
@@ -309,7 +309,7 @@ extension ScenarioTemplate {
 
     """
 
-  package static let minimalText = """
+  static let minimalText = """
     # A starter scenario written by `budget-risk init` (template: minimal): the smallest
     # valid file. Everything not written here takes its default (docs/scenario-format.md).
 

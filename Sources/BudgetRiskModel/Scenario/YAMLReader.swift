@@ -2,8 +2,8 @@ import Foundation
 import Yams
 
 /// A YAML node with the key path that leads to it, for messages.
-package struct YAMLValue {
-  package let node: Node
+struct YAMLValue {
+  let node: Node
   /// `services[3].unit_cost`; empty for the document root.
   package let path: String
 
@@ -11,7 +11,7 @@ package struct YAMLValue {
   package var line: Int? { node.mark?.line }
 
   /// An empty value, `~` or `null` written without quotes.
-  package var isNull: Bool {
+  var isNull: Bool {
     guard case .scalar(let s) = node, s.style == .plain || s.style == .any else { return false }
     return ["", "~", "null", "Null", "NULL"].contains(s.string)
   }
@@ -38,7 +38,7 @@ package struct YAMLValue {
 
   /// `text` with control characters written as escapes (`\\n`, `\\t`, `\\u{…}`), so that a
   /// value echoed in a message stays on its line and cannot forge another `file:line:` line.
-  package static func escaped(_ text: String) -> String {
+  static func escaped(_ text: String) -> String {
     guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" })
     else { return text }
     var out = ""
@@ -85,23 +85,23 @@ package struct YAMLValue {
 }
 
 /// One `key: value` pair of a mapping, with the key's line.
-package struct YAMLEntry {
+struct YAMLEntry {
   package let key: String
-  package let keyLine: Int?
+  let keyLine: Int?
   package let value: YAMLValue
 }
 
 /// What a number must satisfy, and how to say so.
-package struct NumberRule: Sendable {
+struct NumberRule: Sendable {
   /// Completes "expected …", e.g. `a finite number >= 0`.
-  package let expectation: String
-  package let accepts: @Sendable (Double) -> Bool
+  let expectation: String
+  let accepts: @Sendable (Double) -> Bool
 
   package static let finite = NumberRule(expectation: "a finite number") { $0.isFinite }
-  package static let nonNegative = NumberRule(expectation: "a finite number >= 0") { $0.isFinite && $0 >= 0 }
+  static let nonNegative = NumberRule(expectation: "a finite number >= 0") { $0.isFinite && $0 >= 0 }
   package static let positive = NumberRule(expectation: "a finite number > 0") { $0.isFinite && $0 > 0 }
-  package static let aboveMinusOne = NumberRule(expectation: "a finite number > -1") { $0.isFinite && $0 > -1 }
-  package static let atMostOne = NumberRule(expectation: "a finite number <= 1") { $0.isFinite && $0 <= 1 }
+  static let aboveMinusOne = NumberRule(expectation: "a finite number > -1") { $0.isFinite && $0 > -1 }
+  static let atMostOne = NumberRule(expectation: "a finite number <= 1") { $0.isFinite && $0 <= 1 }
   package static let probability = NumberRule(expectation: "a probability in [0, 1]") { $0 >= 0 && $0 <= 1 }
   package static let correlation = NumberRule(expectation: "a correlation in [-1, 1]") { $0 >= -1 && $0 <= 1 }
 
@@ -110,10 +110,10 @@ package struct NumberRule: Sendable {
   /// products exactly in fixed point, so a value near the ends of the `Double` range
   /// (1e308, 5e-324) could only overflow, underflow to 0 or trap. No real budget needs
   /// more than 15 orders of magnitude either way.
-  package static let envelopeMaximum = 1e15
-  package static let envelopeMinimum = 1e-12
-  package static let envelopeText = "(every number in a scenario is 0 or of size from 1e-12 to 1e15)"
-  package static func withinEnvelope(_ x: Double) -> Bool {
+  static let envelopeMaximum = 1e15
+  static let envelopeMinimum = 1e-12
+  static let envelopeText = "(every number in a scenario is 0 or of size from 1e-12 to 1e15)"
+  static func withinEnvelope(_ x: Double) -> Bool {
     x == 0 || (abs(x) >= envelopeMinimum && abs(x) <= envelopeMaximum)
   }
 }
@@ -123,7 +123,7 @@ package struct NumberRule: Sendable {
 /// Each accessor returns `nil` after recording an issue (or, for optional keys, when the key
 /// is absent), so callers can read every field of an item, report all problems, and only
 /// then give up on the item.
-package final class YAMLReader {
+final class YAMLReader {
   package let file: String
   private(set) var issues: [ScenarioIssue] = []
   /// The issues already recorded, so that a repeat is dropped in O(1), not O(issues).
@@ -143,7 +143,7 @@ package final class YAMLReader {
   }
 
   /// The issues in file order; issues without a line keep their relative order at the end.
-  package var sortedIssues: [ScenarioIssue] {
+  var sortedIssues: [ScenarioIssue] {
     issues.enumerated()
       .sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }
       .map(\.element)
@@ -152,7 +152,7 @@ package final class YAMLReader {
   // MARK: Document
 
   /// Composes the document, turning a YAML syntax error into an issue with its line.
-  package func compose(yaml: String) -> YAMLValue? {
+  func compose(yaml: String) -> YAMLValue? {
     do {
       guard let node = try Yams.compose(yaml: yaml) else {
         report(
@@ -220,7 +220,7 @@ package final class YAMLReader {
 
   /// The mapping's entries after checking every key against `keys`; unknown keys are
   /// reported with a did-you-mean (or the list of allowed keys).
-  package func mapping(_ value: YAMLValue, keys: [String]) -> YAMLMapping? {
+  func mapping(_ value: YAMLValue, keys: [String]) -> YAMLMapping? {
     guard let entries = entries(value) else { return nil }
     var known: [YAMLEntry] = []
     var suggested: Set<String> = []
@@ -323,7 +323,7 @@ package final class YAMLReader {
   }
 
   /// A whole number in `minimum...maximum`.
-  package func integer(_ value: YAMLValue, minimum: Int, maximum: Int? = nil) -> Int? {
+  func integer(_ value: YAMLValue, minimum: Int, maximum: Int? = nil) -> Int? {
     let expectation =
       maximum.map { "a whole number from \(minimum) to \($0)" } ?? "a whole number >= \(minimum)"
     guard case .scalar(let s) = value.node, !value.isNull, let x = Double.construct(from: s),
@@ -341,7 +341,7 @@ package final class YAMLReader {
   }
 
   /// `true` or `false` (also `yes`/`no`, `on`/`off`).
-  package func bool(_ value: YAMLValue) -> Bool? {
+  func bool(_ value: YAMLValue) -> Bool? {
     guard case .scalar(let s) = value.node, s.style == .plain || s.style == .any,
       let b = Bool.construct(from: s)
     else {
@@ -381,25 +381,25 @@ package final class YAMLReader {
   }
 
   /// `a, b or c`.
-  package static func alternatives(_ options: [String]) -> String {
+  static func alternatives(_ options: [String]) -> String {
     guard options.count > 1 else { return options.first ?? "" }
     return options.dropLast().joined(separator: ", ") + " or " + options[options.count - 1]
   }
 }
 
 /// A mapping whose keys have been checked, with accessors that record problems.
-package struct YAMLMapping {
+struct YAMLMapping {
   package let value: YAMLValue
   package let entries: [YAMLEntry]
   /// Keys suggested for misspelt ones: a missing required key among them is not reported
   /// again (the did-you-mean already says it).
-  package let suggested: Set<String>
-  package let reader: YAMLReader
+  let suggested: Set<String>
+  let reader: YAMLReader
 
   package var path: String { value.path }
 
   /// The value for `key`, or nil when the key is absent or has no value (`key:` or `key: ~`).
-  package func optional(_ key: String) -> YAMLValue? {
+  func optional(_ key: String) -> YAMLValue? {
     guard let entry = entries.first(where: { $0.key == key }), !entry.value.isNull else { return nil }
     return entry.value
   }
@@ -408,7 +408,7 @@ package struct YAMLMapping {
   package func has(_ key: String) -> Bool { optional(key) != nil }
 
   /// The value for `key`, reporting it as missing when absent or empty.
-  package func required(_ key: String, _ note: String = "") -> YAMLValue? {
+  func required(_ key: String, _ note: String = "") -> YAMLValue? {
     if let v = optional(key) { return v }
     let present = entries.contains { $0.key == key }
     if !present && suggested.contains(key) { return nil }
@@ -419,7 +419,7 @@ package struct YAMLMapping {
   }
 
   /// The line of the key itself (for messages about the entry as a whole).
-  package func keyLine(_ key: String) -> Int? { entries.first { $0.key == key }?.keyLine }
+  func keyLine(_ key: String) -> Int? { entries.first { $0.key == key }?.keyLine }
 
   // Shorthands: absent → `default`; present → parsed, or nil after an issue.
 
@@ -432,7 +432,7 @@ package struct YAMLMapping {
     required(key).flatMap { reader.number($0, rule) }
   }
 
-  package func integer(_ key: String, minimum: Int, maximum: Int? = nil, default fallback: Int) -> Int? {
+  func integer(_ key: String, minimum: Int, maximum: Int? = nil, default fallback: Int) -> Int? {
     guard let v = optional(key) else { return fallback }
     return reader.integer(v, minimum: minimum, maximum: maximum)
   }
@@ -442,7 +442,7 @@ package struct YAMLMapping {
     return reader.string(v, nonEmpty: nonEmpty)
   }
 
-  package func bool(_ key: String, default fallback: Bool) -> Bool? {
+  func bool(_ key: String, default fallback: Bool) -> Bool? {
     guard let v = optional(key) else { return fallback }
     return reader.bool(v)
   }

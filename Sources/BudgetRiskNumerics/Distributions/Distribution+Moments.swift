@@ -105,13 +105,13 @@ extension Distribution {
 
   /// The beta shapes of a PERT(min, mode, max):
   /// `α = 1 + 4(mode − min)/(max − min)`, `β = 1 + 4(max − mode)/(max − min)`.
-  package static func pertShapes(min: Double, mode: Double, max: Double) -> (alpha: Double, beta: Double) {
+  static func pertShapes(min: Double, mode: Double, max: Double) -> (alpha: Double, beta: Double) {
     let range = max - min
     return (1 + 4 * (mode - min) / range, 1 + 4 * (max - mode) / range)
   }
 
   /// The variance of a standard Beta(α, β).
-  package static func betaVariance(_ alpha: Double, _ beta: Double) -> Double {
+  static func betaVariance(_ alpha: Double, _ beta: Double) -> Double {
     let sum = alpha + beta
     return alpha * beta / (sum * sum * (sum + 1))
   }

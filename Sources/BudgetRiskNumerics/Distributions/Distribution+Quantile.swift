@@ -98,7 +98,7 @@ extension Distribution {
 
 extension Distribution {
   /// `min + (max − min)·u`, kept inside [min, max] against rounding.
-  package static func stretch(_ u: Double, _ min: Double, _ max: Double) -> Double {
+  static func stretch(_ u: Double, _ min: Double, _ max: Double) -> Double {
     Swift.min(max, Swift.max(min, min + (max - min) * u))
   }
 
@@ -107,7 +107,7 @@ extension Distribution {
   /// p ≤ F(c):  a + √(p (b − a)(c − a))
   /// p > F(c):  b − √((1 − p)(b − a)(b − c)),     F(c) = (c − a)/(b − a)
   /// ```
-  package static func triangularQuantile(_ p: Double, min a: Double, mode c: Double, max b: Double) -> Double {
+  static func triangularQuantile(_ p: Double, min a: Double, mode c: Double, max b: Double) -> Double {
     let range = b - a
     guard range > 0 else { return a }
     let x = p <= (c - a) / range
@@ -118,7 +118,7 @@ extension Distribution {
 
   /// Generalised inverse of a step CDF: the smallest value whose cumulative weight reaches
   /// `p` of the total. Zero-weight values are never returned.
-  package static func discreteQuantile(_ p: Double, values: [Double], weights: [Double]) -> Double {
+  static func discreteQuantile(_ p: Double, values: [Double], weights: [Double]) -> Double {
     let total = weights.reduce(0, +)
     let target = p * total
     var sorted = true

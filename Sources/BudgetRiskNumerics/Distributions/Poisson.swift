@@ -70,7 +70,7 @@ public enum Poisson {
   /// log P(X = k) = −[k log(k/μ) + μ − k] − ½ log(2πk) − log Γ*(k)      (k ≥ 10)
   /// ```
   @usableFromInline
-  package static func logProbability(_ k: Double, mean: Double) -> Double {
+  static func logProbability(_ k: Double, mean: Double) -> Double {
     if k < 10 {
       return k * log(mean) - mean - SpecialFunctions.logGamma(k + 1)
     }

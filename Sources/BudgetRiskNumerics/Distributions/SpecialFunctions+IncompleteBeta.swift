@@ -27,7 +27,7 @@ extension SpecialFunctions {
 
   /// `I_x(a, b)` and its complement, given `x` and `y = 1 − x` separately so that a caller
   /// who knows `y` more accurately than `1 − x` (for example `μ/(r + μ)`) keeps that accuracy.
-  package static func incompleteBeta(x: Double, y: Double, a: Double, b: Double) -> (p: Double, q: Double) {
+  static func incompleteBeta(x: Double, y: Double, a: Double, b: Double) -> (p: Double, q: Double) {
     guard a > 0, b > 0, a.isFinite, b.isFinite, x >= 0, y >= 0, !x.isNaN, !y.isNaN else {
       return (.nan, .nan)
     }
@@ -42,7 +42,7 @@ extension SpecialFunctions {
   }
 
   /// `xᵃyᵇ/B(a, b)` with `y = 1 − x`: `x·y` times the beta density.
-  package static func incompleteBetaPrefactor(x: Double, y: Double, a: Double, b: Double) -> Double {
+  static func incompleteBetaPrefactor(x: Double, y: Double, a: Double, b: Double) -> Double {
     if x == 0 || y == 0 { return 0 }
     if a >= 10 && b >= 10 {
       // With x₀ = a/(a+b), y₀ = b/(a+b), u = x/x₀ − 1, v = y/y₀ − 1 (so a·u + b·v = 0):
@@ -127,7 +127,7 @@ extension SpecialFunctions {
   }
 
   /// Solves `I_x(a, b) = p` (equivalently `1 − I_x(a, b) = q`) on the smaller of `p` and `q`.
-  package static func inverseIncompleteBeta(p: Double, q: Double, a: Double, b: Double) -> Double {
+  static func inverseIncompleteBeta(p: Double, q: Double, a: Double, b: Double) -> Double {
     guard a > 0, b > 0, a.isFinite, b.isFinite, p >= 0, p <= 1, q >= 0, q <= 1 else {
       return .nan
     }

@@ -38,7 +38,7 @@ extension SpecialFunctions {
   }
 
   /// Both `P(a, x)` and `Q(a, x)`, the smaller one computed directly.
-  package static func incompleteGamma(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
+  static func incompleteGamma(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
     guard a > 0, a.isFinite, x >= 0 else { return (.nan, .nan) }
     if x == 0 { return (0, 1) }
     if x == .infinity { return (1, 0) }
@@ -62,7 +62,7 @@ extension SpecialFunctions {
   ///
   /// For `a ≥ 1` it is written as `√(a/2π) · exp(a·(log1p(μ) − μ) − log Γ*(a))` with
   /// `μ = (x − a)/a`, which has no cancellation even for `a = 10⁹`.
-  package static func incompleteGammaPrefactor(_ a: Double, _ x: Double) -> Double {
+  static func incompleteGammaPrefactor(_ a: Double, _ x: Double) -> Double {
     if x == 0 { return 0 }
     if a < 1 {
       return exp(a * log(x) - x - logGamma(a))
@@ -198,7 +198,7 @@ extension SpecialFunctions {
 
   /// Solves `P(a, x) = p` (equivalently `Q(a, x) = q`), working on whichever of `p` and `q`
   /// is smaller.
-  package static func inverseIncompleteGamma(_ a: Double, p: Double, q: Double) -> Double {
+  static func inverseIncompleteGamma(_ a: Double, p: Double, q: Double) -> Double {
     guard a > 0, a.isFinite, p >= 0, p <= 1, q >= 0, q <= 1 else { return .nan }
     if p == 0 { return 0 }
     if q == 0 { return .infinity }
@@ -251,7 +251,7 @@ extension SpecialFunctions {
   /// stop shrinking at the noise floor of `value`.
   ///
   /// - Returns: the solution `t`.
-  package static func solveTail(
+  static func solveTail(
     start: Double, increasing: Bool, logTarget: Double,
     evaluate: (Double) -> (value: Double, logDerivative: Double)
   ) -> Double {

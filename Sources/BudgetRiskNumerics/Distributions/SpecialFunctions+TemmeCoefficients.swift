@@ -9,7 +9,7 @@ extension SpecialFunctions {
   /// with `λ(η)` the series reversion of `η²/2 = λ − 1 − log λ` and `gₖ` the Stirling
   /// coefficients (DLMF 5.11.3), then rounded to double. The first values agree with Temme
   /// (1979): c₀ = −1/3 + η/12 − 2η²/135 + η³/864 + …, c₁(0) = −1/540, c₂(0) = 25/6048.
-  package static let temmeCoefficients: [[Double]] = [
+  static let temmeCoefficients: [[Double]] = [
     // c_0(η)
     [
       -0.3333333333333333, 0.08333333333333333, -0.014814814814814815,

@@ -64,7 +64,7 @@ extension SpecialFunctions {
   /// log1p(x) − x = −t·x + 2(t³/3 + t⁵/5 + …)
   /// ```
   /// which has no cancellation; elsewhere the direct difference is exact enough.
-  package static func log1pmx(_ x: Double) -> Double {
+  static func log1pmx(_ x: Double) -> Double {
     if x.magnitude >= 0.5 { return log1p(x) - x }
     let t = x / (2 + x)
     let t2 = t * t
@@ -85,7 +85,7 @@ extension SpecialFunctions {
   ///
   /// For `|a| ≤ 0.2` the Taylor series `log Γ(1 + a) = −γa + Σₖ₌₂ (−1)ᵏ ζ(k)/k · aᵏ`
   /// (DLMF 5.7.3) to k = 26; elsewhere `lgamma(1 + a)`.
-  package static func logGamma1p(_ a: Double) -> Double {
+  static func logGamma1p(_ a: Double) -> Double {
     guard a.magnitude <= 0.2 else { return logGamma(1 + a) }
     // (−1)ᵏ ζ(k)/k for k = 2…26, from mpmath at 40 digits.
     let coefficients: [Double] = [
@@ -124,7 +124,7 @@ extension SpecialFunctions {
   ///
   /// For `a ≥ 10` the asymptotic series in `1/a` (Bernoulli numbers, DLMF 5.11.1) through
   /// the `a⁻¹⁵` term, accurate to 10⁻¹⁷ there; below 10 the definition itself.
-  package static func logGammaStar(_ a: Double) -> Double {
+  static func logGammaStar(_ a: Double) -> Double {
     if a >= 10 {
       let r = 1 / a
       let r2 = r * r
@@ -148,7 +148,7 @@ extension SpecialFunctions {
   /// x log(x/m) + m − x = (x − m)·v + 2x(v³/3 + v⁵/5 + …)
   /// ```
   /// (C. Loader, "Fast and accurate computation of binomial probabilities", 2000).
-  package static func deviance(_ x: Double, _ m: Double) -> Double {
+  static func deviance(_ x: Double, _ m: Double) -> Double {
     let d = x - m
     if d.magnitude < 0.1 * (x + m) {
       let v = d / (x + m)

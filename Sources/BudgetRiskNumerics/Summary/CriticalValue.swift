@@ -14,7 +14,7 @@ package enum CriticalValue {
   ///
   /// - Parameter confidence: a level in (0, 1).
   /// - Complexity: O(1).
-  package static func twoSided(confidence: Double) -> Double {
+  static func twoSided(confidence: Double) -> Double {
     precondition(confidence > 0 && confidence < 1, "confidence must lie in (0, 1)")
     switch confidence {
     case 0.95: return 1.959963984540054

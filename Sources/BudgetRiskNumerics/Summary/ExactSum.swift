@@ -89,7 +89,7 @@ extension ExactSum {
   /// The wide path of `fixedPoint`: `|y| ≥ 2⁵¹`, or not a number at all. Integer
   /// instructions only (no call to a rounding function, no generic conversion).
   @usableFromInline @inline(never)
-  package static func fixedPointWide(_ y: Double) -> Int128 {
+  static func fixedPointWide(_ y: Double) -> Int128 {
     let magnitude = abs(y)
     // 0 for y ≥ 0, −1 for y < 0: negation without a data-dependent branch.
     let signMask = Int64(bitPattern: y.bitPattern) >> 63
@@ -114,7 +114,7 @@ extension ExactSum {
 
   /// The `Double` nearest to an `Int128` (round half to even), computed without
   /// relying on the generic integer-to-float conversion.
-  package static func double(_ v: Int128) -> Double {
+  static func double(_ v: Int128) -> Double {
     if let small = Int64(exactly: v) { return Double(small) }
     let magnitude = v.magnitude
     // Keep the top 64 significant bits and fold the rest into a sticky bit: the

@@ -26,7 +26,7 @@ public struct LogLinearLayout: Sendable, Equatable, Hashable {
   public let keepsPositions: Bool
 
   /// Bits kept of a value's position inside its bucket (see ``LogLinearQuantiles``).
-  package static let positionBits = 20
+  static let positionBits = 20
 
   /// For money and drift over the horizon, in units of a reference budget: width
   /// `2⁻¹³ ≈ 1.2e−4` up to `|x| = 0.25`, then at most `2⁻¹¹ ≈ 4.9e−4` of `|x|`. At least as
@@ -57,22 +57,22 @@ public struct LogLinearLayout: Sendable, Equatable, Hashable {
   // Derived constants, stored so that the hot path does not rebuild them per value.
   /// `u`.
   public let unit: Double
-  package let inverseUnit: Double
+  let inverseUnit: Double
   /// `2ᵐ·u`, where the log-linear zone starts.
-  package let linearLimit: Double
+  let linearLimit: Double
   /// Buckets in the linear zone, `2ᵐ`.
-  package let linearBuckets: Int
+  let linearBuckets: Int
   /// Fraction bits below the bucket's, `52 − m`.
-  package let shift: UInt64
+  let shift: UInt64
   /// `linearLimit`'s bit pattern shifted by ``shift``, less `2ᵐ`: subtracted from a value's
   /// shifted bit pattern to give its bucket.
-  package let logOffset: Int
+  let logOffset: Int
   /// The largest magnitude bucket (the one holding `Double.greatestFiniteMagnitude`).
-  package var topMagnitudeBucket: Int { magnitudeBucket(.greatestFiniteMagnitude) }
+  var topMagnitudeBucket: Int { magnitudeBucket(.greatestFiniteMagnitude) }
 
   /// The bucket `k ≥ 0` of a magnitude `a ≥ 0`, finite.
   @inline(__always)
-  package func magnitudeBucket(_ a: Double) -> Int {
+  func magnitudeBucket(_ a: Double) -> Int {
     a < linearLimit ? Int(a * inverseUnit) : Int(a.bitPattern >> shift) - logOffset
   }
 
@@ -84,7 +84,7 @@ public struct LogLinearLayout: Sendable, Equatable, Hashable {
   }
 
   /// The lower edge of magnitude bucket `k` (`+∞` past the top).
-  package func magnitudeEdge(_ k: Int) -> Double {
+  func magnitudeEdge(_ k: Int) -> Double {
     if k <= linearBuckets { return Double(k) * unit }
     return Double(bitPattern: UInt64(k + logOffset) << shift)
   }
@@ -106,7 +106,7 @@ public struct LogLinearLayout: Sendable, Equatable, Hashable {
   /// `f ∈ [0, 1)` of the bucket below `a` (exact: a power-of-two scaling or the value's own
   /// low fraction bits).
   @inline(__always)
-  package func locate(_ a: Double) -> (bucket: Int, position: UInt64) {
+  func locate(_ a: Double) -> (bucket: Int, position: UInt64) {
     if a < linearLimit {
       let s = a * inverseUnit
       let k = Int(s)

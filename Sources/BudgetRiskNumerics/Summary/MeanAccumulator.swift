@@ -100,7 +100,7 @@ public struct MeanAccumulator: Sendable, Equatable {
 
 extension MeanAccumulator {
   /// The `Double` nearest to a `UInt128`.
-  package static func double(_ v: UInt128) -> Double {
+  static func double(_ v: UInt128) -> Double {
     if v < (1 << 127) { return ExactSum.double(Int128(v)) }
     // Halve with a sticky bit (exact for rounding purposes: 128 bits ≫ 53), then double.
     return ExactSum.double(Int128(v >> 1 | v & 1)) * 2

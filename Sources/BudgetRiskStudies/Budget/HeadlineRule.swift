@@ -5,11 +5,11 @@ import BudgetRiskModel
 /// drivers shown by default and the HTML report's single-budget charts.
 ///
 /// Budgets are given in report order by their margins (nil for stated amounts).
-package enum HeadlineRule {
+enum HeadlineRule {
   /// Whether a budget whose point estimates are P(overspend) = `overspend` and
   /// P(service gap) = `serviceGap` meets the scenario's targets: overspend at most α and,
   /// when a service-gap target β is set, service gap at most β.
-  package static func meetsTargets(overspend: Double, serviceGap: Double, spec: BudgetSpec) -> Bool {
+  static func meetsTargets(overspend: Double, serviceGap: Double, spec: BudgetSpec) -> Bool {
     guard overspend <= spec.overspendTarget else { return false }
     guard let beta = spec.serviceGapTarget else { return true }
     return serviceGap <= beta

@@ -2,7 +2,7 @@ import BudgetRiskNumerics
 import BudgetRiskModel
 
 /// One solve's answer at a fixed iteration count, before it is turned into money.
-package struct MarginEstimate {
+struct MarginEstimate {
   package var margin: Double?
   package var lower: Double?
   package var upper: Double?
@@ -25,7 +25,7 @@ package struct MarginEstimate {
   /// n − r + 1 > nα iterations above it, so R₍ᵣ₎ is exactly the smallest margin meeting
   /// the target on the sample. P(overspend) at it is reported as (n − r)/n with its Wilson
   /// interval.
-  package static func orderStatistic(_ ratios: LogLinearQuantiles, target alpha: Double) -> MarginEstimate {
+  static func orderStatistic(_ ratios: LogLinearQuantiles, target alpha: Double) -> MarginEstimate {
     let q = 1 - alpha
     let n = ratios.count
     let m = ratios.quantile(q)
@@ -50,7 +50,7 @@ package struct MarginEstimate {
 
   /// Point, lower end and upper end criteria for one counter: the estimate, the Wilson lower
   /// bound and the Wilson upper bound must fall to `target`.
-  package static func criteria(target: Double, counter: KeyPath<MarginSearch.Counts, ProportionCounter> & Sendable) -> [MarginSearch.Criterion] {
+  static func criteria(target: Double, counter: KeyPath<MarginSearch.Counts, ProportionCounter> & Sendable) -> [MarginSearch.Criterion] {
     [
       .init(statistic: { $0[keyPath: counter].estimate }, target: target),
       .init(statistic: { $0[keyPath: counter].wilsonInterval(confidence: 0.95).lowerBound }, target: target),
@@ -60,7 +60,7 @@ package struct MarginEstimate {
 
   /// The search answer from crossings in ``criteria(target:counter:)`` order (overspend,
   /// then service gap when set): each of point, lower and upper is the larger over targets.
-  package static func fromSearch(
+  static func fromSearch(
     _ search: MarginSearch, crossings: [MarginSearch.Crossing], hasGapTarget: Bool, alpha: Double
   ) -> MarginEstimate {
     var notes = [String]()

@@ -42,11 +42,11 @@ package struct MarginSearch {
   /// Four parts a pass: the evaluations to reach the resolution grow like (s − 1)/ln s for s
   /// parts, so fewer parts cost fewer ledger evaluations but more passes (tile simulations);
   /// 4 balances the two.
-  package static let subdivisions = 4
+  static let subdivisions = 4
   /// Brackets are refined to this width (0.01 percentage points of margin); the Monte Carlo
   /// error of the margin is far larger at any useful iteration count.
   package static let resolution = 1e-4
-  package static let maximumPasses = 16
+  static let maximumPasses = 16
 
   /// Every margin evaluated so far, in increasing order.
   private(set) var known: [(margin: Double, counts: Counts)] = []

@@ -118,7 +118,7 @@ public enum MarginSolver {
   }
 
   /// The scope's index: by name, else the last scope (the total, or the only pool).
-  package static func scopeIndex(_ name: String?, plan: SimulationPlan) throws(MarginSolverError) -> Int {
+  static func scopeIndex(_ name: String?, plan: SimulationPlan) throws(MarginSolverError) -> Int {
     guard let name else { return plan.scopes.count - 1 }
     if let s = plan.scopes.firstIndex(where: { $0.name == name }) { return s }
     let names = plan.scopes.map(\.name)
@@ -127,7 +127,7 @@ public enum MarginSolver {
 }
 
 /// One response's solve, batch by batch.
-package struct ResponseSolver {
+struct ResponseSolver {
   package let plan: SimulationPlan
   package let request: MarginRequest
   package let options: RunOptions
@@ -138,7 +138,7 @@ package struct ResponseSolver {
   /// Passes made so far, for the progress label.
   private let passes = PassCounter()
 
-  package var usesOrderStatistics: Bool { response == .absorb && request.method == .automatic }
+  var usesOrderStatistics: Bool { response == .absorb && request.method == .automatic }
 
   package func solve() throws(MarginSolverError) -> MarginResult {
     var total = options.iterations

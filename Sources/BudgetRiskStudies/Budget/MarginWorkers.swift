@@ -7,11 +7,11 @@ import BudgetRiskEngine
 /// Collects R = cost of need / base − 1 over the horizon for one scope: the ledger evaluates
 /// margin 0 under `absorb`, whose budget is the iteration's base (so capitation bases that
 /// vary with the realised population are handled like fixed ones).
-package final class ReturnRatioWorker: TileWorker {
-  package let workspace: TileWorkspace
-  package let ledger: BudgetLedger
+final class ReturnRatioWorker: TileWorker {
+  let workspace: TileWorkspace
+  let ledger: BudgetLedger
   package let scope: Int
-  package var ratios: LogLinearQuantiles
+  var ratios: LogLinearQuantiles
   /// The base budget itself, under `absorb`: the one evaluation.
   package static let base = Evaluation(budget: ProposedBudget(margin: 0), response: .absorb)
 
@@ -27,7 +27,7 @@ package final class ReturnRatioWorker: TileWorker {
     ratios = Self.emptyRatios()
   }
 
-  package static func emptyRatios() -> LogLinearQuantiles {
+  static func emptyRatios() -> LogLinearQuantiles {
     LogLinearQuantiles(layout: layout)
   }
 
@@ -44,12 +44,12 @@ package final class ReturnRatioWorker: TileWorker {
 
 /// Counts, per candidate margin, the iterations that overspend and that have a service gap
 /// in one scope: the evaluations are the candidate margins under one response.
-package final class MarginSearchWorker: TileWorker {
-  package let workspace: TileWorkspace
-  package let ledger: BudgetLedger
+final class MarginSearchWorker: TileWorker {
+  let workspace: TileWorkspace
+  let ledger: BudgetLedger
   package let scope: Int
-  package let gapThreshold: Double
-  package let candidates: [Evaluation]
+  let gapThreshold: Double
+  let candidates: [Evaluation]
   package var counts: [MarginSearch.Counts]
 
   package init(plan: SimulationPlan, candidates: [Evaluation], scope: Int) {

@@ -28,7 +28,7 @@ public enum DesignComparison {
     case serviceGap = "service_gap_probability"
 
     /// Whether the figure is money (scaled back by the reference budget when reported).
-    package var isMoney: Bool { self == .costOfNeed || self == .overspendAmount }
+    var isMoney: Bool { self == .costOfNeed || self == .overspendAmount }
   }
 
   /// A proposed budget × response that every design evaluates.
@@ -84,7 +84,7 @@ public enum DesignComparison {
   }
 
   /// Proposed budgets (label × response) that every plan evaluates, in the first plan's order.
-  package static func sharedBudgets(_ plans: [SimulationPlan]) -> [SharedBudget] {
+  static func sharedBudgets(_ plans: [SimulationPlan]) -> [SharedBudget] {
     func keys(_ plan: SimulationPlan) -> [SharedBudget] {
       plan.scenarioEvaluations.map { SharedBudget(proposal: $0.budget.label, response: $0.response) }
     }
@@ -101,27 +101,27 @@ public struct ComparisonRun: Sendable {
   /// Each design's full run (its ``RunFigures`` come from it).
   public let runs: [SimulationRun]
   public let shared: [DesignComparison.SharedBudget]
-  package let accumulator: ComparisonAccumulator
+  let accumulator: ComparisonAccumulator
   /// Each design's total-scope reference budget: money figures are accumulated divided by the
   /// baseline's.
-  package let references: [Double]
+  let references: [Double]
 
   public var isComplete: Bool { accumulator.iterations == UInt64(options.iterations) }
   public var completedIterations: Int { Int(accumulator.iterations) }
 }
 
 /// Which evaluation of each design is which shared budget, and where the total scope is.
-package struct ComparisonLayout: Sendable {
+struct ComparisonLayout: Sendable {
   /// `evaluation[d][k]`: design d's evaluation index for shared budget k.
-  package let evaluation: [[Int]]
+  let evaluation: [[Int]]
   /// `sharedOf[d][e]`: the shared budget of design d's evaluation e, if any.
-  package let sharedOf: [[Int?]]
-  package let totalScope: [Int]
-  package let references: [Double]
-  package let gapThreshold: [Double]
+  let sharedOf: [[Int?]]
+  let totalScope: [Int]
+  let references: [Double]
+  let gapThreshold: [Double]
   package let baseline: Int
-  package var designCount: Int { evaluation.count }
-  package var sharedCount: Int { evaluation[0].count }
+  var designCount: Int { evaluation.count }
+  var sharedCount: Int { evaluation[0].count }
 
   package init(plans: [SimulationPlan], shared: [DesignComparison.SharedBudget], baseline: Int) {
     evaluation = plans.map { plan in
@@ -141,17 +141,17 @@ package struct ComparisonLayout: Sendable {
 }
 
 /// Paired sums, exact and mergeable.
-package struct ComparisonAccumulator: Sendable, Equatable {
+struct ComparisonAccumulator: Sendable, Equatable {
   package var iterations: UInt64 = 0
   /// `value[(d × K + k) × figures + f]`: design d's figure f at shared budget k.
   package var value: [MeanAccumulator]
   /// The same index: design d's figure minus the baseline's, per iteration.
   package var difference: [MeanAccumulator]
   /// `costLess[a × D + b]`: design a's cost of need below design b's (at shared budget 0).
-  package var costLess: [ProportionCounter]
+  var costLess: [ProportionCounter]
   /// `pairwise[((a × D + c) × K + k) × 2 + j]`: design a minus design c per iteration on
   /// P(overspend) (j = 0) and P(service gap) (j = 1), for the dominance flags.
-  package var pairwise: [MeanAccumulator]
+  var pairwise: [MeanAccumulator]
 
   package static let figures = DesignComparison.Figure.allCases
 
@@ -163,12 +163,12 @@ package struct ComparisonAccumulator: Sendable, Equatable {
     pairwise = Array(repeating: MeanAccumulator(), count: layout.designCount * layout.designCount * layout.sharedCount * 2)
   }
 
-  package func pairwiseDifference(_ a: Int, _ c: Int, _ k: Int, _ j: Int, D: Int, K: Int) -> (mean: Double, se: Double) {
+  func pairwiseDifference(_ a: Int, _ c: Int, _ k: Int, _ j: Int, D: Int, K: Int) -> (mean: Double, se: Double) {
     let m = pairwise[((a * D + c) * K + k) * 2 + j]
     return (m.mean, m.standardError)
   }
 
-  package mutating func merge(_ other: ComparisonAccumulator) {
+  mutating func merge(_ other: ComparisonAccumulator) {
     iterations += other.iterations
     for i in value.indices { value[i].merge(other.value[i]); difference[i].merge(other.difference[i]) }
     for i in costLess.indices { costLess[i].merge(other.costLess[i]) }
@@ -177,13 +177,13 @@ package struct ComparisonAccumulator: Sendable, Equatable {
 }
 
 /// A comparison worker: per design one workspace, ledger and run accumulator; the paired sums.
-package final class CompareWorker: TileWorker {
-  package let plans: [SimulationPlan]
+final class CompareWorker: TileWorker {
+  let plans: [SimulationPlan]
   package let layout: ComparisonLayout
-  package let workspaces: [TileWorkspace]
-  package let ledgers: [BudgetLedger]
+  let workspaces: [TileWorkspace]
+  let ledgers: [BudgetLedger]
   /// Each design's evaluations: its scenario's proposals under its responses.
-  package let evaluations: [[Evaluation]]
+  let evaluations: [[Evaluation]]
   package var runs: [RunAccumulator]
   package var paired: ComparisonAccumulator
   /// This tile's per-row figures, `((d × K + k) × rows + r) × figures + f`.

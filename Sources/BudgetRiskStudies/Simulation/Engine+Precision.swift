@@ -64,7 +64,7 @@ extension Engine {
   /// The largest 95 % half-width of P(overspend) at the headline budget (``HeadlineRule``)
   /// over the responses, for the reported scope (the total, or the only pool). Read off the
   /// accumulators: the figures of the run are not needed for one half-width.
-  package static func decisionHalfWidth(_ run: SimulationRun) -> Double {
+  static func decisionHalfWidth(_ run: SimulationRun) -> Double {
     let plan = run.plan, s = plan.scopes.count - 1
     var widest = 0.0
     for response in plan.budget.responses {

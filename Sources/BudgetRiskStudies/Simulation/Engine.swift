@@ -43,7 +43,7 @@ public struct SimulationRun: Sendable {
   public let elapsedSeconds: Double
   package let plan: SimulationPlan
   /// The budgets evaluated, in the order of `accumulator.evaluations`.
-  package let evaluations: [Evaluation]
+  let evaluations: [Evaluation]
 }
 
 /// Runs a scenario: blocks of iterations in parallel, accumulators merged at the end.
@@ -113,7 +113,7 @@ public enum Engine {
 extension Engine {
   /// Refuses a run whose summaries were offered non-finite values: no figure is computed
   /// from what was left.
-  package static func refuseNonFinite(_ run: RunAccumulator) throws(RunOptionsError) {
+  static func refuseNonFinite(_ run: RunAccumulator) throws(RunOptionsError) {
     let nonFinite = run.nonFiniteValues
     guard nonFinite == 0 else {
       throw .invalid(
@@ -124,11 +124,11 @@ extension Engine {
 }
 
 /// The worker of a plain run: one workspace, one ledger, every evaluation accumulated.
-package final class RunWorker: TileWorker {
-  package let workspace: TileWorkspace
-  package let ledger: BudgetLedger
+final class RunWorker: TileWorker {
+  let workspace: TileWorkspace
+  let ledger: BudgetLedger
   /// Unchecked: only this worker's thread touches it until the workers are joined.
-  @exclusivity(unchecked) package var accumulator: RunAccumulator
+  @exclusivity(unchecked) var accumulator: RunAccumulator
   private let evaluations: [Evaluation]
 
   package init(plan: SimulationPlan, evaluations: [Evaluation]) {

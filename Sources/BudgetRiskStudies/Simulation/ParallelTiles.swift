@@ -5,7 +5,7 @@ import BudgetRiskEngine
 
 /// One worker's state in a parallel run: it owns its workspaces and accumulators, so workers
 /// share nothing while simulating.
-package protocol TileWorker: AnyObject, SendableMetatype {
+protocol TileWorker: AnyObject, SendableMetatype {
   /// Simulates rows `active` of tile `tile` (global iterations `tile × 64 + r`).
   func process(tile: Int, active: Range<Int>, seed: UInt64)
 }
@@ -22,7 +22,7 @@ package protocol TileWorker: AnyObject, SendableMetatype {
 /// Cancelling: `cancel` is checked before a worker takes a block, and a block once taken is
 /// finished. Blocks are taken in order, so the iterations finished are always a prefix of
 /// the run's range: a cancelled run is exactly a shorter run (see ``SimulationRun/prefix()``).
-package enum ParallelTiles {
+enum ParallelTiles {
   /// Runs `makeWorker()` on each of up to `options.threads` workers and returns the workers,
   /// in worker order, with the number of iterations they finished.
   package static func run<Worker: TileWorker>(

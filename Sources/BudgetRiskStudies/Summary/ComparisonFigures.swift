@@ -193,7 +193,7 @@ extension ComparisonFigures {
 }
 
 extension ComparisonRun {
-  package func layoutEvaluation(design d: Int, shared k: Int) -> Int {
+  func layoutEvaluation(design d: Int, shared k: Int) -> Int {
     let key = shared[k]
     return runs[d].evaluations.firstIndex { $0.budget.label == key.proposal && $0.response == key.response }!
   }

@@ -34,7 +34,7 @@ public struct CostExceedancePoint: Codable, Sendable, Equatable {
 
 extension RunFigures {
   /// Cost levels on each curve.
-  package static let exceedancePointCount = 101
+  static let exceedancePointCount = 101
 
   package static func costExceedance(_ run: SimulationRun) -> [CostExceedance] {
     let plan = run.plan, spec = plan.budget

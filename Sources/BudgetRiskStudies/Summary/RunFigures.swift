@@ -58,7 +58,7 @@ public struct Estimate: Codable, Sendable, Equatable {
     }
   }
 
-  package enum CodingKeys: String, CodingKey { case mean, standardError, undefined }
+  enum CodingKeys: String, CodingKey { case mean, standardError, undefined }
 
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -266,7 +266,7 @@ extension RunFigures {
   /// Per response and scope, the smallest listed margin whose overspend probability (point
   /// estimate) is at most α and, when a service-gap target β is set, whose service-gap
   /// probability is at most β.
-  package static func recommend(budgets: [BudgetFigures], plan: SimulationPlan) -> [Recommendation] {
+  static func recommend(budgets: [BudgetFigures], plan: SimulationPlan) -> [Recommendation] {
     let spec = plan.budget
     var out = [Recommendation]()
     for response in spec.responses {
