@@ -122,6 +122,24 @@ import Testing
     }
   }
 
+  /// Two processes running the same command write the same figures: nothing may follow a
+  /// per-process order (a `Set`'s iteration order is seeded per process; following it once
+  /// changed the expected cost's last bits between runs). Correlated factors and designs.
+  @Test func twoProcessesWriteTheSameFigures() throws {
+    let folder = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var documents = [Data]()
+    for k in 0..<2 {
+      let json = folder.appendingPathComponent("run\(k).json")
+      let r = try Self.run(
+        ["compare", "scenarios/place-based-pooled.yaml", "--baseline", "separate", "--iterations", "128", "--threads", "2",
+         "--json", json.path, "--quiet"])
+      #expect(r.status == 0, "\(r.error)")
+      documents.append(try Data(contentsOf: json))
+    }
+    #expect(documents[0] == documents[1])
+  }
+
   @Test func anUnwritableOutputExits73BeforeSimulating() throws {
     let folder = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -86,16 +86,20 @@ final class CopulaQuadrature {
     return result
   }
 
-  /// The factors split into groups connected by non-zero correlations.
+  /// The factors split into groups connected by non-zero correlations, in a fixed order
+  /// (each group found from its smallest factor, neighbours taken in ascending order): the
+  /// expectation multiplies the groups' values in this order, and a `Set`'s own iteration
+  /// order changes from process to process, which changed the last bits of the expected
+  /// cost (and so of every budget set on it) between two runs of the same command.
   package func groups(_ list: [Int]) -> [Set<Int>] {
     var out = [Set<Int>]()
     var left = Set(list)
     let F = factors.count
-    while let seed = left.first {
+    while let seed = left.min() {
       var group: Set<Int> = [seed], frontier = [seed]
       left.remove(seed)
       while let f = frontier.popLast() {
-        for g in left where abs(correlation[f * F + g]) > 1e-12 {
+        for g in left.sorted() where abs(correlation[f * F + g]) > 1e-12 {
           group.insert(g); frontier.append(g); left.remove(g)
         }
       }
