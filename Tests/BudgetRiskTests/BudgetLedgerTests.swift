@@ -24,12 +24,15 @@ import Testing
   }
 
   /// A ledger over a tile whose row 0 holds the hand-written path.
-  static func ledger(order: RationingOrder = .proRata) throws -> (BudgetLedger, SimulationPlan, TileWorkspace) {
+  /// `need`: month `t`'s proactive and reactive need (the default is the path above).
+  static func ledger(
+    order: RationingOrder = .proRata, need: (Int) -> (Double, Double) = { t in (50, t < 6 ? 50 : 150) }
+  ) throws -> (BudgetLedger, SimulationPlan, TileWorkspace) {
     let plan = try plan(order: order)
     let tile = TileWorkspace(plan: plan)
     let T = plan.periods, V = plan.serviceCount
     for t in 0..<T {
-      let pro = 50.0, rea = t < 6 ? 50.0 : 150.0
+      let (pro, rea) = need(t)
       tile.cost[t * V + 0] = pro; tile.cost[t * V + 1] = rea
       tile.poolCategoryCost[t * 2 + 0] = pro; tile.poolCategoryCost[t * 2 + 1] = rea
     }
@@ -56,8 +59,11 @@ import Testing
     #expect(o.overspent(scope: 0, year: 0))
     // Month 7 needs 200 against 100 of room: the (empty) reserve is exhausted even when absorbing.
     #expect(x.reserveExhausted)
-    // Reviews every 3 months: at month 9 spend is 1,200 against 900 (+33 % > 5 %).
+    // Reviews every 3 months: at month 9 spend is 1,200 against 900 (+33 % > 5 %), at month 12
+    // 1,800 against 1,200 (+50 %); months 3 and 6 are on budget. Both breaches are overspend.
     #expect(x.toleranceBreached)
+    #expect(x.breaches.overspendReviews == 2 && x.breaches.underspendReviews == 0)
+    #expect(x.breaches.firstOverspend == 8 && x.breaches.firstUnderspend == -1 && x.breaches.firstAny == 8)
     #expect(o.serviceUnmetShares[0] == 0 && o.serviceUnmetShares[1] == 0)
   }
 

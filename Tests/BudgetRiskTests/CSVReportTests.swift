@@ -63,7 +63,7 @@ import Testing
         let value = row[header.firstIndex(of: column)!]
         #expect(value.isEmpty || Double(value) != nil, "\(column) = \(value)")
       }
-      #expect(["money", "fraction", "probability"].contains(row[header.firstIndex(of: "unit")!]))
+      #expect(["money", "fraction", "probability", "count"].contains(row[header.firstIndex(of: "unit")!]))
       let currency = row[header.firstIndex(of: "currency")!]
       #expect(currency == (row[header.firstIndex(of: "unit")!] == "money" ? "GBP" : ""))
     }
@@ -78,6 +78,8 @@ import Testing
       "expected_overspend", "overspend_var", "overspend_tvar", "service_gap_probability", "unmet_share",
       "service_gap_probability_proactive", "service_gap_probability_reactive", "unmet_share_proactive",
       "unmet_share_reactive", "tolerance_breached_probability", "reserve_exhausted_probability",
+      "overspend_beyond_tolerance_probability", "underspend_beyond_tolerance_probability", "reviews_out_of_tolerance",
+      "first_breach_probability", "first_overspend_breach_probability", "first_underspend_breach_probability",
       "cost_mean", "cost_sd", "cost_quantile", "cost_var", "cost_tvar",
       "cost_year_N_mean", "cost_year_N_sd", "cost_year_N_quantile", "cost_year_N_var", "cost_year_N_tvar",
     ]

@@ -215,7 +215,7 @@ package final class BudgetLedger {
         var totalNeed = 0.0, totalBudget = 0.0
         var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
         var yearNeed = 0.0, yearBudgetSum = 0.0, ytdSpend = 0.0, ytdBudget = 0.0
-        var breached = false
+        var breaches = ReviewBreaches()
         var exhaustedAny = false
         for p in pools where exhausted[p] { exhaustedAny = true }
         var nextReview = review, nextYearEnd = ppy  // period counts, instead of `%` per period
@@ -241,7 +241,7 @@ package final class BudgetLedger {
           if detailed { path[t] = Self.drift(totalNeed, totalBudget) }
           if t + 1 == nextReview {
             nextReview += review
-            if abs(Self.drift(ytdSpend, ytdBudget)) > tolerance { breached = true }
+            breaches.review(drift: Self.drift(ytdSpend, ytdBudget), tolerance: tolerance, period: t)
           }
           if t + 1 == nextYearEnd {
             nextYearEnd += ppy
@@ -260,12 +260,13 @@ package final class BudgetLedger {
         // narrow stores stalled the wide loads (store forwarding, 10 % of `record`).
         let outcome = ScopeOutcome(
           costOfNeed: totalNeed, budget: totalBudget, unmet: unmet, overspent: totalNeed > totalBudget,
-          unmetShare: unmetShare, toleranceBreached: breached, reserveExhausted: exhaustedAny,
+          unmetShare: unmetShare, toleranceBreached: breaches.any, reserveExhausted: exhaustedAny,
           yearEndVariance: settled.variance, providerResult: settled.provider,
           funderResult: settled.variance - settled.provider,
           rebasings: settled.rebasings, rebased: settled.rebased,
           unmetShareProactive: needByCategory.0 > 0 ? unmetByCategory.0 / needByCategory.0 : 0,
-          unmetShareReactive: needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0)
+          unmetShareReactive: needByCategory.1 > 0 ? unmetByCategory.1 / needByCategory.1 : 0,
+          breaches: breaches)
         // Invariant (checked in debug builds): rationing leaves unmet at most the need.
         assert(unmet >= 0 && unmet <= totalNeed * (1 + 1e-12), "unmet \(unmet) of a need of \(totalNeed)")
         outcomes[s] = outcome
@@ -325,6 +326,8 @@ package struct ScopeOutcome: Sendable, Equatable {
   /// The unmet share of proactive and of reactive need (0 under absorb).
   var unmetShareProactive = 0.0
   var unmetShareReactive = 0.0
+  /// The reviews out of tolerance, by direction, and the period of each direction's first.
+  package var breaches = ReviewBreaches()
 
   package var drift: Double { BudgetLedger.drift(costOfNeed, budget) }
   package var spend: Double { costOfNeed - unmet }

@@ -102,6 +102,8 @@ package struct ScopeAccumulator: Sendable, Equatable {
   package var unmetShareByCategory = [MeanAccumulator(), MeanAccumulator()]
   package var serviceGapByCategory = [ProportionCounter(), ProportionCounter()]
   package var toleranceBreached = ProportionCounter()
+  /// The reviews out of tolerance by direction, and the period of the first.
+  package var breaches: BreachAccumulator
   package var reserveExhausted = ProportionCounter()
   /// Present when the scenario has a risk share / rebasing.
   package var riskShare: RiskShareAccumulator?
@@ -119,6 +121,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
     costDistribution = LogLinearQuantiles(layout: .fine, expected: horizon)
     costDistributionByYear = Array(repeating: LogLinearQuantiles(layout: .fine, expected: year), count: years)
     driftPath = PathHistograms(periods: periods, layout: .path)
+    breaches = BreachAccumulator(periods: periods)
   }
 
   /// One budget year's overspend and cost of need (÷ reference), added at the year's end.
@@ -145,6 +148,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
       costOfNeed: x.costOfNeed / reference, budget: x.budget / reference, unmetShare: x.unmetShare,
       unmetShareByCategory: (x.unmetShareProactive, x.unmetShareReactive), gapThreshold: g,
       toleranceBreached: x.toleranceBreached, reserveExhausted: x.reserveExhausted)
+    breaches.add(x.breaches)
   }
 
   private mutating func add(
@@ -180,6 +184,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
       serviceGapByCategory[c].merge(o.serviceGapByCategory[c])
     }
     toleranceBreached.merge(o.toleranceBreached)
+    breaches.merge(o.breaches)
     reserveExhausted.merge(o.reserveExhausted)
     mergeArrangements(o)
   }

@@ -59,6 +59,15 @@ public enum CSVReport {
           e("unmet_share_\(c.category)", c.expectedUnmetShare, unit: "fraction")
         }
         p("tolerance_breached_probability", s.instability.toleranceBreached)
+        p("overspend_beyond_tolerance_probability", s.instability.overspendBeyondTolerance)
+        p("underspend_beyond_tolerance_probability", s.instability.underspendBeyondTolerance)
+        e("reviews_out_of_tolerance", s.instability.reviewsOutOfTolerance, unit: "count")
+        // The first breach's distribution: level is the review's last period, 1-based.
+        for x in s.instability.firstBreach {
+          p("first_breach_probability", x.any, level: "\(x.period + 1)")
+          p("first_overspend_breach_probability", x.overspend, level: "\(x.period + 1)")
+          p("first_underspend_breach_probability", x.underspend, level: "\(x.period + 1)")
+        }
         p("reserve_exhausted_probability", s.instability.reserveExhausted)
         if let r = s.riskShare {
           e("year_end_variance", r.yearEndVariance, unit: "money")

@@ -88,7 +88,7 @@ extension HTMLReport {
 
   static func keyFigures(_ f: RunFigures, response r: String, scope s: Int) -> String {
     let money = CellUnit.money(f.currency)
-    let header = ["proposed budget", "a year", "P(overspend)", "mean drift", "expected overspend", "P(service gap)", "mean unmet share", "P(tolerance breached)", "P(reserve exhausted)"]
+    let header = ["proposed budget", "a year", "P(overspend)", "mean drift", "expected overspend", "P(service gap)", "mean unmet share", "P(overspend beyond tolerance)", "P(underspend beyond tolerance)", "P(reserve exhausted)"]
     let rows: [[TableCell]] = f.budgets(response: r).map { b in
       let x = b.scopes[s]
       return [
@@ -96,7 +96,8 @@ extension HTMLReport {
         .probability(x.overspendProbability), .mean(x.drift, .drift),
         .mean(x.expectedOverspend, money), .probability(x.serviceGap.probability),
         .mean(x.serviceGap.expectedUnmetShare, .share),
-        .probability(x.instability.toleranceBreached), .probability(x.instability.reserveExhausted),
+        .probability(x.instability.overspendBeyondTolerance), .probability(x.instability.underspendBeyondTolerance),
+        .probability(x.instability.reserveExhausted),
       ]
     }
     return table(caption: "\(f.scopeNames[s]) — \(RunFigures.responseWords(r))", header: header, rows: rows)

@@ -46,7 +46,13 @@ extension HTMLReport {
           row("P(service gap), \(category.category)") { .probability($0.serviceGap.byCategory[c].probability) }
           row("unmet share, \(category.category)") { .mean($0.serviceGap.byCategory[c].expectedUnmetShare, .share) }
         }
-        row("P(tolerance breached)") { .probability($0.instability.toleranceBreached) }
+        row("P(overspend beyond tolerance at a review)") { .probability($0.instability.overspendBeyondTolerance) }
+        row("P(underspend beyond tolerance at a review)") { .probability($0.instability.underspendBeyondTolerance) }
+        row("P(beyond tolerance either way)") { .probability($0.instability.toleranceBreached) }
+        row("reviews out of tolerance (mean)") { .mean($0.instability.reviewsOutOfTolerance, .count) }
+        for (k, review) in (budgets.first?.scopes[s].instability.firstBreach ?? []).enumerated() {
+          row("P(first overspend breach at \(f.periodLength) \(review.period + 1))") { .probability($0.instability.firstBreach[k].overspend) }
+        }
         row("P(reserve exhausted)") { .probability($0.instability.reserveExhausted) }
         html += table(caption: "\(scope) — \(RunFigures.responseWords(r))", header: header, rows: rows)
       }

@@ -15,7 +15,7 @@ public enum TableReport {
     for response in responses {
       for (s, scope) in scopes.enumerated() {
         out += "\n\(scope) — provider response: \(response)\n"
-        let header = ["budget", "per year", "P(overspend) [95% CI]", "mean drift", "E[overspend]", "VaR95", "TVaR95", "P(gap)", "E[unmet]", "P(breach)", "P(reserve out)"]
+        let header = ["budget", "per year", "P(overspend) [95% CI]", "mean drift", "E[overspend]", "VaR95", "TVaR95", "P(gap)", "E[unmet]", "P(over tol)", "P(under tol)", "P(reserve out)"]
         var rows = [header]
         for b in f.budgets where b.response == response {
           let x = b.scopes[s]
@@ -29,12 +29,16 @@ public enum TableReport {
             ReportFormat.money(x.tailValueAtRisk.first { $0.level == 0.95 }?.value ?? 0, f.currency),
             percent(x.serviceGap.probability.estimate),
             percent(x.serviceGap.expectedUnmetShare.mean),
-            percent(x.instability.toleranceBreached.estimate),
+            percent(x.instability.overspendBeyondTolerance.estimate),
+            percent(x.instability.underspendBeyondTolerance.estimate),
             percent(x.instability.reserveExhausted.estimate),
           ])
         }
         out += layout(rows)
         out += "  VaR95 and TVaR95 are of the overspend amount (0 where the budget covers the cost)\n"
+        if let x = f.budgets.first(where: { $0.response == response })?.scopes[s].instability {
+          out += "  P(over tol) / P(under tol): year-to-date spend above / below the budget by more than \(percent(x.tolerance)) at any of the \(x.reviews) reviews\n"
+        }
         if let first = f.budgets.first(where: { $0.response == response }) {
           out += costTable(first.scopes[s], proposal: first.proposal, currency: f.currency)
         }

@@ -193,9 +193,34 @@ public struct ServiceGapFigure: Codable, Sendable, Equatable {
 }
 
 public struct Instability: Codable, Sendable, Equatable {
-  /// P(|year-to-date drift of spend| > tolerance at any review).
+  /// P(|year-to-date drift of spend| > tolerance at any review), either direction: the union
+  /// of the two directional figures below, so it counts a comfortable underspend as a breach.
   public var toleranceBreached: Probability
   public var reserveExhausted: Probability
+  /// The drift tolerance and the number of reviews over the horizon (one every `review_every`
+  /// periods).
+  public var tolerance: Double
+  public var reviews: Int
+  /// P(year-to-date drift of spend > +tolerance at any review): spending ahead of the budget.
+  public var overspendBeyondTolerance: Probability
+  /// P(year-to-date drift of spend < −tolerance at any review): money held back.
+  public var underspendBeyondTolerance: Probability
+  /// The mean number of reviews out of tolerance (either direction) per path, of `reviews`.
+  public var reviewsOutOfTolerance: Estimate
+  /// The distribution of the period of the first breach: one entry per review.
+  public var firstBreach: [FirstBreach]
+}
+
+/// The share of paths whose first breach falls at the review ending in `period` (0-based;
+/// with monthly periods, month `period + 1` of the horizon), per direction. Each direction's
+/// shares sum to its P(… beyond tolerance) (the rest never breach that way).
+public struct FirstBreach: Codable, Sendable, Equatable {
+  public var period: Int
+  /// First review out of tolerance in either direction.
+  public var any: Probability
+  /// First review with an overspend breach, and first with an underspend breach.
+  public var overspend: Probability
+  public var underspend: Probability
 }
 
 /// The smallest listed margin meeting the targets, per response and scope.
@@ -245,7 +270,7 @@ extension RunFigures {
         scopes: plan.scopes.enumerated().map { s, scope in
           ScopeFigures(
             ev.scopes[s], cost: acc.evaluations[run.evaluations.costSource(of: e)].scopes[s], reference: scope.reference,
-            name: scope.name, threshold: plan.budget.serviceGapThreshold)
+            name: scope.name, threshold: plan.budget.serviceGapThreshold, budget: plan.budget)
         },
         services: plan.serviceNames.enumerated().map { v, service in
           ServiceGapFigure(
@@ -293,7 +318,9 @@ extension RunFigures {
 extension ScopeFigures {
   /// - Parameter cost: the accumulator keeping this scope's cost-of-need distribution (the
   ///   first `absorb` evaluation's under `absorb`).
-  package init(_ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double) {
+  package init(
+    _ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double, budget spec: BudgetSpec
+  ) {
     scope = name
     budget = Estimate(a.budget, scale: reference)
     costOfNeed = Estimate(a.costOfNeed, scale: reference)
@@ -332,9 +359,31 @@ extension ScopeFigures {
           expectedUnmetShare: Estimate(a.unmetShareByCategory[c]))
       })
     instability = Instability(
-      toleranceBreached: Probability(a.toleranceBreached), reserveExhausted: Probability(a.reserveExhausted))
+      toleranceBreached: Probability(a.toleranceBreached), reserveExhausted: Probability(a.reserveExhausted),
+      breaches: a.breaches, tolerance: spec.driftTolerance, reviewEvery: spec.reviewEvery)
     riskShare = a.riskShare.map { RiskShareFigures($0, reference: reference) }
     rebasing = a.rebasing.map { RebasingFigures($0, reference: reference) }
+  }
+}
+
+extension Instability {
+  package init(
+    toleranceBreached: Probability, reserveExhausted: Probability, breaches b: BreachAccumulator, tolerance: Double,
+    reviewEvery: Int
+  ) {
+    let n = b.trials
+    // Reviews end in periods review − 1, 2·review − 1, … (the ledger's review marks).
+    let reviewPeriods = Array(stride(from: reviewEvery - 1, to: b.firstAny.count, by: reviewEvery))
+    self.init(
+      toleranceBreached: toleranceBreached, reserveExhausted: reserveExhausted, tolerance: tolerance,
+      reviews: reviewPeriods.count, overspendBeyondTolerance: Probability(b.overspend),
+      underspendBeyondTolerance: Probability(b.underspend), reviewsOutOfTolerance: Estimate(b.reviewsOutOfTolerance),
+      firstBreach: reviewPeriods.map { t in
+        FirstBreach(
+          period: t, any: Probability(ProportionCounter(successes: b.firstAny[t], trials: n)),
+          overspend: Probability(ProportionCounter(successes: b.firstOverspend[t], trials: n)),
+          underspend: Probability(ProportionCounter(successes: b.firstUnderspend[t], trials: n)))
+      })
   }
 }
 
