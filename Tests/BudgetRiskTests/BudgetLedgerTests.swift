@@ -69,7 +69,11 @@ import Testing
 
   @Test func proRataRationingCutsBothCategoriesByTheSameShare() throws {
     let (ledger, plan, _) = try Self.ledger(order: .proRata)
-    let x = Self.walk(ledger, plan, .ration).scopes[0]
+    let o = Self.walk(ledger, plan, .ration)
+    let x = o.scopes[0]
+    // One budget year: its budget and unmet share are the horizon's.
+    #expect(abs(o.budget(scope: 0, year: 0) - 1_200) < Self.tolerance)
+    #expect(abs(o.unmetShare(scope: 0, year: 0) - 1.0 / 3) < Self.tolerance)
     // Months 7–12 may spend 100 of a need of 200: half of each category is delivered.
     // Unmet: proactive 6 × 25 = 150 of 600, reactive 6 × 75 = 450 of 1,200.
     #expect(x.costOfNeed == 1_800 && x.overspent)

@@ -35,7 +35,7 @@ import Testing
     "figures.csv": ["proposal", "margin", "response", "scope", "figure", "level", "estimate", "lower", "upper", "standard_error", "unit", "currency", "resolution"],
     "drift_path.csv": ["proposal", "margin", "response", "scope", "period", "level", "drift"],
     "services.csv": ["proposal", "margin", "response", "service", "pool", "figure", "estimate", "lower", "upper", "standard_error"],
-    "recommendations.csv": ["response", "scope", "overspend_target", "service_gap_target", "margin", "annual_contingency", "overspend_probability", "lower", "upper", "currency"],
+    "recommendations.csv": ["response", "scope", "overspend_target", "service_gap_target", "margin", "annual_contingency", "overspend_probability", "lower", "upper", "currency", "overspend_rule", "rule_probability", "rule_lower", "rule_upper", "worst_year"],
     "cost_exceedance.csv": ["response", "scope", "proposal", "cost", "probability", "currency"],
   ]
 
@@ -80,6 +80,8 @@ import Testing
       "unmet_share_reactive", "tolerance_breached_probability", "reserve_exhausted_probability",
       "overspend_beyond_tolerance_probability", "underspend_beyond_tolerance_probability", "reviews_out_of_tolerance",
       "first_breach_probability", "first_overspend_breach_probability", "first_underspend_breach_probability",
+      "any_year_overspend_probability", "overspend_years_at_least_probability", "budget_year", "expected_overspend_year",
+      "overspend_year_N_var", "overspend_year_N_tvar", "service_gap_probability_year", "unmet_share_year",
       "cost_mean", "cost_sd", "cost_quantile", "cost_var", "cost_tvar",
       "cost_year_N_mean", "cost_year_N_sd", "cost_year_N_quantile", "cost_year_N_var", "cost_year_N_tvar",
     ]

@@ -57,6 +57,8 @@ package final class BudgetLedger {
   /// Per scope and budget year: whether the last walk overspent it.
   private let overspentByYear: Buffer<Bool>
   private let costOfNeedByYear: Buffer<Double>
+  /// Per scope and budget year: the proposed budget and the unmet share of need (0 under absorb).
+  private let budgetByYear: Buffer<Double>, unmetShareByYear: Buffer<Double>
   /// The view of the last walk that ``walk(row:iteration:seed:evaluation:detailed:)`` returns.
   private var result: PathOutcome!
 
@@ -81,9 +83,12 @@ package final class BudgetLedger {
     outcomes = Buffer(plan.scopes.count, repeating: ScopeOutcome())
     overspentByYear = Buffer(plan.scopes.count * plan.years, repeating: false)
     costOfNeedByYear = Buffer(plan.scopes.count * plan.years)
+    budgetByYear = Buffer(plan.scopes.count * plan.years)
+    unmetShareByYear = Buffer(plan.scopes.count * plan.years)
     result = PathOutcome(
       scopes: outcomes.handle, periods: T, years: plan.years, driftPaths: pathDrift.handle,
       overspentByYear: overspentByYear.handle, costOfNeedByYear: costOfNeedByYear.handle,
+      budgetByYear: budgetByYear.handle, unmetShareByYear: unmetShareByYear.handle,
       serviceUnmetShares: serviceUnmetShares.handle,
       rebasingAmounts: rebasingAmounts.handle, maxRebasings: maxRebasings, poolHorizon: horizon.handle,
       scopePools: scopePools)
@@ -208,13 +213,14 @@ package final class BudgetLedger {
     let needPro = needProactive.handle, needRea = needReactive.handle, proposed = budget.handle
     let deliveredPro = deliveredProactive.handle, deliveredRea = deliveredReactive.handle
     let paths = pathDrift.handle, byYear = overspentByYear.handle, costByYear = costOfNeedByYear.handle
+    let budgetYear = budgetByYear.handle, unmetYear = unmetShareByYear.handle
 
     for s in plan.scopes.indices {
       let path = paths.row(s, width: T)
       scopePools[s].withUnsafeBufferPointer { pools in
         var totalNeed = 0.0, totalBudget = 0.0
         var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
-        var yearNeed = 0.0, yearBudgetSum = 0.0, ytdSpend = 0.0, ytdBudget = 0.0
+        var yearNeed = 0.0, yearBudgetSum = 0.0, ytdSpend = 0.0, ytdBudget = 0.0, yearUnmet = 0.0
         var breaches = ReviewBreaches()
         var exhaustedAny = false
         for p in pools where exhausted[p] { exhaustedAny = true }
@@ -231,8 +237,10 @@ package final class BudgetLedger {
             // (x · 1 = x, x · 0 = 0 for costs ≥ 0), so those sums are formed only when rationing.
             guard rationing else { continue }
             periodSpend += pro * deliveredPro[i] + rea * deliveredRea[i]
-            unmetByCategory.0 += pro * (1 - deliveredPro[i])
-            unmetByCategory.1 += rea * (1 - deliveredRea[i])
+            let unmetPro = pro * (1 - deliveredPro[i]), unmetRea = rea * (1 - deliveredRea[i])
+            unmetByCategory.0 += unmetPro
+            unmetByCategory.1 += unmetRea
+            yearUnmet += unmetPro + unmetRea
           }
           if !rationing { periodSpend = periodNeed }
           totalNeed += periodNeed; totalBudget += periodBudget
@@ -248,8 +256,10 @@ package final class BudgetLedger {
             if detailed {
               byYear[s * Y + t / ppy] = yearNeed > yearBudgetSum
               costByYear[s * Y + t / ppy] = yearNeed
+              budgetYear[s * Y + t / ppy] = yearBudgetSum
+              unmetYear[s * Y + t / ppy] = yearNeed > 0 ? yearUnmet / yearNeed : 0
             }
-            yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0
+            yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0; yearUnmet = 0
           }
         }
         let unmet = unmetByCategory.0 + unmetByCategory.1

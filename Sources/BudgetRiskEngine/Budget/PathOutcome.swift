@@ -18,6 +18,10 @@ package struct PathOutcome {
   package let overspentByYear: Handle<Bool>
   /// Each scope's cost of need in each budget year (money), `scopes × years`.
   package let costOfNeedByYear: Handle<Double>
+  /// Each scope's proposed budget in each budget year (money), `scopes × years`.
+  package let budgetByYear: Handle<Double>
+  /// Each scope's unmet share of need in each budget year (0 under absorb), `scopes × years`.
+  package let unmetShareByYear: Handle<Double>
   /// Each service's unmet share of its need over the horizon, `V` (0 under absorb).
   let serviceUnmetShares: Handle<Double>
   /// Each pool's rebasing amounts in the order they happened, `P × maxRebasings`, and how
@@ -32,17 +36,21 @@ package struct PathOutcome {
   @inline(__always)
   package func driftPath(scope s: Int) -> Handle<Double> { driftPaths.row(s, width: periods) }
 
+  /// The index of scope `s`, budget year `y` in the `scopes × years` buffers.
   @inline(__always)
-  package func overspent(scope s: Int, year y: Int) -> Bool {
+  private func at(_ s: Int, _ y: Int) -> Int {
     assert(y >= 0 && y < years)
-    return overspentByYear[s * years + y]
+    return s * years + y
   }
 
   @inline(__always)
-  package func costOfNeed(scope s: Int, year y: Int) -> Double {
-    assert(y >= 0 && y < years)
-    return costOfNeedByYear[s * years + y]
-  }
+  package func overspent(scope s: Int, year y: Int) -> Bool { overspentByYear[at(s, y)] }
+  @inline(__always)
+  package func costOfNeed(scope s: Int, year y: Int) -> Double { costOfNeedByYear[at(s, y)] }
+  @inline(__always)
+  package func budget(scope s: Int, year y: Int) -> Double { budgetByYear[at(s, y)] }
+  @inline(__always)
+  package func unmetShare(scope s: Int, year y: Int) -> Double { unmetShareByYear[at(s, y)] }
 
   /// Calls `body` with the size (money, unsigned) of every rebasing of scope `s`'s pools.
   @inline(__always)

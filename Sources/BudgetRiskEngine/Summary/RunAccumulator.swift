@@ -34,6 +34,7 @@ public struct RunAccumulator: Sendable, Equatable {
       for s in e.scopes {
         n &+= s.driftDistribution.nonFiniteCount &+ s.overspendDistribution.nonFiniteCount &+ s.costDistribution.nonFiniteCount
         for h in s.costDistributionByYear { n &+= h.nonFiniteCount }
+        for h in s.yearly.overspendDistribution { n &+= h.nonFiniteCount }
         for h in s.driftPath { n &+= h.nonFiniteCount }
         if let r = s.riskShare { n &+= r.providerDistribution.nonFiniteCount &+ r.funderDistribution.nonFiniteCount }
       }
@@ -104,6 +105,8 @@ package struct ScopeAccumulator: Sendable, Equatable {
   package var toleranceBreached = ProportionCounter()
   /// The reviews out of tolerance by direction, and the period of the first.
   package var breaches: BreachAccumulator
+  /// How many budget years each path overspends, and each year's overspend, budget and gap.
+  package var yearly: YearlyAccumulator
   package var reserveExhausted = ProportionCounter()
   /// Present when the scenario has a risk share / rebasing.
   package var riskShare: RiskShareAccumulator?
@@ -122,6 +125,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
     costDistributionByYear = Array(repeating: LogLinearQuantiles(layout: .fine, expected: year), count: years)
     driftPath = PathHistograms(periods: periods, layout: .path)
     breaches = BreachAccumulator(periods: periods)
+    yearly = YearlyAccumulator(years: years)
   }
 
   /// One budget year's overspend and cost of need (÷ reference), added at the year's end.
@@ -134,9 +138,14 @@ package struct ScopeAccumulator: Sendable, Equatable {
   /// Adds scope `s` of one walk of the ledger.
   package mutating func record(_ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double) {
     let x = o.scopes[s]
+    var yearsOverspent = 0
     for y in overspentByYear.indices {
-      addYear(y, overspent: o.overspent(scope: s, year: y), costOfNeed: o.costOfNeed(scope: s, year: y) / reference)
+      let overspent = o.overspent(scope: s, year: y), cost = o.costOfNeed(scope: s, year: y) / reference
+      addYear(y, overspent: overspent, costOfNeed: cost)
+      yearly.addYear(y, costOfNeed: cost, budget: o.budget(scope: s, year: y) / reference, unmetShare: o.unmetShare(scope: s, year: y), gapThreshold: g)
+      if overspent { yearsOverspent += 1 }
     }
+    yearly.addPath(overspentYears: yearsOverspent)
     o.driftPath(scope: s).withUnsafeBase { driftPath.add(path: $0) }
     riskShare?.add(provider: x.providerResult, funder: x.funderResult, variance: x.yearEndVariance, reference: reference)
     if rebasing != nil {
@@ -185,6 +194,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
     }
     toleranceBreached.merge(o.toleranceBreached)
     breaches.merge(o.breaches)
+    yearly.merge(o.yearly)
     reserveExhausted.merge(o.reserveExhausted)
     mergeArrangements(o)
   }

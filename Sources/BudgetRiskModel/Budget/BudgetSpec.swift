@@ -19,6 +19,9 @@ public struct BudgetSpec: Sendable, Equatable {
   public var overspendTarget: Double
   /// β: the acceptable service-gap probability, if the recommendation must also meet it.
   public var serviceGapTarget: Double?
+  /// What α bounds: the horizon total's overspend (default), every budget year's (P(any year
+  /// overspends)), or the worst year's (the largest per-year P(overspend)).
+  public var overspendRule: OverspendRule = .horizon
   /// `separate` (default) or `aligned` pools.
   public var arrangement: PoolArrangement
   /// How year-end variance splits between provider and funder; nil: no risk share reported.
@@ -92,6 +95,26 @@ public enum ProviderResponse: String, Sendable, CaseIterable {
   case absorb
   /// Deliver only what the budget and reserve cover; the rest is unmet need.
   case ration
+}
+
+/// What the overspend target α (and with it the recommendation) is judged on. Budgets
+/// balance every year, so a margin that meets α over the horizon total may not in a year.
+public enum OverspendRule: String, Sendable, CaseIterable {
+  /// P(the horizon's total cost of need > its total budget) ≤ α.
+  case horizon
+  /// P(any budget year overspends) ≤ α: every year balances, together, with probability ≥ 1 − α.
+  case everyYear = "every_year"
+  /// max over budget years of P(that year overspends) ≤ α: the worst single year.
+  case worstYear = "worst_year"
+
+  /// What the rule bounds, in words for headlines.
+  public var probabilityName: String {
+    switch self {
+    case .horizon: "P(horizon total overspends)"
+    case .everyYear: "P(any year overspends)"
+    case .worstYear: "P(overspend) in the worst year"
+    }
+  }
 }
 
 public enum RationingOrder: String, Sendable, CaseIterable {

@@ -3,7 +3,7 @@ extension ScenarioParser {
   static let budgetKeys = [
     "base", "fixed", "capitation", "margins", "proposals", "pools", "provider",
     "service_gap_threshold", "drift_tolerance", "review_every", "overspend_target",
-    "service_gap_target",
+    "service_gap_target", "overspend_rule",
   ] + arrangementKeys
 
   func parseBudget(_ value: YAMLValue) -> BudgetSpec? {
@@ -56,6 +56,7 @@ extension ScenarioParser {
     let driftTolerance = m.number("drift_tolerance", .positive, default: 0.05)
     let reviewEvery = m.integer("review_every", minimum: 1, default: 3)
     let overspendTarget = m.number("overspend_target", .probability, default: 0.1)
+    let overspendRule = m.choice("overspend_rule", as: OverspendRule.self, default: .horizon)
     var gapTarget: Double?? = .some(nil)  // nil: reported; .some(nil): not given
     if let v = m.optional("service_gap_target") {
       gapTarget = reader.number(v, .probability).map { .some($0) }
@@ -69,9 +70,9 @@ extension ScenarioParser {
 
     guard let pools, let base, let margins, let proposals, let responses, let reserve, let order,
       let gapThreshold, let driftTolerance, let reviewEvery, let overspendTarget, let gapTarget,
-      let arrangement, let riskShare, let rebasing, let carryForward
+      let arrangement, let riskShare, let rebasing, let carryForward, let overspendRule
     else { return nil }
-    return BudgetSpec(
+    var spec = BudgetSpec(
       base: base, proposals: margins.map { .margin($0) } + proposals, pools: pools,
       responses: responses, reserveShare: reserve, rationingOrder: order,
       serviceGapThreshold: gapThreshold, driftTolerance: driftTolerance, reviewEvery: reviewEvery,
@@ -79,6 +80,8 @@ extension ScenarioParser {
       arrangement: arrangement, riskShare: riskShare, rebaseFraction: rebasing.fraction,
       rebaseUnderspend: rebasing.underspend,
       carryForward: carryForward)
+    spec.overspendRule = overspendRule
+    return spec
   }
 
   // MARK: Pools

@@ -25,8 +25,8 @@ public enum CSVReport {
         func p(_ name: String, _ x: Probability, level: String = "") {
           rows.append(key + [name, level, number(x.estimate), number(x.lower), number(x.upper), "", "probability", "", ""])
         }
-        func e(_ name: String, _ x: Estimate, unit: String) {
-          rows.append(key + [name, "", number(x.mean), "", "", number(x.standardError), unit, unit == "money" ? currency : "", ""])
+        func e(_ name: String, _ x: Estimate, unit: String, level: String = "") {
+          rows.append(key + [name, level, number(x.mean), "", "", number(x.standardError), unit, unit == "money" ? currency : "", ""])
         }
         func q(_ name: String, _ x: QuantileFigure, unit: String) {
           rows.append(key + [name, number(x.level), number(x.value), number(x.lower), number(x.upper), "", unit, unit == "money" ? currency : "", number(x.resolution)])
@@ -57,6 +57,16 @@ public enum CSVReport {
         for c in s.serviceGap.byCategory {
           p("service_gap_probability_\(c.category)", c.probability)
           e("unmet_share_\(c.category)", c.expectedUnmetShare, unit: "fraction")
+        }
+        p("any_year_overspend_probability", s.anyYearOverspends)
+        for x in s.overspendYears { p("overspend_years_at_least_probability", x.probability, level: "\(x.years)") }
+        for x in s.years {
+          e("budget_year", x.budget, unit: "money", level: "\(x.year)")
+          e("expected_overspend_year", x.expectedOverspend, unit: "money", level: "\(x.year)")
+          for v in x.valueAtRisk { q("overspend_year_\(x.year)_var", v, unit: "money") }
+          for v in x.tailValueAtRisk { tvar("overspend_year_\(x.year)_tvar", v) }
+          p("service_gap_probability_year", x.serviceGap, level: "\(x.year)")
+          e("unmet_share_year", x.expectedUnmetShare, unit: "fraction", level: "\(x.year)")
         }
         p("tolerance_breached_probability", s.instability.toleranceBreached)
         p("overspend_beyond_tolerance_probability", s.instability.overspendBeyondTolerance)
@@ -95,7 +105,7 @@ public enum CSVReport {
         services.append(key + ["unmet_share", number(v.expectedUnmetShare.mean), "", "", number(v.expectedUnmetShare.standardError)])
       }
     }
-    var recommendations = [["response", "scope", "overspend_target", "service_gap_target", "margin", "annual_contingency", "overspend_probability", "lower", "upper", "currency"]]
+    var recommendations = [["response", "scope", "overspend_target", "service_gap_target", "margin", "annual_contingency", "overspend_probability", "lower", "upper", "currency", "overspend_rule", "rule_probability", "rule_lower", "rule_upper", "worst_year"]]
     for r in figures.recommendations {
       recommendations.append([
         r.response, r.scope, number(r.overspendTarget), r.serviceGapTarget.map(number) ?? "",
@@ -103,6 +113,9 @@ public enum CSVReport {
         r.overspendProbability.map { number($0.estimate) } ?? "",
         r.overspendProbability.map { number($0.lower) } ?? "",
         r.overspendProbability.map { number($0.upper) } ?? "", currency,
+        r.overspendRule, r.ruleProbability.map { number($0.estimate) } ?? "",
+        r.ruleProbability.map { number($0.lower) } ?? "", r.ruleProbability.map { number($0.upper) } ?? "",
+        r.worstYear.map { "\($0)" } ?? "",
       ])
     }
     var exceedance = [["response", "scope", "proposal", "cost", "probability", "currency"]]

@@ -23,7 +23,18 @@ extension HTMLReport {
         let x = b.scopes[s]
         html += "<p class=\"big\">\(e(ReportFormat.margin(m))) margin</p>"
         html += "<p>\(e(ReportFormat.money(rec.annualContingency ?? 0, f.currency))) a year of contingency; a budget of \(e(ReportFormat.money(x.budget.mean / Double(f.budgetYears), f.currency))) a year.</p>"
-        html += "<dl><dt>Overspend probability</dt><dd>\(e(ReportFormat.probability(x.overspendProbability))) — target ≤ \(e(ReportFormat.percent(rec.overspendTarget)))</dd>"
+        let rule = OverspendRule(rawValue: rec.overspendRule) ?? .horizon
+        if rule == .horizon {
+          html += "<dl><dt>Overspend probability (horizon total)</dt><dd>\(e(ReportFormat.probability(x.overspendProbability))) — target ≤ \(e(ReportFormat.percent(rec.overspendTarget)))</dd>"
+        } else {
+          let judged = x.overspendProbability(by: rule)
+          let which = rec.worstYear.map { " (year \($0))" } ?? ""
+          html += "<dl><dt>\(e(rule.probabilityName))\(e(which))</dt><dd>\(e(ReportFormat.probability(judged))) — target ≤ \(e(ReportFormat.percent(rec.overspendTarget)))</dd>"
+          html += "<dt>Overspend probability (horizon total)</dt><dd>\(e(ReportFormat.probability(x.overspendProbability)))</dd>"
+        }
+        if f.budgetYears > 1 && rule != .everyYear {
+          html += "<dt>P(any year overspends)</dt><dd>\(e(ReportFormat.probability(x.anyYearOverspends)))</dd>"
+        }
         html += "<dt>Service-gap probability</dt><dd>\(e(ReportFormat.probability(x.serviceGap.probability)))"
         if let beta = rec.serviceGapTarget { html += " — target ≤ \(e(ReportFormat.percent(beta)))" }
         html += "</dd><dt>Expected overspend</dt><dd>\(e(ReportFormat.money(x.expectedOverspend.mean, f.currency)))</dd>"
@@ -35,7 +46,8 @@ extension HTMLReport {
         html += "<dt>Reserve exhausted</dt><dd>\(e(ReportFormat.probability(x.instability.reserveExhausted)))</dd></dl>"
       } else {
         html += "<p class=\"big\">No listed margin</p>"
-        var target = "P(overspend) ≤ \(ReportFormat.percent(rec?.overspendTarget ?? 0))"
+        let rule = rec.flatMap { OverspendRule(rawValue: $0.overspendRule) } ?? .horizon
+        var target = "\(rule.probabilityName) ≤ \(ReportFormat.percent(rec?.overspendTarget ?? 0))"
         if let beta = rec?.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
         html += "<p>meets the target \(e(target)).</p>"
         if let last = f.marginBudgets(response: r).last {

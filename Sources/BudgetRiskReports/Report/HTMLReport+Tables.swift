@@ -25,6 +25,18 @@ extension HTMLReport {
         row("cost of need (standard deviation)") { .number(money.value($0.costDistribution.standardDeviation)) }
         row("P(overspend), horizon") { .probability($0.overspendProbability) }
         for y in 0..<f.budgetYears { row("P(overspend), year \(y + 1)") { .probability($0.overspendProbabilityByYear[y]) } }
+        if f.budgetYears > 1 {
+          row("P(any year overspends)") { .probability($0.anyYearOverspends) }
+          for k in 2...f.budgetYears { row("P(overspend in \(k) or more years)") { .probability($0.overspendYears[k - 1].probability) } }
+          for y in 0..<f.budgetYears {
+            row("expected overspend, year \(y + 1)") { .mean($0.years[y].expectedOverspend, money) }
+            for (k, level) in RunFigures.riskLevels.enumerated() where level == 0.95 {
+              row("overspend VaR \(ReportFormat.percent(level)), year \(y + 1)") { .quantile($0.years[y].valueAtRisk[k], money) }
+              row("overspend TVaR \(ReportFormat.percent(level)), year \(y + 1)") { .number(money.value($0.years[y].tailValueAtRisk[k].value)) }
+            }
+            row("P(service gap), year \(y + 1)") { .probability($0.years[y].serviceGap) }
+          }
+        }
         row("drift (mean)") { .mean($0.drift, .drift) }
         for (k, level) in RunFigures.quantileLevels.enumerated() {
           row("drift, \(ReportFormat.percent(level)) quantile") { .quantile($0.driftQuantiles[k], .drift) }

@@ -234,7 +234,8 @@ private struct AssumptionWords {
     g.paragraphs.append(
       "A service gap is more than \(ReportFormat.percent(b.serviceGapThreshold)) of need unmet over the horizon. The funder reviews spend every \(b.reviewEvery) \(period)\(b.reviewEvery == 1 ? "" : "s") against a tolerance of ±\(ReportFormat.percent(b.driftTolerance)).")
     g.paragraphs.append(contentsOf: arrangementWords(b))
-    var target = "The recommended margin is the smallest listed margin with P(overspend) ≤ \(ReportFormat.percent(b.overspendTarget))"
+    var target = "The recommended margin is the smallest listed margin with \(b.overspendRule.probabilityName) ≤ \(ReportFormat.percent(b.overspendTarget))"
+    if b.overspendRule != .horizon { target += " (overspend_rule: \(b.overspendRule.rawValue))" }
     if let beta = b.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
     g.paragraphs.append(target + ".")
     return g

@@ -1,4 +1,5 @@
 import Foundation
+import BudgetRiskModel
 import BudgetRiskStudies
 
 /// The readable summary printed by `budget-risk run`.
@@ -39,17 +40,21 @@ public enum TableReport {
         if let x = f.budgets.first(where: { $0.response == response })?.scopes[s].instability {
           out += "  P(over tol) / P(under tol): year-to-date spend above / below the budget by more than \(percent(x.tolerance)) at any of the \(x.reviews) reviews\n"
         }
+        if f.budgetYears > 1 { out += yearTable(f, response: response, scope: s) }
         if let first = f.budgets.first(where: { $0.response == response }) {
           out += costTable(first.scopes[s], proposal: first.proposal, currency: f.currency)
         }
         out += arrangementTables(f, response: response, scope: s)
         if let r = f.recommendations.first(where: { $0.response == response && $0.scope == scope }) {
           let gap = r.serviceGapTarget.map { " and P(service gap) ≤ \(percent($0))" } ?? ""
-          if let m = r.margin, let p = r.overspendProbability {
+          let rule = OverspendRule(rawValue: r.overspendRule) ?? .horizon
+          let name = rule.probabilityName
+          if let m = r.margin, let p = r.ruleProbability ?? r.overspendProbability {
+            let which = r.worstYear.map { " (year \($0))" } ?? ""
             out += "  recommended margin: \(percent(m)) (\(ReportFormat.money(r.annualContingency ?? 0, f.currency)) a year) — "
-            out += "P(overspend) \(percent(p.estimate)) [\(percent(p.lower))–\(percent(p.upper))] ≤ target \(percent(r.overspendTarget))\(gap)\n"
+            out += "\(name)\(which) \(percent(p.estimate)) [\(percent(p.lower))–\(percent(p.upper))] ≤ target \(percent(r.overspendTarget))\(gap)\n"
           } else {
-            out += "  no listed margin meets P(overspend) ≤ \(percent(r.overspendTarget))\(gap)\n"
+            out += "  no listed margin meets \(name) ≤ \(percent(r.overspendTarget))\(gap)\n"
           }
         }
       }
@@ -57,6 +62,25 @@ public enum TableReport {
     if let m = manifest {
       out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s, \(Int(m.iterationsPerSecond.rounded())) iterations/s on \(m.threads) thread(s)\n"
     }
+    return out
+  }
+
+  /// Budgets balance every year: per budget, each year's P(overspend), the worst year's,
+  /// P(any year overspends) and P(2 or more years), and each year's overspend VaR95.
+  static func yearTable(_ f: RunFigures, response: String, scope s: Int) -> String {
+    let Y = f.budgetYears, c = f.currency
+    var out = "  by budget year (each year's budget balances on its own)\n"
+    var rows = [["budget"] + (1...Y).map { "P(over) y\($0)" } + ["worst year", "P(any year)", "P(2+ years)"] + (1...Y).map { "VaR95 y\($0)" }]
+    for b in f.budgets where b.response == response {
+      let x = b.scopes[s]
+      let worst = x.overspendProbability(by: .worstYear)
+      let worstYear = x.overspendProbabilityByYear.firstIndex(of: worst).map { " (y\($0 + 1))" } ?? ""
+      rows.append(
+        [b.proposal] + x.years.map { percent($0.overspendProbability.estimate) }
+          + [percent(worst.estimate) + worstYear, percent(x.anyYearOverspends.estimate), percent(x.overspendYears[1].probability.estimate)]
+          + x.years.map { ReportFormat.money($0.valueAtRisk.first { $0.level == 0.95 }?.value ?? 0, c) })
+    }
+    out += layout(rows)
     return out
   }
 

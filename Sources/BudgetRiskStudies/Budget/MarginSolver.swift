@@ -87,6 +87,13 @@ public enum MarginSolver {
     progress: MarginProgress? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(MarginSolverError) -> MarginFigures {
     try validate(request, options: options)
+    // The solver's overspend event is the horizon total's; a margin for another rule would be
+    // a different figure under the same name, so it is refused rather than mislabelled.
+    guard plan.budget.overspendRule == .horizon else {
+      throw .invalid(
+        "budget.overspend_rule: \(plan.budget.overspendRule.rawValue): margin solves for the horizon total's P(overspend) only; "
+          + "`budget-risk run` recommends a listed margin under this rule, or set overspend_rule: horizon to solve here")
+    }
     let scope = try scopeIndex(request.scope, plan: plan)
     let responses = request.responses.isEmpty ? plan.budget.responses : request.responses
     var results = [MarginResult]()

@@ -73,10 +73,11 @@ extension Engine {
       func scope(_ i: Int) -> ScopeAccumulator { run.accumulator.evaluations[indices[i]].scopes[s] }
       let recommended = HeadlineRule.recommended(margins: margins) { i in
         HeadlineRule.meetsTargets(
-          overspend: scope(i).overspent.estimate, serviceGap: scope(i).serviceGap.estimate, spec: plan.budget)
+          overspend: scope(i).overspent(by: plan.budget.overspendRule).estimate, serviceGap: scope(i).serviceGap.estimate,
+          spec: plan.budget)
       }
       guard let h = HeadlineRule.headline(margins: margins, recommended: recommended) else { return .infinity }
-      let p = Probability(scope(h).overspent)
+      let p = Probability(scope(h).overspent(by: plan.budget.overspendRule))
       widest = max(widest, (p.upper - p.lower) / 2)
     }
     return widest

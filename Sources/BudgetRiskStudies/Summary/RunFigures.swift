@@ -133,10 +133,39 @@ public struct ScopeFigures: Codable, Sendable, Equatable {
   public var driftPath: [PeriodQuantiles]
   public var serviceGap: ServiceGapSummary
   public var instability: Instability
+  /// Budgets balance every year: per budget year its budget, P(overspend), the overspend's
+  /// mean, VaR and TVaR, and the service gap.
+  public var years: [YearFigures]
+  /// P(at least one budget year overspends).
+  public var anyYearOverspends: Probability
+  /// P(overspend in `k` or more budget years), `k = 1 … years` (the first is `anyYearOverspends`).
+  public var overspendYears: [YearCountProbability]
   /// Present only when the scenario has a `risk_share` (`RunFigures+Arrangements.swift`).
   public var riskShare: RiskShareFigures?
   /// Present only when the scenario has `rebase_fraction`.
   public var rebasing: RebasingFigures?
+}
+
+/// One budget year of one scope under one budget, money of that year.
+public struct YearFigures: Codable, Sendable, Equatable {
+  /// 1-based.
+  public var year: Int
+  public var budget: Estimate
+  public var overspendProbability: Probability
+  /// E[(cost − budget)+] of the year.
+  public var expectedOverspend: Estimate
+  /// VaR and TVaR of the year's overspend amount at the risk levels (90, 95, 99 %).
+  public var valueAtRisk: [QuantileFigure]
+  public var tailValueAtRisk: [LevelValue]
+  /// P(the year's unmet share > g) and its mean (0 under absorb).
+  public var serviceGap: Probability
+  public var expectedUnmetShare: Estimate
+}
+
+/// P(overspend in `years` or more budget years).
+public struct YearCountProbability: Codable, Sendable, Equatable {
+  public var years: Int
+  public var probability: Probability
 }
 
 /// The distribution of the cost of need (horizon or one budget year), money: its mean and
@@ -228,6 +257,13 @@ public struct Recommendation: Codable, Sendable, Equatable {
   public var response: String
   public var scope: String
   public var overspendTarget: Double
+  /// What the target bounds (`budget.overspend_rule`): `horizon`, `every_year` or `worst_year`.
+  public var overspendRule: String
+  /// The probability the rule judges at the recommended margin: P(overspend) over the
+  /// horizon, P(any year overspends), or the worst year's P(overspend).
+  public var ruleProbability: Probability?
+  /// Under `worst_year`, which budget year (1-based) is the worst at the recommended margin.
+  public var worstYear: Int?
   public var serviceGapTarget: Double?
   /// nil when no listed margin meets the targets.
   public var margin: Double?
@@ -300,11 +336,18 @@ extension RunFigures {
         let pick = HeadlineRule.recommended(margins: candidates.map(\.margin)) { i in
           let figures = candidates[i].scopes[s]
           return HeadlineRule.meetsTargets(
-            overspend: figures.overspendProbability.estimate, serviceGap: figures.serviceGap.probability.estimate,
-            spec: spec)
+            overspend: figures.overspendProbability(by: spec.overspendRule).estimate,
+            serviceGap: figures.serviceGap.probability.estimate, spec: spec)
         }.map { candidates[$0] }
+        let worstYear = pick.flatMap { b -> Int? in
+          guard spec.overspendRule == .worstYear else { return nil }
+          let judged = b.scopes[s].overspendProbability(by: .worstYear)
+          return b.scopes[s].overspendProbabilityByYear.firstIndex(of: judged).map { $0 + 1 }
+        }
         out.append(Recommendation(
           response: response.rawValue, scope: scope.name, overspendTarget: spec.overspendTarget,
+          overspendRule: spec.overspendRule.rawValue,
+          ruleProbability: pick?.scopes[s].overspendProbability(by: spec.overspendRule), worstYear: worstYear,
           serviceGapTarget: spec.serviceGapTarget, margin: pick?.margin,
           annualContingency: pick.map { $0.margin! * scope.reference / Double(plan.years) },
           overspendProbability: pick?.scopes[s].overspendProbability,
@@ -333,20 +376,25 @@ extension ScopeFigures {
     drift = Estimate(a.drift)
     driftQuantiles = RunFigures.quantileLevels.map { QuantileFigure(a.driftDistribution, level: $0) }
     expectedOverspend = Estimate(a.overspendAmount, scale: reference)
-    // Overspend has a point mass at 0: where P(overspend) ≤ 1 − q the q-quantile is exactly 0,
-    // and the expected shortfall (mean of the worst 1 − q) is E[overspend] / (1 − q).
-    let overspendShare = a.overspent.estimate
-    valueAtRisk = RunFigures.riskLevels.map { q in
-      var figure = QuantileFigure(a.overspendDistribution, level: q, scale: reference)
-      if overspendShare <= 1 - q { figure.value = 0; figure.lower = 0 }
-      if figure.lower <= 0 && a.overspent.wilsonInterval(confidence: 0.95).upperBound <= 1 - q { figure.upper = 0 }
-      return figure
+    (valueAtRisk, tailValueAtRisk) = Self.overspendRisk(
+      overspent: a.overspent, amount: a.overspendAmount, distribution: a.overspendDistribution, reference: reference)
+    let yearly = a.yearly
+    years = yearly.overspendAmount.indices.map { y in
+      let risk = Self.overspendRisk(
+        overspent: a.overspentByYear[y], amount: yearly.overspendAmount[y], distribution: yearly.overspendDistribution[y],
+        reference: reference)
+      return YearFigures(
+        year: y + 1, budget: Estimate(yearly.budget[y], scale: reference),
+        overspendProbability: Probability(a.overspentByYear[y]),
+        expectedOverspend: Estimate(yearly.overspendAmount[y], scale: reference),
+        valueAtRisk: risk.valueAtRisk, tailValueAtRisk: risk.tailValueAtRisk,
+        serviceGap: Probability(yearly.serviceGap[y]), expectedUnmetShare: Estimate(yearly.unmetShare[y]))
     }
-    tailValueAtRisk = RunFigures.riskLevels.map { q in
-      // With the VaR at 0 the tail mean is exact (E[overspend] from the exact sum).
-      if overspendShare <= 1 - q { return LevelValue(level: q, value: a.overspendAmount.mean / (1 - q) * reference, resolution: 0) }
-      return LevelValue(a.overspendDistribution, level: q, scale: reference)
+    overspendYears = (1..<max(yearly.overspentYears.count, 2)).map { k in
+      YearCountProbability(
+        years: k, probability: Probability(ProportionCounter(successes: yearly.overspentAtLeast(k), trials: yearly.paths)))
     }
+    anyYearOverspends = overspendYears[0].probability
     driftPath = a.driftPath.enumerated().map { t, h in
       PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
     }
@@ -363,6 +411,29 @@ extension ScopeFigures {
       breaches: a.breaches, tolerance: spec.driftTolerance, reviewEvery: spec.reviewEvery)
     riskShare = a.riskShare.map { RiskShareFigures($0, reference: reference) }
     rebasing = a.rebasing.map { RebasingFigures($0, reference: reference) }
+  }
+}
+
+extension ScopeFigures {
+  /// VaR and TVaR of an overspend amount (÷ reference in the accumulators) at the risk levels.
+  /// Overspend has a point mass at 0: where P(overspend) ≤ 1 − q the q-quantile is exactly 0,
+  /// and the expected shortfall (mean of the worst 1 − q) is E[overspend] / (1 − q).
+  static func overspendRisk(
+    overspent: ProportionCounter, amount: MeanAccumulator, distribution: LogLinearQuantiles, reference: Double
+  ) -> (valueAtRisk: [QuantileFigure], tailValueAtRisk: [LevelValue]) {
+    let overspendShare = overspent.estimate
+    let valueAtRisk = RunFigures.riskLevels.map { q in
+      var figure = QuantileFigure(distribution, level: q, scale: reference)
+      if overspendShare <= 1 - q { figure.value = 0; figure.lower = 0 }
+      if figure.lower <= 0 && overspent.wilsonInterval(confidence: 0.95).upperBound <= 1 - q { figure.upper = 0 }
+      return figure
+    }
+    let tailValueAtRisk = RunFigures.riskLevels.map { q in
+      // With the VaR at 0 the tail mean is exact (E[overspend] from the exact sum).
+      if overspendShare <= 1 - q { return LevelValue(level: q, value: amount.mean / (1 - q) * reference, resolution: 0) }
+      return LevelValue(distribution, level: q, scale: reference)
+    }
+    return (valueAtRisk, tailValueAtRisk)
   }
 }
 

@@ -1,0 +1,59 @@
+import BudgetRiskNumerics
+
+/// The budget-year view of one scope, accumulated exactly and mergeably: budgets balance
+/// every year, so besides each year's P(overspend) (``ScopeAccumulator/overspentByYear``)
+/// the run keeps how many years each path overspends, and per year the overspend amount
+/// (its mean and distribution, for the year's VaR and TVaR), the budget and the service gap.
+///
+/// Money is divided by the scope's reference budget, like the horizon figures; the
+/// overspend histograms are ``LogLinearQuantiles`` on the ``LogLinearLayout/fine`` layout,
+/// so a year's VaR or TVaR is within one bucket of the sample's, as over the horizon.
+package struct YearlyAccumulator: Sendable, Equatable {
+  /// Paths with exactly `k` budget years overspent, `k = 0 … years`: exact counts, from
+  /// which P(any year overspends) and P(overspend in `k` or more years) are read.
+  package var overspentYears: [UInt64]
+  /// Per year: the overspend amount (cost − budget)+ and the budget, ÷ reference.
+  package var overspendAmount: [MeanAccumulator]
+  package var overspendDistribution: [LogLinearQuantiles]
+  package var budget: [MeanAccumulator]
+  /// Per year: the unmet share of the year's need, and whether it is above the gap threshold.
+  package var unmetShare: [MeanAccumulator]
+  package var serviceGap: [ProportionCounter]
+
+  package init(years: Int) {
+    overspentYears = Array(repeating: 0, count: years + 1)
+    overspendAmount = Array(repeating: MeanAccumulator(), count: years)
+    overspendDistribution = Array(repeating: LogLinearQuantiles(layout: .fine, expected: 0...0.5 / Double(max(years, 1))), count: years)
+    budget = overspendAmount
+    unmetShare = overspendAmount
+    serviceGap = Array(repeating: ProportionCounter(), count: years)
+  }
+
+  /// One budget year of one path: cost of need and budget ÷ reference, and the unmet share.
+  @inline(__always)
+  package mutating func addYear(_ y: Int, costOfNeed c: Double, budget b: Double, unmetShare u: Double, gapThreshold g: Double) {
+    let over = max(0, c - b)
+    overspendAmount[y].add(over); overspendDistribution[y].add(over)
+    budget[y].add(b)
+    unmetShare[y].add(u); serviceGap[y].add(u > g)
+  }
+
+  /// Closes one path that overspent `k` of its budget years.
+  @inline(__always)
+  package mutating func addPath(overspentYears k: Int) { overspentYears[k] &+= 1 }
+
+  package mutating func merge(_ o: YearlyAccumulator) {
+    for k in overspentYears.indices { overspentYears[k] &+= o.overspentYears[k] }
+    for y in overspendAmount.indices {
+      overspendAmount[y].merge(o.overspendAmount[y]); overspendDistribution[y].merge(o.overspendDistribution[y])
+      budget[y].merge(o.budget[y])
+      unmetShare[y].merge(o.unmetShare[y]); serviceGap[y].merge(o.serviceGap[y])
+    }
+  }
+
+  /// Paths counted.
+  package var paths: UInt64 { overspentYears.reduce(0, &+) }
+
+  /// Paths that overspent `k` or more budget years.
+  package func overspentAtLeast(_ k: Int) -> UInt64 { overspentYears[min(k, overspentYears.count)...].reduce(0, &+) }
+}
