@@ -82,6 +82,7 @@ import Testing
       "first_breach_probability", "first_overspend_breach_probability", "first_underspend_breach_probability",
       "any_year_overspend_probability", "overspend_years_at_least_probability", "budget_year", "expected_overspend_year",
       "overspend_year_N_var", "overspend_year_N_tvar", "service_gap_probability_year", "unmet_share_year",
+      "rationing_probability_year", "rationing_before_last_quarter_probability_year", "rationing_start_probability",
       "cost_mean", "cost_sd", "cost_quantile", "cost_var", "cost_tvar",
       "cost_year_N_mean", "cost_year_N_sd", "cost_year_N_quantile", "cost_year_N_var", "cost_year_N_tvar",
     ]

@@ -120,6 +120,33 @@ import Testing
     }
   }
 
+  /// When rationing starts, on the hand-worked paths of ``BudgetLedgerTests`` (one year of
+  /// 100 a month, no reserve): the default path needs 200 from month 7, so rationing first
+  /// leaves need unmet in month 7 (period 6), before the last quarter; a path on budget until
+  /// month 9 and at 200 from month 10 first rations in period 9, in the last quarter.
+  @Test(arguments: [(6, true), (9, false)])
+  func rationingStartsInTheFirstPeriodWithNeedUnmet(start: Int, beforeLastQuarter: Bool) throws {
+    let (ledger, plan, tile) = try BudgetLedgerTests.ledger(order: .proRata, need: { t in (50, t < start ? 50 : 150) })
+    let evaluations = plan.scenarioEvaluations
+    var acc = RunAccumulator(plan: plan, evaluations: evaluations)
+    for (e, evaluation) in evaluations.enumerated() {
+      let o = ledger.walk(row: 0, iteration: 0, seed: 1, evaluation: evaluation)
+      #expect(o.rationingStart(scope: 0, year: 0) == (evaluation.response == .ration ? start : -1))
+      acc.record(o, evaluation: e, scores: tile.factorScores(row: 0))
+    }
+    func figures(_ e: Int) -> YearFigures {
+      let a = acc.evaluations[e].scopes[0]
+      return ScopeFigures(a, cost: a, reference: 1_200, name: "care", threshold: 0.01, budget: plan.budget).years[0]
+    }
+    let ration = figures(1), absorb = figures(0)
+    #expect(evaluations[1].response == .ration)
+    #expect(ration.rationing.estimate == 1)
+    #expect(ration.rationingBeforeLastQuarter.estimate == (beforeLastQuarter ? 1 : 0))
+    #expect(ration.rationingStart.map(\.period) == Array(0..<12))
+    #expect(ration.rationingStart.map(\.probability.estimate) == (0..<12).map { $0 == start ? 1.0 : 0.0 })
+    #expect(absorb.rationing.estimate == 0 && absorb.rationingStart.allSatisfy { $0.probability.estimate == 0 })
+  }
+
   @Test func theRuleIsReadFromTheScenario() throws {
     let yaml = ScenarioText.replacing(("  margins: [0, 0.05, 0.1]", "  margins: [0, 0.05, 0.1]\n  overspend_rule: worst_year"))
     let s = try #require(loadedScenario(yaml))

@@ -59,6 +59,8 @@ package final class BudgetLedger {
   private let costOfNeedByYear: Buffer<Double>
   /// Per scope and budget year: the proposed budget and the unmet share of need (0 under absorb).
   private let budgetByYear: Buffer<Double>, unmetShareByYear: Buffer<Double>
+  /// Per scope and budget year: the period in which rationing first leaves need unmet; −1: none.
+  private let rationingStartByYear: Buffer<Int>
   /// The view of the last walk that ``walk(row:iteration:seed:evaluation:detailed:)`` returns.
   private var result: PathOutcome!
 
@@ -85,10 +87,12 @@ package final class BudgetLedger {
     costOfNeedByYear = Buffer(plan.scopes.count * plan.years)
     budgetByYear = Buffer(plan.scopes.count * plan.years)
     unmetShareByYear = Buffer(plan.scopes.count * plan.years)
+    rationingStartByYear = Buffer(plan.scopes.count * plan.years, repeating: -1)
     result = PathOutcome(
       scopes: outcomes.handle, periods: T, years: plan.years, driftPaths: pathDrift.handle,
       overspentByYear: overspentByYear.handle, costOfNeedByYear: costOfNeedByYear.handle,
       budgetByYear: budgetByYear.handle, unmetShareByYear: unmetShareByYear.handle,
+      rationingStartByYear: rationingStartByYear.handle,
       serviceUnmetShares: serviceUnmetShares.handle,
       rebasingAmounts: rebasingAmounts.handle, maxRebasings: maxRebasings, poolHorizon: horizon.handle,
       scopePools: scopePools)
@@ -213,7 +217,7 @@ package final class BudgetLedger {
     let needPro = needProactive.handle, needRea = needReactive.handle, proposed = budget.handle
     let deliveredPro = deliveredProactive.handle, deliveredRea = deliveredReactive.handle
     let paths = pathDrift.handle, byYear = overspentByYear.handle, costByYear = costOfNeedByYear.handle
-    let budgetYear = budgetByYear.handle, unmetYear = unmetShareByYear.handle
+    let budgetYear = budgetByYear.handle, unmetYear = unmetShareByYear.handle, rationingStart = rationingStartByYear.handle
 
     for s in plan.scopes.indices {
       let path = paths.row(s, width: T)
@@ -221,6 +225,7 @@ package final class BudgetLedger {
         var totalNeed = 0.0, totalBudget = 0.0
         var needByCategory = (0.0, 0.0), unmetByCategory = (0.0, 0.0)
         var yearNeed = 0.0, yearBudgetSum = 0.0, ytdSpend = 0.0, ytdBudget = 0.0, yearUnmet = 0.0
+        var yearRationingStart = -1
         var breaches = ReviewBreaches()
         var exhaustedAny = false
         for p in pools where exhausted[p] { exhaustedAny = true }
@@ -241,6 +246,7 @@ package final class BudgetLedger {
             unmetByCategory.0 += unmetPro
             unmetByCategory.1 += unmetRea
             yearUnmet += unmetPro + unmetRea
+            if unmetPro + unmetRea > 0 && yearRationingStart < 0 { yearRationingStart = t }
           }
           if !rationing { periodSpend = periodNeed }
           totalNeed += periodNeed; totalBudget += periodBudget
@@ -258,8 +264,9 @@ package final class BudgetLedger {
               costByYear[s * Y + t / ppy] = yearNeed
               budgetYear[s * Y + t / ppy] = yearBudgetSum
               unmetYear[s * Y + t / ppy] = yearNeed > 0 ? yearUnmet / yearNeed : 0
+              rationingStart[s * Y + t / ppy] = yearRationingStart
             }
-            yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0; yearUnmet = 0
+            yearNeed = 0; yearBudgetSum = 0; ytdSpend = 0; ytdBudget = 0; yearUnmet = 0; yearRationingStart = -1
           }
         }
         let unmet = unmetByCategory.0 + unmetByCategory.1

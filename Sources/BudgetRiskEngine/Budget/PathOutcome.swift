@@ -22,6 +22,9 @@ package struct PathOutcome {
   package let budgetByYear: Handle<Double>
   /// Each scope's unmet share of need in each budget year (0 under absorb), `scopes × years`.
   package let unmetShareByYear: Handle<Double>
+  /// Each scope's first period of each budget year in which rationing left need unmet (−1:
+  /// none that year; always −1 under absorb), `scopes × years`.
+  package let rationingStartByYear: Handle<Int>
   /// Each service's unmet share of its need over the horizon, `V` (0 under absorb).
   let serviceUnmetShares: Handle<Double>
   /// Each pool's rebasing amounts in the order they happened, `P × maxRebasings`, and how
@@ -51,6 +54,8 @@ package struct PathOutcome {
   package func budget(scope s: Int, year y: Int) -> Double { budgetByYear[at(s, y)] }
   @inline(__always)
   package func unmetShare(scope s: Int, year y: Int) -> Double { unmetShareByYear[at(s, y)] }
+  @inline(__always)
+  package func rationingStart(scope s: Int, year y: Int) -> Int { rationingStartByYear[at(s, y)] }
 
   /// Calls `body` with the size (money, unsigned) of every rebasing of scope `s`'s pools.
   @inline(__always)

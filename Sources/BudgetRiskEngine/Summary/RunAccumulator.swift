@@ -125,7 +125,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
     costDistributionByYear = Array(repeating: LogLinearQuantiles(layout: .fine, expected: year), count: years)
     driftPath = PathHistograms(periods: periods, layout: .path)
     breaches = BreachAccumulator(periods: periods)
-    yearly = YearlyAccumulator(years: years)
+    yearly = YearlyAccumulator(years: years, periods: periods)
   }
 
   /// One budget year's overspend and cost of need (÷ reference), added at the year's end.
@@ -142,7 +142,9 @@ package struct ScopeAccumulator: Sendable, Equatable {
     for y in overspentByYear.indices {
       let overspent = o.overspent(scope: s, year: y), cost = o.costOfNeed(scope: s, year: y) / reference
       addYear(y, overspent: overspent, costOfNeed: cost)
-      yearly.addYear(y, costOfNeed: cost, budget: o.budget(scope: s, year: y) / reference, unmetShare: o.unmetShare(scope: s, year: y), gapThreshold: g)
+      yearly.addYear(
+        y, costOfNeed: cost, budget: o.budget(scope: s, year: y) / reference, unmetShare: o.unmetShare(scope: s, year: y),
+        gapThreshold: g, rationingStart: o.rationingStart(scope: s, year: y))
       if overspent { yearsOverspent += 1 }
     }
     yearly.addPath(overspentYears: yearsOverspent)

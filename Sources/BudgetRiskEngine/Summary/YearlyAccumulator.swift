@@ -19,8 +19,12 @@ package struct YearlyAccumulator: Sendable, Equatable {
   /// Per year: the unmet share of the year's need, and whether it is above the gap threshold.
   package var unmetShare: [MeanAccumulator]
   package var serviceGap: [ProportionCounter]
+  /// Per period: paths whose rationing first left need unmet, in that period's budget year,
+  /// in that period (exact counts; the paths that never ration in a year are the rest).
+  package var rationingStart: [UInt64]
 
-  package init(years: Int) {
+  package init(years: Int, periods: Int) {
+    rationingStart = Array(repeating: 0, count: periods)
     overspentYears = Array(repeating: 0, count: years + 1)
     overspendAmount = Array(repeating: MeanAccumulator(), count: years)
     overspendDistribution = Array(repeating: LogLinearQuantiles(layout: .fine, expected: 0...0.5 / Double(max(years, 1))), count: years)
@@ -31,7 +35,10 @@ package struct YearlyAccumulator: Sendable, Equatable {
 
   /// One budget year of one path: cost of need and budget ÷ reference, and the unmet share.
   @inline(__always)
-  package mutating func addYear(_ y: Int, costOfNeed c: Double, budget b: Double, unmetShare u: Double, gapThreshold g: Double) {
+  package mutating func addYear(
+    _ y: Int, costOfNeed c: Double, budget b: Double, unmetShare u: Double, gapThreshold g: Double, rationingStart t: Int
+  ) {
+    if t >= 0 { rationingStart[t] &+= 1 }
     let over = max(0, c - b)
     overspendAmount[y].add(over); overspendDistribution[y].add(over)
     budget[y].add(b)
@@ -44,6 +51,7 @@ package struct YearlyAccumulator: Sendable, Equatable {
 
   package mutating func merge(_ o: YearlyAccumulator) {
     for k in overspentYears.indices { overspentYears[k] &+= o.overspentYears[k] }
+    for t in rationingStart.indices { rationingStart[t] &+= o.rationingStart[t] }
     for y in overspendAmount.indices {
       overspendAmount[y].merge(o.overspendAmount[y]); overspendDistribution[y].merge(o.overspendDistribution[y])
       budget[y].merge(o.budget[y])

@@ -67,6 +67,9 @@ public enum CSVReport {
           for v in x.tailValueAtRisk { tvar("overspend_year_\(x.year)_tvar", v) }
           p("service_gap_probability_year", x.serviceGap, level: "\(x.year)")
           e("unmet_share_year", x.expectedUnmetShare, unit: "fraction", level: "\(x.year)")
+          p("rationing_probability_year", x.rationing, level: "\(x.year)")
+          p("rationing_before_last_quarter_probability_year", x.rationingBeforeLastQuarter, level: "\(x.year)")
+          for r in x.rationingStart { p("rationing_start_probability", r.probability, level: "\(r.period + 1)") }
         }
         p("tolerance_breached_probability", s.instability.toleranceBreached)
         p("overspend_beyond_tolerance_probability", s.instability.overspendBeyondTolerance)

@@ -37,6 +37,12 @@ extension HTMLReport {
             row("P(service gap), year \(y + 1)") { .probability($0.years[y].serviceGap) }
           }
         }
+        if r == "ration" {
+          for y in 0..<f.budgetYears {
+            row("P(rationing leaves need unmet), year \(y + 1)") { .probability($0.years[y].rationing) }
+            row("P(rationing starts before the last quarter), year \(y + 1)") { .probability($0.years[y].rationingBeforeLastQuarter) }
+          }
+        }
         row("drift (mean)") { .mean($0.drift, .drift) }
         for (k, level) in RunFigures.quantileLevels.enumerated() {
           row("drift, \(ReportFormat.percent(level)) quantile") { .quantile($0.driftQuantiles[k], .drift) }

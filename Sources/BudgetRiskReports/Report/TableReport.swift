@@ -41,6 +41,7 @@ public enum TableReport {
           out += "  P(over tol) / P(under tol): year-to-date spend above / below the budget by more than \(percent(x.tolerance)) at any of the \(x.reviews) reviews\n"
         }
         if f.budgetYears > 1 { out += yearTable(f, response: response, scope: s) }
+        if response == "ration" { out += rationingStartLine(f, scope: s) }
         if let first = f.budgets.first(where: { $0.response == response }) {
           out += costTable(first.scopes[s], proposal: first.proposal, currency: f.currency)
         }
@@ -82,6 +83,16 @@ public enum TableReport {
     }
     out += layout(rows)
     return out
+  }
+
+  /// When in the year rationing starts, under the headline budget: per year the share of
+  /// pilots rationing at all and before the year's last quarter.
+  static func rationingStartLine(_ f: RunFigures, scope s: Int) -> String {
+    guard let b = f.headlineBudget(response: "ration", scope: f.budgets.first?.scopes[s].scope ?? "") else { return "" }
+    let years = b.scopes[s].years
+    let any = years.map { percent($0.rationing.estimate) }.joined(separator: " / ")
+    let early = years.map { percent($0.rationingBeforeLastQuarter.estimate) }.joined(separator: " / ")
+    return "  at \(b.proposal), rationing leaves need unmet in \(any) of pilots (by budget year), starting before the year's last quarter in \(early)\n"
   }
 
   /// The cost of need's distribution, over the horizon and per budget year, under one budget

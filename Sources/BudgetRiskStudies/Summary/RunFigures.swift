@@ -160,6 +160,18 @@ public struct YearFigures: Codable, Sendable, Equatable {
   /// P(the year's unmet share > g) and its mean (0 under absorb).
   public var serviceGap: Probability
   public var expectedUnmetShare: Estimate
+  /// When in the year rationing starts (0 under absorb): P(rationing leaves need unmet at
+  /// some point in the year), P(it starts before the year's last quarter), and per period of
+  /// the year P(rationing first leaves need unmet in that period).
+  public var rationing: Probability
+  public var rationingBeforeLastQuarter: Probability
+  public var rationingStart: [PeriodProbability]
+}
+
+/// A probability for one period (0-based over the horizon).
+public struct PeriodProbability: Codable, Sendable, Equatable {
+  public var period: Int
+  public var probability: Probability
 }
 
 /// P(overspend in `years` or more budget years).
@@ -380,6 +392,9 @@ extension ScopeFigures {
       overspent: a.overspent, amount: a.overspendAmount, distribution: a.overspendDistribution, reference: reference)
     let yearly = a.yearly
     years = yearly.overspendAmount.indices.map { y in
+      // The year's periods, and where its last quarter begins (month 10, or quarter 4).
+      let ppy = yearly.rationingStart.count / max(yearly.overspendAmount.count, 1)
+      let periods = y * ppy..<(y + 1) * ppy, lastQuarter = y * ppy + (3 * ppy) / 4
       let risk = Self.overspendRisk(
         overspent: a.overspentByYear[y], amount: yearly.overspendAmount[y], distribution: yearly.overspendDistribution[y],
         reference: reference)
@@ -388,7 +403,12 @@ extension ScopeFigures {
         overspendProbability: Probability(a.overspentByYear[y]),
         expectedOverspend: Estimate(yearly.overspendAmount[y], scale: reference),
         valueAtRisk: risk.valueAtRisk, tailValueAtRisk: risk.tailValueAtRisk,
-        serviceGap: Probability(yearly.serviceGap[y]), expectedUnmetShare: Estimate(yearly.unmetShare[y]))
+        serviceGap: Probability(yearly.serviceGap[y]), expectedUnmetShare: Estimate(yearly.unmetShare[y]),
+        rationing: Self.rationingShare(yearly, periods: periods.lowerBound..<periods.upperBound),
+        rationingBeforeLastQuarter: Self.rationingShare(yearly, periods: periods.lowerBound..<lastQuarter),
+        rationingStart: periods.map { t in
+          PeriodProbability(period: t, probability: Self.rationingShare(yearly, periods: t..<t + 1))
+        })
     }
     overspendYears = (1..<max(yearly.overspentYears.count, 2)).map { k in
       YearCountProbability(
@@ -434,6 +454,15 @@ extension ScopeFigures {
       return LevelValue(distribution, level: q, scale: reference)
     }
     return (valueAtRisk, tailValueAtRisk)
+  }
+}
+
+extension ScopeFigures {
+  /// The share of paths whose rationing first left need unmet in one of `periods` (all in one
+  /// budget year, so each path counts at most once).
+  static func rationingShare(_ yearly: YearlyAccumulator, periods: Range<Int>) -> Probability {
+    let first = periods.reduce(UInt64(0)) { $0 &+ yearly.rationingStart[$1] }
+    return Probability(ProportionCounter(successes: first, trials: yearly.paths))
   }
 }
 
