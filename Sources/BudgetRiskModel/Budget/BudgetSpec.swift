@@ -22,6 +22,10 @@ public struct BudgetSpec: Sendable, Equatable {
   /// What α bounds: the horizon total's overspend (default), every budget year's (P(any year
   /// overspends)), or the worst year's (the largest per-year P(overspend)).
   public var overspendRule: OverspendRule = .horizon
+  /// Service-gap targets per category, in ``ServiceCategory/allCases`` order (proactive,
+  /// reactive): the recommendation must meet each that is set, besides β. The headline gap
+  /// can hide cuts to prevention; these bound each category's P(unmet share > g).
+  public var categoryGapTargets: [Double?] = [nil, nil]
   /// `separate` (default) or `aligned` pools.
   public var arrangement: PoolArrangement
   /// How year-end variance splits between provider and funder; nil: no risk share reported.

@@ -3,7 +3,7 @@ extension ScenarioParser {
   static let budgetKeys = [
     "base", "fixed", "capitation", "margins", "proposals", "pools", "provider",
     "service_gap_threshold", "drift_tolerance", "review_every", "overspend_target",
-    "service_gap_target", "overspend_rule",
+    "service_gap_target", "overspend_rule", "service_gap_targets",
   ] + arrangementKeys
 
   func parseBudget(_ value: YAMLValue) -> BudgetSpec? {
@@ -57,6 +57,17 @@ extension ScenarioParser {
     let reviewEvery = m.integer("review_every", minimum: 1, default: 3)
     let overspendTarget = m.number("overspend_target", .probability, default: 0.1)
     let overspendRule = m.choice("overspend_rule", as: OverspendRule.self, default: .horizon)
+    var categoryGapTargets: [Double?]? = [nil, nil]
+    if let v = m.optional("service_gap_targets") {
+      let names = ServiceCategory.allCases.map(\.rawValue)
+      if let c = reader.mapping(v, keys: names) {
+        let targets = names.map { name in c.optional(name).map { reader.number($0, .probability) } }
+        // A target given but unreadable (reported) is nil inside a .some: refuse the spec.
+        categoryGapTargets = targets.contains { $0 != nil && $0! == nil } ? nil : targets.map { $0 ?? nil }
+      } else {
+        categoryGapTargets = nil
+      }
+    }
     var gapTarget: Double?? = .some(nil)  // nil: reported; .some(nil): not given
     if let v = m.optional("service_gap_target") {
       gapTarget = reader.number(v, .probability).map { .some($0) }
@@ -70,7 +81,7 @@ extension ScenarioParser {
 
     guard let pools, let base, let margins, let proposals, let responses, let reserve, let order,
       let gapThreshold, let driftTolerance, let reviewEvery, let overspendTarget, let gapTarget,
-      let arrangement, let riskShare, let rebasing, let carryForward, let overspendRule
+      let arrangement, let riskShare, let rebasing, let carryForward, let overspendRule, let categoryGapTargets
     else { return nil }
     var spec = BudgetSpec(
       base: base, proposals: margins.map { .margin($0) } + proposals, pools: pools,
@@ -81,6 +92,7 @@ extension ScenarioParser {
       rebaseUnderspend: rebasing.underspend,
       carryForward: carryForward)
     spec.overspendRule = overspendRule
+    spec.categoryGapTargets = categoryGapTargets
     return spec
   }
 

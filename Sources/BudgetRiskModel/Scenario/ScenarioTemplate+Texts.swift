@@ -141,6 +141,7 @@ extension ScenarioTemplate {
       overspend_target: 0.10         # recommend the smallest margin with P(overspend) <= 10 %
       overspend_rule: horizon        # ... over the horizon total; every_year: P(any year overspends);
                                      # worst_year: the worst single year's P(overspend)
+      # service_gap_targets: {proactive: 0.05}   # hold prevention's own gap to a target too
       # Optional funding arrangements (docs/scenario-format.md, "Funding arrangements"):
       # rebase_fraction: 0.5         # past the tolerance, rebase the rest of the year by half the gap
       # risk_share:                  # year-end split of over/underspend between provider and funder

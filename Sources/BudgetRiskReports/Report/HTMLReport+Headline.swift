@@ -37,7 +37,11 @@ extension HTMLReport {
         }
         html += "<dt>Service-gap probability</dt><dd>\(e(ReportFormat.probability(x.serviceGap.probability)))"
         if let beta = rec.serviceGapTarget { html += " — target ≤ \(e(ReportFormat.percent(beta)))" }
-        html += "</dd><dt>Expected overspend</dt><dd>\(e(ReportFormat.money(x.expectedOverspend.mean, f.currency)))</dd>"
+        html += "</dd>"
+        for t in rec.categoryGapTargets {
+          html += "<dt>Service-gap probability, \(e(t.category))</dt><dd>\(e(t.probability.map(ReportFormat.probability) ?? "–")) — target ≤ \(e(ReportFormat.percent(t.target)))</dd>"
+        }
+        html += "<dt>Expected overspend</dt><dd>\(e(ReportFormat.money(x.expectedOverspend.mean, f.currency)))</dd>"
         if let var95 = x.valueAtRisk.first(where: { $0.level == 0.95 }) {
           let worst = var95.value > 0
             ? "\(ReportFormat.money(var95.value, f.currency)) or more" : "no overspend (fewer than 1 in 20 overspend)"
@@ -49,6 +53,7 @@ extension HTMLReport {
         let rule = rec.flatMap { OverspendRule(rawValue: $0.overspendRule) } ?? .horizon
         var target = "\(rule.probabilityName) ≤ \(ReportFormat.percent(rec?.overspendTarget ?? 0))"
         if let beta = rec?.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
+        for t in rec?.categoryGapTargets ?? [] { target += " and P(\(t.category) gap) ≤ \(ReportFormat.percent(t.target))" }
         html += "<p>meets the target \(e(target)).</p>"
         if let last = f.marginBudgets(response: r).last {
           let x = last.scopes[s]

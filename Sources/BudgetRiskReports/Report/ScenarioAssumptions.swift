@@ -237,6 +237,9 @@ private struct AssumptionWords {
     var target = "The recommended margin is the smallest listed margin with \(b.overspendRule.probabilityName) ≤ \(ReportFormat.percent(b.overspendTarget))"
     if b.overspendRule != .horizon { target += " (overspend_rule: \(b.overspendRule.rawValue))" }
     if let beta = b.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
+    for (c, category) in ServiceCategory.allCases.enumerated() {
+      if let t = b.categoryGapTargets[c] { target += " and P(\(category.rawValue) service gap) ≤ \(ReportFormat.percent(t))" }
+    }
     g.paragraphs.append(target + ".")
     return g
   }

@@ -47,7 +47,10 @@ public enum TableReport {
         }
         out += arrangementTables(f, response: response, scope: s)
         if let r = f.recommendations.first(where: { $0.response == response && $0.scope == scope }) {
-          let gap = r.serviceGapTarget.map { " and P(service gap) ≤ \(percent($0))" } ?? ""
+          let gap = (r.serviceGapTarget.map { " and P(service gap) ≤ \(percent($0))" } ?? "")
+            + r.categoryGapTargets.map { t in
+              " and P(\(t.category) gap) \(t.probability.map { percent($0.estimate) + " " } ?? "")≤ \(percent(t.target))"
+            }.joined()
           let rule = OverspendRule(rawValue: r.overspendRule) ?? .horizon
           let name = rule.probabilityName
           if let m = r.margin, let p = r.ruleProbability ?? r.overspendProbability {

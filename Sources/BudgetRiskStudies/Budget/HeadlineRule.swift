@@ -9,8 +9,13 @@ enum HeadlineRule {
   /// Whether a budget whose point estimates are P(overspend) = `overspend` and
   /// P(service gap) = `serviceGap` meets the scenario's targets: overspend at most α and,
   /// when a service-gap target β is set, service gap at most β.
-  static func meetsTargets(overspend: Double, serviceGap: Double, spec: BudgetSpec) -> Bool {
+  /// `categoryGaps`: P(service gap) per category in ``ServiceCategory/allCases`` order, held
+  /// to the scenario's per-category targets where set.
+  static func meetsTargets(overspend: Double, serviceGap: Double, categoryGaps: [Double], spec: BudgetSpec) -> Bool {
     guard overspend <= spec.overspendTarget else { return false }
+    for (c, target) in spec.categoryGapTargets.enumerated() {
+      if let target, c < categoryGaps.count, !(categoryGaps[c] <= target) { return false }
+    }
     guard let beta = spec.serviceGapTarget else { return true }
     return serviceGap <= beta
   }

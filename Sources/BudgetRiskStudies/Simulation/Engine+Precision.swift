@@ -74,7 +74,7 @@ extension Engine {
       let recommended = HeadlineRule.recommended(margins: margins) { i in
         HeadlineRule.meetsTargets(
           overspend: scope(i).overspent(by: plan.budget.overspendRule).estimate, serviceGap: scope(i).serviceGap.estimate,
-          spec: plan.budget)
+          categoryGaps: scope(i).serviceGapByCategory.map(\.estimate), spec: plan.budget)
       }
       guard let h = HeadlineRule.headline(margins: margins, recommended: recommended) else { return .infinity }
       let p = Probability(scope(h).overspent(by: plan.budget.overspendRule))

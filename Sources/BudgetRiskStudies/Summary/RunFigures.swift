@@ -264,6 +264,12 @@ public struct FirstBreach: Codable, Sendable, Equatable {
   public var underspend: Probability
 }
 
+public struct CategoryGapTarget: Codable, Sendable, Equatable {
+  public var category: String
+  public var target: Double
+  public var probability: Probability?
+}
+
 /// The smallest listed margin meeting the targets, per response and scope.
 public struct Recommendation: Codable, Sendable, Equatable {
   public var response: String
@@ -276,6 +282,9 @@ public struct Recommendation: Codable, Sendable, Equatable {
   public var ruleProbability: Probability?
   /// Under `worst_year`, which budget year (1-based) is the worst at the recommended margin.
   public var worstYear: Int?
+  /// The per-category service-gap targets set (`budget.service_gap_targets`), each with its
+  /// P(service gap) at the recommended margin.
+  public var categoryGapTargets: [CategoryGapTarget]
   public var serviceGapTarget: Double?
   /// nil when no listed margin meets the targets.
   public var margin: Double?
@@ -349,7 +358,8 @@ extension RunFigures {
           let figures = candidates[i].scopes[s]
           return HeadlineRule.meetsTargets(
             overspend: figures.overspendProbability(by: spec.overspendRule).estimate,
-            serviceGap: figures.serviceGap.probability.estimate, spec: spec)
+            serviceGap: figures.serviceGap.probability.estimate,
+            categoryGaps: figures.serviceGap.byCategory.map(\.probability.estimate), spec: spec)
         }.map { candidates[$0] }
         let worstYear = pick.flatMap { b -> Int? in
           guard spec.overspendRule == .worstYear else { return nil }
@@ -360,6 +370,13 @@ extension RunFigures {
           response: response.rawValue, scope: scope.name, overspendTarget: spec.overspendTarget,
           overspendRule: spec.overspendRule.rawValue,
           ruleProbability: pick?.scopes[s].overspendProbability(by: spec.overspendRule), worstYear: worstYear,
+          categoryGapTargets: ServiceCategory.allCases.enumerated().compactMap { c, category in
+            spec.categoryGapTargets[c].map { target in
+              CategoryGapTarget(
+                category: category.rawValue, target: target,
+                probability: pick?.scopes[s].serviceGap.byCategory.first { $0.category == category.rawValue }?.probability)
+            }
+          },
           serviceGapTarget: spec.serviceGapTarget, margin: pick?.margin,
           annualContingency: pick.map { $0.margin! * scope.reference / Double(plan.years) },
           overspendProbability: pick?.scopes[s].overspendProbability,
