@@ -1,6 +1,7 @@
 import Foundation
 import BudgetRiskModel
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The readable summary printed by `budget-risk run`.
 public enum TableReport {
