@@ -20,8 +20,11 @@ package struct BreachAccumulator: Sendable, Equatable {
   package var firstUnderspend: [UInt64]
 
   package init(periods: Int) {
+    // Three buffers made apart (not copies of one), so that no first write in a worker's
+    // run copies one: nothing is allocated once the run has started.
     firstAny = Array(repeating: 0, count: periods)
-    firstOverspend = firstAny; firstUnderspend = firstAny
+    firstOverspend = Array(repeating: 0, count: periods)
+    firstUnderspend = Array(repeating: 0, count: periods)
   }
 
   @inline(__always)

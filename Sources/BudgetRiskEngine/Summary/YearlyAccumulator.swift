@@ -27,9 +27,10 @@ package struct YearlyAccumulator: Sendable, Equatable {
     rationingStart = Array(repeating: 0, count: periods)
     overspentYears = Array(repeating: 0, count: years + 1)
     overspendAmount = Array(repeating: MeanAccumulator(), count: years)
-    overspendDistribution = Array(repeating: LogLinearQuantiles(layout: .fine, expected: 0...0.5 / Double(max(years, 1))), count: years)
-    budget = overspendAmount
-    unmetShare = overspendAmount
+    overspendDistribution = (0..<years).map { _ in LogLinearQuantiles(layout: .fine, expected: 0...0.5 / Double(max(years, 1))) }
+    // Made apart, not copied from one another: a first write then copies nothing.
+    budget = Array(repeating: MeanAccumulator(), count: years)
+    unmetShare = Array(repeating: MeanAccumulator(), count: years)
     serviceGap = Array(repeating: ProportionCounter(), count: years)
   }
 
