@@ -50,6 +50,10 @@ package final class BudgetLedger {
   // copy-on-write uniqueness check on every write (together ~20 % of a run, callgrind).
   /// Per pool: the reserve left, whether it was ever exhausted.
   let reserveLeft: Buffer<Double>, exhausted: Buffer<Bool>
+  /// Per pool: whether it rations on this walk (the evaluated response, or its own under
+  /// `pool_rules`), and its rationing order.
+  private let rations: Buffer<Bool>
+  private let poolOrder: [RationingOrder]
   /// Per pool: this budget year's running position, and totals over the horizon.
   package let year: Buffer<PoolYear>, horizon: Buffer<PoolHorizon>
   /// What the last walk came to, per scope (pools, then the total).
@@ -81,6 +85,8 @@ package final class BudgetLedger {
     pathDrift = Buffer(plan.scopes.count * T)
     serviceUnmetShares = Buffer(plan.serviceCount)
     reserveLeft = Buffer(P, repeating: 0); exhausted = Buffer(P, repeating: false)
+    rations = Buffer(P, repeating: false)
+    poolOrder = plan.poolRationingOrder
     year = Buffer(P, repeating: PoolYear()); horizon = Buffer(P, repeating: PoolHorizon())
     outcomes = Buffer(plan.scopes.count, repeating: ScopeOutcome())
     overspentByYear = Buffer(plan.scopes.count * plan.years, repeating: false)
@@ -112,8 +118,11 @@ package final class BudgetLedger {
   /// Walks row `r`'s path period by period under `evaluation`; returns whether it rations.
   private func walkPeriods(row r: Int, iteration: Int, seed: UInt64, evaluation: Evaluation) -> Bool {
     let T = plan.periods, P = plan.poolCount, V = plan.serviceCount, ppy = plan.periodsPerYear
-    let rationing = evaluation.response == .ration
-    let order = spec.rationingOrder
+    var rationing = false  // whether any pool rations
+    for p in 0..<P {
+      rations[p] = (plan.poolResponse[p] ?? evaluation.response) == .ration
+      if rations[p] { rationing = true }
+    }
     let review = spec.reviewEvery
     let aligned: Bool
     if case .aligned = spec.arrangement { aligned = true } else { aligned = false }
@@ -153,9 +162,9 @@ package final class BudgetLedger {
         var fPro = 1.0, fRea = 1.0
         if pro + rea > limit {
           exhausted[p] = true
-          if rationing {
+          if rations[p] {
             let available = max(0, limit)
-            switch order {
+            switch poolOrder[p] {
             case .proactiveFirst:
               let delivered = min(rea, available)
               fRea = rea > 0 ? delivered / rea : 1
@@ -240,7 +249,11 @@ package final class BudgetLedger {
             needByCategory.0 += pro; needByCategory.1 += rea
             // Absorb delivers everything: spend is the need and nothing is unmet, to the bit
             // (x · 1 = x, x · 0 = 0 for costs ≥ 0), so those sums are formed only when rationing.
-            guard rationing else { continue }
+            // Spend is summed as the need is, so a walk where every pool absorbs keeps its bits.
+            guard rations[p] else {
+              periodSpend += pro + rea
+              continue
+            }
             periodSpend += pro * deliveredPro[i] + rea * deliveredRea[i]
             let unmetPro = pro * (1 - deliveredPro[i]), unmetRea = rea * (1 - deliveredRea[i])
             unmetByCategory.0 += unmetPro
@@ -248,7 +261,6 @@ package final class BudgetLedger {
             yearUnmet += unmetPro + unmetRea
             if unmetPro + unmetRea > 0 && yearRationingStart < 0 { yearRationingStart = t }
           }
-          if !rationing { periodSpend = periodNeed }
           totalNeed += periodNeed; totalBudget += periodBudget
           yearNeed += periodNeed; yearBudgetSum += periodBudget
           ytdSpend += periodSpend; ytdBudget += periodBudget
@@ -298,7 +310,7 @@ package final class BudgetLedger {
     for v in 0..<V {
       var serviceNeed = 0.0, serviceUnmet = 0.0
       // Under absorb nothing is unmet, so the share is 0 without summing the need.
-      if rationing {
+      if rationing && rations[plan.poolOfService[v]] {
         let delivered = (plan.isProactive[v] ? deliveredProactive : deliveredReactive).row(plan.poolOfService[v], width: T)
         for t in 0..<T {
           let n = need[t * V + v]

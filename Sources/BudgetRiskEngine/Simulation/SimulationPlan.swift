@@ -99,6 +99,12 @@ public struct SimulationPlan: Sendable {
   package let profile: [Double]
   /// The provider's reserve per pool, in money.
   package let reserve: [Double]
+  /// Per pool: a response fixed by `pool_rules` (nil: the evaluated one), and the rationing order.
+  package let poolResponse: [ProviderResponse?]
+  package let poolRationingOrder: [RationingOrder]
+  /// Whether a pool rations under every evaluation while feedback can make the cost of need
+  /// depend on the budget: then no evaluation shares another's cost of need.
+  package var costDependsOnBudgetUnderAbsorb: Bool { hasFeedback && poolResponse.contains(.ration) }
   /// The proposed budgets, in the scenario's order.
   package let proposals: [ProposedBudget]
   /// Under a capitation base, its rate per pool per person per year and the segments it pays
@@ -224,8 +230,10 @@ public struct SimulationPlan: Sendable {
     profile = prof
     reserve = (0..<P).map { p in
       let horizonBase = (0..<T).reduce(0) { $0 + base[p * T + $1] }
-      return scenario.budget.reserveShare * horizonBase / Double(h.budgetYears)
+      return (scenario.budget.poolRules[p]?.reserveShare ?? scenario.budget.reserveShare) * horizonBase / Double(h.budgetYears)
     }
+    poolResponse = (0..<P).map { scenario.budget.poolRules[$0]?.response }
+    poolRationingOrder = (0..<P).map { scenario.budget.poolRules[$0]?.rationingOrder ?? scenario.budget.rationingOrder }
 
     proposals = scenario.budget.proposals.map(ProposedBudget.init)
     if case .capitation(let rates, let segments) = scenario.budget.base {

@@ -20,7 +20,7 @@ public struct RunAccumulator: Sendable, Equatable {
 
   /// Empty accumulators for `evaluations` evaluated on `plan`'s paths.
   package init(plan: SimulationPlan, evaluations list: [Evaluation]) {
-    evaluations = list.indices.map { e in EvaluationAccumulator(plan: plan, recordsCost: list.costSource(of: e) == e) }
+    evaluations = list.indices.map { e in EvaluationAccumulator(plan: plan, recordsCost: list.costSource(of: e, plan: plan) == e) }
     drivers = list.map { _ in DriversAccumulator(factors: plan.factorCount) }
     references = plan.scopes.map(\.reference)
     gapThreshold = plan.budget.serviceGapThreshold
@@ -206,8 +206,10 @@ extension [Evaluation] {
   /// The evaluation whose accumulators keep evaluation `e`'s cost-of-need distribution:
   /// under `absorb` the first `absorb` evaluation (the cost of need does not depend on the
   /// budget when nothing is rationed), under `ration` `e` itself.
-  package func costSource(of e: Int) -> Int {
-    guard self[e].response == .absorb else { return e }
+  /// Where a pool rations under every evaluation (`pool_rules`) and rationing feeds back into
+  /// need, every evaluation keeps its own.
+  package func costSource(of e: Int, plan: SimulationPlan) -> Int {
+    guard self[e].response == .absorb, !plan.costDependsOnBudgetUnderAbsorb else { return e }
     return firstIndex { $0.response == .absorb } ?? e
   }
 }

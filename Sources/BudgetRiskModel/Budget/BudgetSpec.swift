@@ -26,6 +26,10 @@ public struct BudgetSpec: Sendable, Equatable {
   /// reactive): the recommendation must meet each that is set, besides β. The headline gap
   /// can hide cuts to prevention; these bound each category's P(unmet share > g).
   public var categoryGapTargets: [Double?] = [nil, nil]
+  /// Each partner's own rules (`budget.pool_rules`), per pool index: a fixed provider
+  /// response (the pool responds so under every evaluated response), its own reserve share
+  /// and rationing order. Pools without an entry follow the scenario-wide rules.
+  public var poolRules: [Int: PoolRule] = [:]
   /// `separate` (default) or `aligned` pools.
   public var arrangement: PoolArrangement
   /// How year-end variance splits between provider and funder; nil: no risk share reported.
@@ -118,6 +122,16 @@ public enum OverspendRule: String, Sendable, CaseIterable {
     case .everyYear: "P(any year overspends)"
     case .worstYear: "P(overspend) in the worst year"
     }
+  }
+}
+
+/// One pool's own provider rules; nil fields follow the scenario-wide ones.
+public struct PoolRule: Sendable, Equatable {
+  public var response: ProviderResponse?
+  public var reserveShare: Double?
+  public var rationingOrder: RationingOrder?
+  public init(response: ProviderResponse? = nil, reserveShare: Double? = nil, rationingOrder: RationingOrder? = nil) {
+    self.response = response; self.reserveShare = reserveShare; self.rationingOrder = rationingOrder
   }
 }
 

@@ -233,6 +233,15 @@ private struct AssumptionWords {
     let responses = b.responses.map { r in
       r == .absorb ? "absorbs overspend (keeps meeting need)" : "rations care (\(orderWords(b.rationingOrder)))"
     }
+    for (p, rule) in b.poolRules.sorted(by: { $0.key < $1.key }) where p < b.pools.count {
+      var words = [String]()
+      if let r = rule.response {
+        words.append(r == .absorb ? "always absorbs overspend, whatever response is evaluated" : "always rations care, whatever response is evaluated")
+      }
+      if let share = rule.reserveShare { words.append("holds a reserve of \(ReportFormat.percent(share)) of a year's base budget") }
+      if let order = rule.rationingOrder { words.append("rations \(orderWords(order))") }
+      if !words.isEmpty { g.paragraphs.append("Pool \(b.pools[p].name) has its own rules: it " + words.joined(separator: "; it ") + ".") }
+    }
     g.paragraphs.append(
       "When spending reaches the budget plus its reserve (\(ReportFormat.percent(b.reserveShare)) of a year's base budget per pool), the provider "
         + responses.joined(separator: "; or, evaluated separately, ") + ".")

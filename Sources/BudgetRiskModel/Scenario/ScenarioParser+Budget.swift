@@ -3,7 +3,7 @@ extension ScenarioParser {
   static let budgetKeys = [
     "base", "fixed", "capitation", "margins", "proposals", "pools", "provider",
     "service_gap_threshold", "drift_tolerance", "review_every", "overspend_target",
-    "service_gap_target", "overspend_rule", "service_gap_targets",
+    "service_gap_target", "overspend_rule", "service_gap_targets", "pool_rules",
   ] + arrangementKeys
 
   func parseBudget(_ value: YAMLValue) -> BudgetSpec? {
@@ -57,6 +57,7 @@ extension ScenarioParser {
     let reviewEvery = m.integer("review_every", minimum: 1, default: 3)
     let overspendTarget = m.number("overspend_target", .probability, default: 0.1)
     let overspendRule = m.choice("overspend_rule", as: OverspendRule.self, default: .horizon)
+    let poolRules = m.optional("pool_rules").map { parsePoolRules($0, names: poolNames) } ?? [:]
     var categoryGapTargets: [Double?]? = [nil, nil]
     if let v = m.optional("service_gap_targets") {
       let names = ServiceCategory.allCases.map(\.rawValue)
@@ -81,7 +82,7 @@ extension ScenarioParser {
 
     guard let pools, let base, let margins, let proposals, let responses, let reserve, let order,
       let gapThreshold, let driftTolerance, let reviewEvery, let overspendTarget, let gapTarget,
-      let arrangement, let riskShare, let rebasing, let carryForward, let overspendRule, let categoryGapTargets
+      let arrangement, let riskShare, let rebasing, let carryForward, let overspendRule, let categoryGapTargets, let poolRules
     else { return nil }
     var spec = BudgetSpec(
       base: base, proposals: margins.map { .margin($0) } + proposals, pools: pools,
@@ -93,6 +94,7 @@ extension ScenarioParser {
       carryForward: carryForward)
     spec.overspendRule = overspendRule
     spec.categoryGapTargets = categoryGapTargets
+    spec.poolRules = poolRules
     return spec
   }
 
@@ -181,6 +183,33 @@ extension ScenarioParser {
   }
 
   /// A mapping pool name → value with exactly one entry per pool, in pool order.
+  /// `pool_rules: {pool: {response, reserve, rationing_order}}`: some pools' own rules.
+  private func parsePoolRules(_ value: YAMLValue, names: NameTable) -> [Int: PoolRule]? {
+    guard let entries = reader.entries(value) else { return nil }
+    var rules = [Int: PoolRule]()
+    var failed = false
+    for entry in entries {
+      let pool = names.resolve(entry.key, at: entry.value, reader: reader, line: entry.keyLine)
+      guard let r = reader.mapping(entry.value, keys: ["response", "reserve", "rationing_order"]) else {
+        failed = true
+        continue
+      }
+      let response = r.optional("response").map { reader.choice($0, as: ProviderResponse.self) }
+      let reserve = r.optional("reserve").map { reader.number($0, .nonNegative) }
+      let order = r.optional("rationing_order").map { reader.choice($0, as: RationingOrder.self) }
+      // A key given but unreadable (reported) is nil inside a .some.
+      if response.map({ $0 == nil }) == true || reserve.map({ $0 == nil }) == true || order.map({ $0 == nil }) == true {
+        failed = true
+      }
+      guard let pool else {
+        failed = true
+        continue
+      }
+      rules[pool] = PoolRule(response: response ?? nil, reserveShare: reserve ?? nil, rationingOrder: order ?? nil)
+    }
+    return failed ? nil : rules
+  }
+
   private func perPool<T>(
     _ value: YAMLValue, names: NameTable, what: String, _ read: (YAMLValue) -> T?
   ) -> [T]? {

@@ -326,7 +326,7 @@ extension RunFigures {
         proposal: proposal.label, margin: proposal.margin, response: evaluation.response.rawValue,
         scopes: plan.scopes.enumerated().map { s, scope in
           ScopeFigures(
-            ev.scopes[s], cost: acc.evaluations[run.evaluations.costSource(of: e)].scopes[s], reference: scope.reference,
+            ev.scopes[s], cost: acc.evaluations[run.evaluations.costSource(of: e, plan: plan)].scopes[s], reference: scope.reference,
             name: scope.name, threshold: plan.budget.serviceGapThreshold, budget: plan.budget)
         },
         services: plan.serviceNames.enumerated().map { v, service in
