@@ -147,6 +147,13 @@ import Testing
     #expect(absorb.rationing.estimate == 0 && absorb.rationingStart.allSatisfy { $0.probability.estimate == 0 })
   }
 
+  /// Counting a 0 is adding it: the accumulators' shortcut leaves the same state to the bit.
+  @Test func countingAZeroIsAddingIt() {
+    var added = MeanAccumulator(), counted = MeanAccumulator()
+    for x in [0.0, 0.25, -0.0, 1.5, 0, 3e-9] { added.add(x); counted.addCountingZero(x) }
+    #expect(added == counted && counted.count == 6)
+  }
+
   @Test func theRuleIsReadFromTheScenario() throws {
     let yaml = ScenarioText.replacing(("  margins: [0, 0.05, 0.1]", "  margins: [0, 0.05, 0.1]\n  overspend_rule: worst_year"))
     let s = try #require(loadedScenario(yaml))

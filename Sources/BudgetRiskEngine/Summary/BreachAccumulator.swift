@@ -30,7 +30,7 @@ package struct BreachAccumulator: Sendable, Equatable {
   @inline(__always)
   package mutating func add(_ b: ReviewBreaches) {
     overspend.add(b.overspend); underspend.add(b.underspend)
-    reviewsOutOfTolerance.add(Double(b.reviewsOutOfTolerance))
+    reviewsOutOfTolerance.addCountingZero(Double(b.reviewsOutOfTolerance))
     let first = b.firstAny
     if first >= 0 { firstAny[first] &+= 1 }
     if b.firstOverspend >= 0 { firstOverspend[b.firstOverspend] &+= 1 }
