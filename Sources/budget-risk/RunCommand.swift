@@ -50,10 +50,47 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Write tidy CSV tables into this folder.", completion: .directory)
   var csv: String?
 
+  @Option(help: "Simulate only shard K of N of the run (K from 0; contiguous ranges of iterations); needs --state.")
+  var shard: String?
+
+  @Option(help: "Save the run's complete state to this file, for 'budget-risk merge' and 'budget-risk report'.")
+  var state: String?
+
   func validate() throws {
     guard blockSize >= 64, blockSize % 64 == 0 else {
       throw ValidationError("--block-size must be a positive multiple of 64, found \(blockSize)")
     }
+    if let shard, Shard(shard) == nil {
+      throw ValidationError("--shard must be K/N with 0 ≤ K < N (e.g. 3/8), found '\(shard)'")
+    }
+    if shard != nil && state == nil { throw ValidationError("--shard needs --state PATH: a shard's figures are read after 'budget-risk merge'") }
+    if precision != nil && state != nil {
+      throw ValidationError("--precision cannot be combined with --shard or --state: the iterations of a precision run are not known in advance")
+    }
+  }
+
+  /// The options of this process's part of the run: all of it, or `--shard K/N`'s range.
+  func shardOptions(_ whole: RunOptions) throws -> RunOptions {
+    guard let shard = shard.flatMap(Shard.init) else { return whole }
+    let most = Shard.maximumCount(iterations: whole.iterations)
+    guard shard.count <= most else {
+      throw ValidationError("--shard \(shard): \(whole.iterations) iterations make at most \(most) shards (one per 64 iterations)")
+    }
+    return shard.options(ofRun: whole)
+  }
+
+  /// The state file to write with the other outputs (none without `--state`).
+  func savedState(of result: SimulationRun, totalIterations: Int) throws -> [AtomicFile.Output] {
+    guard let state else { return [] }
+    guard let bytes = FileManager.default.contents(atPath: file) else {
+      printError("\(file): cannot read the scenario file again to save it in the state")
+      throw Exit.invalidScenario
+    }
+    let saved = RunState(
+      run: result, shard: shard.flatMap(Shard.init) ?? .whole, totalIterations: totalIterations,
+      design: design ?? "base", scenarioFile: file, scenarioText: String(decoding: bytes, as: UTF8.self),
+      scenarioSHA256: "", toolVersion: RunManifest.toolVersion)
+    return [AtomicFile.Output(path: state, data: try RunStateFile.encode(saved))]
   }
 
   func run() throws {
@@ -63,8 +100,10 @@ struct RunCommand: ParsableCommand {
     if let label = driversAt, !labels.contains(label) {
       throw ValidationError("--drivers-at: no proposal '\(label)' (proposals: \(labels.joined(separator: ", ")))")
     }
-    try output.checkWritable(csvFolder: csv, inputs: [file])
-    let options = sampling.runOptions(defaults: scenario.defaults, blockSize: blockSize)
+    try output.checkWritable(csvFolder: csv, also: [state].compactMap { $0 }, inputs: [file])
+    let whole = sampling.runOptions(defaults: scenario.defaults, blockSize: blockSize)
+    let total = whole.iterations
+    let options = try shardOptions(whole)
     let progress = ProgressBar(
       total: precision == nil ? options.iterations : maxIterations,
       isEnabled: ProgressBar.shouldShow(quiet: output.quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
@@ -88,6 +127,11 @@ struct RunCommand: ParsableCommand {
     }
     progress.finish()
     let cut = !result.isComplete
+    if cut && state != nil {
+      // A state must hold its whole shard: a merge of a cut shard would be a different run.
+      printError("\(interrupt.name) after \(result.completedIterations) of \(result.options.iterations) iterations: no state or other file written (a state holds its whole shard)")
+      throw interrupt.exit
+    }
     if cut {
       // The first signal keeps the work: the iterations finished are a prefix, reported as a
       // run of that size (the manifest records it; --iterations N reproduces it exactly).
@@ -102,27 +146,15 @@ struct RunCommand: ParsableCommand {
       result = prefix
       precisionNote = nil
     }
-    let figures = RunFigures(result)
-    guard let drivers = DriversReport.selected(figures, label: driversAt) else {
-      let labels = Set(figures.drivers.map(\.proposal)).sorted()
-      throw ValidationError("--drivers-at: no proposal '\(driversAt ?? "")' (proposals: \(labels.joined(separator: ", ")))")
-    }
     var manifest = RunManifest(run: result)
     manifest.precision = precisionNote
-    // Build every output before writing any, so a failure leaves nothing half-written.
-    let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
-    let csvFiles = csv.map { (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)]) }
-    let html = output.report.map { _ in Data(HTMLReport.render(
-      figures: figures, manifest: manifest, scenario: scenario, sections: [DriversSection(label: driversAt)]).utf8) }
-    try output.write(json: jsonData, report: html, csv: csvFiles, inputs: [file], interrupt: interrupt)
-    if !output.quiet {
-      print(TableReport.render(figures, manifest: manifest), terminator: "")
-      if let note = precisionNote {
-        let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
-        print("precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))")
-      }
-      if !drivers.factors.isEmpty { print(DriversReport.table(drivers), terminator: "") }
+    let note = precisionNote.map { note in
+      let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
+      return "precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))"
     }
+    let saved = try savedState(of: result, totalIterations: total)
+    try RunOutputs(result: result, manifest: manifest, scenario: scenario, driversAt: driversAt).write(
+      output: output, csv: csv, extra: saved, inputs: [file], interrupt: interrupt, note: note)
     // Interrupted: the figures of the finished prefix are out; say so in the status too.
     if cut { throw interrupt.exit }
   }
