@@ -369,7 +369,8 @@ extension LogLinearQuantiles: Codable {
     try c.encode(first, forKey: .first)
     try c.encode(cells.count, forKey: .cells)
     var nonzero: [UInt64] = []
-    for (i, v) in cells.enumerated() where v != 0 { nonzero += [UInt64(i), v] }
+    nonzero.reserveCapacity(64)
+    for i in cells.indices where cells[i] != 0 { nonzero.append(UInt64(i)); nonzero.append(cells[i]) }
     try c.encode(nonzero, forKey: .nonzero)
     try c.encode(count, forKey: .count)
     try c.encode(nonFiniteCount, forKey: .nonFiniteCount)

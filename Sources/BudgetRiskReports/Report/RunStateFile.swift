@@ -22,6 +22,11 @@ public enum RunStateFile {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw RunStateError("\(path): cannot read the state file")
     }
+    return try decode(data, path: path)
+  }
+
+  /// A state file's bytes, read and checked as ``read(path:)`` does (`path` for messages).
+  public static func decode(_ data: Data, path: String) throws(RunStateError) -> RunState {
     let state: RunState
     do {
       state = try decoder().decode(RunState.self, from: data)
