@@ -13,6 +13,7 @@ struct RunCommand: ParsableCommand {
         budget-risk run scenarios/place-based-pooled.yaml --iterations 100000 --json out/run.json --csv out/csv
         budget-risk run scenarios/housing-and-health.yaml --report report.html
         budget-risk run scenarios/targeted-older-adults.yaml --seed 7 --threads 1
+        budget-risk run scenarios/place-based-pooled.yaml --iterations 1000000 --shard 2/8 --state states/2.json
       The same seed and iterations give byte-identical figures at any --threads and --block-size.
       Runs longer than a second show a progress bar on standard error when it is a terminal \
       (never with --quiet). The first Ctrl-C (or SIGTERM, SIGHUP) finishes the blocks in flight and \
@@ -22,6 +23,9 @@ struct RunCommand: ParsableCommand {
       Wilson half-width of P(overspend) at the recommended margin is at most X, for every \
       response, or until --max-iterations (default 10,000,000); the figures are exactly those of \
       one run over the iterations used, and the output says whether the target was reached.
+      --shard K/N --state PATH simulates only shard K (from 0) of N — a contiguous range of the \
+      run's iterations — and saves its state; 'budget-risk merge' of every shard's state gives the \
+      figures of the whole run byte for byte (see docs/scale-out.md, and 'budget-risk slurm').
       """
   )
 
