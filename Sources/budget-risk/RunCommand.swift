@@ -60,6 +60,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Save the run's complete state to this file, for 'budget-risk merge' and 'budget-risk report'.")
   var state: String?
 
+  @Option(help: "Write one row per iteration of the key outcomes to this file (gzip-compressed CSV, e.g. samples.csv.gz).")
+  var samples: String?
+
   func validate() throws {
     guard blockSize >= 64, blockSize % 64 == 0 else {
       throw ValidationError("--block-size must be a positive multiple of 64, found \(blockSize)")
@@ -68,8 +71,8 @@ struct RunCommand: ParsableCommand {
       throw ValidationError("--shard must be K/N with 0 ≤ K < N (e.g. 3/8), found '\(shard)'")
     }
     if shard != nil && state == nil { throw ValidationError("--shard needs --state PATH: a shard's figures are read after 'budget-risk merge'") }
-    if precision != nil && state != nil {
-      throw ValidationError("--precision cannot be combined with --shard or --state: the iterations of a precision run are not known in advance")
+    if precision != nil && (state != nil || samples != nil) {
+      throw ValidationError("--precision cannot be combined with --shard, --state or --samples: the iterations of a precision run are not known in advance")
     }
   }
 
@@ -104,7 +107,7 @@ struct RunCommand: ParsableCommand {
     if let label = driversAt, !labels.contains(label) {
       throw ValidationError("--drivers-at: no proposal '\(label)' (proposals: \(labels.joined(separator: ", ")))")
     }
-    try output.checkWritable(csvFolder: csv, also: [state].compactMap { $0 }, inputs: [file])
+    try output.checkWritable(csvFolder: csv, also: [state, samples].compactMap { $0 }, inputs: [file])
     let whole = sampling.runOptions(defaults: scenario.defaults, blockSize: blockSize)
     let total = whole.iterations
     let options = try shardOptions(whole)
@@ -124,16 +127,17 @@ struct RunCommand: ParsableCommand {
           progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
       } else {
         result = try Engine.run(
-          plan, options: options, progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
+          plan, options: options, samples: samples != nil, progress: { progress.advance(by: $0) },
+          cancel: { interrupted.isRaised })
       }
     } catch {
       throw commandLineError(error)
     }
     progress.finish()
     let cut = !result.isComplete
-    if cut && state != nil {
+    if cut && (state != nil || samples != nil) {
       // A state must hold its whole shard: a merge of a cut shard would be a different run.
-      printError("\(interrupt.name) after \(result.completedIterations) of \(result.options.iterations) iterations: no state or other file written (a state holds its whole shard)")
+      printError("\(interrupt.name) after \(result.completedIterations) of \(result.options.iterations) iterations: no file written (a state or samples file holds its whole run or shard)")
       throw interrupt.exit
     }
     if cut {
@@ -156,7 +160,10 @@ struct RunCommand: ParsableCommand {
       let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
       return "precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))"
     }
-    let saved = try savedState(of: result, totalIterations: total)
+    var saved = try savedState(of: result, totalIterations: total)
+    if let samples, let table = result.samples {
+      saved.append(AtomicFile.Output(path: samples, data: try SamplesFile.encode(table)))
+    }
     try RunOutputs(result: result, manifest: manifest, scenario: scenario, driversAt: driversAt).write(
       output: output, csv: csv, extra: saved, inputs: [file], interrupt: interrupt, note: note)
     // Interrupted: the figures of the finished prefix are out; say so in the status too.

@@ -6,6 +6,19 @@ import Testing
   typealias CLI = CommandLineTests
   static let fixture = "Tests/BudgetRiskTests/Fixtures/minimal.yaml"
 
+  /// The file decompressed by the system's gzip (which checks the CRC and length); nil if it fails.
+  static func gunzip(_ file: URL) throws -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["gzip", "-dc", file.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return process.terminationStatus == 0 ? text : nil
+  }
+
   /// A JSON report without its two timing lines (they measure the machine, not the model).
   static func figures(_ url: URL) throws -> String {
     try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
@@ -42,6 +55,30 @@ import Testing
     // A shard's state is not a run.
     let lone = try CLI.run(["report", states[1]])
     #expect(lone.status == 65 && lone.error.contains("shards missing"))
+  }
+
+  /// The samples file's `overspent` column counts what the JSON's P(overspend) reports, to
+  /// the last digit (the documented pandas recipe, done here by hand).
+  @Test func samplesRecountTheReportedOverspendProbability() throws {
+    let dir = try CLI.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let json = dir.appendingPathComponent("run.json"), samples = dir.appendingPathComponent("s.csv.gz")
+    let run = try CLI.run(["run", Self.fixture, "--iterations", "1000", "--seed", "4", "--quiet", "--json", json.path, "--samples", samples.path])
+    #expect(run.status == 0, "\(run.error)")
+    let lines = try #require(try Self.gunzip(samples)).split(separator: "\n")
+    #expect(lines.count == 1001)
+    let header = lines[0].split(separator: ",").map(String.init)
+    let figures = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+    let budgets = try #require((figures["figures"] as? [String: Any])?["budgets"] as? [[String: Any]])
+    #expect(budgets.count == 2)
+    for budget in budgets {
+      let name = "overspent.\(budget["proposal"]!).\(budget["response"]!)"
+      let c = try #require(header.firstIndex(of: name), "no column \(name)")
+      let count = lines.dropFirst().filter { $0.split(separator: ",")[c] == "1" }.count
+      let scope = try #require((budget["scopes"] as? [[String: Any]])?.last)
+      let p = try #require((scope["overspendProbability"] as? [String: Any])?["estimate"] as? Double)
+      #expect(Double(count) / 1000 == p)
+    }
   }
 
   @Test func shardOptionsAreCheckedBeforeSimulating() throws {
