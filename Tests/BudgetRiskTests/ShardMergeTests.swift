@@ -79,6 +79,12 @@ import Testing
     #expect(h2 == h && h2.minimum.bitPattern == h.minimum.bitPattern && h2.maximum.bitPattern == h.maximum.bitPattern)
     #expect(h2.nonFiniteCount == 2 && h2.quantile(0.5) == h.quantile(0.5))
     #expect(try decoder.decode(LogLinearQuantiles.self, from: encoder.encode(empty)) == empty)
+    // Counts past 2⁵³ (where a JSON number stops being exact in some readers) come back exactly.
+    let big = ProportionCounter(successes: UInt64.max - 1, trials: UInt64.max)
+    #expect(try decoder.decode(ProportionCounter.self, from: encoder.encode(big)) == big)
+    var huge = ExactSum()
+    for _ in 0..<4 { huge.add(0x1p79) }
+    #expect(try decoder.decode(ExactSum.self, from: encoder.encode(huge)) == huge)
     let m2 = try decoder.decode(MeanAccumulator.self, from: encoder.encode(m))
     #expect(m2 == m && m2.mean.bitPattern == m.mean.bitPattern && m2.variance.bitPattern == m.variance.bitPattern)
     // Staged paths are binned on the way out: equal, and they merge on.
