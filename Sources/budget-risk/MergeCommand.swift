@@ -94,14 +94,14 @@ enum SavedRun {
       printError("\(error)")
       throw Exit.invalidScenario
     }
+    // The plan was parsed from the saved text: the manifest's hash is that of the text
+    // simulated, whatever the file at that path holds now.
     var manifest = RunManifest(run: result)
-    // The hash of what was simulated, whatever the file at that path holds now.
-    manifest.scenarioSHA256 = merged.scenarioSHA256
     manifest.openBLAS = merged.openBLAS
     let saved = try state.map { [AtomicFile.Output(path: $0, data: try RunStateFile.encode(merged))] } ?? []
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }
-    try RunOutputs(result: result, manifest: manifest, scenario: scenario, driversAt: driversAt).write(
+    try RunOutputs(result: result, manifest: manifest, driversAt: driversAt).write(
       output: output, csv: csv, extra: saved, inputs: paths, interrupt: interrupt)
   }
 }

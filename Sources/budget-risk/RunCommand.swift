@@ -1,4 +1,5 @@
 import ArgumentParser
+import BudgetRiskModel
 import BudgetRiskStudies
 import BudgetRiskReports
 import Foundation
@@ -89,8 +90,10 @@ struct RunCommand: ParsableCommand {
   /// The state file to write with the other outputs (none without `--state`).
   func savedState(of result: SimulationRun, totalIterations: Int) throws -> [AtomicFile.Output] {
     guard let state else { return [] }
-    guard let bytes = FileManager.default.contents(atPath: file) else {
-      printError("\(file): cannot read the scenario file again to save it in the state")
+    // The plan keeps the hash of the bytes it was parsed from, not the bytes: read them again
+    // and refuse a file that changed meanwhile (the state must hold the text simulated).
+    guard let bytes = FileManager.default.contents(atPath: file), SHA256.hex(Array(bytes)) == result.plan.sourceSHA256 else {
+      printError("\(file): the scenario file changed (or vanished) while it was simulated; no file written")
       throw Exit.invalidScenario
     }
     let saved = RunState(
@@ -101,14 +104,14 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let (scenario, plan) = try loadScenario(file, design: design)
+    let plan = try loadPlan(file, design: design)
     // Refuse an unknown --drivers-at label before simulating, not after.
-    let labels = scenario.budget.proposals.map(\.label)
+    let labels = plan.proposals.map(\.label)
     if let label = driversAt, !labels.contains(label) {
       throw ValidationError("--drivers-at: no proposal '\(label)' (proposals: \(labels.joined(separator: ", ")))")
     }
     try output.checkWritable(csvFolder: csv, also: [state, samples].compactMap { $0 }, inputs: [file])
-    let whole = sampling.runOptions(defaults: scenario.defaults, blockSize: blockSize)
+    let whole = sampling.runOptions(defaults: plan.defaults, blockSize: blockSize)
     let total = whole.iterations
     let options = try shardOptions(whole)
     let progress = ProgressBar(
@@ -164,7 +167,7 @@ struct RunCommand: ParsableCommand {
     if let samples, let table = result.samples {
       saved.append(AtomicFile.Output(path: samples, data: try SamplesFile.encode(table)))
     }
-    try RunOutputs(result: result, manifest: manifest, scenario: scenario, driversAt: driversAt).write(
+    try RunOutputs(result: result, manifest: manifest, driversAt: driversAt).write(
       output: output, csv: csv, extra: saved, inputs: [file], interrupt: interrupt, note: note)
     // Interrupted: the figures of the finished prefix are out; say so in the status too.
     if cut { throw interrupt.exit }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import BudgetRiskModel
 import BudgetRiskStudies
 import BudgetRiskReports
 import Foundation
@@ -10,7 +9,6 @@ import Foundation
 struct RunOutputs {
   let result: SimulationRun
   let manifest: RunManifest
-  let scenario: Scenario
   let driversAt: String?
 
   /// Builds every output, writes them as one set (with `extra` files, e.g. a state), then
@@ -28,7 +26,7 @@ struct RunOutputs {
     let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
     let csvFiles = csv.map { (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)]) }
     let html = output.report.map { _ in Data(HTMLReport.render(
-      figures: figures, manifest: manifest, scenario: scenario, sections: [DriversSection(label: driversAt)]).utf8) }
+      figures: figures, manifest: manifest, assumptions: result.plan.assumptions, sections: [DriversSection(label: driversAt)]).utf8) }
     try output.write(json: jsonData, report: html, csv: csvFiles, extra: extra, inputs: inputs, interrupt: interrupt)
     if !output.quiet {
       print(TableReport.render(figures, manifest: manifest), terminator: "")

@@ -67,8 +67,8 @@ struct SlurmCommand: ParsableCommand {
   }
 
   func run() throws {
-    let (scenario, _) = try loadScenario(file, design: design)
-    let total = iterations ?? scenario.defaults.iterations, runSeed = seed ?? scenario.defaults.seed
+    let plan = try loadPlan(file, design: design)
+    let total = iterations ?? plan.defaults.iterations, runSeed = seed ?? plan.defaults.seed
     let most = Shard.maximumCount(iterations: total)
     guard shards <= most else {
       throw ValidationError("--shards \(shards): \(total) iterations make at most \(most) shards (one per 64 iterations)")

@@ -1,4 +1,5 @@
 import Foundation
+import BudgetRiskModel
 import BudgetRiskStudies
 
 /// A ``RunState`` as a file: JSON (documented in `docs/scale-out.md`), written through
