@@ -48,3 +48,15 @@ package struct BreachAccumulator: Sendable, Equatable {
   /// Paths counted.
   package var trials: UInt64 { overspend.trials }
 }
+
+// Saved state (`run --state`, `merge`): exact integer counts and exact sums, so the
+// compiler's conformance round-trips them.
+extension BreachAccumulator: Codable {}
+
+extension BreachAccumulator {
+  /// Whether `self` and `o` were made for the same number of periods (see `RunAccumulator.hasShape`).
+  func hasShape(of o: BreachAccumulator) -> Bool {
+    firstAny.count == o.firstAny.count && firstOverspend.count == o.firstOverspend.count
+      && firstUnderspend.count == o.firstUnderspend.count
+  }
+}

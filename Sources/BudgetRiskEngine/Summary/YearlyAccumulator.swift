@@ -76,3 +76,17 @@ package struct YearlyAccumulator: Sendable, Equatable {
   /// Paths that overspent `k` or more budget years.
   package func overspentAtLeast(_ k: Int) -> UInt64 { overspentYears[min(k, overspentYears.count)...].reduce(0, &+) }
 }
+
+// Saved state (`run --state`, `merge`): exact integer counts, exact sums and histograms, so
+// the compiler's conformance round-trips them.
+extension YearlyAccumulator: Codable {}
+
+extension YearlyAccumulator {
+  /// Whether `self` and `o` were made for the same years, periods and histogram layouts.
+  func hasShape(of o: YearlyAccumulator) -> Bool {
+    overspentYears.count == o.overspentYears.count && rationingStart.count == o.rationingStart.count
+      && overspendAmount.count == o.overspendAmount.count && budget.count == o.budget.count
+      && unmetShare.count == o.unmetShare.count && serviceGap.count == o.serviceGap.count
+      && overspendDistribution.map(\.layout) == o.overspendDistribution.map(\.layout)
+  }
+}
