@@ -109,6 +109,10 @@ struct RunCommand: ParsableCommand {
     }
     var manifest = RunManifest(run: result)
     manifest.precision = precisionNote
+    manifest.design = design
+    // The figures are exactly those of one run over the iterations used (a prefix, a precision run).
+    manifest.reproduce = RunManifest.reproduceCommand(
+      "run", files: [file], design: design, seed: result.options.seed, iterations: result.options.iterations)
     // Build every output before writing any, so a failure leaves nothing half-written.
     let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
     let csvFiles = csv.map { (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)]) }

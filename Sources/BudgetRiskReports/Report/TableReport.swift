@@ -4,7 +4,7 @@ import BudgetRiskStudies
 /// The readable summary printed by `budget-risk run`.
 public enum TableReport {
   public static func render(_ f: RunFigures, manifest: RunManifest?) -> String {
-    var out = "\(f.scenario)\n"
+    var out = "\(f.scenario)\(manifest?.design.map { " — design \($0)" } ?? "")\n"
     out += "\(f.iterations) iterations, seed \(f.seed), \(f.periods) \(f.periodLength)s (\(f.budgetYears) budget years)\n"
     for e in f.expectedCost {
       out += "  expected cost of need, \(e.scope): \(ReportFormat.money(e.horizon, f.currency)) over the horizon"
