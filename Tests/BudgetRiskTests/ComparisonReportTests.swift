@@ -32,7 +32,8 @@ import Testing
     let one = try Self.figures(threads: 1)
     #expect(try Self.figures(threads: 3, blockSize: 64) == one)
     #expect(one.budgets.count == 8)  // 4 proposals × 2 responses, shared by both
-    #expect(one.budgets.allSatisfy { $0.rows.map(\.rank).sorted() == [1, 2] })
+    // Ranks 1 and 2, or 1 and 1 where the two designs tie on the measure.
+    #expect(one.budgets.allSatisfy { [[1, 2], [1, 1]].contains($0.rows.map(\.rank).sorted()) })
   }
 
   @Test func jsonCSVAndHTMLAreWellFormed() throws {

@@ -89,3 +89,28 @@ import Testing
     #expect(try Self.figuresText(againData) == Self.figuresText(firstData))
   }
 }
+
+/// `compare --budget` and `--basis` on the command line: the basis in the output and the
+/// reproduce command, and a clear refusal of an amount that is not money.
+@Suite(.serialized) struct CompareBasisCommandLineTests {
+  @Test func compareStatesItsBasisAndRefusesABadAmount() throws {
+    let folder = try CommandLineTests.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let json = folder.appendingPathComponent("c.json")
+    let r = try CommandLineTests.run(
+      ["compare", DesignRecordTests.file, "--baseline", "separate", "--budget", "240m", "--iterations", "64", "--threads", "2",
+       "--json", json.path])
+    #expect(r.status == 0, "\(r.error)")
+    #expect(r.output.contains("Basis (amounts): every design is held to the same budgets in money"))
+    #expect(r.output.contains("240m a year"))
+    let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+    #expect((root["comparison"] as? [String: Any])?["basis"] as? String == "amounts")
+    #expect(root["reproduce"] as? String
+      == "budget-risk compare \(DesignRecordTests.file) --seed 20250404 --iterations 64 --baseline separate --rank-by overspend --budget 240m")
+    let bad = try CommandLineTests.run(["compare", DesignRecordTests.file, "--budget", "lots", "--iterations", "64", "--quiet"])
+    #expect(bad.status == 64)
+    #expect(bad.error.contains("--budget: 'lots' is not an amount of money a year"))
+    let clash = try CommandLineTests.run(["compare", DesignRecordTests.file, "--budget", "1m", "--basis", "own", "--quiet"])
+    #expect(clash.status == 64)
+  }
+}

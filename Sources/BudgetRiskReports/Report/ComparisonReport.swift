@@ -14,10 +14,12 @@ public enum ComparisonReport {
   public static func table(_ c: ComparisonFigures) -> String {
     var out = "Designs compared on common random numbers: \(ReportFormat.grouped(Double(c.iterations))) iterations, "
     out += "seed \(c.seed); baseline \(c.baseline); ranked by \(c.rankBy) (1 = best).\n"
-    out += "Differences are design − baseline, paired per iteration, with 95 % intervals; * = the interval excludes 0.\n"
+    out += "Basis (\(c.basis)): \(c.basisNote).\n"
+    out += "Differences are design − baseline, paired per iteration, with 95 % intervals; * = the interval excludes 0. "
+    out += "Dominated = no worse on P(overspend) and P(service gap) and significantly better on one.\n"
     for b in c.budgets {
       out += "\n\(b.proposal), provider \(b.response)s\n"
-      let header = ["rank", "design", "P(overspend)", "vs baseline", "P(service gap)", "vs baseline", "E[overspend]", "vs baseline", "cost of need vs baseline", "notes"]
+      let header = ["rank", "design", "budget a year", "cost of need a year", "P(overspend)", "vs baseline", "P(service gap)", "vs baseline", "E[overspend]", "vs baseline", "cost of need vs baseline", "notes"]
       var rows = [header]
       for r in b.rows {
         let f = Dictionary(uniqueKeysWithValues: r.figures.map { ($0.figure, $0) })
@@ -26,24 +28,35 @@ public enum ComparisonReport {
           return [ReportFormat.probabilityPercent(x.value.mean), x.difference.map { difference($0, unit: .points) } ?? "baseline"]
         }
         let over = f["expected_overspend"]!, cost = f["cost_of_need"]!
-        var notes = r.dominatedBy.map { "dominated by \($0.design)\($0.significant ? "*" : "")" }
+        var notes = r.dominatedBy.map { "dominated by \($0.design)" }
         if r.design == c.baseline { notes.insert("baseline", at: 0) }
         rows.append(
-          ["\(r.rank)", r.design] + probability("overspend_probability") + probability("service_gap_probability")
+          ["\(r.rank)", r.design, ReportFormat.money(r.budgetPerYear, c.currency), ReportFormat.money(r.costOfNeedPerYear, c.currency)]
+            + probability("overspend_probability") + probability("service_gap_probability")
             + [ReportFormat.money(over.value.mean, c.currency), over.difference.map { difference($0, unit: .money(c.currency)) } ?? "–",
                cost.difference.map { difference($0, unit: .money(c.currency)) } ?? "–", notes.joined(separator: "; ")])
       }
       out += columns(rows)
+      if b.rows.allSatisfy({ $0.dominatedBy.isEmpty }) { out += "  dominance: none (no significant paired difference decides one)\n" }
+      for pair in b.identicalPairs { out += "  " + identicalNote(pair, response: b.response) + "\n" }
     }
     if !c.costOfNeedLess.isEmpty {
-      out += "\nP(row design's cost of need < other's), at \(c.costComparedAt):\n"
-      var rows = [["design", "other", "probability", "95 % interval"]]
+      out += "\nP(row design's cost of need < other's), at \(c.costComparedAt); ties (equal to 1 part in 10⁹) counted apart:\n"
+      var rows = [["design", "other", "cheaper", "95 % interval", "tie"]]
       for p in c.costOfNeedLess {
-        rows.append([p.design, p.other, ReportFormat.probabilityPercent(p.probability.estimate), ReportFormat.probabilityInterval(p.probability)])
+        rows.append([
+          p.design, p.other, ReportFormat.probabilityPercent(p.probability.estimate), ReportFormat.probabilityInterval(p.probability),
+          ReportFormat.probabilityPercent(p.tie.estimate),
+        ])
       }
       out += columns(rows)
     }
     return out
+  }
+
+  /// The note on two designs that are path-for-path identical at one budget.
+  static func identicalNote(_ pair: [String], response: String) -> String {
+    "\(pair.joined(separator: " and ")) are path-for-path identical here under \(response) (every compared figure equal on every iteration): a tie, not a ranking"
   }
 
   enum DifferenceUnit {
@@ -79,6 +92,8 @@ public enum ComparisonReport {
     var comparison: ComparisonFigures
     /// Each design's full figures, in the comparison's design order.
     var designs: [NamedFigures]
+    /// The command that reproduces the comparison (absent when not given).
+    var reproduce: String?
   }
 
   struct NamedFigures: Encodable {
@@ -87,9 +102,11 @@ public enum ComparisonReport {
   }
 
   /// `{"comparison": …, "designs": [{"design": …, "figures": …}]}`.
-  public static func json(_ c: ComparisonFigures, designs: [(name: String, figures: RunFigures)]) throws -> Data {
+  public static func json(
+    _ c: ComparisonFigures, designs: [(name: String, figures: RunFigures)], reproduce: String? = nil
+  ) throws -> Data {
     try JSONReport.encode(
-      Document(comparison: c, designs: designs.map { NamedFigures(design: $0.name, figures: $0.figures) }))
+      Document(comparison: c, designs: designs.map { NamedFigures(design: $0.name, figures: $0.figures) }, reproduce: reproduce))
   }
 
   // MARK: CSV
@@ -100,6 +117,7 @@ public enum ComparisonReport {
     var rows = [[
       "proposal", "margin", "response", "design", "rank", "figure", "estimate", "standard_error", "difference",
       "difference_standard_error", "difference_lower", "difference_upper", "unpaired_half_width", "dominated_by",
+      "budget_per_year", "cost_of_need_per_year", "basis",
     ]]
     for b in c.budgets {
       for r in b.rows {
@@ -109,14 +127,17 @@ public enum ComparisonReport {
             b.proposal, b.margin.map(n) ?? "", b.response, r.design, "\(r.rank)", f.figure, n(f.value.mean),
             n(f.value.standardError), d.map { n($0.mean) } ?? "", d.map { n($0.standardError) } ?? "",
             d.map { n($0.lower) } ?? "", d.map { n($0.upper) } ?? "", d.map { n($0.unpairedHalfWidth) } ?? "",
-            r.dominatedBy.map(\.design).joined(separator: ";"),
+            r.dominatedBy.map(\.design).joined(separator: ";"), n(r.budgetPerYear), n(r.costOfNeedPerYear), c.basis,
           ])
         }
       }
     }
-    var less = [["design", "other", "at", "probability", "lower", "upper"]]
+    var less = [["design", "other", "at", "probability", "lower", "upper", "tie"]]
     for p in c.costOfNeedLess {
-      less.append([p.design, p.other, c.costComparedAt, n(p.probability.estimate), n(p.probability.lower), n(p.probability.upper)])
+      less.append([
+        p.design, p.other, c.costComparedAt, n(p.probability.estimate), n(p.probability.lower), n(p.probability.upper),
+        n(p.tie.estimate),
+      ])
     }
     return [("comparison.csv", CSVReport.table(rows)), ("cost_less.csv", CSVReport.table(less))]
   }
@@ -135,7 +156,9 @@ public struct ComparisonSection: HTMLReportSection {
     let c = comparison
     var html = HTMLReport.paragraph(
       "\(c.designs.count) designs on the same \(ReportFormat.grouped(Double(c.iterations))) simulated pilots (common random numbers): "
-        + "each difference is design − \(c.baseline), paired per iteration, with its 95 % interval; ranked by \(c.rankBy).")
+        + "each difference is design − \(c.baseline), paired per iteration, with its 95 % interval; ranked by \(c.rankBy). "
+        + "A design is dominated only by one no worse on P(overspend) and P(service gap) and significantly better on one.")
+    html = HTMLReport.paragraph("Basis (\(c.basis)): \(c.basisNote).", class: "lede") + html
     for response in Set(c.budgets.map(\.response)).sorted() {
       html += HTMLReport.figure(chart(response: response), caption: "P(overspend) against the margin, one line per design, provider \(response)s; bars are 95 % intervals.")
     }
@@ -152,15 +175,18 @@ public struct ComparisonSection: HTMLReportSection {
           } ?? .text("baseline")
           return [.number(value), diff]
         }
-        let notes = r.dominatedBy.map { "dominated by \($0.design)\($0.significant ? " (significant)" : "")" }
-        return [.text("\(r.rank). \(r.design)")] + cell("overspend_probability", money: false)
+        let notes = r.dominatedBy.map { "dominated by \($0.design)" }
+        return [.text("\(r.rank). \(r.design)"), .number(ReportFormat.money(r.budgetPerYear, c.currency)),
+                .number(ReportFormat.money(r.costOfNeedPerYear, c.currency))]
+          + cell("overspend_probability", money: false)
           + cell("service_gap_probability", money: false) + cell("expected_overspend", money: true)
           + [.text(notes.isEmpty ? "–" : notes.joined(separator: "; "))]
       }
       html += HTMLReport.table(
         caption: "\(b.proposal), provider \(b.response)s",
-        header: ["design", "P(overspend)", "vs \(c.baseline)", "P(service gap)", "vs \(c.baseline)", "E[overspend]", "vs \(c.baseline)", "dominance"],
+        header: ["design", "budget a year", "cost of need a year", "P(overspend)", "vs \(c.baseline)", "P(service gap)", "vs \(c.baseline)", "E[overspend]", "vs \(c.baseline)", "dominance"],
         rows: rows)
+      for pair in b.identicalPairs { html += HTMLReport.paragraph(ComparisonReport.identicalNote(pair, response: b.response), class: "note") }
     }
     return html
   }
