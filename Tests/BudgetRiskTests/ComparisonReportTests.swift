@@ -45,7 +45,7 @@ import Testing
     let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
     #expect(object?["comparison"] != nil && (object?["designs"] as? [Any])?.count == 2)
     let csv = ComparisonReport.csvFiles(c)
-    #expect(csv.map(\.name) == ["comparison.csv", "cost_less.csv"])
+    #expect(csv.map(\.name) == ["comparison.csv", "cost_less.csv", "partners.csv"])
     let rows = String(decoding: csv[0].data, as: UTF8.self).split(separator: "\r\n")
     // Header + 8 budgets × 2 designs × 6 figures, each row as wide as the header.
     #expect(rows.count == 1 + 8 * 2 * 6)

@@ -111,7 +111,8 @@ import Testing
       design: name, rank: 0, rankValue: 0,
       figures: [fig("cost_of_need", 1), fig("expected_overspend", 0), fig("drift", 0), fig("unmet_share", 0),
                 fig("overspend_probability", overspend), fig("service_gap_probability", gap)],
-      dominatedBy: [], budgetPerYear: 1, costOfNeedPerYear: 1)
+      dominatedBy: [], budgetPerYear: 1, costOfNeedPerYear: 1, partners: [],
+      anyPartnerOverspends: Probability(estimate: overspend, lower: overspend, upper: overspend), partnersExpectedOverspend: 0)
   }
 
   /// Dominance needs a significant paired difference on a figure that decides it: a better

@@ -37,6 +37,10 @@ public enum ComparisonReport {
                cost.difference.map { difference($0, unit: .money(c.currency)) } ?? "–", notes.joined(separator: "; ")])
       }
       out += columns(rows)
+      if let partners = partnerRows(b, currency: c.currency) {
+        out += "  each partner (pool) against its own budget; a partner pays its own overspend whatever the total does:\n"
+        out += columns(partners).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+      }
       if b.rows.allSatisfy({ $0.dominatedBy.isEmpty }) { out += "  dominance: none (no significant paired difference decides one)\n" }
       for pair in b.identicalPairs { out += "  " + identicalNote(pair, response: b.response) + "\n" }
     }
@@ -54,9 +58,33 @@ public enum ComparisonReport {
     return out
   }
 
+  /// The per-partner rows of one budget, header first: nil when every design has one pool and
+  /// no risk share (the main table already says it all).
+  static func partnerRows(_ b: BudgetComparison, currency: String) -> [[String]]? {
+    let shown = b.rows.contains { $0.partners.count > 1 || $0.partners.contains { $0.providerResult != nil } }
+    guard shown else { return nil }
+    let money = { ReportFormat.money($0, currency) }
+    var rows = [[
+      "design", "P(any partner overspends)", "partners' E[overspend]", "pool", "budget a year", "P(overspend)", "E[overspend]",
+      "provider result", "funder result",
+    ]]
+    for r in b.rows {
+      for (i, p) in r.partners.enumerated() {
+        let first = i == 0
+        rows.append([
+          r.design, first ? ReportFormat.probabilityPercent(r.anyPartnerOverspends.estimate) : "",
+          first ? money(r.partnersExpectedOverspend) : "", p.pool, money(p.budgetPerYear),
+          ReportFormat.probabilityPercent(p.overspendProbability.estimate), money(p.expectedOverspend.mean),
+          p.providerResult.map { money($0.mean) } ?? "–", p.funderResult.map { money($0.mean) } ?? "–",
+        ])
+      }
+    }
+    return rows
+  }
+
   /// The note on two designs that are path-for-path identical at one budget.
   static func identicalNote(_ pair: [String], response: String) -> String {
-    "\(pair.joined(separator: " and ")) are path-for-path identical here under \(response) (every compared figure equal on every iteration): a tie, not a ranking"
+    "\(pair.joined(separator: " and ")) are path-for-path identical here under \(response) (every compared figure of the total equal on every iteration): a tie, not a ranking (each partner's own figures can still differ)"
   }
 
   enum DifferenceUnit {
@@ -139,7 +167,24 @@ public enum ComparisonReport {
         n(p.tie.estimate),
       ])
     }
-    return [("comparison.csv", CSVReport.table(rows)), ("cost_less.csv", CSVReport.table(less))]
+    var partners = [[
+      "proposal", "response", "design", "any_partner_overspends", "partners_expected_overspend", "pool", "budget_per_year",
+      "overspend_probability", "overspend_lower", "overspend_upper", "expected_overspend", "expected_overspend_standard_error",
+      "provider_result", "funder_result",
+    ]]
+    for b in c.budgets {
+      for r in b.rows {
+        for p in r.partners {
+          partners.append([
+            b.proposal, b.response, r.design, n(r.anyPartnerOverspends.estimate), n(r.partnersExpectedOverspend), p.pool,
+            n(p.budgetPerYear), n(p.overspendProbability.estimate), n(p.overspendProbability.lower),
+            n(p.overspendProbability.upper), n(p.expectedOverspend.mean), n(p.expectedOverspend.standardError),
+            p.providerResult.map { n($0.mean) } ?? "", p.funderResult.map { n($0.mean) } ?? "",
+          ])
+        }
+      }
+    }
+    return [("comparison.csv", CSVReport.table(rows)), ("cost_less.csv", CSVReport.table(less)), ("partners.csv", CSVReport.table(partners))]
   }
 }
 
@@ -186,6 +231,11 @@ public struct ComparisonSection: HTMLReportSection {
         caption: "\(b.proposal), provider \(b.response)s",
         header: ["design", "budget a year", "cost of need a year", "P(overspend)", "vs \(c.baseline)", "P(service gap)", "vs \(c.baseline)", "E[overspend]", "vs \(c.baseline)", "dominance"],
         rows: rows)
+      if let partners = ComparisonReport.partnerRows(b, currency: c.currency) {
+        html += HTMLReport.table(
+          caption: "\(b.proposal), provider \(b.response)s: each partner (pool) against its own budget",
+          header: partners[0], rows: partners.dropFirst().map { $0.enumerated().map { $0 < 4 ? .text($1) : .number($1) } })
+      }
       for pair in b.identicalPairs { html += HTMLReport.paragraph(ComparisonReport.identicalNote(pair, response: b.response), class: "note") }
     }
     return html

@@ -173,6 +173,9 @@ struct ComparisonAccumulator: Sendable, Equatable {
   /// `identical[(a × D + c) × K + k]`: every compared figure of a and c equal on the iteration
   /// at shared budget k; all trials hits means the two designs are path-for-path identical there.
   var identical: [ProportionCounter]
+  /// `anyPool[d × K + k]`: some pool of design d overspent its own budget (one partner's
+  /// overspend is that partner's, whatever the total did).
+  var anyPool: [ProportionCounter]
   /// `pairwise[((a × D + c) × K + k) × 2 + j]`: design a minus design c per iteration on
   /// P(overspend) (j = 0) and P(service gap) (j = 1), for the dominance flags.
   var pairwise: [MeanAccumulator]
@@ -186,6 +189,7 @@ struct ComparisonAccumulator: Sendable, Equatable {
     costLess = Array(repeating: ProportionCounter(), count: layout.designCount * layout.designCount)
     costTie = costLess
     identical = Array(repeating: ProportionCounter(), count: layout.designCount * layout.designCount * layout.sharedCount)
+    anyPool = Array(repeating: ProportionCounter(), count: layout.designCount * layout.sharedCount)
     pairwise = Array(repeating: MeanAccumulator(), count: layout.designCount * layout.designCount * layout.sharedCount * 2)
   }
 
@@ -199,6 +203,7 @@ struct ComparisonAccumulator: Sendable, Equatable {
     for i in value.indices { value[i].merge(other.value[i]); difference[i].merge(other.difference[i]) }
     for i in costLess.indices { costLess[i].merge(other.costLess[i]); costTie[i].merge(other.costTie[i]) }
     for i in identical.indices { identical[i].merge(other.identical[i]) }
+    for i in anyPool.indices { anyPool[i].merge(other.anyPool[i]) }
     for i in pairwise.indices { pairwise[i].merge(other.pairwise[i]) }
   }
 }
@@ -244,6 +249,10 @@ final class CompareWorker: TileWorker {
           runs[d].record(outcome, evaluation: e, scores: workspaces[d].factorScores(row: r))
           guard let k = layout.sharedOf[d][e] else { continue }
           let o = outcome.scopes[scope]
+          // Pool scopes come first; a single pool is its own total.
+          var anyPool = false
+          for s in 0..<max(scope, 1) where outcome.scopes[s].overspent { anyPool = true }
+          paired.anyPool[d * K + k].add(anyPool)
           let i = ((d * K + k) * R + r) * F
           rowFigures[i] = o.costOfNeed * scale
           rowFigures[i + 1] = max(o.costOfNeed - o.budget, 0) * scale

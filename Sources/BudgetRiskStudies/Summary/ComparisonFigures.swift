@@ -59,6 +59,27 @@ public struct DesignRow: Codable, Sendable, Equatable {
   public var budgetPerYear: Double
   /// The expected cost of need on the total scope, money a year (simulated mean).
   public var costOfNeedPerYear: Double
+  /// Each pool (partner, funding stream) against its own budget: a partner pays its own
+  /// pool's overspend whatever the total does.
+  public var partners: [PartnerFigures]
+  /// P(at least one pool overspends its own budget); the total's P(overspend) for one pool.
+  public var anyPartnerOverspends: Probability
+  /// The sum of the pools' own expected overspends (money, horizon): what the partners pay
+  /// between them, at least the total's expected overspend.
+  public var partnersExpectedOverspend: Double
+}
+
+/// One pool of a design in a comparison, against its own budget.
+public struct PartnerFigures: Codable, Sendable, Equatable {
+  public var pool: String
+  public var budgetPerYear: Double
+  public var overspendProbability: Probability
+  /// Money over the horizon.
+  public var expectedOverspend: Estimate
+  /// Under a risk share: the provider's and the funder's expected result (money, horizon;
+  /// see `RiskShareFigures`); absent without one.
+  public var providerResult: Estimate?
+  public var funderResult: Estimate?
 }
 
 public struct ComparedFigure: Codable, Sendable, Equatable {
@@ -171,9 +192,19 @@ extension ComparisonFigures {
         let e = run.layoutEvaluation(design: d, shared: k)
         let years = Double(max(perDesign[d].budgetYears, 1))
         let total = perDesign[d].budgets[e].scopes.last
+        let scopes = perDesign[d].budgets[e].scopes
+        let pools = scopes.count > 1 ? Array(scopes.dropLast()) : scopes
+        let partners = pools.map { x in
+          PartnerFigures(
+            pool: x.scope, budgetPerYear: x.budget.mean / years, overspendProbability: x.overspendProbability,
+            expectedOverspend: x.expectedOverspend, providerResult: x.riskShare?.providerResult,
+            funderResult: x.riskShare?.funderResult)
+        }
         return DesignRow(
           design: run.designs[d].name, rank: 0, rankValue: rankValue, figures: compared, dominatedBy: [],
-          budgetPerYear: (total?.budget.mean ?? .nan) / years, costOfNeedPerYear: (total?.costOfNeed.mean ?? .nan) / years)
+          budgetPerYear: (total?.budget.mean ?? .nan) / years, costOfNeedPerYear: (total?.costOfNeed.mean ?? .nan) / years,
+          partners: partners, anyPartnerOverspends: Probability(acc.anyPool[d * K + k]),
+          partnersExpectedOverspend: partners.reduce(0) { $0 + $1.expectedOverspend.mean })
       }
       for d in 0..<D {
         rows[d].dominatedBy = (0..<D).compactMap { other in
