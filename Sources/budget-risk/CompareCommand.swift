@@ -169,7 +169,7 @@ struct CompareCommand: ParsableCommand {
       manifest.reproduce = reproduce
       return Data(HTMLReport.render(
         figures: figures[baselineIndex], manifest: manifest,
-        scenario: designs[baselineIndex].scenario, sections: [ComparisonSection(comparison)]).utf8)
+        scenario: designs[baselineIndex].scenario, sections: [ComparisonSection(comparison, designs: zip(names, figures).map { ($0, $1) })]).utf8)
     }
     try output.write(json: jsonData, report: html, csv: csvFiles, inputs: files, interrupt: interrupt)
     if !output.quiet {

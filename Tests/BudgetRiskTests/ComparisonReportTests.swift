@@ -52,11 +52,18 @@ import Testing
     #expect(Set(rows.map { $0.split(separator: ",", omittingEmptySubsequences: false).count }).count == 1)
     let html = HTMLReport.render(
       figures: figures[1], manifest: RunManifest(run: run.runs[1]), scenario: Self.designs[1].scenario,
-      sections: [ComparisonSection(c), DriversSection(label: nil)])
+      sections: [ComparisonSection(c, designs: [("absorbing", figures[0]), ("lean", figures[1])]), DriversSection(label: nil)])
     let doc = try #require(MarkupElement.parse(html))
     let ids = doc.all("section").compactMap { $0.attributes["id"] }
     #expect(ids.contains("design-comparison") && ids.contains("drivers"))
-    #expect(doc.all("svg").contains { $0.attributes["id"] == "compare-absorb" })
+    let charts = Set(doc.all("svg").compactMap { $0.attributes["id"] })
+    // P(overspend) per response, P(service gap) where the provider rations, the overlaid costs.
+    #expect(charts.isSuperset(of: ["compare-absorb", "compare-ration", "compare-gap-ration", "compare-distributions"]), "\(charts)")
+    #expect(!charts.contains("compare-gap-absorb"))
+    // The basis at the top, the money columns and the P(cheaper) table with its ties.
+    #expect(html.contains("Basis (own): each design is held to its own proposed budgets"))
+    #expect(html.contains("budget a year") && html.contains("cost of need a year"))
+    #expect(html.contains("cost of need &lt; other"))
     #expect(ComparisonReport.table(c).contains("baseline"))
   }
 }

@@ -192,10 +192,15 @@ public enum ComparisonReport {
 /// per design, and the ranked table of every shared budget.
 public struct ComparisonSection: HTMLReportSection {
   public let comparison: ComparisonFigures
+  /// Each design's own figures, for the overlaid cost distributions (none: no such chart).
+  public let designs: [(name: String, figures: RunFigures)]
   public var anchor: String { "design-comparison" }
   public var heading: String { "Designs compared" }
 
-  public init(_ comparison: ComparisonFigures) { self.comparison = comparison }
+  public init(_ comparison: ComparisonFigures, designs: [(name: String, figures: RunFigures)] = []) {
+    self.comparison = comparison
+    self.designs = designs
+  }
 
   public func body(figures: RunFigures) -> String {
     let c = comparison
@@ -206,6 +211,18 @@ public struct ComparisonSection: HTMLReportSection {
     html = HTMLReport.paragraph("Basis (\(c.basis)): \(c.basisNote).", class: "lede") + html
     for response in Set(c.budgets.map(\.response)).sorted() {
       html += HTMLReport.figure(chart(response: response), caption: "P(overspend) against the margin, one line per design, provider \(response)s; bars are 95 % intervals.")
+      if response != "absorb" {
+        // Under absorb nothing goes unmet; under ration the gap is where pooling helps.
+        html += HTMLReport.figure(
+          ComparisonCharts.probabilityChart(
+            c, response: response, figure: "service_gap_probability", words: "P(service gap)", id: "compare-gap-\(response)"),
+          caption: "P(service gap) against the margin, one line per design, provider \(response)s; bars are 95 % intervals.")
+      }
+    }
+    if let response = c.budgets.first?.response {
+      html += HTMLReport.figure(
+        ComparisonCharts.distributions(c, designs: designs, response: response, id: "compare-distributions"),
+        caption: "Each design's cost of need over the horizon (exceedance: P(cost > amount)), overlaid, with the budgets on the \(c.basis) basis marked; under absorb a budget's line meets a design's curve at its P(overspend).")
     }
     for b in c.budgets {
       let rows: [[TableCell]] = b.rows.map { r in
@@ -238,43 +255,20 @@ public struct ComparisonSection: HTMLReportSection {
       }
       for pair in b.identicalPairs { html += HTMLReport.paragraph(ComparisonReport.identicalNote(pair, response: b.response), class: "note") }
     }
+    if !c.costOfNeedLess.isEmpty {
+      html += HTMLReport.table(
+        caption: "P(design's cost of need < other's), at \(c.costComparedAt); ties (equal to 1 part in 10⁹) apart",
+        header: ["design", "other", "cheaper", "95 % interval", "tie"],
+        rows: c.costOfNeedLess.map { p in
+          [.text(p.design), .text(p.other), .number(ReportFormat.probabilityPercent(p.probability.estimate)),
+           .number(ReportFormat.probabilityInterval(p.probability)), .number(ReportFormat.probabilityPercent(p.tie.estimate))]
+        })
+    }
     return html
   }
 
   func chart(response: String) -> SVGChart? {
-    let budgets = comparison.budgets.filter { $0.response == response && $0.margin != nil }
-    guard budgets.count > 1 else { return nil }
-    let margins = budgets.map { $0.margin! }
-    let colours = [ChartPalette.blue, ChartPalette.vermillion, ChartPalette.bluishGreen, ChartPalette.orange,
-                   ChartPalette.reddishPurple, ChartPalette.skyBlue, ChartPalette.black]
-    let markers: [SVGChart.Marker] = [.circle, .square, .diamond]
-    let names = comparison.designs.map(\.name)
-    func series(_ d: String) -> [(x: Double, y: Double, se: Double)] {
-      budgets.compactMap { b in
-        b.rows.first { $0.design == d }?.figures.first { $0.figure == "overspend_probability" }
-          .map { (x: b.margin!, y: $0.value.mean, se: $0.value.standardError) }
-      }
-    }
-    let top = names.flatMap { series($0).map { $0.y + 2 * $0.se } }.max() ?? 0.05
-    let xAxis = SVGChart.Axis.nice("Contingency margin (%)", margins.min()!, max(margins.max()!, margins.min()! + 0.01), count: 7) {
-      ReportFormat.percentNumber($0)
-    }.padded(0.025)
-    let yAxis = SVGChart.Axis.nice("P(overspend) (%)", 0, min(1, max(0.05, top * 1.05)), count: 6) { ReportFormat.percentNumber($0) }
-    let legend = names.enumerated().map { i, n in
-      SVGChart.LegendEntry(label: n, color: colours[i % colours.count], swatch: .line(dash: nil, marker: markers[i % markers.count]))
-    }
-    let words = names.map { n in
-      let s = series(n)
-      return "\(n): \(ReportFormat.percent(s.first?.y ?? .nan)) at \(ReportFormat.margin(margins.first!)), \(ReportFormat.percent(s.last?.y ?? .nan)) at \(ReportFormat.margin(margins.last!))."
-    }
-    var chart = SVGChart(
-      id: "compare-\(response)", title: "P(overspend) against the margin by design, provider \(response)s",
-      summary: words.joined(separator: " "), x: xAxis, y: yAxis, legend: legend)
-    for (i, n) in names.enumerated() {
-      let s = series(n), colour = colours[i % colours.count]
-      chart.addIntervals("\(n) interval", s.map { ($0.x, max(0, $0.y - CriticalValue.z95 * $0.se), $0.y + CriticalValue.z95 * $0.se) }, color: colour, offset: Double(i - names.count / 2) * 3)
-      chart.addLine(n, points: s.map { ($0.x, $0.y) }, color: colour, marker: markers[i % markers.count])
-    }
-    return chart
+    ComparisonCharts.probabilityChart(
+      comparison, response: response, figure: "overspend_probability", words: "P(overspend)", id: "compare-\(response)")
   }
 }
