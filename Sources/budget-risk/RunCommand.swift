@@ -36,6 +36,9 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var sampling: SamplingOptions
 
+  @Flag(help: "Add the tornado in money at the headline budget: a second pass over the same iterations (about doubles the time).")
+  var tornado = false
+
   @Option(help: "Iterations per unit of work, a multiple of 64; does not change the figures.")
   var blockSize: Int = 256
 
@@ -107,17 +110,35 @@ struct RunCommand: ParsableCommand {
       let labels = Set(figures.drivers.map(\.proposal)).sorted()
       throw ValidationError("--drivers-at: no proposal '\(driversAt ?? "")' (proposals: \(labels.joined(separator: ", ")))")
     }
+    // The tornado's own pass over the run's iterations (the same paths), after the run.
+    var tornadoFigures: TornadoFigures?
+    if tornado {
+      do {
+        tornadoFigures = try TornadoStudy.run(result.plan, figures: figures, options: result.options, cancel: { interrupted.isRaised })
+      } catch {
+        throw commandLineError(error)
+      }
+      if interrupted.isRaised {
+        printError("\(interrupt.name) during the tornado's pass; no files written")
+        throw interrupt.exit
+      }
+    }
     var manifest = RunManifest(run: result)
     manifest.precision = precisionNote
     manifest.design = design
     // The figures are exactly those of one run over the iterations used (a prefix, a precision run).
     manifest.reproduce = RunManifest.reproduceCommand(
-      "run", files: [file], design: design, seed: result.options.seed, iterations: result.options.iterations)
+      "run", files: [file], design: design, seed: result.options.seed, iterations: result.options.iterations,
+      extra: tornado ? ["--tornado"] : [])
     // Build every output before writing any, so a failure leaves nothing half-written.
-    let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
-    let csvFiles = csv.map { (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)]) }
+    let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures, tornado: tornadoFigures) }
+    let csvFiles = csv.map {
+      (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)] + (tornadoFigures.map { [TornadoReport.csv($0)] } ?? []))
+    }
+    var sections: [any HTMLReportSection] = [DriversSection(label: driversAt)]
+    if let t = tornadoFigures { sections.append(TornadoSection(t)) }
     let html = output.report.map { _ in Data(HTMLReport.render(
-      figures: figures, manifest: manifest, scenario: scenario, sections: [DriversSection(label: driversAt)]).utf8) }
+      figures: figures, manifest: manifest, scenario: scenario, sections: sections).utf8) }
     try output.write(json: jsonData, report: html, csv: csvFiles, inputs: [file], interrupt: interrupt)
     if !output.quiet {
       print(TableReport.render(figures, manifest: manifest), terminator: "")
@@ -126,6 +147,7 @@ struct RunCommand: ParsableCommand {
         print("precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))")
       }
       if !drivers.factors.isEmpty { print(DriversReport.table(drivers), terminator: "") }
+      if let t = tornadoFigures { print(TornadoReport.table(t), terminator: "") }
     }
     // Interrupted: the figures of the finished prefix are out; say so in the status too.
     if cut { throw interrupt.exit }
