@@ -45,7 +45,7 @@ import Testing
     let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
     #expect(object?["comparison"] != nil && (object?["designs"] as? [Any])?.count == 2)
     let csv = ComparisonReport.csvFiles(c)
-    #expect(csv.map(\.name) == ["comparison.csv", "cost_less.csv", "partners.csv"])
+    #expect(csv.map(\.name) == ["comparison.csv", "cost_less.csv", "partners.csv", "value_of_information.csv"])
     let rows = String(decoding: csv[0].data, as: UTF8.self).split(separator: "\r\n")
     // Header + 8 budgets × 2 designs × 6 figures, each row as wide as the header.
     #expect(rows.count == 1 + 8 * 2 * 6)
@@ -64,6 +64,7 @@ import Testing
     #expect(html.contains("Basis (own): each design is held to its own proposed budgets"))
     #expect(html.contains("budget a year") && html.contains("cost of need a year"))
     #expect(html.contains("cost of need &lt; other"))
+    #expect(html.contains("Value of information for the choice of design") == !c.valueOfInformation.inputs.isEmpty)
     #expect(ComparisonReport.table(c).contains("baseline"))
   }
 }

@@ -44,6 +44,7 @@ public enum ComparisonReport {
       if b.rows.allSatisfy({ $0.dominatedBy.isEmpty }) { out += "  dominance: none (no significant paired difference decides one)\n" }
       for pair in b.identicalPairs { out += "  " + identicalNote(pair, response: b.response) + "\n" }
     }
+    out += valueOfInformationTable(c)
     if !c.costOfNeedLess.isEmpty {
       out += "\nP(row design's cost of need < other's), at \(c.costComparedAt); ties (equal to 1 part in 10⁹) counted apart:\n"
       var rows = [["design", "other", "cheaper", "95 % interval", "tie"]]
@@ -80,6 +81,19 @@ public enum ComparisonReport {
       }
     }
     return rows
+  }
+
+  /// What learning each input before choosing a design is worth (EVPPI), largest first.
+  static func valueOfInformationTable(_ c: ComparisonFigures) -> String {
+    let v = c.valueOfInformation
+    guard !v.inputs.isEmpty else { return "" }
+    var out = "\nValue of information for the choice of design (loss: cost of need over the horizon at \(v.at)); "
+    out += "EVPPI ± jackknife SE; learning everything (EVPI): \(ReportFormat.money(v.perfect.mean, c.currency)) ± \(ReportFormat.compactMoney(v.perfect.standardError)):\n"
+    var rows = [["input", "EVPPI", "± SE"]]
+    for i in v.inputs {
+      rows.append([i.factor, ReportFormat.money(i.value.mean, c.currency), ReportFormat.compactMoney(i.value.standardError)])
+    }
+    return out + columns(rows)
   }
 
   /// The note on two designs that are path-for-path identical at one budget.
@@ -184,7 +198,15 @@ public enum ComparisonReport {
         }
       }
     }
-    return [("comparison.csv", CSVReport.table(rows)), ("cost_less.csv", CSVReport.table(less)), ("partners.csv", CSVReport.table(partners))]
+    var evppi = [["factor", "at", "evppi", "standard_error"]]
+    for i in c.valueOfInformation.inputs {
+      evppi.append([i.factor, c.valueOfInformation.at, n(i.value.mean), n(i.value.standardError)])
+    }
+    evppi.append(["(all: EVPI)", c.valueOfInformation.at, n(c.valueOfInformation.perfect.mean), n(c.valueOfInformation.perfect.standardError)])
+    return [
+      ("comparison.csv", CSVReport.table(rows)), ("cost_less.csv", CSVReport.table(less)), ("partners.csv", CSVReport.table(partners)),
+      ("value_of_information.csv", CSVReport.table(evppi)),
+    ]
   }
 }
 
@@ -254,6 +276,17 @@ public struct ComparisonSection: HTMLReportSection {
           header: partners[0], rows: partners.dropFirst().map { $0.enumerated().map { $0 < 4 ? .text($1) : .number($1) } })
       }
       for pair in b.identicalPairs { html += HTMLReport.paragraph(ComparisonReport.identicalNote(pair, response: b.response), class: "note") }
+    }
+    let v = c.valueOfInformation
+    if !v.inputs.isEmpty {
+      html += HTMLReport.paragraph(
+        "Value of information: what learning each input before choosing the design is worth (EVPPI, money over the horizon; "
+          + "loss: cost of need at \(v.at); \(ValueOfInformation.bins) bins of equal probability; ± a jackknife standard error over "
+          + "\(ValueOfInformation.groups) groups of iterations). Learning everything (EVPI): \(ReportFormat.money(v.perfect.mean, c.currency)).")
+      html += HTMLReport.table(
+        caption: "Value of information for the choice of design, largest first",
+        header: ["input", "EVPPI", "± SE"],
+        rows: v.inputs.map { [.text($0.factor), .number(ReportFormat.money($0.value.mean, c.currency)), .number(ReportFormat.compactMoney($0.value.standardError))] })
     }
     if !c.costOfNeedLess.isEmpty {
       html += HTMLReport.table(

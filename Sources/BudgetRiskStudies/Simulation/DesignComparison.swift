@@ -81,7 +81,7 @@ public enum DesignComparison {
     }
     return ComparisonRun(
       designs: designs, baseline: baseline, basis: basis, options: options, runs: simulations, shared: shared,
-      accumulator: paired, references: layout.references)
+      accumulator: paired, references: layout.references, factorNames: layout.factorNames)
   }
 
   /// Tolerance of a tie. The compared figures are money divided by the baseline's reference
@@ -122,6 +122,8 @@ public struct ComparisonRun: Sendable {
   /// Each design's total-scope reference budget: money figures are accumulated divided by the
   /// baseline's.
   let references: [Double]
+  /// The inputs of the value of information (every design's factors by name).
+  let factorNames: [String]
 
   public var isComplete: Bool { accumulator.iterations == UInt64(options.iterations) }
   public var completedIterations: Int { Int(accumulator.iterations) }
@@ -136,6 +138,11 @@ struct ComparisonLayout: Sendable {
   let totalScope: [Int]
   let references: [Double]
   let gapThreshold: [Double]
+  /// The uncertain inputs of the value of information: every factor of any design, by name
+  /// in first-seen order, with the design and index it is read from (common random numbers:
+  /// a factor of one name draws the same in every design that has it).
+  package let factorNames: [String]
+  let factorSource: [(design: Int, index: Int)]
   package let baseline: Int
   var designCount: Int { evaluation.count }
   var sharedCount: Int { evaluation[0].count }
@@ -155,6 +162,13 @@ struct ComparisonLayout: Sendable {
     references = plans.map { $0.scopes[$0.scopes.count - 1].reference }
     gapThreshold = plans.map { $0.budget.serviceGapThreshold }
     self.baseline = baseline
+    var names = [String](), source = [(design: Int, index: Int)]()
+    for (d, plan) in plans.enumerated() {
+      for (i, factor) in plan.factors.enumerated() where !names.contains(factor.name) {
+        names.append(factor.name); source.append((d, i))
+      }
+    }
+    factorNames = names; factorSource = source
   }
 }
 
@@ -176,6 +190,14 @@ struct ComparisonAccumulator: Sendable, Equatable {
   /// `anyPool[d × K + k]`: some pool of design d overspent its own budget (one partner's
   /// overspend is that partner's, whatever the total did).
   var anyPool: [ProportionCounter]
+  /// The value of information's sums (``ValueOfInformation``): `evppi[((f × B + b) × G + g) × D + d]`
+  /// is design d's cost of need minus the baseline's (money ÷ the baseline's reference, at
+  /// shared budget 0) over the iterations whose factor f falls in probability bin b, in
+  /// jackknife group g (the global iteration mod G).
+  var evppi: [MeanAccumulator]
+  /// `perfect[g]`: the per-iteration least of those differences over the designs (the
+  /// expected value of perfect information on everything).
+  var perfect: [MeanAccumulator]
   /// `pairwise[((a × D + c) × K + k) × 2 + j]`: design a minus design c per iteration on
   /// P(overspend) (j = 0) and P(service gap) (j = 1), for the dominance flags.
   var pairwise: [MeanAccumulator]
@@ -190,6 +212,10 @@ struct ComparisonAccumulator: Sendable, Equatable {
     costTie = costLess
     identical = Array(repeating: ProportionCounter(), count: layout.designCount * layout.designCount * layout.sharedCount)
     anyPool = Array(repeating: ProportionCounter(), count: layout.designCount * layout.sharedCount)
+    evppi = Array(
+      repeating: MeanAccumulator(),
+      count: layout.factorNames.count * ValueOfInformation.bins * ValueOfInformation.groups * layout.designCount)
+    perfect = Array(repeating: MeanAccumulator(), count: ValueOfInformation.groups)
     pairwise = Array(repeating: MeanAccumulator(), count: layout.designCount * layout.designCount * layout.sharedCount * 2)
   }
 
@@ -204,6 +230,8 @@ struct ComparisonAccumulator: Sendable, Equatable {
     for i in costLess.indices { costLess[i].merge(other.costLess[i]); costTie[i].merge(other.costTie[i]) }
     for i in identical.indices { identical[i].merge(other.identical[i]) }
     for i in anyPool.indices { anyPool[i].merge(other.anyPool[i]) }
+    for i in evppi.indices { evppi[i].merge(other.evppi[i]) }
+    for i in perfect.indices { perfect[i].merge(other.perfect[i]) }
     for i in pairwise.indices { pairwise[i].merge(other.pairwise[i]) }
   }
 }
@@ -265,7 +293,22 @@ final class CompareWorker: TileWorker {
       runs[d].iterations += UInt64(active.count)
     }
     let b = layout.baseline
+    let B = ValueOfInformation.bins, G = ValueOfInformation.groups
     for r in active {
+      // The value of information: each design's cost of need minus the baseline's at shared
+      // budget 0, binned by every factor's copula uniform.
+      let g = (base + r) % G
+      var least = 0.0
+      for d in 0..<D { least = min(least, rowFigures[(d * K * R + r) * F] - rowFigures[(b * K * R + r) * F]) }
+      paired.perfect[g].add(least)
+      for (f, source) in layout.factorSource.enumerated() {
+        let u = workspaces[source.design].factorScores(row: r).u[source.index]
+        let bin = min(max(Int(u * Double(B)), 0), B - 1)
+        for d in 0..<D {
+          let delta = rowFigures[(d * K * R + r) * F] - rowFigures[(b * K * R + r) * F]
+          paired.evppi[((f * B + bin) * G + g) * D + d].add(delta)
+        }
+      }
       for d in 0..<D {
         for k in 0..<K {
           let i = ((d * K + k) * R + r) * F, j = ((b * K + k) * R + r) * F

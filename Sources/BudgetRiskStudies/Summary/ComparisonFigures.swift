@@ -24,6 +24,8 @@ public struct ComparisonFigures: Codable, Sendable, Equatable {
   public var basis: String
   /// The basis in words, stated at the top of every output.
   public var basisNote: String
+  /// EVPPI of each input for the choice of design, and the EVPI (``ValueOfInformation``).
+  public var valueOfInformation: ValueOfInformation
 }
 
 public struct ComparedDesign: Codable, Sendable, Equatable {
@@ -150,6 +152,8 @@ extension ComparisonFigures {
     }
     costComparedAt = run.shared.first.map { "\($0.proposal), \($0.response.rawValue)" } ?? ""
     basis = run.basis.name
+    valueOfInformation = ValueOfInformation(
+      acc, factors: run.factorNames, designs: D, scale: scale, at: costComparedAt)
     basisNote = Self.basisNote(run.basis, baseline: run.designs[b].name)
     costOfNeedLess = (0..<D).flatMap { a in
       (0..<D).filter { $0 != a }.map { c in
