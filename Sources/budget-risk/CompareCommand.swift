@@ -50,6 +50,9 @@ struct CompareCommand: ParsableCommand {
   @Option(help: "Show each design's drivers of the overspend tail at this proposal (default: its recommended margin).")
   var driversAt: String?
 
+  @Flag(help: "Add each design's tornado in money at one shared budget: one more pass per design.")
+  var tornado = false
+
   @OptionGroup var sampling: SamplingOptions
 
   @OptionGroup var output: OutputOptions
@@ -68,7 +71,7 @@ struct CompareCommand: ParsableCommand {
 
   /// The options besides the files, seed and iterations that the comparison depends on.
   func reproduceOptions(baseline: String) -> [String] {
-    var words = ["--baseline", baseline, "--rank-by", rankBy.rawValue]
+    var words = ["--baseline", baseline, "--rank-by", rankBy.rawValue] + (tornado ? ["--tornado"] : [])
     if budgets.isEmpty { words += ["--basis", (basis ?? .baseline).rawValue] }
     for b in budgets { words += ["--budget", b] }
     return words
@@ -156,24 +159,38 @@ struct CompareCommand: ParsableCommand {
     if let driversAt, !figures.contains(where: { DriversReport.selected($0, label: driversAt) != nil }) {
       throw ValidationError("--drivers-at: no design has a proposal '\(driversAt)'")
     }
+    var tornadoes: [(design: String, tornado: TornadoFigures)] = []
+    if tornado {
+      do { tornadoes = try TornadoStudy.run(result, figures: figures, cancel: { interrupted.isRaised }) } catch {
+        throw commandLineError(error)
+      }
+      if interrupted.isRaised {
+        printError("\(interrupt.name) during the tornado's passes; no files written")
+        throw interrupt.exit
+      }
+    }
     let reproduce = RunManifest.reproduceCommand(
       "compare", files: files, design: nil, seed: options.seed, iterations: options.iterations,
       extra: reproduceOptions(baseline: names[baselineIndex]))
     let jsonData = try output.json.map { _ in
-      try ComparisonReport.json(comparison, designs: zip(names, figures).map { ($0, $1) }, reproduce: reproduce)
+      try ComparisonReport.json(comparison, designs: zip(names, figures).map { ($0, $1) }, reproduce: reproduce, tornado: tornadoes)
     }
-    let csvFiles = csv.map { (folder: $0, files: ComparisonReport.csvFiles(comparison)) }
+    let csvFiles = csv.map {
+      (folder: $0, files: ComparisonReport.csvFiles(comparison) + (tornadoes.isEmpty ? [] : [TornadoReport.csv(designs: tornadoes)]))
+    }
     let html = output.report.map { _ in
       var manifest = RunManifest(run: result.runs[baselineIndex])
       manifest.design = names[baselineIndex]
       manifest.reproduce = reproduce
       return Data(HTMLReport.render(
-        figures: figures[baselineIndex], manifest: manifest,
-        scenario: designs[baselineIndex].scenario, sections: [ComparisonSection(comparison, designs: zip(names, figures).map { ($0, $1) })]).utf8)
+        figures: figures[baselineIndex], manifest: manifest, assumptions: result.runs[baselineIndex].plan.assumptions,
+        sections: [ComparisonSection(comparison, designs: zip(names, figures).map { ($0, $1) }) as any HTMLReportSection]
+          + tornadoes.map { TornadoSection($0.tornado, design: $0.design) }).utf8)
     }
     try output.write(json: jsonData, report: html, csv: csvFiles, inputs: files, interrupt: interrupt)
     if !output.quiet {
       print(ComparisonReport.table(comparison), terminator: "")
+      for t in tornadoes { print("\nDesign \(t.design):" + TornadoReport.table(t.tornado), terminator: "") }
       for (name, f) in zip(names, figures) {
         guard let d = DriversReport.selected(f, label: driversAt), !d.factors.isEmpty else { continue }
         print("\nDesign \(name):", terminator: "")

@@ -86,7 +86,7 @@ import Testing
     manifest.design = "lean"
     let table = TableReport.render(figures, manifest: manifest)
     #expect(table.contains("no listed margin meets P(overspend) ≤ 1.0%; budget-risk margin test.yaml --design lean --overspend-at-most 0.01 --response absorb solves for the smallest margin that does"), "\(table)")
-    let html = HTMLReport.render(figures: figures, manifest: manifest, scenario: scenario)
+    let html = HTMLReport.render(figures: figures, manifest: manifest, assumptions: run.plan.assumptions)
     #expect(html.contains("<code>budget-risk margin FILE --overspend-at-most 0.01 --response absorb</code>"))
   }
 }

@@ -45,8 +45,33 @@ import Testing
 
     let csv = String(decoding: TornadoReport.csv(t).data, as: UTF8.self)
     #expect(csv.split(separator: "\r\n").count == 3)
-    let html = HTMLReport.render(figures: RunFigures(run), manifest: RunManifest(run: run), scenario: scenario, sections: [TornadoSection(t)])
+    let html = HTMLReport.render(figures: RunFigures(run), manifest: RunManifest(run: run), assumptions: plan.assumptions, sections: [TornadoSection(t)])
     #expect(html.contains("id=\"tornado\"") && html.contains("id=\"tornado-chart-run\""))
     #expect(TornadoReport.table(t).contains("Tornado at"))
+  }
+}
+
+/// `compare --tornado`: each design's tornado at one shared budget, the same passes as `run`'s.
+@Suite struct ComparisonTornadoTests {
+  @Test func theBaselinesTornadoInACompareIsItsRunTornado() throws {
+    func scenario(_ cv: Double) -> Scenario {
+      TestScenario.make(
+        population: 2_000, services: [TestScenario.service("a")], rates: [2],
+        factors: [Factor(name: "price", distribution: .lognormal(mean: 1, cv: cv), role: .unitCostMultiplier(services: [0]))])
+    }
+    let options = RunOptions(iterations: 512, seed: 3, threads: 2)
+    let designs = [Design(name: "steady", description: "", scenario: scenario(0.1)), Design(name: "volatile", description: "", scenario: scenario(0.3))]
+    let c = try DesignComparison.run(designs, baseline: 0, basis: .own, options: options)
+    let figures = c.runs.map(RunFigures.init)
+    let tornadoes = try TornadoStudy.run(c, figures: figures)
+    #expect(tornadoes.map(\.design) == ["steady", "volatile"])
+    let plan = try SimulationPlan(designs[0].scenario)
+    let alone = try #require(try TornadoStudy.run(plan, figures: RunFigures(try Engine.run(plan, options: options)), options: options))
+    #expect(tornadoes[0].tornado == alone)
+    // Three times the cv, about three times the swing (4 SE of each window mean allowed).
+    let steady = tornadoes[0].tornado.factors[0], volatile = tornadoes[1].tornado.factors[0]
+    #expect(volatile.costSwing > 2 * steady.costSwing)
+    let csv = String(decoding: TornadoReport.csv(designs: tornadoes).data, as: UTF8.self)
+    #expect(csv.hasPrefix("design,proposal"))
   }
 }

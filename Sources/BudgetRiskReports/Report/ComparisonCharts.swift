@@ -1,3 +1,4 @@
+import BudgetRiskModel
 import BudgetRiskNumerics
 import BudgetRiskStudies
 

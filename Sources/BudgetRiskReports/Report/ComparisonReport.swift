@@ -1,6 +1,7 @@
 import Foundation
 import BudgetRiskNumerics
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The outputs of `budget-risk compare`: the ranked table, JSON, tidy CSV and an HTML section.
 public enum ComparisonReport {
@@ -136,6 +137,13 @@ public enum ComparisonReport {
     var designs: [NamedFigures]
     /// The command that reproduces the comparison (absent when not given).
     var reproduce: String?
+    /// `compare --tornado` only: each design's tornado at one shared budget.
+    var tornado: [DesignTornado]?
+  }
+
+  struct DesignTornado: Encodable {
+    var design: String
+    var tornado: TornadoFigures
   }
 
   struct NamedFigures: Encodable {
@@ -145,10 +153,13 @@ public enum ComparisonReport {
 
   /// `{"comparison": …, "designs": [{"design": …, "figures": …}]}`.
   public static func json(
-    _ c: ComparisonFigures, designs: [(name: String, figures: RunFigures)], reproduce: String? = nil
+    _ c: ComparisonFigures, designs: [(name: String, figures: RunFigures)], reproduce: String? = nil,
+    tornado: [(design: String, tornado: TornadoFigures)] = []
   ) throws -> Data {
     try JSONReport.encode(
-      Document(comparison: c, designs: designs.map { NamedFigures(design: $0.name, figures: $0.figures) }, reproduce: reproduce))
+      Document(
+        comparison: c, designs: designs.map { NamedFigures(design: $0.name, figures: $0.figures) }, reproduce: reproduce,
+        tornado: tornado.isEmpty ? nil : tornado.map { DesignTornado(design: $0.design, tornado: $0.tornado) }))
   }
 
   // MARK: CSV

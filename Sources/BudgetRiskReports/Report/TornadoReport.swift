@@ -1,3 +1,4 @@
+import BudgetRiskModel
 import Foundation
 import BudgetRiskStudies
 
@@ -26,21 +27,30 @@ public enum TornadoReport {
 
   /// `tornado.csv`: one row per factor, in swing order.
   public static func csv(_ t: TornadoFigures) -> (name: String, data: Data) {
+    ("tornado.csv", CSVReport.table([header] + rows(t)))
+  }
+
+  /// `tornado.csv` of a comparison: a `design` column first, then each design's rows.
+  public static func csv(designs: [(design: String, tornado: TornadoFigures)]) -> (name: String, data: Data) {
+    ("tornado.csv", CSVReport.table([["design"] + header] + designs.flatMap { d in rows(d.tornado).map { [d.design] + $0 } }))
+  }
+
+  static let header = [
+    "proposal", "response", "scope", "factor", "low_percentile", "low_expected_cost", "low_standard_error",
+    "low_overspend_probability", "high_percentile", "high_expected_cost", "high_standard_error", "high_overspend_probability",
+    "cost_swing", "overspend_swing", "window",
+  ]
+
+  static func rows(_ t: TornadoFigures) -> [[String]] {
     let n = CSVReport.number
-    var rows = [[
-      "proposal", "response", "scope", "factor", "low_percentile", "low_expected_cost", "low_standard_error",
-      "low_overspend_probability", "high_percentile", "high_expected_cost", "high_standard_error", "high_overspend_probability",
-      "cost_swing", "overspend_swing", "window",
-    ]]
-    for b in t.factors {
-      rows.append([
+    return t.factors.map { b in
+      [
         t.proposal, t.response, t.scope, b.factor, n(b.low.percentile), n(b.low.expectedCost.mean), n(b.low.expectedCost.standardError),
         n(b.low.overspendProbability.estimate), n(b.high.percentile), n(b.high.expectedCost.mean),
         n(b.high.expectedCost.standardError), n(b.high.overspendProbability.estimate), n(b.costSwing), n(b.overspendSwing),
         n(t.window),
-      ])
+      ]
     }
-    return ("tornado.csv", CSVReport.table(rows))
   }
 
   /// A horizontal bar per input from its P10 to its P90 expected cost, around the run's

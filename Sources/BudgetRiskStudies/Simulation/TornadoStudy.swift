@@ -105,3 +105,27 @@ final class TornadoWorker: TileWorker {
     }
   }
 }
+
+extension TornadoStudy {
+  /// Every design's tornado in a comparison, at one shared budget for all: the baseline's
+  /// recommended margin (by its label) under the first shared response, else that response's
+  /// last shared budget (the largest margin, as the headline rule takes); each design at its
+  /// own evaluation of that budget (on a common basis, the same money).
+  public static func run(
+    _ c: ComparisonRun, figures: [RunFigures], cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> [(design: String, tornado: TornadoFigures)] {
+    guard let response = c.shared.first?.response else { return [] }
+    let b = c.baseline
+    let scope = c.runs[b].plan.scopes[c.runs[b].plan.scopes.count - 1].name
+    let recommended = figures[b].recommendations.first { $0.response == response.rawValue && $0.scope == scope }?.margin
+    let label = recommended.flatMap { m in c.runs[b].plan.proposals.first { $0.margin == m }?.label }
+    let candidates = c.shared.indices.filter { c.shared[$0].response == response }
+    guard let k = candidates.first(where: { c.shared[$0].proposal == label }) ?? candidates.last else { return [] }
+    var result: [(design: String, tornado: TornadoFigures)] = []
+    for d in c.designs.indices where !c.runs[d].plan.factors.isEmpty {
+      let evaluation = c.runs[d].evaluations[c.layoutEvaluation(design: d, shared: k)]
+      result.append((c.designs[d].name, try run(c.runs[d].plan, evaluation: evaluation, options: c.options, cancel: cancel)))
+    }
+    return result
+  }
+}
