@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 @_spi(HotPath) @testable import BudgetRiskNumerics
 @testable import BudgetRiskModel
@@ -47,6 +50,10 @@ import Testing
     #expect(csv.split(separator: "\r\n").count == 3)
     let html = HTMLReport.render(figures: RunFigures(run), manifest: RunManifest(run: run), assumptions: plan.assumptions, sections: [TornadoSection(t)])
     #expect(html.contains("id=\"tornado\"") && html.contains("id=\"tornado-chart-run\""))
+    // Polyglot markup like the rest of the report: it parses as XML, the chart titled and described.
+    let doc = try #require(MarkupElement.parse(html))
+    let chart = try #require(doc.all("svg").first { $0.attributes["id"] == "tornado-chart-run" })
+    #expect(chart.attributes["role"] == "img" && chart.all("title").count == 1 && chart.all("desc").count == 1)
     #expect(TornadoReport.table(t).contains("Tornado at"))
   }
 }
