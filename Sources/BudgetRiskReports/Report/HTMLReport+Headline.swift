@@ -55,6 +55,10 @@ extension HTMLReport {
         if let beta = rec?.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
         for t in rec?.categoryGapTargets ?? [] { target += " and P(\(t.category) gap) ≤ \(ReportFormat.percent(t.target))" }
         html += "<p>meets the target \(e(target)).</p>"
+        // `margin` solves for the horizon total only (it refuses another rule).
+        if let rec, rule == .horizon {
+          html += "<p class=\"note\">To find the smallest margin that does: <code>\(e(TableReport.marginCommand(rec, file: nil, design: nil)))</code> (FILE: this report's scenario file, with its --design).</p>"
+        }
         if let last = f.marginBudgets(response: r).last {
           let x = last.scopes[s]
           html += "<dl><dt>At the largest margin, \(e(ReportFormat.margin(last.margin!)))</dt><dd></dd>"
