@@ -67,6 +67,19 @@ public struct SimulationPlan: Sendable {
   let interventionsTargeting: [[Int]]
   let interventionRamp: [Double]
   let interventionLag: [Int]
+  /// Whether intervention `k` reaches segment `s`, `interventions × S` (all true without
+  /// recipients); and per service, whether some intervention targeting it has recipients (its
+  /// multiplier is then mixed over the segments by their share of its demand).
+  let interventionReaches: [Bool]
+  let targetedByRecipients: [Bool]
+  /// Programmes with a cost per recipient or a fixed cost: per intervention, the service
+  /// charged (nil: none), its recipient segments, and per period (`interventions × T`) the
+  /// cost per person of those segments `a(t)·c(t)·cost/ppy` and the fixed cost `fixed/ppy`,
+  /// before the service's price (see ``Recipients``).
+  let programmeService: [Int?]
+  let programmeSegments: [[Int]]
+  let programmePerPerson: [Double]
+  let programmeFixed: [Double]
   /// For per-person services, the segments whose people carry the spend; empty otherwise.
   let perPersonSegments: [[Int]]
   let factorEffects: [FactorEffect]
@@ -156,8 +169,11 @@ public struct SimulationPlan: Sendable {
     interventionsTargeting = (0..<V).map { v in
       scenario.interventions.indices.filter { scenario.interventions[$0].targets.contains(v) }
     }
-    interventionRamp = scenario.interventions.flatMap { i in (0..<T).map { i.ramp(atPeriod: $0) } }
     interventionLag = scenario.interventions.map(\.lag)
+    interventionReaches = scenario.interventions.flatMap { i in (0..<S).map { i.reaches(segment: $0) } }
+    targetedByRecipients = (0..<V).map { v in
+      scenario.interventions.contains { $0.targets.contains(v) && $0.recipients != nil }
+    }
     var map = [Double](repeating: 0, count: V * 2 * P)
     for v in 0..<V { map[v * 2 * P + 2 * pools[v] + (isProactive[v] ? 0 : 1)] = 1 }
     poolCategoryMap = map
@@ -184,6 +200,22 @@ public struct SimulationPlan: Sendable {
     }
     let expected = ExpectedCost(scenario, correlation: normalCorrelation)
     self.expected = expected
+    let schedules = scenario.interventions.map {
+      $0.schedule(periods: T, periodsPerYear: h.periodsPerYear, expectedPopulation: expected.population)
+    }
+    interventionRamp = schedules.flatMap(\.reach)
+    programmeService = scenario.interventions.map { i in
+      guard let r = i.recipients, r.costPerRecipient > 0 || r.fixedCost > 0 else { return nil }
+      return i.proactive.first
+    }
+    programmeSegments = scenario.interventions.map { $0.recipients?.segments ?? [] }
+    let ppy = Double(h.periodsPerYear)
+    programmePerPerson = zip(scenario.interventions, schedules).flatMap { i, schedule in
+      (0..<T).map { t in i.enrolment(atPeriod: t) * schedule.coverage[t] * (i.recipients?.costPerRecipient ?? 0) / ppy }
+    }
+    programmeFixed = scenario.interventions.flatMap { i in
+      (0..<T).map { t in t >= i.start ? (i.recipients?.fixedCost ?? 0) / ppy : 0 }
+    }
     var base = [Double](repeating: 0, count: P * T)
     var prof = [Double](repeating: 0, count: P * T)
     for p in 0..<P {
