@@ -28,7 +28,7 @@ struct BudgetRiskCommand: ParsableCommand {
     version: RunManifest.toolVersion,
     subcommands: [
       InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompareCommand.self,
-      MarginCommand.self, BenchCommand.self, CompletionsCommand.self,
+      MarginCommand.self, OutcomesCommand.self, BenchCommand.self, CompletionsCommand.self,
     ]
   )
 }

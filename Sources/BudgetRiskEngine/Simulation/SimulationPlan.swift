@@ -20,6 +20,7 @@ public struct SimulationPlan: Sendable {
   package let currency: String
   package let periodLength: PeriodLength
   package let serviceNames: [String]
+  package let interventionNames: [String]
   package let poolNames: [String]
   /// The uncertain factors (names and distributions): rows draw their values by inversion.
   package let factors: [Factor]
@@ -64,7 +65,7 @@ public struct SimulationPlan: Sendable {
   let isTarget: [Bool]
   /// Per service, the interventions targeting it (ascending); their ramp per period,
   /// `interventions × T`; and their lags. The cell loop reads these, not the scenario.
-  let interventionsTargeting: [[Int]]
+  package let interventionsTargeting: [[Int]]
   let interventionRamp: [Double]
   let interventionLag: [Int]
   /// Whether intervention `k` reaches segment `s`, `interventions × S` (all true without
@@ -126,6 +127,7 @@ public struct SimulationPlan: Sendable {
     sourcePath = scenario.sourcePath; correlationRepair = scenario.correlation?.repair
     name = scenario.name; currency = scenario.currency; periodLength = h.periodLength
     serviceNames = scenario.services.map(\.name)
+    interventionNames = scenario.interventions.map(\.name)
     poolNames = scenario.budget.pools.map(\.name)
     factors = scenario.factors
     budget = scenario.budget

@@ -159,14 +159,21 @@ extension TileWorkspace {
     // at the charged service's price (see ``Recipients``).
     for (k, charged) in plan.programmeService.enumerated() {
       guard let v = charged else { continue }
-      for t in 0..<T {
-        var people = 0.0
-        for s in plan.programmeSegments[k] { people += population[(r * T + t) * S + s] }
-        let amount = plan.programmePerPerson[k * T + t] * people + plan.programmeFixed[k * T + t]
-        guard amount > 0 else { continue }
-        cost[(r * T + t) * V + v] += MoneyGrid.round(amount * price[(r * V + v) * years + t / ppy])
-      }
+      for t in 0..<T { cost[(r * T + t) * V + v] += programmeCost(row: r, intervention: k, period: t) }
     }
+  }
+
+  /// Intervention `k`'s programme cost in period `t` of row `r`, on the money grid: its
+  /// enrolled recipients in the row's population and any fixed cost, at the charged
+  /// service's price (0 for an intervention without a programme cost).
+  func programmeCost(row r: Int, intervention k: Int, period t: Int) -> Double {
+    guard let v = plan.programmeService[k] else { return 0 }
+    let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    var people = 0.0
+    for s in plan.programmeSegments[k] { people += population[(r * T + t) * S + s] }
+    let amount = plan.programmePerPerson[k * T + t] * people + plan.programmeFixed[k * T + t]
+    guard amount > 0 else { return 0 }
+    return MoneyGrid.round(amount * price[(r * V + v) * plan.years + t / plan.periodsPerYear])
   }
 
   /// A cell's count noise with the service's dispersion `k` defined on the year's count.
