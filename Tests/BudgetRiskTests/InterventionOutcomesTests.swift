@@ -52,3 +52,63 @@ import Testing
     #expect(one == two)
   }
 }
+
+@Suite struct DoseSweepTests {
+  @Test func aLinearDoseScalesTheAvertedEventsAndTheProgrammeCost() throws {
+    // Cohorts of 100, 200, 400 on the same random numbers: programme cost 150 a recipient a
+    // year exactly; averted events e·n·u·11/12 = 13.75 per 100 recipients (4 paired SE).
+    // Each recipient averts 13.75 × 100 / 100 = GBP 13.75 of A&E a year for GBP 150, so
+    // the smallest cohort has the lowest expected cost.
+    let sweep = try DoseSweep.run(
+      InterventionOutcomesTests.scenario, intervention: "housing_first", doses: [100, 200, 400],
+      options: RunOptions(iterations: 500, seed: 4, threads: 2))
+    #expect(sweep.unit == "people" && sweep.doses.map(\.dose) == [100, 200, 400])
+    for d in sweep.doses {
+      let h = d.outcomes.horizon
+      #expect(abs(h.programmeCost.mean - 150 * d.dose) < 1e-6)
+      #expect(abs(h.avertedEvents.mean - 13.75 * d.dose / 100) < 4 * h.avertedEvents.standardError, "dose \(d.dose)")
+    }
+    #expect(sweep.lowestExpectedCostDose == 100)
+    // The budget is the scenario's own (cohort 200) base budget, the same for every dose.
+    let plan = try SimulationPlan(InterventionOutcomesTests.scenario)
+    #expect(sweep.budget == plan.expectedBase.reduce(0, +))
+  }
+
+  @Test func aSweepNeedsAnInterventionWithRecipients() {
+    #expect(throws: DoseSweepError.self) {
+      try DoseSweep.run(
+        InterventionRecipientsTests.scenario(recipients: nil), intervention: "housing_first", doses: [1],
+        options: RunOptions(iterations: 64, seed: 1, threads: 1))
+    }
+    #expect(throws: DoseSweepError.self) {
+      try DoseSweep.run(
+        InterventionOutcomesTests.scenario, intervention: "nothing", doses: [1],
+        options: RunOptions(iterations: 64, seed: 1, threads: 1))
+    }
+  }
+}
+
+@Suite(.serialized) struct OutcomesCommandTests {
+  @Test func outcomesWritesTheFiguresAndTheSweep() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try InterventionRecipientsTests.yaml.write(to: folder.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
+    guard
+      let ok = try CommandLineTool.run(
+        ["outcomes", "s.yaml", "--iterations", "64", "--sweep", "coordination", "--doses", "300,600", "--json", "o.json"], in: folder)
+    else { return }
+    #expect(ok.status == 0, "\(ok.standardError)")
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("o.json"))) as? [String: Any]
+    let interventions = json?["interventions"] as? [[String: Any]]
+    #expect(interventions?.first?["name"] as? String == "coordination")
+    let doses = (json?["sweep"] as? [String: Any])?["doses"] as? [[String: Any]]
+    #expect(doses?.compactMap { $0["dose"] as? Double } == [300, 600])
+
+    guard let bad = try CommandLineTool.run(["outcomes", "s.yaml", "--iterations", "64", "--sweep", "nothing", "--doses", "1"], in: folder)
+    else { return }
+    #expect(bad.status == 65 && bad.standardError.contains("no intervention 'nothing'"), "\(bad.standardError)")
+    guard let unpaired = try CommandLineTool.run(["outcomes", "s.yaml", "--sweep", "coordination"], in: folder) else { return }
+    #expect(unpaired.status == 64 && unpaired.standardError.contains("--sweep and --doses go together"))
+  }
+}
