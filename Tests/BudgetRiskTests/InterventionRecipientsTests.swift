@@ -199,3 +199,36 @@ import Testing
       path: "interventions[0].recipients.attrition", "[0, 1)")
   }
 }
+
+@Suite struct InterventionEndTests {
+  @Test func afterEndTheCostStopsAndTheEffectDecays() throws {
+    // Delivery in periods 0–5 (end 5), lag 1, ramp 1: cost 20,000 a month in 0–5 and none
+    // after; the effect (full from period 1) lasts to period 6 = end + lag, then halves
+    // every 2 periods: reduction e·(n/N)·2^(−(t − 6)/2) of the segment's events at t > 6.
+    var r = InterventionRecipientsTests.cohort(200, costPerRecipient: 1_200)
+    r.end = 5; r.decayHalfLife = 2
+    let plan = try SimulationPlan(InterventionRecipientsTests.scenario(recipients: r, effect: 0.3))
+    let own = 1_000 * 0.5 / 12, other = 4_000 * 0.2 / 12
+    for t in 0..<12 {
+      #expect(abs(plan.expected.serviceCost[12 + t] - (t <= 5 ? 20_000 : 0)) < 1e-6, "cost in period \(t)")
+      let reduction = t == 0 ? 0 : 0.3 * 0.2 * (t <= 6 ? 1 : exp2(-Double(t - 6) / 2))
+      #expect(abs(plan.expected.serviceCost[t] / 100 - (own * (1 - reduction) + other)) < 1e-9 * (own + other), "period \(t)")
+    }
+    // Without a half-life the effect stops at end + lag.
+    r.decayHalfLife = nil
+    let stops = try SimulationPlan(InterventionRecipientsTests.scenario(recipients: r, effect: 0.3))
+    #expect(abs(stops.expected.serviceCost[7] / 100 - (own + other)) < 1e-9 * (own + other))
+  }
+
+  @Test func endAndDecayAreReadAndChecked() throws {
+    let text = ScenarioText.replacing(("    fixed_cost: 20000\n", "    fixed_cost: 20000\n    end: 11\n    decay_half_life: 6\n"), in: InterventionRecipientsTests.yaml)
+    let scenario = try #require(loadedScenario(text))
+    #expect(scenario.interventions[0].recipients?.end == 11 && scenario.interventions[0].recipients?.decayHalfLife == 6)
+    expectIssue(
+      validationIssues(ScenarioText.replacing(("    fixed_cost: 20000\n", "    fixed_cost: 20000\n    decay_half_life: 6\n"), in: InterventionRecipientsTests.yaml)),
+      path: "interventions[0].decay_half_life", "needs 'end'")
+    expectIssue(
+      validationIssues(ScenarioText.replacing(("    fixed_cost: 20000\n", "    fixed_cost: 20000\n    start: 3\n    end: 2\n"), in: InterventionRecipientsTests.yaml)),
+      path: "interventions[0].end", "at or after start")
+  }
+}

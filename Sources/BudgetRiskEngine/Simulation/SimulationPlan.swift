@@ -216,7 +216,7 @@ public struct SimulationPlan: Sendable {
       (0..<T).map { t in i.enrolment(atPeriod: t) * schedule.coverage[t] * (i.recipients?.costPerRecipient ?? 0) / ppy }
     }
     programmeFixed = scenario.interventions.flatMap { i in
-      (0..<T).map { t in t >= i.start ? (i.recipients?.fixedCost ?? 0) / ppy : 0 }
+      (0..<T).map { i.fixedCost(atPeriod: $0, periodsPerYear: h.periodsPerYear) }
     }
     var base = [Double](repeating: 0, count: P * T)
     var prof = [Double](repeating: 0, count: P * T)

@@ -88,7 +88,8 @@ package struct ExpectedCost: Sendable {
               * copula.expectation(terms + price)
           }
         }
-        if t >= intervention.start && r.fixedCost > 0 { total += r.fixedCost / ppy * known * copula.expectation(price) }
+        let fixed = intervention.fixedCost(atPeriod: t, periodsPerYear: h.periodsPerYear)
+        if fixed > 0 { total += fixed * known * copula.expectation(price) }
       }
       return total
     }

@@ -10,10 +10,12 @@ import Foundation
 ///   `min(1, n(t)/N̄(t))` of the segments' expected size. In an iteration whose population
 ///   differs from the expectation, the cohort scales with it (`c(t)·N(t)` people), so its
 ///   expected size is exactly `n(t)` and the expected cost stays a closed form;
-/// - the *enrolment* `a(t)`: 0 before `start`, rising linearly to 1 over `ramp` periods —
+/// - the *enrolment* `a(t)`: 0 before `start` and after `end`, rising linearly to 1 over
+///   `ramp` periods —
 ///   the programme's cost follows `a(t)·c(t)`, its effect `a(t − lag)·c(t − lag)` (the
 ///   existing ``Intervention/ramp(atPeriod:)`` is `a(t − lag)`), so `start`, `lag` and `ramp`
-///   act on cost and effect alike;
+///   act on cost and effect alike; after `end` the effect stops `lag` periods later, or
+///   decays from its last level with the stated half-life;
 /// - the *reach* `ρ(t) = d(c(t)) + spillover·(1 − c(t))`: the share of a recipient segment's
 ///   demand the effect reduces, where `d(c) = c` (linear dose) or, with a `saturation` `h`,
 ///   `d(c) = h·(1 − e^(−c/h))` (diminishing returns: `d(c) ≈ c` for `c ≪ h`, `d → h`).
@@ -41,14 +43,22 @@ public struct Recipients: Sendable, Equatable {
   /// in the money of period 0 (the programme service's price factors and inflation apply).
   public var costPerRecipient: Double
   public var fixedCost: Double
+  /// The last period of delivery (nil: to the horizon): no cost after it, and the effect,
+  /// `lag` periods later, stops — or, with `decayHalfLife` (periods), halves every half-life.
+  public var end: Int?
+  public var decayHalfLife: Double?
 
   public init(
     segments: [Int], size: Size, spillover: Double = 0, saturation: Double? = nil,
-    costPerRecipient: Double = 0, fixedCost: Double = 0
+    costPerRecipient: Double = 0, fixedCost: Double = 0, end: Int? = nil, decayHalfLife: Double? = nil
   ) {
     self.segments = segments; self.size = size; self.spillover = spillover; self.saturation = saturation
     self.costPerRecipient = costPerRecipient; self.fixedCost = fixedCost
+    self.end = end; self.decayHalfLife = decayHalfLife
   }
+
+  /// Whether the programme still delivers in period `t`.
+  package func delivers(atPeriod t: Int) -> Bool { end.map { t <= $0 } ?? true }
 
   /// Coverage `c(t)` given the recipient segments' expected people `expectedPeople` at `t`.
   package func coverage(atPeriod t: Int, periodsPerYear: Int, expectedPeople: Double) -> Double {
@@ -70,7 +80,9 @@ public struct Recipients: Sendable, Equatable {
 
 extension Intervention {
   /// Enrolment `a(t)` (see ``Recipients``): the programme's own ramp, without the lag.
-  package func enrolment(atPeriod t: Int) -> Double { ramp(atPeriod: t + lag) }
+  package func enrolment(atPeriod t: Int) -> Double {
+    recipients?.delivers(atPeriod: t) == false ? 0 : ramp(atPeriod: t + lag)
+  }
 
   /// Per period, the coverage `c(t)` and the share of the recipient segments' demand the
   /// effect reaches at full effect, `a(t − lag)·ρ(t − lag)` (`ramp(t)` alone without
@@ -84,11 +96,25 @@ extension Intervention {
         atPeriod: t, periodsPerYear: periodsPerYear,
         expectedPeople: recipients.segments.reduce(0) { $0 + expectedPopulation[$1 * T + t] })
     }
-    let reach = (0..<T).map { t in
+    var reach = (0..<T).map { t in
       let r = ramp(atPeriod: t)
       return r > 0 ? r * recipients.reach(coverage: coverage[t - lag]) : 0
     }
+    // After the last delivery (`end`), the effect `lag` periods on stops or decays from the
+    // level the last delivery reached.
+    if let end = recipients.end {
+      for t in 0..<T where t - lag > end {
+        let last = end + lag < T ? reach[end + lag] : 0
+        reach[t] = recipients.decayHalfLife.map { h in last * exp2(-Double(t - lag - end) / h) } ?? 0
+      }
+    }
     return (coverage, reach)
+  }
+
+  /// The programme's fixed cost in period `t`: from `start` to `end`, per period.
+  package func fixedCost(atPeriod t: Int, periodsPerYear: Int) -> Double {
+    guard let r = recipients, t >= start, r.delivers(atPeriod: t) else { return 0 }
+    return r.fixedCost / Double(periodsPerYear)
   }
 
   /// Whether the intervention reaches segment `s` (every segment without recipients).

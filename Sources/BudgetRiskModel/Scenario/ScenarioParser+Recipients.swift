@@ -2,7 +2,7 @@
 /// `cost_per_recipient`, `fixed_cost`); see ``Recipients``.
 extension ScenarioParser {
   static let recipientKeys = ["segments", "share", "number", "growth", "attrition"]
-  static let doseKeys = ["spillover", "saturation", "cost_per_recipient", "fixed_cost"]
+  static let doseKeys = ["spillover", "saturation", "cost_per_recipient", "fixed_cost", "end", "decay_half_life"]
 
   private static let share = NumberRule(expectation: "a share in (0, 1]") { $0 > 0 && $0 <= 1 }
   private static let rate = NumberRule(expectation: "a finite number in [0, 1)") { $0.isFinite && $0 >= 0 && $0 < 1 }
@@ -46,6 +46,23 @@ extension ScenarioParser {
     if let v = m.optional("saturation") { saturation = reader.number(v, .positive).map { .some($0) } }
     let perRecipient = m.number("cost_per_recipient", .nonNegative, default: 0)
     let fixed = m.number("fixed_cost", .nonNegative, default: 0)
+    var end: Int?? = .some(nil)
+    if let v = m.optional("end") {
+      end = reader.integer(v, minimum: 0).map { .some($0) }
+      let start = m.optional("start").flatMap { reader.integer($0, minimum: 0) } ?? 0
+      if let e = end ?? nil, e < start {
+        reader.report(v, "expected a period at or after start (\(start)), found \(e)")
+        end = nil
+      }
+    }
+    var halfLife: Double?? = .some(nil)
+    if let v = m.optional("decay_half_life") {
+      halfLife = reader.number(v, .positive).map { .some($0) }
+      if !m.has("end") {
+        reader.report(v, "'decay_half_life' needs 'end' (the last period of delivery, after which the effect decays)")
+        halfLife = nil
+      }
+    }
     // The programme's cost is charged to one service, whose pool pays for it and whose
     // rationing cuts the recipients served.
     if let proactive, proactive.count != 1, (m.has("cost_per_recipient") || m.has("fixed_cost")),
@@ -55,10 +72,12 @@ extension ScenarioParser {
         list, "an intervention with a programme cost (cost_per_recipient, fixed_cost) names exactly one proactive service, which carries that cost; found \(proactive.count)")
       return nil
     }
-    guard let segments, let size, let spillover, let saturation, let perRecipient, let fixed else { return nil }
+    guard let segments, let size, let spillover, let saturation, let perRecipient, let fixed, let end, let halfLife else {
+      return nil
+    }
     return .some(
       Recipients(
         segments: segments, size: size, spillover: spillover, saturation: saturation,
-        costPerRecipient: perRecipient, fixedCost: fixed))
+        costPerRecipient: perRecipient, fixedCost: fixed, end: end, decayHalfLife: halfLife))
   }
 }
