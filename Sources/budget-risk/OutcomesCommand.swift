@@ -1,5 +1,6 @@
 import ArgumentParser
 import BudgetRiskModel
+import BudgetRiskEngine
 import BudgetRiskStudies
 import BudgetRiskReports
 import Foundation
@@ -59,28 +60,48 @@ struct OutcomesCommand: ParsableCommand {
   }
 
   func run() throws {
-    let (scenario, plan) = try loadScenario(file, design: design)
+    // The scenario itself is read only to write the sweep's doses into it (a model-level
+    // edit, like a design); every figure comes from compiled plans.
+    let scenario: Scenario
+    do { scenario = try ScenarioLoader.loadDesign(path: file, named: design) } catch {
+      printError("\(error)")
+      throw Exit.invalidScenario
+    }
+    let plan = try compile(scenario)
     if let json {
       do { try AtomicFile.check([json], inputs: [file]) } catch {
         printError("\(error)")
         throw Exit.cannotWrite
       }
     }
-    let options = sampling.runOptions(defaults: scenario.defaults)
+    var variants: [(dose: Double, plan: SimulationPlan)] = []
+    var unit = ""
+    if let sweep, let doses, let values = parsedDoses(doses) {
+      for dose in values {
+        do {
+          let (variant, u) = try scenario.withDose(dose, of: sweep)
+          unit = u
+          variants.append((dose, try compile(variant)))
+        } catch let error as DoseError {
+          printError("\(file): --sweep: \(error)")
+          throw Exit.invalidScenario
+        }
+      }
+    }
+    let options = sampling.runOptions(defaults: plan.defaults)
     let start = ContinuousClock.now
     let figures: [InterventionOutcomeFigures]
-    do { figures = try InterventionOutcomes.run(plan, options: options) } catch { throw ValidationError("\(error)") }
     var swept: DoseSweepFigures?
-    if let sweep, let doses, let values = parsedDoses(doses) {
-      do { swept = try DoseSweep.run(scenario, intervention: sweep, doses: values, options: options) } catch {
-        printError("\(file): --sweep: \(error)")
-        throw Exit.invalidScenario
-      }
+    do {
+      figures = try InterventionOutcomes.run(plan, options: options)
+      if let sweep { swept = try DoseSweep.run(base: plan, intervention: sweep, unit: unit, doses: variants, options: options) }
+    } catch {
+      throw commandLineError(error)
     }
     let elapsed = ContinuousClock.now - start
     if let json {
       let manifest = RunManifest(
-        scenario: scenario, options: options,
+        plan: plan, options: options,
         elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       let data = try OutcomesReport.json(figures, sweep: swept, manifest: manifest)
       do { try AtomicFile.write([.init(path: json, data: data)], inputs: [file]) } catch {
@@ -89,7 +110,7 @@ struct OutcomesCommand: ParsableCommand {
       }
     }
     if figures.isEmpty { print("\(file): no interventions") }
-    print(OutcomesReport.render(figures, iterations: options.iterations, currency: scenario.currency), terminator: "")
-    if let swept { print(OutcomesReport.render(swept, currency: scenario.currency), terminator: "") }
+    print(OutcomesReport.render(figures, iterations: options.iterations, currency: plan.currency), terminator: "")
+    if let swept { print(OutcomesReport.render(swept, currency: plan.currency), terminator: "") }
   }
 }

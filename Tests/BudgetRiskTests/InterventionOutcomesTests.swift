@@ -54,14 +54,25 @@ import Testing
 }
 
 @Suite struct DoseSweepTests {
+  /// The sweep as the command runs it: the scenario at each dose, compiled.
+  static func sweep(_ scenario: Scenario, _ name: String, _ doses: [Double], iterations: Int, seed: UInt64) throws -> DoseSweepFigures {
+    var unit = ""
+    let plans = try doses.map { dose in
+      let (variant, u) = try scenario.withDose(dose, of: name)
+      unit = u
+      return (dose: dose, plan: try SimulationPlan(variant))
+    }
+    return try DoseSweep.run(
+      base: try SimulationPlan(scenario), intervention: name, unit: unit, doses: plans,
+      options: RunOptions(iterations: iterations, seed: seed, threads: 2))
+  }
+
   @Test func aLinearDoseScalesTheAvertedEventsAndTheProgrammeCost() throws {
     // Cohorts of 100, 200, 400 on the same random numbers: programme cost 150 a recipient a
     // year exactly; averted events e·n·u·11/12 = 13.75 per 100 recipients (4 paired SE).
     // Each recipient averts 13.75 × 100 / 100 = GBP 13.75 of A&E a year for GBP 150, so
     // the smallest cohort has the lowest expected cost.
-    let sweep = try DoseSweep.run(
-      InterventionOutcomesTests.scenario, intervention: "housing_first", doses: [100, 200, 400],
-      options: RunOptions(iterations: 500, seed: 4, threads: 2))
+    let sweep = try Self.sweep(InterventionOutcomesTests.scenario, "housing_first", [100, 200, 400], iterations: 500, seed: 4)
     #expect(sweep.unit == "people" && sweep.doses.map(\.dose) == [100, 200, 400])
     for d in sweep.doses {
       let h = d.outcomes.horizon
@@ -74,17 +85,13 @@ import Testing
     #expect(sweep.budget == plan.expectedBase.reduce(0, +))
   }
 
-  @Test func aSweepNeedsAnInterventionWithRecipients() {
-    #expect(throws: DoseSweepError.self) {
-      try DoseSweep.run(
-        InterventionRecipientsTests.scenario(recipients: nil), intervention: "housing_first", doses: [1],
-        options: RunOptions(iterations: 64, seed: 1, threads: 1))
-    }
-    #expect(throws: DoseSweepError.self) {
-      try DoseSweep.run(
-        InterventionOutcomesTests.scenario, intervention: "nothing", doses: [1],
-        options: RunOptions(iterations: 64, seed: 1, threads: 1))
-    }
+  @Test func aDoseNeedsAnInterventionWithRecipientsAndADoseInRange() throws {
+    #expect(throws: DoseError.self) { try InterventionRecipientsTests.scenario(recipients: nil).withDose(1, of: "housing_first") }
+    #expect(throws: DoseError.self) { try InterventionOutcomesTests.scenario.withDose(1, of: "nothing") }
+    #expect(throws: DoseError.self) { try InterventionOutcomesTests.scenario.withDose(-5, of: "housing_first") }
+    let share = InterventionRecipientsTests.scenario(recipients: Recipients(segments: [0], size: .share(0.2)))
+    #expect(throws: DoseError.self) { try share.withDose(2, of: "housing_first") }
+    #expect(try share.withDose(0.5, of: "housing_first").scenario.interventions[0].recipients?.size == .share(0.5))
   }
 }
 

@@ -16,6 +16,8 @@ package struct ExpectedCost: Sendable {
   package let population: [Double]
   /// Expected cost of need per service and period, `V × T`.
   package let serviceCost: [Double]
+  /// The part of `serviceCost` that is interventions' programme cost (see ``Recipients``), `V × T`.
+  package let programmeCost: [Double]
   /// Expected cost of need per pool and period, `P × T`.
   package let poolCost: [Double]
 
@@ -94,7 +96,7 @@ package struct ExpectedCost: Sendable {
       return total
     }
 
-    var cost = [Double](repeating: 0, count: V * T)
+    var cost = [Double](repeating: 0, count: V * T), programme = [Double](repeating: 0, count: V * T)
     for (v, service) in scenario.services.enumerated() {
       for t in 0..<T {
         let y = Double(h.budgetYear(ofPeriod: t))
@@ -146,10 +148,12 @@ package struct ExpectedCost: Sendable {
           }
           cost[v * T + t] = total * annualMean / ppy * level
         }
-        cost[v * T + t] += programmeCost(v, t)
+        programme[v * T + t] = programmeCost(v, t)
+        cost[v * T + t] += programme[v * T + t]
       }
     }
     serviceCost = cost
+    self.programmeCost = programme
 
     let P = scenario.budget.pools.count
     var pools = [Double](repeating: 0, count: P * T)

@@ -120,3 +120,37 @@ extension Intervention {
   /// Whether the intervention reaches segment `s` (every segment without recipients).
   package func reaches(segment s: Int) -> Bool { recipients?.segments.contains(s) ?? true }
 }
+
+extension Scenario {
+  /// The scenario with intervention `name` at another dose: its cohort's `number` of people,
+  /// or its `share` of the recipient segments (for a dose sweep; see `DoseSweep`).
+  /// - Returns: the scenario and the dose's unit (`people` or `share`).
+  public func withDose(_ dose: Double, of name: String) throws(DoseError) -> (scenario: Scenario, unit: String) {
+    guard let k = interventions.firstIndex(where: { $0.name == name }) else {
+      throw .invalid("no intervention '\(name)' (the scenario has: \(interventions.map(\.name).joined(separator: ", ")))")
+    }
+    guard var r = interventions[k].recipients else {
+      throw .invalid("intervention '\(name)' has no recipients: a dose sweep varies its cohort 'number' or its 'share'")
+    }
+    let unit: String
+    switch r.size {
+    case .share:
+      guard dose > 0 && dose <= 1 else { throw .invalid("a dose of '\(name)' is a share of its segments in (0, 1], found \(dose)") }
+      r.size = .share(dose); unit = "share"
+    case .cohort(_, let growth, let attrition):
+      guard dose > 0 && dose.isFinite else { throw .invalid("a dose of '\(name)' is a number of people > 0, found \(dose)") }
+      r.size = .cohort(people: dose, growth: growth, attrition: attrition); unit = "people"
+    }
+    var variant = self
+    variant.interventions[k].recipients = r
+    return (variant, unit)
+  }
+}
+
+/// A dose the scenario cannot take (no such intervention, no recipients, a dose out of range).
+public enum DoseError: Error, CustomStringConvertible, Equatable {
+  case invalid(String)
+  public var description: String {
+    switch self { case .invalid(let s): return s }
+  }
+}

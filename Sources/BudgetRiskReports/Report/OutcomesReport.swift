@@ -1,5 +1,6 @@
 import Foundation
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The text and JSON of `budget-risk outcomes`: what each intervention averts against the
 /// same iterations without it, and (with `--sweep`) the dose sweep.
