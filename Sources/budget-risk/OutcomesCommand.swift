@@ -25,7 +25,7 @@ struct OutcomesCommand: ParsableCommand {
 
       Examples:
         budget-risk outcomes scenarios/housing-and-health.yaml
-        budget-risk outcomes scenarios/behavioural-health-prevention.yaml --sweep crisis_prevention --doses 100,200,400,800
+        budget-risk outcomes scenarios/behavioural-health-prevention.yaml --sweep crisis_prevention --doses 1000,2000,4000,8000 --csv out/sweep
       """
   )
 
@@ -45,6 +45,10 @@ struct OutcomesCommand: ParsableCommand {
 
   @Option(help: "Write the figures and the run manifest as JSON to this file.")
   var json: String?
+
+  @Option(help: "Write the figures as CSV tables (outcomes.csv, and dose_sweep.csv with --sweep) into this folder.",
+    completion: .directory)
+  var csv: String?
 
   func validate() throws {
     if (sweep == nil) != (doses == nil) { throw ValidationError("--sweep and --doses go together") }
@@ -68,11 +72,12 @@ struct OutcomesCommand: ParsableCommand {
       throw Exit.invalidScenario
     }
     let plan = try compile(scenario)
-    if let json {
-      do { try AtomicFile.check([json], inputs: [file]) } catch {
-        printError("\(error)")
-        throw Exit.cannotWrite
-      }
+    do {
+      try AtomicFile.check([json].compactMap { $0 }, inputs: [file])
+      if let csv { try AtomicFile.checkFolder(csv, inputs: [file]) }
+    } catch {
+      printError("\(error)")
+      throw Exit.cannotWrite
     }
     var variants: [(dose: Double, plan: SimulationPlan)] = []
     var unit = ""
@@ -99,12 +104,19 @@ struct OutcomesCommand: ParsableCommand {
       throw commandLineError(error)
     }
     let elapsed = ContinuousClock.now - start
+    // Every output built first, then written as one set (temp files and renames).
+    var outputs: [AtomicFile.Output] = []
     if let json {
       let manifest = RunManifest(
         plan: plan, options: options,
         elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-      let data = try OutcomesReport.json(figures, sweep: swept, manifest: manifest)
-      do { try AtomicFile.write([.init(path: json, data: data)], inputs: [file]) } catch {
+      outputs.append(.init(path: json, data: try OutcomesReport.json(figures, sweep: swept, manifest: manifest)))
+    }
+    if let csv {
+      outputs += AtomicFile.outputs(files: OutcomesReport.csvFiles(figures, sweep: swept, currency: plan.currency), into: csv)
+    }
+    if !outputs.isEmpty {
+      do { try AtomicFile.write(outputs, inputs: [file]) } catch {
         printError("\(error)")
         throw Exit.cannotWrite
       }

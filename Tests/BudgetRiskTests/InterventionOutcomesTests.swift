@@ -103,7 +103,7 @@ import Testing
     try InterventionRecipientsTests.yaml.write(to: folder.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
     guard
       let ok = try CommandLineTool.run(
-        ["outcomes", "s.yaml", "--iterations", "64", "--sweep", "coordination", "--doses", "300,600", "--json", "o.json"], in: folder)
+        ["outcomes", "s.yaml", "--iterations", "64", "--sweep", "coordination", "--doses", "300,600", "--json", "o.json", "--csv", "csv"], in: folder)
     else { return }
     #expect(ok.status == 0, "\(ok.standardError)")
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("o.json"))) as? [String: Any]
@@ -111,6 +111,11 @@ import Testing
     #expect(interventions?.first?["name"] as? String == "coordination")
     let doses = (json?["sweep"] as? [String: Any])?["doses"] as? [[String: Any]]
     #expect(doses?.compactMap { $0["dose"] as? Double } == [300, 600])
+    let table = try String(contentsOf: folder.appendingPathComponent("csv/outcomes.csv"), encoding: .utf8)
+    #expect(table.hasPrefix("intervention,year,figure,estimate,lower,upper,standard_error,unit,currency\r\n"))
+    #expect(table.contains("coordination,,averted_events,"))
+    let sweepTable = try String(contentsOf: folder.appendingPathComponent("csv/dose_sweep.csv"), encoding: .utf8)
+    #expect(sweepTable.contains("\r\n600.0,coordination,,overspend_probability,"))
 
     guard let bad = try CommandLineTool.run(["outcomes", "s.yaml", "--iterations", "64", "--sweep", "nothing", "--doses", "1"], in: folder)
     else { return }
