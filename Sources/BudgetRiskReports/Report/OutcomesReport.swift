@@ -46,12 +46,13 @@ public enum OutcomesReport {
   }
 
   static func events(_ e: Estimate) -> String {
-    e.undefined == nil ? "\(count(e.mean)) ± \(count(e.standardError))" : "undefined"
+    e.mean.isFinite ? "\(count(e.mean)) ± \(e.standardError.isFinite ? count(e.standardError) : "–")" : "undefined"
   }
 
   /// An event count: whole events from 100 up (grouped), three significant digits below.
   static func count(_ x: Double) -> String {
-    abs(x) >= 100 ? ReportFormat.grouped(x.rounded()) : ReportFormat.plain(x, significant: 3)
+    guard x.isFinite else { return "–" }
+    return abs(x) >= 100 ? ReportFormat.grouped(x.rounded()) : ReportFormat.plain(x, significant: 3)
   }
 
   static func probability(_ p: Probability) -> String {

@@ -116,16 +116,17 @@ struct OutcomeAccumulator: Sendable {
     cells = [OutcomeCell](repeating: OutcomeCell(), count: interventions * (years + 1))
   }
 
+  /// Adds one iteration's paths (no allocation: the horizon's sums are five scalars).
   mutating func add(_ paths: InterventionPaths) {
     for k in 0..<paths.interventions {
-      var sum = [0.0, 0, 0, 0, 0]
+      var e1 = 0.0, e0 = 0.0, c1 = 0.0, c0 = 0.0, p = 0.0
       for y in 0..<years {
-        let v = InterventionPaths.Field.allCases.map { paths[k, year: y, $0] }
-        cells[k * (years + 1) + y].add(eventsWith: v[0], eventsWithout: v[1], costWith: v[2], costWithout: v[3], programme: v[4])
-        for i in 0..<5 { sum[i] += v[i] }
+        let ye1 = paths[k, year: y, .eventsWith], ye0 = paths[k, year: y, .eventsWithout]
+        let yc1 = paths[k, year: y, .costWith], yc0 = paths[k, year: y, .costWithout], yp = paths[k, year: y, .programmeCost]
+        cells[k * (years + 1) + y].add(eventsWith: ye1, eventsWithout: ye0, costWith: yc1, costWithout: yc0, programme: yp)
+        e1 += ye1; e0 += ye0; c1 += yc1; c0 += yc0; p += yp
       }
-      cells[k * (years + 1) + years].add(
-        eventsWith: sum[0], eventsWithout: sum[1], costWith: sum[2], costWithout: sum[3], programme: sum[4])
+      cells[k * (years + 1) + years].add(eventsWith: e1, eventsWithout: e0, costWith: c1, costWithout: c0, programme: p)
     }
   }
 
