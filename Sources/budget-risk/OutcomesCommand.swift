@@ -46,6 +46,10 @@ struct OutcomesCommand: ParsableCommand {
   @Option(help: "Write the figures and the run manifest as JSON to this file.")
   var json: String?
 
+  @Option(help: "Write a self-contained HTML report (charts of averted events and net saving by year, tables) to this file.",
+    completion: .file(extensions: ["html"]))
+  var report: String?
+
   @Option(help: "Write the figures as CSV tables (outcomes.csv, and dose_sweep.csv with --sweep) into this folder.",
     completion: .directory)
   var csv: String?
@@ -73,7 +77,7 @@ struct OutcomesCommand: ParsableCommand {
     }
     let plan = try compile(scenario)
     do {
-      try AtomicFile.check([json].compactMap { $0 }, inputs: [file])
+      try AtomicFile.check([json, report].compactMap { $0 }, inputs: [file])
       if let csv { try AtomicFile.checkFolder(csv, inputs: [file]) }
     } catch {
       printError("\(error)")
@@ -106,11 +110,14 @@ struct OutcomesCommand: ParsableCommand {
     let elapsed = ContinuousClock.now - start
     // Every output built first, then written as one set (temp files and renames).
     var outputs: [AtomicFile.Output] = []
-    if let json {
-      let manifest = RunManifest(
-        plan: plan, options: options,
-        elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-      outputs.append(.init(path: json, data: try OutcomesReport.json(figures, sweep: swept, manifest: manifest)))
+    let manifest = RunManifest(
+      plan: plan, options: options,
+      elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    if let json { outputs.append(.init(path: json, data: try OutcomesReport.json(figures, sweep: swept, manifest: manifest))) }
+    if let report {
+      let html = OutcomesHTMLReport.render(
+        figures, sweep: swept, manifest: manifest, assumptions: plan.assumptions, scenario: plan.name, currency: plan.currency)
+      outputs.append(.init(path: report, data: Data(html.utf8)))
     }
     if let csv {
       outputs += AtomicFile.outputs(files: OutcomesReport.csvFiles(figures, sweep: swept, currency: plan.currency), into: csv)

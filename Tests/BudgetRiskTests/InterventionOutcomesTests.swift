@@ -5,6 +5,7 @@ import Testing
 @testable import BudgetRiskModel
 @testable import BudgetRiskEngine
 @testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Averted activity and cost against the same iterations without the intervention.
 @Suite struct InterventionOutcomesTests {
@@ -103,7 +104,7 @@ import Testing
     try InterventionRecipientsTests.yaml.write(to: folder.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
     guard
       let ok = try CommandLineTool.run(
-        ["outcomes", "s.yaml", "--iterations", "64", "--sweep", "coordination", "--doses", "300,600", "--json", "o.json", "--csv", "csv"], in: folder)
+        ["outcomes", "s.yaml", "--iterations", "64", "--sweep", "coordination", "--doses", "300,600", "--json", "o.json", "--csv", "csv", "--report", "o.html"], in: folder)
     else { return }
     #expect(ok.status == 0, "\(ok.standardError)")
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("o.json"))) as? [String: Any]
@@ -114,6 +115,11 @@ import Testing
     let table = try String(contentsOf: folder.appendingPathComponent("csv/outcomes.csv"), encoding: .utf8)
     #expect(table.hasPrefix("intervention,year,figure,estimate,lower,upper,standard_error,unit,currency\r\n"))
     #expect(table.contains("coordination,,averted_events,"))
+    // The report is well-formed markup with both charts and the sweep.
+    let html = try String(contentsOf: folder.appendingPathComponent("o.html"), encoding: .utf8)
+    let document = try #require(MarkupElement.parse(html))
+    #expect(document.all("svg").count == 2)
+    #expect(html.contains("Dose sweep of coordination") && html.contains("What coordination averts"))
     let sweepTable = try String(contentsOf: folder.appendingPathComponent("csv/dose_sweep.csv"), encoding: .utf8)
     #expect(sweepTable.contains("\r\n600.0,coordination,,overspend_probability,"))
 
