@@ -67,16 +67,18 @@ struct ZigguratTable: @unchecked Sendable {
   /// The common area of the layers.
   @usableFromInline static let v = 4.928_673_233_99e-3
 
+  // Read-only views of `ZigguratStorage`'s buffers (written through their handles below):
+  // plain pointers, not `Handle`s, because the sampler is public inlinable code, which may not
+  // name the HotPath SPI; and no class reference, so that copying the table retains nothing.
   @usableFromInline let width: UnsafePointer<Double>
   @usableFromInline let inner: UnsafePointer<UInt64>
   @usableFromInline let height: UnsafePointer<Double>
 
-  /// The layers; allocated once for the process and never freed.
-  init() {
+  /// The layers, written into `storage` (which must outlive the table: the process's one is
+  /// a global).
+  init(storage: ZigguratStorage) {
     let scale = 0x1p52
-    let width = UnsafeMutablePointer<Double>.allocate(capacity: 256)
-    let inner = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
-    let height = UnsafeMutablePointer<Double>.allocate(capacity: 256)
+    let width = storage.width.handle, inner = storage.inner.handle, height = storage.height.handle
     var edge = Self.r, previous = Self.r
     let base = Self.v / exp(-0.5 * edge * edge)
     inner[0] = UInt64((edge / base) * scale)
@@ -92,12 +94,20 @@ struct ZigguratTable: @unchecked Sendable {
       height[i] = exp(-0.5 * edge * edge)
       width[i] = edge / scale
     }
-    self.width = UnsafePointer(width)
-    self.inner = UnsafePointer(inner)
-    self.height = UnsafePointer(height)
+    self.width = UnsafePointer(storage.width.base)
+    self.inner = UnsafePointer(storage.inner.base)
+    self.height = UnsafePointer(storage.height.base)
   }
 }
 
-/// The process's ziggurat layers (built on first use; read-only after).
+/// The memory of the process's ziggurat table.
+final class ZigguratStorage: @unchecked Sendable {
+  // Written once by `ZigguratTable.init` before the table is published, read-only after.
+  let width = Buffer<Double>(256), inner = Buffer<UInt64>(256, repeating: 0), height = Buffer<Double>(256)
+}
+
+private let zigguratStorage = ZigguratStorage()
+
+/// The process's ziggurat layers (built on first use, thread-safely, as every global; read-only after).
 @usableFromInline
-let zigguratTable = ZigguratTable()
+let zigguratTable = ZigguratTable(storage: zigguratStorage)
