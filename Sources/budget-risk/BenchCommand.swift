@@ -61,7 +61,7 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
-    let (scenario, _) = try loadScenario(file)
+    let plan = try loadPlan(file)
     if let path = json {
       do { try AtomicFile.check([path]) } catch {
         printError("\(error)")
@@ -69,15 +69,15 @@ struct BenchCommand: ParsableCommand {
       }
     }
     let cores = ProcessInfo.processInfo.activeProcessorCount
-    print("budget-risk bench: \(scenario.name) (\(file))")
+    print("budget-risk bench: \(plan.name) (\(file))")
     print("machine: \(cores) core(s), \(cpuModel() ?? "unknown CPU")")
-    let cells = scenario.horizon.periods * scenario.services.count
-    print("\(iterations) iterations per thread count; \(scenario.horizon.periods) periods × \(scenario.services.count) services = \(cells) cells per iteration\n")
+    let cells = plan.periods * plan.serviceCount
+    print("\(iterations) iterations per thread count; \(plan.periods) periods × \(plan.serviceCount) services = \(cells) cells per iteration\n")
     print(Self.header)
     let report: ScalingBenchmark.Report
     do {
       report = try ScalingBenchmark.run(
-        scenario, file: file, iterations: iterations, seed: seed ?? scenario.defaults.seed,
+        plan, file: file, iterations: iterations, seed: seed ?? plan.defaults.seed,
         threadCounts: try threadCounts(), blockSize: blockSize, onMeasurement: { print(Self.row($0)) })
     } catch let error as RunOptionsError {
       throw commandLineError(error)

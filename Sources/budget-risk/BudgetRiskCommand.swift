@@ -41,7 +41,8 @@ enum Exit {
 
 /// Loads, validates and compiles a scenario: the one gate of every command that reads one.
 /// Every issue goes to standard error (`file:line: path: message`) and the exit is 65.
-func loadScenario(_ path: String, design: String? = nil) throws -> (scenario: Scenario, plan: SimulationPlan) {
+/// Commands read the plan it returns, never the scenario.
+func loadPlan(_ path: String, design: String? = nil) throws -> SimulationPlan {
   let scenario: Scenario
   do {
     scenario = try ScenarioLoader.loadDesign(path: path, named: design)
@@ -49,7 +50,7 @@ func loadScenario(_ path: String, design: String? = nil) throws -> (scenario: Sc
     printError("\(error)")
     throw Exit.invalidScenario
   }
-  return (scenario, try compile(scenario))
+  return try compile(scenario)
 }
 
 /// Compiles a loaded scenario into its plan (the checks beyond the scenario's own

@@ -104,7 +104,7 @@ struct CompareCommand: ParsableCommand {
     let html = output.report.map { _ in
       Data(HTMLReport.render(
         figures: figures[baselineIndex], manifest: RunManifest(run: result.runs[baselineIndex]),
-        scenario: designs[baselineIndex].scenario, sections: [ComparisonSection(comparison)]).utf8)
+        assumptions: result.runs[baselineIndex].plan.assumptions, sections: [ComparisonSection(comparison)]).utf8)
     }
     try output.write(json: jsonData, report: html, csv: csvFiles, inputs: files, interrupt: interrupt)
     if !output.quiet {

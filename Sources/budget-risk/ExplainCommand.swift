@@ -23,12 +23,7 @@ struct ExplainCommand: ParsableCommand {
   var design: String?
 
   func run() throws {
-    let (scenario, _) = try loadScenario(file, design: design)
-    let buildUp: BudgetBuildUp
-    do { buildUp = try BudgetBuildUp(scenario) } catch {
-      printError("\(error)")
-      throw Exit.invalidScenario
-    }
-    print(ExplainReport.render(buildUp, scenario: scenario), terminator: "")
+    let plan = try loadPlan(file, design: design)
+    print(ExplainReport.render(BudgetBuildUp(plan)), terminator: "")
   }
 }

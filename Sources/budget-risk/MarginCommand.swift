@@ -59,9 +59,9 @@ struct MarginCommand: ParsableCommand {
   @OptionGroup var output: OutputOptions
 
   func run() throws {
-    let (scenario, plan) = try loadScenario(file, design: design)
+    let plan = try loadPlan(file, design: design)
     try output.checkWritable(inputs: [file])
-    let options = sampling.runOptions(defaults: scenario.defaults)
+    let options = sampling.runOptions(defaults: plan.defaults)
     let request = MarginRequest(
       overspendTarget: overspendAtMost, serviceGapTarget: gapAtMost,
       responses: response.map { [$0] } ?? [], scope: scope,
@@ -94,10 +94,10 @@ struct MarginCommand: ParsableCommand {
     var used = options
     used.iterations = Int(figures.results.map(\.iterations).max() ?? UInt64(options.iterations))
     let manifest = RunManifest(
-      scenario: scenario, options: used,
+      plan: plan, options: used,
       elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, margin: figures) }
-    let html = output.report.map { _ in Data(MarginHTMLReport.render(figures: figures, manifest: manifest, scenario: scenario).utf8) }
+    let html = output.report.map { _ in Data(MarginHTMLReport.render(figures: figures, manifest: manifest, assumptions: plan.assumptions).utf8) }
     try output.write(json: jsonData, report: html, inputs: [file], interrupt: interrupt)
     if !output.quiet { print(MarginTableReport.render(figures, manifest: manifest), terminator: "") }
   }

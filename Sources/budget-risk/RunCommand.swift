@@ -57,14 +57,14 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let (scenario, plan) = try loadScenario(file, design: design)
+    let plan = try loadPlan(file, design: design)
     // Refuse an unknown --drivers-at label before simulating, not after.
-    let labels = scenario.budget.proposals.map(\.label)
+    let labels = plan.proposals.map(\.label)
     if let label = driversAt, !labels.contains(label) {
       throw ValidationError("--drivers-at: no proposal '\(label)' (proposals: \(labels.joined(separator: ", ")))")
     }
     try output.checkWritable(csvFolder: csv, inputs: [file])
-    let options = sampling.runOptions(defaults: scenario.defaults, blockSize: blockSize)
+    let options = sampling.runOptions(defaults: plan.defaults, blockSize: blockSize)
     let progress = ProgressBar(
       total: precision == nil ? options.iterations : maxIterations,
       isEnabled: ProgressBar.shouldShow(quiet: output.quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
@@ -113,7 +113,7 @@ struct RunCommand: ParsableCommand {
     let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
     let csvFiles = csv.map { (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)]) }
     let html = output.report.map { _ in Data(HTMLReport.render(
-      figures: figures, manifest: manifest, scenario: scenario, sections: [DriversSection(label: driversAt)]).utf8) }
+      figures: figures, manifest: manifest, assumptions: plan.assumptions, sections: [DriversSection(label: driversAt)]).utf8) }
     try output.write(json: jsonData, report: html, csv: csvFiles, inputs: [file], interrupt: interrupt)
     if !output.quiet {
       print(TableReport.render(figures, manifest: manifest), terminator: "")

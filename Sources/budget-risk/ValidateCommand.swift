@@ -24,10 +24,10 @@ struct ValidateCommand: ParsableCommand {
     }
     // Every design is compiled as `run` would compile it, so the two accept the same files.
     for design in designs { _ = try compile(design.scenario) }
-    let (scenario, _) = try loadScenario(file)
-    print("\(file): valid — \(scenario.segments.count) segments, \(scenario.services.count) services, "
-      + "\(scenario.factors.count) uncertain factors, \(scenario.horizon.periods) \(scenario.horizon.periodLength.rawValue)s, "
-      + "\(scenario.budget.pools.count) pool(s), \(scenario.budget.proposals.count) proposed budget(s)")
+    let plan = try loadPlan(file)
+    print("\(file): valid — \(plan.segmentCount) segments, \(plan.serviceCount) services, "
+      + "\(plan.factors.count) uncertain factors, \(plan.periods) \(plan.periodLength.rawValue)s, "
+      + "\(plan.poolNames.count) pool(s), \(plan.proposals.count) proposed budget(s)")
     if designs.count > 1 || designs.first?.name != ScenarioLoader.baseDesignName {
       print("  designs (each valid): " + designs.map(\.name).joined(separator: ", "))
     }

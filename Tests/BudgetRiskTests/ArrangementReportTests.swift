@@ -54,7 +54,7 @@ import Testing
     #expect(table.contains("P(loss > 1.0k)"))
     let plain = TableReport.render(ReportFixture.figures, manifest: nil)
     #expect(!plain.contains("risk share") && !plain.contains("rebasing"))
-    let html = HTMLReport.render(figures: Self.run.1, manifest: ReportFixture.manifest, scenario: ReportFixture.scenario)
+    let html = HTMLReport.render(figures: Self.run.1, manifest: ReportFixture.manifest, assumptions: ScenarioAssumptions(ReportFixture.scenario))
     #expect(MarkupElement.parse(html) != nil)
     #expect(html.contains("<section id=\"funding\"") && html.contains("provider loss VaR 95"))
     #expect(!ReportFixture.html.contains("id=\"funding\""))

@@ -22,7 +22,9 @@ import Testing
   }
 
   /// Runs the executable with `arguments` from the package root; `interruptAfter` sends it
-  /// SIGINT after that many seconds. A run still going 60 s later is killed (status 9).
+  /// SIGINT that many seconds after it has installed its handler (read from
+  /// `/proc/PID/status`, so a slow start on a loaded machine does not lose the signal).
+  /// A run still going 120 s later is killed (status 9).
   static func run(_ arguments: [String], interruptAfter: Double? = nil) throws -> Result {
     let path = executable.path
     try #require(FileManager.default.isExecutableFile(atPath: path), "no executable at \(path): run swift build")
@@ -34,12 +36,16 @@ import Testing
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
     if let seconds = interruptAfter {
+      let start = Date()
+      while process.isRunning, !catchesInterrupt(process.processIdentifier), Date().timeIntervalSince(start) < 60 {
+        Thread.sleep(forTimeInterval: 0.05)
+      }
       Thread.sleep(forTimeInterval: seconds)
       process.interrupt()
     }
-    let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-    DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
     let output = out.fileHandleForReading.readDataToEndOfFile()
     let error = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
@@ -47,6 +53,17 @@ import Testing
     return Result(
       status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
       error: String(decoding: error, as: UTF8.self))
+  }
+
+  /// Whether process `pid` has installed a SIGINT handler: bit 1 (signal 2) of the
+  /// `SigCgt` mask in `/proc/PID/status`. Where `/proc` is unreadable, true (send at once).
+  static func catchesInterrupt(_ pid: Int32) -> Bool {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return true }
+    for line in status.split(separator: "\n") where line.hasPrefix("SigCgt:") {
+      let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16) ?? 0
+      return mask & (1 << (SIGINT - 1)) != 0
+    }
+    return true
   }
 
   /// A scratch folder, removed by the caller.

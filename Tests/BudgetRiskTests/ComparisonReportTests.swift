@@ -50,7 +50,7 @@ import Testing
     #expect(rows.count == 1 + 8 * 2 * 6)
     #expect(Set(rows.map { $0.split(separator: ",", omittingEmptySubsequences: false).count }).count == 1)
     let html = HTMLReport.render(
-      figures: figures[1], manifest: RunManifest(run: run.runs[1]), scenario: Self.designs[1].scenario,
+      figures: figures[1], manifest: RunManifest(run: run.runs[1]), assumptions: run.runs[1].plan.assumptions,
       sections: [ComparisonSection(c), DriversSection(label: nil)])
     let doc = try #require(MarkupElement.parse(html))
     let ids = doc.all("section").compactMap { $0.attributes["id"] }

@@ -52,7 +52,7 @@ import Testing
     #expect(abs(b.proposals[1].pools[2].horizon - 4_400_000) < tolerance)
     #expect(abs(b.population[0].byYear[1] - 1000) < tolerance)
 
-    let text = ExplainReport.render(b, scenario: scenario)
+    let text = ExplainReport.render(b)
     #expect(text.contains("4,000,000"))  // the horizon total
     #expect(text.contains("1,800,000"))  // older, year 1
     #expect(text.contains("4,400,000"))  // the 10 % margin over the horizon
@@ -78,7 +78,7 @@ import Testing
       #expect(line.name == figure.scope)
       #expect(abs(line.horizon - figure.horizon) <= 1e-9 * figure.horizon)
     }
-    let text = ExplainReport.render(b, scenario: scenario)
+    let text = ExplainReport.render(b)
     #expect(text.contains(ReportFormat.grouped(b.total.horizon)))
     for service in scenario.services { #expect(text.contains(service.name)) }
   }

@@ -168,7 +168,7 @@ import Testing
       var heading: String { "Drivers of overspend" }
       func body(figures: RunFigures) -> String { "<p>\(figures.iterations) iterations</p>" }
     }
-    let html = HTMLReport.render(figures: figures, manifest: ReportFixture.manifest, scenario: ReportFixture.scenario, sections: [Drivers()])
+    let html = HTMLReport.render(figures: figures, manifest: ReportFixture.manifest, assumptions: ReportFixture.run.0.plan.assumptions, sections: [Drivers()])
     let doc = MarkupElement.parse(html)
     let ids = doc?.all("section").compactMap { $0.attributes["id"] } ?? []
     #expect(ids.firstIndex(of: "drivers") == ids.firstIndex(of: "pools")! + 1)
@@ -182,7 +182,7 @@ import Testing
     scenario.budget.proposals = [.margin(0), .margin(0.05)]
     let (run, f) = try TestScenario.run(scenario, iterations: 64)
     #expect(f.costExceedance.isEmpty)
-    let html = HTMLReport.render(figures: f, manifest: RunManifest(run: run), scenario: scenario)
+    let html = HTMLReport.render(figures: f, manifest: RunManifest(run: run), assumptions: run.plan.assumptions)
     let doc = try #require(MarkupElement.parse(html))
     #expect(doc.all("svg").first { $0.attributes["id"] == "exceedance-chart" } == nil)
     #expect(html.contains("No exceedance curve"))

@@ -12,7 +12,7 @@ import Testing
     let s = MarginSolverTests.uncertain(responses: [.absorb, .ration])
     let options = RunOptions(iterations: 2_000, seed: 5, threads: 2)
     let f = try MarginSolver.solve(s, request: MarginRequest(overspendTarget: 0.1, serviceGapTarget: 0.05), options: options)
-    return (f, RunManifest(scenario: s, options: options, elapsedSeconds: 1), s)
+    return (f, RunManifest(plan: try SimulationPlan(s), options: options, elapsedSeconds: 1), s)
   }
 
   @Test func jsonRoundTripsWithTheManifest() throws {
@@ -37,7 +37,7 @@ import Testing
 
   @Test func htmlReportIsSelfContainedWithAChartPerSolve() throws {
     let (f, manifest, s) = try Self.figures()
-    let html = MarginHTMLReport.render(figures: f, manifest: manifest, scenario: s)
+    let html = MarginHTMLReport.render(figures: f, manifest: manifest, assumptions: ScenarioAssumptions(s))
     #expect(html.components(separatedBy: "<svg").count - 1 == f.results.count)
     #expect(!html.contains("<script"))
     #expect(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").range(of: "http") == nil)

@@ -28,7 +28,7 @@ enum ReportFixture {
   static let run: (SimulationRun, RunFigures) = try! TestScenario.run(scenario, iterations: 256, seed: 11)
   static var figures: RunFigures { run.1 }
   static let manifest = RunManifest(run: run.0)
-  static let html = HTMLReport.render(figures: figures, manifest: manifest, scenario: scenario)
+  static let html = HTMLReport.render(figures: figures, manifest: manifest, assumptions: run.0.plan.assumptions)
   static let document: MarkupElement = MarkupElement.parse(html)!
 }
 

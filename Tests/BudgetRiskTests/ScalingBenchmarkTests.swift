@@ -41,7 +41,7 @@ import Testing
 
   @Test func aTinyRunReportsEveryThreadCountConsistently() throws {
     let report = try ScalingBenchmark.run(
-      DeterminismTests.scenario, file: "test.yaml", iterations: 128, seed: 3, threadCounts: [1, 2],
+      try SimulationPlan(DeterminismTests.scenario), file: "test.yaml", iterations: 128, seed: 3, threadCounts: [1, 2],
       blockSize: 64, warmUpIterations: 64)
     #expect(report.cellsPerIteration == 24 * 2)
     #expect(report.cores == ProcessInfo.processInfo.activeProcessorCount)
@@ -59,10 +59,10 @@ import Testing
 
   @Test func badThreadCountsAreRejected() {
     #expect(throws: RunOptionsError.self) {
-      try ScalingBenchmark.run(DeterminismTests.scenario, file: "t", iterations: 64, seed: 1, threadCounts: [])
+      try ScalingBenchmark.run(try SimulationPlan(DeterminismTests.scenario), file: "t", iterations: 64, seed: 1, threadCounts: [])
     }
     #expect(throws: RunOptionsError.self) {
-      try ScalingBenchmark.run(DeterminismTests.scenario, file: "t", iterations: 64, seed: 1, threadCounts: [1, 0])
+      try ScalingBenchmark.run(try SimulationPlan(DeterminismTests.scenario), file: "t", iterations: 64, seed: 1, threadCounts: [1, 0])
     }
   }
 

@@ -12,15 +12,24 @@ import BudgetRiskModel
 /// print are copied out of it here. Every matrix is row-major. `T` periods, `S` segments,
 /// `V` services, `F` factors, `P` pools.
 public struct SimulationPlan: Sendable {
-  /// The scenario file and its correlation repair, for the run manifest.
+  /// The scenario file, the SHA-256 of its bytes as read and its correlation repair, for
+  /// the run manifest.
   package let sourcePath: String
+  package let sourceSHA256: String?
   package let correlationRepair: CorrelationRepair?
+  /// The scenario's run defaults (seed, iterations, threads) for the command line.
+  package let defaults: RunDefaults
   /// The scenario's name and currency, as the reports print them.
   package let name: String
   package let currency: String
   package let periodLength: PeriodLength
+  package let segmentNames: [String]
   package let serviceNames: [String]
+  /// Each service's category (`proactive`, `reactive`, …) as the reports print it.
+  package let serviceCategories: [String]
   package let poolNames: [String]
+  /// The scenario's inputs in words, written by the model for the report's assumptions.
+  public let assumptions: ScenarioAssumptions
   /// The uncertain factors (names and distributions): rows draw their values by inversion.
   package let factors: [Factor]
   /// The budget section: the base, the pools, the responses and every funding rule.
@@ -82,6 +91,8 @@ public struct SimulationPlan: Sendable {
 
   /// The analytic expected cost of need.
   package let expected: ExpectedCost
+  /// The expected cost of need attributed to each segment, `S × T` (for `explain`).
+  package let expectedSegmentCost: [Double]
   /// Deterministic base budget per pool per period, `P × T` (capitation: at expected population).
   package let expectedBase: [Double]
   /// Within-year profile of each pool's base budget, `P × T` (each year's entries sum to 1).
@@ -110,9 +121,13 @@ public struct SimulationPlan: Sendable {
     let issues = Self.streamIssues(scenario)
     guard issues.isEmpty else { throw ScenarioValidationError(issues: issues) }
     let h = scenario.horizon
-    sourcePath = scenario.sourcePath; correlationRepair = scenario.correlation?.repair
+    sourcePath = scenario.sourcePath; sourceSHA256 = scenario.sourceSHA256
+    correlationRepair = scenario.correlation?.repair; defaults = scenario.defaults
     name = scenario.name; currency = scenario.currency; periodLength = h.periodLength
+    segmentNames = scenario.segments.map(\.name)
     serviceNames = scenario.services.map(\.name)
+    serviceCategories = scenario.services.map(\.category.rawValue)
+    assumptions = ScenarioAssumptions(scenario)
     poolNames = scenario.budget.pools.map(\.name)
     factors = scenario.factors
     budget = scenario.budget
@@ -184,6 +199,7 @@ public struct SimulationPlan: Sendable {
     }
     let expected = ExpectedCost(scenario, correlation: normalCorrelation)
     self.expected = expected
+    expectedSegmentCost = expected.costBySegment(scenario)
     var base = [Double](repeating: 0, count: P * T)
     var prof = [Double](repeating: 0, count: P * T)
     for p in 0..<P {

@@ -12,6 +12,9 @@ public struct Scenario: Sendable {
   public var currency: String
   /// Where the scenario was read from (for messages and the run manifest).
   public var sourcePath: String
+  /// SHA-256 of the file's bytes as read (hex), for the run manifest; `nil` for a scenario
+  /// built in memory. Every design of a file carries the file's hash.
+  public var sourceSHA256: String?
   public var horizon: Horizon
   public var segments: [Segment]
   public var services: [Service]

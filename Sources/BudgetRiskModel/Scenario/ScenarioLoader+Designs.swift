@@ -58,10 +58,18 @@ extension ScenarioFile {
     let reading = DesignReader(path: path, root: root, baseIssues: issues, limits: limits)
     let designs = reading.designs()
     issues += reading.reader.issues + reading.designIssues
-    guard issues.isEmpty, let baseScenario else {
+    guard issues.isEmpty, var baseScenario else {
       throw ScenarioValidationError(issues: Self.sorted(issues))
     }
-    return (Design(name: baseDesignName, description: baseScenario.description, scenario: baseScenario), designs)
+    // The text's bytes are the file's (it was read as UTF-8 and is re-encoded unchanged).
+    let hash = SHA256.hex(Array(yaml.utf8))
+    baseScenario.sourceSHA256 = hash
+    let hashed = designs.map { d in
+      var d = d
+      d.scenario.sourceSHA256 = hash
+      return d
+    }
+    return (Design(name: baseDesignName, description: baseScenario.description, scenario: baseScenario), hashed)
   }
 
   private static func readDesignFile(path: String, limits: @escaping ScenarioLimitCheck) throws(ScenarioValidationError) -> (base: Design, designs: [Design]) {

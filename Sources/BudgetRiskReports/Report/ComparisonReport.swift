@@ -1,6 +1,7 @@
 import Foundation
 import BudgetRiskNumerics
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The outputs of `budget-risk compare`: the ranked table, JSON, tidy CSV and an HTML section.
 public enum ComparisonReport {

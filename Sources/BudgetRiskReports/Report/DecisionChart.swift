@@ -1,4 +1,5 @@
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The decision chart: overspend probability and service-gap probability against the
 /// contingency margin, one pair of series per provider response, with 95 % intervals, the

@@ -1,4 +1,5 @@
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The drift fan chart: quantiles of cumulative drift, (cost of need − budget) / budget to
 /// date, at the end of every period — the median and the 50, 80 and 95 % bands — with the

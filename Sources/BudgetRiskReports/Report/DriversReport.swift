@@ -1,5 +1,6 @@
 import Foundation
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The drivers of the overspend tail in the table, CSV and HTML outputs.
 public enum DriversReport {

@@ -1,4 +1,5 @@
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The exceedance curve of the horizon cost of need — P(cost of need > x) against x — with
 /// every proposed budget marked: where a budget's line meets the curve is (under `absorb`)

@@ -4,12 +4,11 @@ import BudgetRiskStudies
 /// The text that `budget-risk explain` prints: the deterministic budget build-up
 /// (``BudgetBuildUp``) as tables of whole currency units, by budget year and over the horizon.
 public enum ExplainReport {
-  public static func render(_ b: BudgetBuildUp, scenario: Scenario) -> String {
+  public static func render(_ b: BudgetBuildUp) -> String {
     let years = (0..<b.years).map { "year \($0 + 1)" }
     let amount = { (x: Double) in ReportFormat.grouped(x) }
-    let h = scenario.horizon
     var out = "\(b.scenario) — deterministic budget build-up (no simulation)\n"
-    out += "Horizon: \(h.periods) \(h.periodLength.rawValue)s (\(h.budgetYears) budget year\(h.budgetYears == 1 ? "" : "s")); money in \(b.currency), whole units.\n"
+    out += "Horizon: \(b.periods) \(b.periodLength)s (\(b.years) budget year\(b.years == 1 ? "" : "s")); money in \(b.currency), whole units.\n"
     out += "Expected values: uncertain multipliers at their means, growth and inflation integrated over their\n"
     out += "distributions, shocks at their chance of being active, interventions at full delivery.\n"
 
@@ -37,7 +36,7 @@ public enum ExplainReport {
       b.byPool.map { lineRow($0) })
 
     let baseWords: String
-    switch scenario.budget.base {
+    switch b.baseRule {
     case .expected: baseWords = "the expected cost of need"
     case .fixed: baseWords = "fixed amounts from the scenario, profiled within each year like the expected cost"
     case .capitation: baseWords = "capitation rate × expected population; in the simulation it follows the realised population"
@@ -46,7 +45,7 @@ public enum ExplainReport {
     section(
       "Proposed budgets (\(b.currency)); each is evaluated on the same simulated paths", ["proposal", "pool"] + years + ["horizon"],
       b.proposals.flatMap { p in p.pools.map { [p.proposal] + lineRow($0) } })
-    out += "\nNext: budget-risk run \(scenario.sourcePath) --report report.html\n"
+    out += "\nNext: budget-risk run \(b.sourcePath) --report report.html\n"
     return out
   }
 }

@@ -17,11 +17,11 @@ public enum HTMLReport {
   /// - Parameters:
   ///   - figures: the run's figures.
   ///   - manifest: how the run was made (shown at the end).
-  ///   - scenario: the scenario simulated, for the assumptions section.
+  ///   - assumptions: the scenario's inputs in words (`SimulationPlan.assumptions`).
   ///   - sections: extra sections placed after the per-pool results.
   /// - Returns: the HTML document (UTF-8 text).
   public static func render(
-    figures f: RunFigures, manifest: RunManifest, scenario: Scenario, sections: [any HTMLReportSection] = []
+    figures f: RunFigures, manifest: RunManifest, assumptions: ScenarioAssumptions, sections: [any HTMLReportSection] = []
   ) -> String {
     var parts = [(anchor: String, heading: String, body: String)]()
     parts.append(("headline", "Headline", headline(f)))
@@ -35,12 +35,12 @@ public enum HTMLReport {
       parts.append((HTMLText.identifier(section.anchor), section.heading, section.body(figures: f)))
     }
     parts.append(("figures", "Every figure with its interval", allFigures(f)))
-    parts.append(("assumptions", "Assumptions", assumptions(ScenarioAssumptions(scenario))))
+    parts.append(("assumptions", "Assumptions", self.assumptions(assumptions)))
     parts.append(("manifest", "Run manifest", manifestSection(manifest)))
 
     let e = HTMLText.escape
     var header = "<h1>\(e(f.scenario))</h1>\n"
-    if !scenario.description.isEmpty { header += "<p class=\"lede\">\(e(scenario.description))</p>\n" }
+    if !assumptions.description.isEmpty { header += "<p class=\"lede\">\(e(assumptions.description))</p>\n" }
     header += "<p class=\"meta\">Budget risk report: \(ReportFormat.grouped(Double(f.iterations))) simulated pilots (seed \(f.seed)) over "
     header += "\(f.periodWords(f.periods)) (\(f.budgetYears) budget year\(f.budgetYears == 1 ? "" : "s")); money in \(e(f.currency)). "
     header += "Probabilities carry 95 % Wilson intervals, means their Monte Carlo standard error, quantiles 95 % order-statistic intervals.</p>\n"

@@ -1,4 +1,5 @@
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// A table cell of the HTML report: text, a right-aligned number, or a figure with its
 /// interval on a second line.

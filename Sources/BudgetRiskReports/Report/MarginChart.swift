@@ -1,4 +1,5 @@
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The margin solver's decision chart: P(overspend) (and, when rationing, P(service gap))
 /// against the margin near the solved margin, with 95 % Wilson intervals as a band, the

@@ -5,13 +5,13 @@ import BudgetRiskStudies
 /// and SVG, no scripts, nothing fetched) with the solved margins, a decision chart per
 /// scope × response, how the figures were computed, the assumptions and the run manifest.
 public enum MarginHTMLReport {
-  public static func render(figures f: MarginFigures, manifest: RunManifest, scenario: Scenario) -> String {
+  public static func render(figures f: MarginFigures, manifest: RunManifest, assumptions: ScenarioAssumptions) -> String {
     let e = HTMLText.escape
     var parts = [(anchor: String, heading: String, body: String)]()
     parts.append(("margins", "Solved margins", summary(f)))
     parts.append(("charts", "Choosing the margin", charts(f)))
     parts.append(("method", "How the margin is computed", method(f)))
-    parts.append(("assumptions", "Assumptions", HTMLReport.assumptions(ScenarioAssumptions(scenario))))
+    parts.append(("assumptions", "Assumptions", HTMLReport.assumptions(assumptions)))
     var reproduce = "To reproduce the margin: budget-risk margin \(manifest.scenarioFile) --overspend-at-most \(f.overspendTarget)"
     if let beta = f.serviceGapTarget { reproduce += " --gap-at-most \(beta)" }
     reproduce += " --seed \(f.seed) --iterations \(f.results.first.map { Int($0.iterations) } ?? manifest.iterations)"
@@ -19,7 +19,7 @@ public enum MarginHTMLReport {
     parts.append(("manifest", "Run manifest", HTMLReport.manifestSection(manifest) + HTMLReport.paragraph(reproduce + ".", class: "note")))
 
     var header = "<h1>\(e(f.scenario)): contingency margin</h1>\n"
-    if !scenario.description.isEmpty { header += "<p class=\"lede\">\(e(scenario.description))</p>\n" }
+    if !assumptions.description.isEmpty { header += "<p class=\"lede\">\(e(assumptions.description))</p>\n" }
     var target = "The smallest margin on the base budget with P(overspend) ≤ \(ReportFormat.percent(f.overspendTarget))"
     if let beta = f.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
     header += "<p class=\"meta\">\(e(target)), seed \(f.seed); money in \(e(f.currency)). Every margin carries its 95 % interval.</p>\n"
@@ -41,7 +41,7 @@ public enum MarginHTMLReport {
         if r.response != "absorb", let p = r.serviceGapProbability { html += "<dt>P(service gap) at it</dt><dd>\(e(ReportFormat.probability(p)))</dd>" }
         html += "<dt>Iterations</dt><dd>\(e(ReportFormat.grouped(Double(r.iterations))))</dd></dl>"
       } else {
-        html += "<p class=\"big\">none found</p><p>No margin up to \(e(ReportFormat.percent(MarginSearch.initialGrid.last!))) meets the target.</p>"
+        html += "<p class=\"big\">none found</p><p>No margin up to \(e(ReportFormat.percent(f.largestMarginSearched))) meets the target.</p>"
       }
       for note in r.notes { html += "<p class=\"note\">\(e(note))</p>" }
       html += "</div>\n"

@@ -4,6 +4,7 @@
   import Darwin
 #endif
 import Synchronization
+import BudgetRiskModel
 
 /// A one-line progress bar on standard error: iterations done, rate, elapsed and time left.
 ///

@@ -1,4 +1,5 @@
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// Lookups the HTML report makes on a run's figures.
 extension RunFigures {

@@ -1,6 +1,7 @@
 import Foundation
 import BudgetRiskNumerics
 import BudgetRiskModel
+import BudgetRiskEngine
 import BudgetRiskStudies
 
 /// How a run was made: enough to reproduce its figures and to judge its speed.
@@ -30,25 +31,17 @@ public struct RunManifest: Codable, Sendable, Equatable {
   }
 
   public init(run: SimulationRun) {
-    self.init(
-      sourcePath: run.plan.sourcePath, repair: run.plan.correlationRepair, options: run.options,
-      elapsedSeconds: run.elapsedSeconds)
+    self.init(plan: run.plan, options: run.options, elapsedSeconds: run.elapsedSeconds)
   }
 
-  /// The manifest of any simulation of `scenario` (a run, a margin solve) over
-  /// `options.iterations` iterations.
-  public init(scenario: Scenario, options: RunOptions, elapsedSeconds: Double) {
-    self.init(
-      sourcePath: scenario.sourcePath, repair: scenario.correlation?.repair, options: options,
-      elapsedSeconds: elapsedSeconds)
-  }
-
-  private init(sourcePath: String, repair: CorrelationRepair?, options: RunOptions, elapsedSeconds: Double) {
+  /// The manifest of any simulation of `plan` (a run, a margin solve) over
+  /// `options.iterations` iterations. The file's hash is the one taken when it was read:
+  /// the manifest never re-reads the file, so it names the text that was simulated.
+  public init(plan: SimulationPlan, options: RunOptions, elapsedSeconds: Double) {
     tool = "budget-risk"
     version = Self.toolVersion
-    scenarioFile = sourcePath
-    let bytes = FileManager.default.contents(atPath: sourcePath).map { [UInt8]($0) }
-    scenarioSHA256 = bytes.map(SHA256.hex) ?? "unavailable"
+    scenarioFile = plan.sourcePath
+    scenarioSHA256 = plan.sourceSHA256 ?? "unavailable"
     seed = options.seed
     iterations = options.iterations
     firstIteration = options.firstIteration
@@ -57,7 +50,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
     self.elapsedSeconds = elapsedSeconds
     iterationsPerSecond = elapsedSeconds > 0 ? Double(options.iterations) / elapsedSeconds : 0
     openBLAS = BLAS.configuration
-    correlationRepair = repair.map {
+    correlationRepair = plan.correlationRepair.map {
       CorrelationRepairNote(smallestEigenvalue: $0.smallestEigenvalue, largestChange: $0.largestChange)
     }
   }

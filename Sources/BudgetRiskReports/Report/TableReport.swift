@@ -1,5 +1,6 @@
 import Foundation
 import BudgetRiskStudies
+import BudgetRiskModel
 
 /// The readable summary printed by `budget-risk run`.
 public enum TableReport {

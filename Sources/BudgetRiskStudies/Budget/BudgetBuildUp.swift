@@ -33,9 +33,16 @@ public struct BudgetBuildUp: Sendable {
   }
 
   public let scenario: String
+  /// The scenario file, for the command `explain` suggests next.
+  public let sourcePath: String
   public let currency: String
+  public let periods: Int
+  /// `month` or `quarter`.
+  public let periodLength: String
   public let years: Int
   public let periodsPerYear: Int
+  /// How the scenario sets its base budget.
+  public let baseRule: BaseBudget
   /// Expected people per segment, averaged over each budget year's periods.
   public let population: [Line]
   public let bySegment: [Line]
@@ -49,62 +56,44 @@ public struct BudgetBuildUp: Sendable {
 
   /// The build-up of `scenario`, refused (as by every command) where the plan refuses it.
   public init(_ scenario: Scenario) throws(ScenarioValidationError) {
-    let plan = try SimulationPlan(scenario)
+    self.init(try SimulationPlan(scenario))
+  }
+
+  /// The build-up of a compiled plan: every line is read off the plan's analytic
+  /// expectations (``SimulationPlan/expected``) and its proposed budgets.
+  public init(_ plan: SimulationPlan) {
     let expected = plan.expected
-    let T = plan.periods, S = plan.segmentCount, ppy = plan.periodsPerYear
+    let T = plan.periods, ppy = plan.periodsPerYear
     let Y = plan.years
-    self.scenario = scenario.name; currency = scenario.currency; years = Y; periodsPerYear = ppy
+    self.scenario = plan.name; currency = plan.currency; years = Y; periodsPerYear = ppy
+    sourcePath = plan.sourcePath; periods = T; periodLength = plan.periodLength.rawValue
+    baseRule = plan.budget.base
     func yearly(_ perPeriod: (Int) -> Double) -> [Double] {
       (0..<Y).map { y in (y * ppy..<(y + 1) * ppy).reduce(0) { $0 + perPeriod($1) } }
     }
 
-    population = scenario.segments.enumerated().map { s, segment in
-      Line(name: segment.name, byYear: yearly { expected.population[s * T + $0] }.map { $0 / Double(ppy) })
+    population = plan.segmentNames.enumerated().map { s, name in
+      Line(name: name, byYear: yearly { expected.population[s * T + $0] }.map { $0 / Double(ppy) })
+    }
+    bySegment = plan.segmentNames.enumerated().map { s, name in
+      Line(name: name, byYear: yearly { plan.expectedSegmentCost[s * T + $0] })
     }
 
-    // Each segment's share of each service's expected cost in each period.
-    var segmentRate = [Double](repeating: 1, count: S)
-    for factor in scenario.factors {
-      if case .segmentRate(let targets) = FactorEffect(factor.role) {
-        for s in targets { segmentRate[s] *= factor.distribution.mean }
-      }
-    }
-    var segmentCost = [Double](repeating: 0, count: S * T)
-    for (v, service) in scenario.services.enumerated() {
-      for t in 0..<T {
-        let cost = expected.serviceCost[v * T + t]
-        guard cost != 0 else { continue }
-        var weights = [Double](repeating: 0, count: S)
-        switch service.cost {
-        case .events:
-          for s in 0..<S { weights[s] = expected.population[s * T + t] * segmentRate[s] * scenario.utilisation[s][v] }
-        case .perPerson(let segments, _, _):
-          for s in segments { weights[s] = expected.population[s * T + t] }
-        }
-        let sum = weights.reduce(0, +)
-        guard sum > 0 else { continue }
-        for s in 0..<S { segmentCost[s * T + t] += cost * weights[s] / sum }
-      }
-    }
-    bySegment = scenario.segments.enumerated().map { s, segment in
-      Line(name: segment.name, byYear: yearly { segmentCost[s * T + $0] })
-    }
-
-    byService = scenario.services.enumerated().map { v, service in
+    byService = plan.serviceNames.enumerated().map { v, name in
       ServiceLine(
-        service: service.name, category: service.category.rawValue,
-        pool: scenario.budget.pools[plan.poolOfService[v]].name,
-        cost: Line(name: service.name, byYear: yearly { expected.serviceCost[v * T + $0] }))
+        service: name, category: plan.serviceCategories[v],
+        pool: plan.poolNames[plan.poolOfService[v]],
+        cost: Line(name: name, byYear: yearly { expected.serviceCost[v * T + $0] }))
     }
 
-    let pools = scenario.budget.pools
+    let pools = plan.poolNames
     func withTotal(_ lines: [Line]) -> [Line] {
       guard lines.count > 1 else { return lines }
       return lines + [Line(name: "total", byYear: (0..<Y).map { y in lines.reduce(0) { $0 + $1.byYear[y] } })]
     }
-    byPool = withTotal(pools.enumerated().map { p, pool in Line(name: pool.name, byYear: yearly { expected.poolCost[p * T + $0] }) })
+    byPool = withTotal(pools.enumerated().map { p, pool in Line(name: pool, byYear: yearly { expected.poolCost[p * T + $0] }) })
     total = Line(name: "total", byYear: yearly { t in (0..<pools.count).reduce(0) { $0 + expected.poolCost[$1 * T + t] } })
-    let base = pools.enumerated().map { p, pool in Line(name: pool.name, byYear: yearly { plan.expectedBase[p * T + $0] }) }
+    let base = pools.enumerated().map { p, pool in Line(name: pool, byYear: yearly { plan.expectedBase[p * T + $0] }) }
     baseBudget = withTotal(base)
     proposals = plan.proposals.map { proposal in
       let lines = base.enumerated().map { p, line in

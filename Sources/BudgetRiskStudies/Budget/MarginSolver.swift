@@ -102,7 +102,7 @@ public enum MarginSolver {
       overspendTarget: request.overspendTarget, serviceGapTarget: request.serviceGapTarget,
       serviceGapThreshold: plan.budget.serviceGapThreshold,
       precision: request.precision?.halfWidth, maxIterations: request.precision?.maxIterations,
-      results: results)
+      largestMarginSearched: MarginSearch.initialGrid.last!, results: results)
   }
 
   package static func validate(_ request: MarginRequest, options: RunOptions) throws(MarginSolverError) {

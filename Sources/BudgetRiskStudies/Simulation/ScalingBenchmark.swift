@@ -1,6 +1,7 @@
 import Foundation
 @_spi(HotPath) import BudgetRiskNumerics
 import BudgetRiskModel
+import BudgetRiskEngine
 
 /// Throughput of one scenario at several thread counts, for `budget-risk bench`.
 ///
@@ -84,22 +85,22 @@ public enum ScalingBenchmark {
     }
   }
 
-  /// Runs `scenario` at each thread count in `threadCounts`, in the order given (give them
+  /// Runs `plan` at each thread count in `threadCounts`, in the order given (give them
   /// in increasing order: without a VmHWM reset each peak includes the earlier runs).
   ///
   /// A short single-thread warm-up run comes first (page faults, lazy initialisers, CPU
   /// frequency), and is not reported.
   public static func run(
-    _ scenario: Scenario, file: String, iterations: Int, seed: UInt64, threadCounts: [Int],
+    _ plan: SimulationPlan, file: String, iterations: Int, seed: UInt64, threadCounts: [Int],
     blockSize: Int = 256, warmUpIterations: Int = 512, onMeasurement: ((Measurement) -> Void)? = nil
   ) throws(RunOptionsError) -> Report {
     guard !threadCounts.isEmpty else { throw .invalid("--threads-list needs at least one thread count") }
     if let bad = threadCounts.first(where: { $0 < 1 }) {
       throw .invalid("--threads-list entries must be at least 1, found \(bad)")
     }
-    let cells = scenario.horizon.periods * scenario.services.count
+    let cells = plan.periods * plan.serviceCount
     if warmUpIterations > 0 {
-      _ = try Engine.run(scenario, options: RunOptions(
+      _ = try Engine.run(plan, options: RunOptions(
         iterations: min(warmUpIterations, iterations), seed: seed, threads: 1, blockSize: blockSize))
     }
     var runs: [(threads: Int, iterations: Int, elapsedSeconds: Double, peakResidentBytes: Int?)] = []
@@ -107,13 +108,13 @@ public enum ScalingBenchmark {
     for threads in threadCounts {
       reset = ProcessMemory.resetPeakResident() && reset
       let result = try Engine.run(
-        scenario, options: RunOptions(iterations: iterations, seed: seed, threads: threads, blockSize: blockSize))
+        plan, options: RunOptions(iterations: iterations, seed: seed, threads: threads, blockSize: blockSize))
       runs.append((threads, iterations, result.elapsedSeconds, ProcessMemory.peakResidentBytes()))
       if let onMeasurement, let last = measurements(runs, cellsPerIteration: cells).last { onMeasurement(last) }
     }
     return Report(
-      scenarioFile: file, scenarioName: scenario.name, seed: seed, iterations: iterations,
-      periods: scenario.horizon.periods, services: scenario.services.count, cellsPerIteration: cells,
+      scenarioFile: file, scenarioName: plan.name, seed: seed, iterations: iterations,
+      periods: plan.periods, services: plan.serviceCount, cellsPerIteration: cells,
       cores: ProcessInfo.processInfo.activeProcessorCount, openBLAS: BLAS.configuration, peakReset: reset,
       measurements: measurements(runs, cellsPerIteration: cells))
   }

@@ -19,6 +19,9 @@ public struct MarginFigures: Codable, Sendable, Equatable {
   public var precision: Double?
   /// The iteration cap of a precision run.
   public var maxIterations: Int?
+  /// The largest margin the solver considers: a result without a margin means none up to
+  /// this one meets the targets.
+  public var largestMarginSearched: Double
   public var results: [MarginResult]
 }
 

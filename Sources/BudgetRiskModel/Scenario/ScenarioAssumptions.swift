@@ -1,20 +1,25 @@
 import Foundation
 import BudgetRiskNumerics
-import BudgetRiskModel
 
 /// A scenario's inputs in plain words, for the report's "Assumptions" section: one group
 /// per part of the design, each a short paragraph and/or a table.
-struct ScenarioAssumptions {
-  struct Group {
-    var title: String
-    var paragraphs: [String] = []
-    var header: [String] = []
-    var rows: [[String]] = []
+///
+/// Written by the model, which owns the scenario, when the plan is compiled
+/// (`SimulationPlan.assumptions`): the reports print these words and never read the scenario.
+public struct ScenarioAssumptions: Sendable {
+  public struct Group: Sendable {
+    public var title: String
+    public var paragraphs: [String] = []
+    public var header: [String] = []
+    public var rows: [[String]] = []
   }
 
-  var groups: [Group]
+  /// The scenario's own description (empty when it has none), shown under the report's title.
+  public var description: String
+  public var groups: [Group]
 
-  init(_ scenario: Scenario) {
+  package init(_ scenario: Scenario) {
+    description = scenario.description
     let words = AssumptionWords(scenario: scenario)
     groups = [
       words.horizon(), words.population(), words.services(), words.utilisation(), words.uncertainty(),

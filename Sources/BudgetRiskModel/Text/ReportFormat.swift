@@ -1,17 +1,21 @@
 import Foundation
-import BudgetRiskStudies
 
-/// Number formats shared by the HTML report and `explain`: percentages, compact money and
-/// whole numbers with thousands separators. Locale-independent, so output is reproducible.
-enum ReportFormat {
+/// Number formats shared by every text the tool writes (tables, the HTML report, `explain`,
+/// the scenario's assumptions in words): percentages, compact money and whole numbers with
+/// thousands separators. Locale-independent, so output is reproducible.
+///
+/// In the model layer, the lowest that writes text for people, so that the scenario's own
+/// words (``ScenarioAssumptions``) and the reports share one formatter; the reports add the
+/// formats of their figures (a probability with its interval) in an extension.
+package enum ReportFormat {
   /// `0.0625` → `6.3 %` (two decimals below 0.1 %, none for whole percentages).
-  static func percent(_ x: Double, digits: Int? = nil) -> String {
+  package static func percent(_ x: Double, digits: Int? = nil) -> String {
     guard x.isFinite else { return x.isNaN ? "–" : (x > 0 ? "∞" : "−∞") }
     return percentNumber(x, digits: digits) + " %"
   }
 
   /// The number of a percentage without its sign: `0.0625` → `6.3`.
-  static func percentNumber(_ x: Double, digits: Int? = nil) -> String {
+  package static func percentNumber(_ x: Double, digits: Int? = nil) -> String {
     guard x.isFinite else { return x.isNaN ? "–" : (x > 0 ? "∞" : "−∞") }
     // Rounded to 1e−9 first, so that 0.15 × 100 = 15.000000000000002 counts as whole.
     let p = (x * 100 * 1e9).rounded() / 1e9
@@ -20,42 +24,29 @@ enum ReportFormat {
   }
 
   /// A margin such as `0.025` → `2.5 %`, without trailing zeros.
-  static func margin(_ m: Double) -> String {
+  package static func margin(_ m: Double) -> String {
     let p = (m * 100 * 1e6).rounded() / 1e6
     return (p == p.rounded() && abs(p) < 1e15 ? "\(Int(p))" : "\(p)") + " %"
   }
 
   /// Signed percentage for drift: `+1.4 %`, `−11.8 %`.
-  static func signedPercent(_ x: Double, digits: Int = 1) -> String {
+  package static func signedPercent(_ x: Double, digits: Int = 1) -> String {
     signedPercentNumber(x, digits: digits) + " %"
   }
 
   /// A probability as a percentage with one decimal (two below 0.1 %), so that a column of
   /// them lines up: `47.3 %`, `0.0 %`, `0.05 %`.
-  static func probabilityPercent(_ x: Double) -> String {
+  package static func probabilityPercent(_ x: Double) -> String {
     percent(x, digits: probabilityDigits(x))
   }
 
-  static func probabilityDigits(_ x: Double) -> Int {
+  package static func probabilityDigits(_ x: Double) -> Int {
     let p = abs(x * 100)
     return p > 0 && p < 0.095 ? 2 : 1
   }
 
-  /// A probability's interval without the unit: `[5.3–7.4]`, both ends to the same digits;
-  /// an upper end too small to show is `<0.01` (no events in 100,000 still has an upper bound).
-  static func probabilityInterval(_ p: Probability) -> String {
-    let digits = probabilityDigits(p.upper)
-    let upper = p.upper > 0 && p.upper < 0.00005 ? "<0.01" : percentNumber(p.upper, digits: digits)
-    return "[\(percentNumber(p.lower, digits: digits))–\(upper)]"
-  }
-
-  /// A probability with its interval: `6.2 % [5.3–7.4]`.
-  static func probability(_ p: Probability) -> String {
-    "\(probabilityPercent(p.estimate)) \(probabilityInterval(p))"
-  }
-
   /// A signed percentage number without the unit: `+1.42`, `−11.80`.
-  static func signedPercentNumber(_ x: Double, digits: Int = 2) -> String {
+  package static func signedPercentNumber(_ x: Double, digits: Int = 2) -> String {
     guard x.isFinite else { return percentNumber(x) }
     let text = String(format: "%.\(digits)f", abs(x * 100))
     // No sign on a value that rounds to zero: `0.00`, not `−0.00`.
@@ -64,12 +55,12 @@ enum ReportFormat {
   }
 
   /// A typographic minus sign for negative numbers.
-  static func minus(_ text: String) -> String {
+  package static func minus(_ text: String) -> String {
     text.replacingOccurrences(of: "-", with: "−")
   }
 
   /// Compact money in the scenario's currency: `GBP 12.34m`, `GBP 845.2k`, `GBP 90`.
-  static func money(_ x: Double, _ currency: String) -> String {
+  package static func money(_ x: Double, _ currency: String) -> String {
     guard x.isFinite else { return "\(currency) \(percentNumber(x))" }
     let a = abs(x)
     let text: String
@@ -86,12 +77,12 @@ enum ReportFormat {
   }
 
   /// Compact money without the currency: `12.34m`, `845.2k`.
-  static func compactMoney(_ x: Double) -> String {
+  package static func compactMoney(_ x: Double) -> String {
     String(money(x, "").dropFirst())
   }
 
   /// A whole number with thousands separators: `20000` → `20,000`.
-  static func grouped(_ x: Double) -> String {
+  package static func grouped(_ x: Double) -> String {
     guard x.isFinite else { return "–" }  // undefined: never "nan" in a report
     let negative = x < 0
     var digits = String(format: "%.0f", abs(x))
@@ -103,10 +94,10 @@ enum ReportFormat {
     return (negative ? "−" : "") + digits + out
   }
 
-  static func grouped(_ n: Int) -> String { grouped(Double(n)) }
+  package static func grouped(_ n: Int) -> String { grouped(Double(n)) }
 
   /// A plain number with up to `digits` significant decimals and no trailing zeros: 0.035, 1.2, 150.
-  static func plain(_ x: Double, significant digits: Int = 4) -> String {
+  package static func plain(_ x: Double, significant digits: Int = 4) -> String {
     guard x.isFinite else { return "–" }  // undefined: never "nan" in a report
     let x = abs(x) < 1e6 ? (x * 1e9).rounded() / 1e9 : x
     if x == x.rounded() && abs(x) < 1e15 { return abs(x) >= 10_000 ? grouped(x) : String(Int(x)) }
@@ -120,7 +111,7 @@ enum ReportFormat {
   }
 
   /// The unit a money axis is labelled in: the divisor and its suffix (`m` for millions).
-  static func moneyUnit(forMagnitude a: Double) -> (divisor: Double, suffix: String, words: String) {
+  package static func moneyUnit(forMagnitude a: Double) -> (divisor: Double, suffix: String, words: String) {
     switch abs(a) {
     case 1e9...: return (1e9, "bn", "billions")
     case 1e6...: return (1e6, "m", "millions")
@@ -130,7 +121,7 @@ enum ReportFormat {
   }
 
   /// Elapsed or remaining time: `0:07`, `12:05`, `1:02:03`.
-  static func duration(_ seconds: Double, rounding: FloatingPointRoundingRule = .toNearestOrAwayFromZero) -> String {
+  package static func duration(_ seconds: Double, rounding: FloatingPointRoundingRule = .toNearestOrAwayFromZero) -> String {
     guard seconds.isFinite, seconds >= 0 else { return "–:––" }
     let s = Int(seconds.rounded(rounding))
     let (h, m, r) = (s / 3600, (s / 60) % 60, s % 60)

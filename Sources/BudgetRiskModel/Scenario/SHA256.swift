@@ -1,16 +1,17 @@
-/// SHA-256 (FIPS 180-4), used to identify the scenario file in the run manifest.
+/// SHA-256 (FIPS 180-4) of a scenario file's bytes, taken when the file is read, so that the
+/// run manifest names exactly the text that was simulated.
 ///
 /// Foundation on Linux has no digest API, and one small function does not justify a
 /// cryptography dependency; the test checks the FIPS example vectors.
-enum SHA256 {
-  static func hex(_ bytes: [UInt8]) -> String {
+package enum SHA256 {
+  package static func hex(_ bytes: [UInt8]) -> String {
     digest(bytes).map { b in
       let s = String(b, radix: 16)
       return s.count == 1 ? "0" + s : s
     }.joined()
   }
 
-  static func digest(_ message: [UInt8]) -> [UInt8] {
+  package static func digest(_ message: [UInt8]) -> [UInt8] {
     var h: [UInt32] = [
       0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]
