@@ -30,6 +30,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     // YAML scenario files; the node API gives line numbers for error messages.
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    // Deflate (zlib) for the gzip-compressed `--samples` CSV: a well-kept wrapper rather than
+    // a second hand-written C boundary.
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
     // The only place that sees OpenBLAS's C headers (libopenblas-dev, found through pkg-config).
@@ -65,7 +68,7 @@ let package = Package(
     // Table, JSON, CSV, HTML and SVG reports, explain, the run manifest, atomic writes.
     .target(
       name: "BudgetRiskReports",
-      dependencies: ["BudgetRiskStudies"]
+      dependencies: ["BudgetRiskStudies", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
     ),
     // The umbrella module of the `BudgetRisk` library product: re-exports every layer.
     .target(

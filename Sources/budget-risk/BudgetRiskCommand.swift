@@ -16,6 +16,7 @@ struct BudgetRiskCommand: ParsableCommand {
         budget-risk run pilot.yaml --report report.html --csv out
         budget-risk margin pilot.yaml --overspend-at-most 0.1   the smallest margin meeting a target
         budget-risk compare pilot.yaml     every design of the file, on common random numbers
+        budget-risk slurm pilot.yaml --shards 16   a Slurm job array of shards and their merge
         budget-risk help run               every option of a command
         budget-risk completions bash       a shell completion script
 
@@ -28,7 +29,8 @@ struct BudgetRiskCommand: ParsableCommand {
     version: RunManifest.toolVersion,
     subcommands: [
       InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompareCommand.self,
-      MarginCommand.self, BenchCommand.self, CompletionsCommand.self,
+      MarginCommand.self, BenchCommand.self, MergeCommand.self, ReportCommand.self, SlurmCommand.self,
+      CompletionsCommand.self,
     ]
   )
 }

@@ -21,10 +21,11 @@ struct OutputOptions: ParsableArguments {
 
   /// Refuses an output that cannot or must not be written before simulating, not after
   /// (exit 73): an empty path, a folder, a link or device, one of the `inputs`, or two
-  /// outputs naming the same file (see `AtomicFile.check`).
-  func checkWritable(csvFolder: String? = nil, inputs: [String]) throws {
+  /// outputs naming the same file (see `AtomicFile.check`); `extra`: other files to be
+  /// written with them (a state file).
+  func checkWritable(csvFolder: String? = nil, also extra: [String] = [], inputs: [String]) throws {
     do {
-      try AtomicFile.check([json, report].compactMap { $0 }, inputs: inputs)
+      try AtomicFile.check([json, report].compactMap { $0 } + extra, inputs: inputs)
       if let folder = csvFolder { try AtomicFile.checkFolder(folder, inputs: inputs) }
     } catch {
       printError("\(error)")
@@ -37,13 +38,14 @@ struct OutputOptions: ParsableArguments {
   /// (exit 73 on failure).
   func write(
     json jsonData: Data?, report html: Data?, csv: (folder: String, files: [(name: String, data: Data)])? = nil,
-    inputs: [String], interrupt: InterruptHandler
+    extra: [AtomicFile.Output] = [], inputs: [String], interrupt: InterruptHandler
   ) throws {
     do {
       var outputs: [AtomicFile.Output] = []
       if let path = json, let data = jsonData { outputs.append(.init(path: path, data: data)) }
       if let csv { outputs += AtomicFile.outputs(files: csv.files, into: csv.folder) }
       if let path = report, let data = html { outputs.append(.init(path: path, data: data)) }
+      outputs += extra
       try interrupt.writing { try AtomicFile.write(outputs, inputs: inputs) }
     } catch {
       printError("\(error)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BudgetRiskModel
 import BudgetRiskStudies
 import BudgetRiskReports
 import Foundation
@@ -13,6 +14,7 @@ struct RunCommand: ParsableCommand {
         budget-risk run scenarios/place-based-pooled.yaml --iterations 100000 --json out/run.json --csv out/csv
         budget-risk run scenarios/housing-and-health.yaml --report report.html
         budget-risk run scenarios/targeted-older-adults.yaml --seed 7 --threads 1
+        budget-risk run scenarios/place-based-pooled.yaml --iterations 1000000 --shard 2/8 --state states/2.json
       The same seed and iterations give byte-identical figures at any --threads and --block-size.
       Runs longer than a second show a progress bar on standard error when it is a terminal \
       (never with --quiet). The first Ctrl-C (or SIGTERM, SIGHUP) finishes the blocks in flight and \
@@ -22,6 +24,9 @@ struct RunCommand: ParsableCommand {
       Wilson half-width of P(overspend) at the recommended margin is at most X, for every \
       response, or until --max-iterations (default 10,000,000); the figures are exactly those of \
       one run over the iterations used, and the output says whether the target was reached.
+      --shard K/N --state PATH simulates only shard K (from 0) of N — a contiguous range of the \
+      run's iterations — and saves its state; 'budget-risk merge' of every shard's state gives the \
+      figures of the whole run byte for byte (see docs/scale-out.md, and 'budget-risk slurm').
       """
   )
 
@@ -50,10 +55,52 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Write tidy CSV tables into this folder.", completion: .directory)
   var csv: String?
 
+  @Option(help: "Simulate only shard K of N of the run (K from 0; contiguous ranges of iterations); needs --state.")
+  var shard: String?
+
+  @Option(help: "Save the run's complete state to this file, for 'budget-risk merge' and 'budget-risk report'.")
+  var state: String?
+
+  @Option(help: "Write one row per iteration of the key outcomes to this file (gzip-compressed CSV, e.g. samples.csv.gz).")
+  var samples: String?
+
   func validate() throws {
     guard blockSize >= 64, blockSize % 64 == 0 else {
       throw ValidationError("--block-size must be a positive multiple of 64, found \(blockSize)")
     }
+    if let shard, Shard(shard) == nil {
+      throw ValidationError("--shard must be K/N with 0 ≤ K < N (e.g. 3/8), found '\(shard)'")
+    }
+    if shard != nil && state == nil { throw ValidationError("--shard needs --state PATH: a shard's figures are read after 'budget-risk merge'") }
+    if precision != nil && (state != nil || samples != nil) {
+      throw ValidationError("--precision cannot be combined with --shard, --state or --samples: the iterations of a precision run are not known in advance")
+    }
+  }
+
+  /// The options of this process's part of the run: all of it, or `--shard K/N`'s range.
+  func shardOptions(_ whole: RunOptions) throws -> RunOptions {
+    guard let shard = shard.flatMap(Shard.init) else { return whole }
+    let most = Shard.maximumCount(iterations: whole.iterations)
+    guard shard.count <= most else {
+      throw ValidationError("--shard \(shard): \(whole.iterations) iterations make at most \(most) shards (one per 64 iterations)")
+    }
+    return shard.options(ofRun: whole)
+  }
+
+  /// The state file to write with the other outputs (none without `--state`).
+  func savedState(of result: SimulationRun, totalIterations: Int) throws -> [AtomicFile.Output] {
+    guard let state else { return [] }
+    // The plan keeps the hash of the bytes it was parsed from, not the bytes: read them again
+    // and refuse a file that changed meanwhile (the state must hold the text simulated).
+    guard let bytes = FileManager.default.contents(atPath: file), SHA256.hex(Array(bytes)) == result.plan.sourceSHA256 else {
+      printError("\(file): the scenario file changed (or vanished) while it was simulated; no file written")
+      throw Exit.invalidScenario
+    }
+    let saved = RunState(
+      run: result, shard: shard.flatMap(Shard.init) ?? .whole, totalIterations: totalIterations,
+      design: design ?? "base", scenarioFile: file, scenarioText: String(decoding: bytes, as: UTF8.self),
+      scenarioSHA256: "", toolVersion: RunManifest.toolVersion)
+    return [AtomicFile.Output(path: state, data: try RunStateFile.encode(saved))]
   }
 
   func run() throws {
@@ -63,8 +110,10 @@ struct RunCommand: ParsableCommand {
     if let label = driversAt, !labels.contains(label) {
       throw ValidationError("--drivers-at: no proposal '\(label)' (proposals: \(labels.joined(separator: ", ")))")
     }
-    try output.checkWritable(csvFolder: csv, inputs: [file])
-    let options = sampling.runOptions(defaults: plan.defaults, blockSize: blockSize)
+    try output.checkWritable(csvFolder: csv, also: [state, samples].compactMap { $0 }, inputs: [file])
+    let whole = sampling.runOptions(defaults: plan.defaults, blockSize: blockSize)
+    let total = whole.iterations
+    let options = try shardOptions(whole)
     let progress = ProgressBar(
       total: precision == nil ? options.iterations : maxIterations,
       isEnabled: ProgressBar.shouldShow(quiet: output.quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
@@ -81,13 +130,19 @@ struct RunCommand: ParsableCommand {
           progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
       } else {
         result = try Engine.run(
-          plan, options: options, progress: { progress.advance(by: $0) }, cancel: { interrupted.isRaised })
+          plan, options: options, samples: samples != nil, progress: { progress.advance(by: $0) },
+          cancel: { interrupted.isRaised })
       }
     } catch {
       throw commandLineError(error)
     }
     progress.finish()
     let cut = !result.isComplete
+    if cut && (state != nil || samples != nil) {
+      // A state must hold its whole shard: a merge of a cut shard would be a different run.
+      printError("\(interrupt.name) after \(result.completedIterations) of \(result.options.iterations) iterations: no file written (a state or samples file holds its whole run or shard)")
+      throw interrupt.exit
+    }
     if cut {
       // The first signal keeps the work: the iterations finished are a prefix, reported as a
       // run of that size (the manifest records it; --iterations N reproduces it exactly).
@@ -102,27 +157,18 @@ struct RunCommand: ParsableCommand {
       result = prefix
       precisionNote = nil
     }
-    let figures = RunFigures(result)
-    guard let drivers = DriversReport.selected(figures, label: driversAt) else {
-      let labels = Set(figures.drivers.map(\.proposal)).sorted()
-      throw ValidationError("--drivers-at: no proposal '\(driversAt ?? "")' (proposals: \(labels.joined(separator: ", ")))")
-    }
     var manifest = RunManifest(run: result)
     manifest.precision = precisionNote
-    // Build every output before writing any, so a failure leaves nothing half-written.
-    let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
-    let csvFiles = csv.map { (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)]) }
-    let html = output.report.map { _ in Data(HTMLReport.render(
-      figures: figures, manifest: manifest, assumptions: plan.assumptions, sections: [DriversSection(label: driversAt)]).utf8) }
-    try output.write(json: jsonData, report: html, csv: csvFiles, inputs: [file], interrupt: interrupt)
-    if !output.quiet {
-      print(TableReport.render(figures, manifest: manifest), terminator: "")
-      if let note = precisionNote {
-        let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
-        print("precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))")
-      }
-      if !drivers.factors.isEmpty { print(DriversReport.table(drivers), terminator: "") }
+    let note = precisionNote.map { note in
+      let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
+      return "precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))"
     }
+    var saved = try savedState(of: result, totalIterations: total)
+    if let samples, let table = result.samples {
+      saved.append(AtomicFile.Output(path: samples, data: try SamplesFile.encode(table)))
+    }
+    try RunOutputs(result: result, manifest: manifest, driversAt: driversAt).write(
+      output: output, csv: csv, extra: saved, inputs: [file], interrupt: interrupt, note: note)
     // Interrupted: the figures of the finished prefix are out; say so in the status too.
     if cut { throw interrupt.exit }
   }

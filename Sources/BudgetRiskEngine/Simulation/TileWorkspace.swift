@@ -77,3 +77,10 @@ extension TileWorkspace {
     return FactorScores(z: correlated.row(r, width: F), u: correlatedCDF.row(r, width: F))
   }
 }
+
+extension TileWorkspace {
+  /// Row `r`'s uncertain factor values (after inversion), for `run --samples`.
+  package func factorValues(row r: Int) -> Handle<Double> {
+    factorValues.row(r, width: factorValues.count / TileWorkspace.rows)
+  }
+}

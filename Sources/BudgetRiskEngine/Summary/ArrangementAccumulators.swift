@@ -66,3 +66,7 @@ extension ScopeAccumulator {
     if let r = o.rebasing { rebasing?.merge(r) }
   }
 }
+
+// Saved state: see `RunAccumulator: Codable`.
+extension RiskShareAccumulator: Codable {}
+extension RebasingAccumulator: Codable {}

@@ -93,3 +93,14 @@ package struct DriversAccumulator: Sendable, Equatable {
     return (rho, 3.0.squareRoot() * ties)
   }
 }
+
+// Saved state: see `RunAccumulator: Codable`.
+extension DriversAccumulator: Codable {}
+
+extension DriversAccumulator {
+  /// Same factors and bins (see `RunAccumulator.hasShape(of:)`).
+  func hasShape(of o: DriversAccumulator) -> Bool {
+    factors == o.factors && zGivenOverspend.count == o.zGivenOverspend.count && binCount.count == o.binCount.count
+      && binU.count == o.binU.count && uMoments.count == o.uMoments.count
+  }
+}

@@ -223,3 +223,48 @@ extension EvaluationAccumulator {
     }
   }
 }
+
+// Saved state (`run --state`, `merge`): every field is Codable, so the conformance is the
+// compiler's and a field added to an accumulator is saved and merged with no more code (its
+// type must be Codable, and exact: integers, or doubles that round-trip).
+extension RunAccumulator: Codable {}
+extension EvaluationAccumulator: Codable {}
+extension ScopeAccumulator: Codable {}
+
+extension RunAccumulator {
+  /// Whether `self` and `other` have the same shape — evaluations, scopes, years, periods,
+  /// services, factors, arrangements and histogram layouts — so that ``merge(_:)`` may combine
+  /// them: a saved state is checked against its plan's empty accumulator before it is used,
+  /// so a damaged file is refused rather than trapping in a merge.
+  package func hasShape(of other: RunAccumulator) -> Bool {
+    guard evaluations.count == other.evaluations.count, drivers.count == other.drivers.count,
+      references == other.references
+    else { return false }
+    for (a, b) in zip(drivers, other.drivers) where !a.hasShape(of: b) { return false }
+    for (a, b) in zip(evaluations, other.evaluations) {
+      guard a.scopes.count == b.scopes.count, a.unmetShareByService.count == b.unmetShareByService.count,
+        a.serviceGapByService.count == b.serviceGapByService.count
+      else { return false }
+      for (x, y) in zip(a.scopes, b.scopes) where !x.hasShape(of: y) { return false }
+    }
+    return true
+  }
+}
+
+extension ScopeAccumulator {
+  func hasShape(of o: ScopeAccumulator) -> Bool {
+    let layouts = [driftDistribution.layout, overspendDistribution.layout, costDistribution.layout]
+      + costDistributionByYear.map(\.layout) + driftPath.map(\.layout)
+    let theirs = [o.driftDistribution.layout, o.overspendDistribution.layout, o.costDistribution.layout]
+      + o.costDistributionByYear.map(\.layout) + o.driftPath.map(\.layout)
+    return layouts == theirs && overspentByYear.count == o.overspentByYear.count
+      && costOfNeedByYear.count == o.costOfNeedByYear.count && recordsCost == o.recordsCost
+      && unmetShareByCategory.count == o.unmetShareByCategory.count
+      && serviceGapByCategory.count == o.serviceGapByCategory.count
+      && (riskShare == nil) == (o.riskShare == nil) && (rebasing == nil) == (o.rebasing == nil)
+      && riskShare?.thresholds == o.riskShare?.thresholds
+      && riskShare?.lossExceeds.count == o.riskShare?.lossExceeds.count
+      && [riskShare?.providerDistribution.layout, riskShare?.funderDistribution.layout]
+        == [o.riskShare?.providerDistribution.layout, o.riskShare?.funderDistribution.layout]
+  }
+}

@@ -378,3 +378,59 @@ extension LogLinearQuantiles {
     }
   }
 }
+
+extension LogLinearQuantiles: Codable {
+  private enum CodingKeys: String, CodingKey {
+    case layout, first, cells, nonzero, count, nonFiniteCount, minimum, maximum
+  }
+
+  /// The window is written sparsely: its first bucket, its number of cells and the nonzero
+  /// cells as a flat list `[cell, value, cell, value, …]` (most buckets of a wide window are
+  /// empty). Minimum and maximum are exact doubles (`±∞` while empty).
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(layout, forKey: .layout)
+    try c.encode(first, forKey: .first)
+    try c.encode(cells.count, forKey: .cells)
+    var nonzero: [UInt64] = []
+    nonzero.reserveCapacity(64)
+    for i in cells.indices where cells[i] != 0 { nonzero.append(UInt64(i)); nonzero.append(cells[i]) }
+    try c.encode(nonzero, forKey: .nonzero)
+    try c.encode(count, forKey: .count)
+    try c.encode(nonFiniteCount, forKey: .nonFiniteCount)
+    try c.encode(minimum, forKey: .minimum)
+    try c.encode(maximum, forKey: .maximum)
+  }
+
+  /// Refuses (never traps on) a window outside the layout's buckets or a cell outside the window.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(layout: try c.decode(LogLinearLayout.self, forKey: .layout))
+    let first = try c.decode(Int.self, forKey: .first)
+    let cellCount = try c.decode(Int.self, forKey: .cells)
+    let top = layout.topMagnitudeBucket
+    guard cellCount >= 0, cellCount % stride == 0, first >= -1 - top, first <= top + 1,
+      cellCount / stride <= top + 1 - first
+    else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .cells, in: c, debugDescription: "expected a window of whole buckets inside the layout's range")
+    }
+    let nonzero = try c.decode([UInt64].self, forKey: .nonzero)
+    guard nonzero.count % 2 == 0 else {
+      throw DecodingError.dataCorruptedError(forKey: .nonzero, in: c, debugDescription: "expected pairs [cell, value, …]")
+    }
+    var cells = [UInt64](repeating: 0, count: cellCount)
+    for k in Swift.stride(from: 0, to: nonzero.count, by: 2) {
+      guard nonzero[k] < UInt64(cellCount) else {
+        throw DecodingError.dataCorruptedError(
+          forKey: .nonzero, in: c, debugDescription: "cell \(nonzero[k]) lies outside the window of \(cellCount) cells")
+      }
+      cells[Int(nonzero[k])] = nonzero[k + 1]
+    }
+    (self.first, self.cells) = (cellCount == 0 ? 0 : first, cells)
+    count = try c.decode(UInt64.self, forKey: .count)
+    nonFiniteCount = try c.decode(UInt64.self, forKey: .nonFiniteCount)
+    minimum = try c.decode(Double.self, forKey: .minimum)
+    maximum = try c.decode(Double.self, forKey: .maximum)
+  }
+}

@@ -74,3 +74,19 @@ package struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
     }
   }
 }
+
+extension PathHistograms: Codable {
+  /// Written as its period histograms with the staged paths binned (the staging area is
+  /// scratch space, not state).
+  package func encode(to encoder: any Encoder) throws {
+    var binned = self
+    binned.binStaged()
+    var c = encoder.singleValueContainer()
+    try c.encode(binned.histograms)
+  }
+
+  package init(from decoder: any Decoder) throws {
+    histograms = try decoder.singleValueContainer().decode([LogLinearQuantiles].self)
+    pending = Array(repeating: 0, count: Self.batch * histograms.count)
+  }
+}

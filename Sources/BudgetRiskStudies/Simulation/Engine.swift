@@ -44,6 +44,8 @@ public struct SimulationRun: Sendable {
   package let plan: SimulationPlan
   /// The budgets evaluated, in the order of `accumulator.evaluations`.
   let evaluations: [Evaluation]
+  /// Per-iteration rows, when the run was asked for them (``Engine/run(_:options:samples:progress:cancel:)``).
+  public var samples: SampleTable? = nil
 }
 
 /// Runs a scenario: blocks of iterations in parallel, accumulators merged at the end.
@@ -78,24 +80,37 @@ public enum Engine {
     try run(plan, evaluating: plan.scenarioEvaluations, options: options, progress: progress, cancel: cancel)
   }
 
+  /// Simulates a compiled plan and keeps every iteration's key outcomes (``SimulationRun/samples``);
+  /// the figures are those of the plain run. Rows cost `8 × columns` bytes an iteration in memory.
+  public static func run(
+    _ plan: SimulationPlan, options: RunOptions, samples: Bool, progress: (@Sendable (Int) -> Void)? = nil,
+    cancel: (@Sendable () -> Bool)? = nil
+  ) throws(RunOptionsError) -> SimulationRun {
+    try run(plan, evaluating: plan.scenarioEvaluations, options: options, samples: samples, progress: progress, cancel: cancel)
+  }
+
   /// Simulates `plan` and evaluates `evaluations` on every path: the budgets are an input of
   /// the run, not of the plan.
   package static func run(
-    _ plan: SimulationPlan, evaluating evaluations: [Evaluation], options: RunOptions,
+    _ plan: SimulationPlan, evaluating evaluations: [Evaluation], options: RunOptions, samples: Bool = false,
     progress: (@Sendable (Int) -> Void)? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> SimulationRun {
     try check(options)
     let clock = ContinuousClock.now
+    let table = samples ? SampleTable(plan: plan, evaluations: evaluations) : nil
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
-      RunWorker(plan: plan, evaluations: evaluations)
+      RunWorker(plan: plan, evaluations: evaluations, samples: table)
     }
     var total = RunAccumulator(plan: plan, evaluations: evaluations)
     for worker in workers { total.merge(worker.accumulator) }
     try refuseNonFinite(total)
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    var rows = table
+    rows?.gather(workers.compactMap(\.samples))
     return SimulationRun(
-      options: options, accumulator: total, elapsedSeconds: seconds, plan: plan, evaluations: evaluations)
+      options: options, accumulator: total, elapsedSeconds: seconds, plan: plan, evaluations: evaluations,
+      samples: rows)
   }
 
   /// Refuses options no run can use (the command line checks them too, with its own words).
@@ -130,6 +145,8 @@ final class RunWorker: TileWorker {
   /// Unchecked: only this worker's thread touches it until the workers are joined.
   @exclusivity(unchecked) var accumulator: RunAccumulator
   private let evaluations: [Evaluation]
+  /// Present only when the run keeps per-iteration rows (`run --samples`).
+  let samples: SampleRecorder?
   /// Per absorb evaluation, the ration evaluation with the same budget (walked beside it),
   /// and whether each evaluation is walked as such a twin.
   private let rationTwin: [Int?]
@@ -137,12 +154,16 @@ final class RunWorker: TileWorker {
 
   /// - Parameter skipUnrationed: record the absorb outcome for a ration evaluation whose path
   ///   never reaches a limit instead of walking it (the same outcome to the bit; see
-  ///   ``BudgetLedger/reachedLimit``). Off only to test that equality.
-  package init(plan: SimulationPlan, evaluations: [Evaluation], skipUnrationed: Bool = true) {
+  ///   ``BudgetLedger/reachedLimit``). Off only to test that equality. A sampled run
+  ///   (`samples`) walks every evaluation.
+  package init(
+    plan: SimulationPlan, evaluations: [Evaluation], samples table: SampleTable? = nil, skipUnrationed: Bool = true
+  ) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.evaluations = evaluations
     accumulator = RunAccumulator(plan: plan, evaluations: evaluations)
+    samples = table.map { SampleRecorder(table: $0, plan: plan, evaluations: evaluations) }
     var twin = [Int?](repeating: nil, count: evaluations.count)
     var walked = [Bool](repeating: false, count: evaluations.count)
     if skipUnrationed {
@@ -156,6 +177,7 @@ final class RunWorker: TileWorker {
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
     workspace.simulate(tile: t, active: active, seed: seed)
+    if let samples { return processSampled(tile: t, active: active, seed: seed, samples: samples) }
     let base = t * TileWorkspace.rows
     // Evaluation-major: one evaluation's accumulators (~1 MB of histograms) take the whole
     // tile's rows while they are in cache; row-major, every add went to a cold line. An absorb
@@ -175,6 +197,22 @@ final class RunWorker: TileWorker {
         }
       }
     }
+    accumulator.iterations += UInt64(active.count)
+  }
+
+  /// `process` keeping every row's outcome for the samples (kept apart so that the plain
+  /// loop above stays as it was).
+  private func processSampled(tile t: Int, active: Range<Int>, seed: UInt64, samples: SampleRecorder) {
+    let base = t * TileWorkspace.rows
+    samples.begin(tile: t, active: active, workspace: workspace)
+    for e in accumulator.evaluations.indices {
+      for r in active {
+        let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
+        accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
+        samples.record(outcome, evaluation: e, row: r)
+      }
+    }
+    samples.end(tile: t)
     accumulator.iterations += UInt64(active.count)
   }
 }
