@@ -58,6 +58,17 @@ struct MarginCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  /// The options besides file, design, seed and iterations that the figures depend on; with
+  /// `--precision` the batches (from the first, `--iterations`) are the same again.
+  var reproduceOptions: [String] {
+    var words = ["--overspend-at-most", "\(overspendAtMost)"]
+    if let gapAtMost { words += ["--gap-at-most", "\(gapAtMost)"] }
+    if let response { words += ["--response", response.rawValue] }
+    if let scope { words += ["--scope", scope] }
+    if let precision { words += ["--precision", "\(precision)", "--max-iterations", "\(maxIterations)"] }
+    return words
+  }
+
   func run() throws {
     let plan = try loadPlan(file, design: design)
     try output.checkWritable(inputs: [file])
@@ -93,9 +104,13 @@ struct MarginCommand: ParsableCommand {
     let elapsed = ContinuousClock.now - start
     var used = options
     used.iterations = Int(figures.results.map(\.iterations).max() ?? UInt64(options.iterations))
-    let manifest = RunManifest(
+    var manifest = RunManifest(
       plan: plan, options: used,
       elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    manifest.design = design
+    manifest.reproduce = RunManifest.reproduceCommand(
+      "margin", files: [file], design: design, seed: options.seed, iterations: options.iterations,
+      extra: reproduceOptions)
     let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, margin: figures) }
     let html = output.report.map { _ in Data(MarginHTMLReport.render(figures: figures, manifest: manifest, assumptions: plan.assumptions).utf8) }
     try output.write(json: jsonData, report: html, inputs: [file], interrupt: interrupt)

@@ -41,6 +41,9 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var sampling: SamplingOptions
 
+  @Flag(help: "Add the tornado in money at the headline budget: a second pass over the same iterations (about doubles the time).")
+  var tornado = false
+
   @Option(help: "Iterations per unit of work, a multiple of 64; does not change the figures.")
   var blockSize: Int = 256
 
@@ -157,8 +160,26 @@ struct RunCommand: ParsableCommand {
       result = prefix
       precisionNote = nil
     }
+    // The tornado's own pass over the run's iterations (the same paths), after the run.
+    var tornadoFigures: TornadoFigures?
+    if tornado {
+      do {
+        tornadoFigures = try TornadoStudy.run(result.plan, figures: RunFigures(result), options: result.options, cancel: { interrupted.isRaised })
+      } catch {
+        throw commandLineError(error)
+      }
+      if interrupted.isRaised {
+        printError("\(interrupt.name) during the tornado's pass; no files written")
+        throw interrupt.exit
+      }
+    }
     var manifest = RunManifest(run: result)
     manifest.precision = precisionNote
+    manifest.design = design
+    // The figures are exactly those of one run over the iterations used (a prefix, a precision run).
+    manifest.reproduce = RunManifest.reproduceCommand(
+      "run", files: [file], design: design, seed: result.options.seed, iterations: result.options.iterations,
+      extra: tornado ? ["--tornado"] : [])
     let note = precisionNote.map { note in
       let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
       return "precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))"
@@ -167,7 +188,7 @@ struct RunCommand: ParsableCommand {
     if let samples, let table = result.samples {
       saved.append(AtomicFile.Output(path: samples, data: try SamplesFile.encode(table)))
     }
-    try RunOutputs(result: result, manifest: manifest, driversAt: driversAt).write(
+    try RunOutputs(result: result, manifest: manifest, driversAt: driversAt, tornado: tornadoFigures).write(
       output: output, csv: csv, extra: saved, inputs: [file], interrupt: interrupt, note: note)
     // Interrupted: the figures of the finished prefix are out; say so in the status too.
     if cut { throw interrupt.exit }

@@ -10,6 +10,8 @@ struct RunOutputs {
   let result: SimulationRun
   let manifest: RunManifest
   let driversAt: String?
+  /// `run --tornado`: the tornado in money, reported with the rest (absent otherwise).
+  var tornado: TornadoFigures? = nil
 
   /// Builds every output, writes them as one set (with `extra` files, e.g. a state), then
   /// prints the tables unless `--quiet`; `note` is printed after the figures' table.
@@ -23,15 +25,20 @@ struct RunOutputs {
       throw ValidationError("--drivers-at: no proposal '\(driversAt ?? "")' (proposals: \(labels.joined(separator: ", ")))")
     }
     // Build every output before writing any, so a failure leaves nothing half-written.
-    let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures) }
-    let csvFiles = csv.map { (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)]) }
+    let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, figures: figures, tornado: tornado) }
+    let csvFiles = csv.map {
+      (folder: $0, files: CSVReport.files(for: figures) + [DriversReport.csv(figures)] + (tornado.map { [TornadoReport.csv($0)] } ?? []))
+    }
+    var sections: [any HTMLReportSection] = [DriversSection(label: driversAt)]
+    if let tornado { sections.append(TornadoSection(tornado)) }
     let html = output.report.map { _ in Data(HTMLReport.render(
-      figures: figures, manifest: manifest, assumptions: result.plan.assumptions, sections: [DriversSection(label: driversAt)]).utf8) }
+      figures: figures, manifest: manifest, assumptions: result.plan.assumptions, sections: sections).utf8) }
     try output.write(json: jsonData, report: html, csv: csvFiles, extra: extra, inputs: inputs, interrupt: interrupt)
     if !output.quiet {
       print(TableReport.render(figures, manifest: manifest), terminator: "")
       if let note { print(note) }
       if !drivers.factors.isEmpty { print(DriversReport.table(drivers), terminator: "") }
+      if let tornado { print(TornadoReport.table(tornado), terminator: "") }
     }
   }
 }

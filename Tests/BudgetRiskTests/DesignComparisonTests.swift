@@ -111,10 +111,13 @@ import Testing
       design: name, rank: 0, rankValue: 0,
       figures: [fig("cost_of_need", 1), fig("expected_overspend", 0), fig("drift", 0), fig("unmet_share", 0),
                 fig("overspend_probability", overspend), fig("service_gap_probability", gap)],
-      dominatedBy: [])
+      dominatedBy: [], budgetPerYear: 1, costOfNeedPerYear: 1, partners: [],
+      anyPartnerOverspends: Probability(estimate: overspend, lower: overspend, upper: overspend), partnersExpectedOverspend: 0)
   }
 
-  @Test func dominanceNeedsNoWorseOnBothAndStrictlyBetterOnOne() {
+  /// Dominance needs a significant paired difference on a figure that decides it: a better
+  /// point estimate alone (an interval that includes 0) dominates nothing.
+  @Test func dominanceNeedsNoWorseOnBothAndSignificantlyBetterOnOne() {
     let rows = [
       Self.row("x", overspend: 0.2, gap: 0.1),
       Self.row("y", overspend: 0.1, gap: 0.1),   // dominates x (better overspend, equal gap)
@@ -124,7 +127,7 @@ import Testing
     let significant: (Int, Int, Int) -> (mean: Double, se: Double) = { _, _, _ in (0.1, 0.01) }
     let insignificant: (Int, Int, Int) -> (mean: Double, se: Double) = { _, _, _ in (0.1, 0.1) }
     #expect(ComparisonFigures.dominance(of: 0, by: 1, rows: rows, pairwise: significant) == true)
-    #expect(ComparisonFigures.dominance(of: 0, by: 1, rows: rows, pairwise: insignificant) == false)
+    #expect(ComparisonFigures.dominance(of: 0, by: 1, rows: rows, pairwise: insignificant) == nil)
     #expect(ComparisonFigures.dominance(of: 1, by: 0, rows: rows, pairwise: significant) == nil)
     #expect(ComparisonFigures.dominance(of: 0, by: 2, rows: rows, pairwise: significant) == nil)
     #expect(ComparisonFigures.dominance(of: 2, by: 1, rows: rows, pairwise: significant) == nil)

@@ -23,6 +23,18 @@ import Testing
     #expect(template.text.contains("docs/scenario-format.md"))
   }
 
+  /// The `designs` template's designs parse, and its edits by name did what they say.
+  @Test func theDesignsTemplateHasThreeDesignsEditedByName() throws {
+    let template = try #require(ScenarioTemplate.named("designs"))
+    let (base, designs) = try ScenarioLoader.parseDesigns(yaml: template.text, path: "designs.yaml")
+    #expect(designs.map(\.name) == ["with_coordination", "without_coordination", "separate_pools"])
+    let without = designs[1].scenario
+    #expect(base.scenario.interventions.count == 1 && without.interventions.isEmpty)
+    #expect(without.factors.map(\.name) == base.scenario.factors.map(\.name).filter { $0 != "avoidance_effect" })
+    #expect(designs[2].scenario.budget.pools.count > 1)
+    #expect(designs[0].scenario.budget.pools.count == 1)
+  }
+
   @Test func namesAreUniqueAndTheDefaultExists() {
     let names = ScenarioTemplate.all.map(\.name)
     #expect(Set(names).count == names.count)

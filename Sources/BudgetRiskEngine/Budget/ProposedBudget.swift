@@ -16,13 +16,24 @@ package struct ProposedBudget: Sendable, Equatable {
   package let margin: Double?
   /// Stated annual amounts per pool; nil for a margin.
   package let annual: [Double]?
+  /// Money per pool per period, `P × T` before the money grid, for a budget fixed in money
+  /// from outside the scenario (a comparison's common budgets, ``CommonBudget``); nil otherwise.
+  package let perPeriod: [Double]?
 
   package init(_ proposal: Proposal) {
     label = proposal.label
+    perPeriod = nil
     switch proposal {
     case .margin(let m): margin = m; annual = nil
     case .amounts(_, let amounts): margin = nil; annual = amounts
     }
+  }
+
+  /// A budget fixed in money: `perPeriod[p × T + t]` for pool p in period t (see ``CommonBudget``).
+  package init(label: String, perPeriod: [Double]) {
+    self.label = label
+    margin = nil; annual = nil
+    self.perPeriod = perPeriod
   }
 
   /// A margin proposal (the margin solver's budgets).
@@ -39,6 +50,7 @@ package struct ProposedBudget: Sendable, Equatable {
   @inline(__always)
   package func amount(pool p: Int, period t: Int, plan: SimulationPlan) -> Double {
     let i = p * plan.periods + t
+    if let perPeriod { return perPeriod[i] }
     if let annual { return annual[p] * plan.profile[i] }
     return plan.expectedBase[i] * (1 + margin!)
   }
@@ -66,6 +78,10 @@ package struct ProposedBudget: Sendable, Equatable {
             periods: T, periodsPerYear: ppy, amount: { base[p * T + $0] * (1 + m) }, emit: { t, x in out[p * T + t] = x })
         }
       }
+    } else if let perPeriod {
+      for p in 0..<P {
+        MoneyGrid.spread(periods: T, periodsPerYear: ppy, amount: { perPeriod[p * T + $0] }, emit: { t, x in out[p * T + t] = x })
+      }
     } else if let annual {
       plan.profile.withUnsafeBufferPointer { profile in
         for p in 0..<P {
@@ -89,8 +105,10 @@ package struct ProposedBudget: Sendable, Equatable {
   }
 
   /// Pool `p`'s budget in each budget year, at the expected population, given the base
-  /// budget's years `baseByYear`: the stated amount, or the base × (1 + margin).
+  /// budget's years `baseByYear`: the stated amount, or the base × (1 + margin). Only a
+  /// scenario's proposals are built up by year (`explain`), never a budget in money.
   package func byYear(pool p: Int, baseByYear: [Double]) -> [Double] {
+    precondition(perPeriod == nil, "a budget in money is not built up from the base budget")
     if let annual { return Array(repeating: annual[p], count: baseByYear.count) }
     return baseByYear.map { $0 * (1 + margin!) }
   }

@@ -129,7 +129,7 @@ final class DesignReader {
       names.add(name, at: nameValue, reader: reader)
       let description = m.string("description", default: "", nonEmpty: false)
       guard case .mapping(let entry) = item.node else { continue }
-      let overrides = Self.removing(Self.ownKeys, from: .mapping(entry))
+      let overrides = applyingListEdits(Self.removing(Self.ownKeys, from: .mapping(entry)), base: base, path: "designs[\(i)]")
       var merged = Self.merge(base, overrides)
       var complete = true
       if let only = m.optional("segments_only") {

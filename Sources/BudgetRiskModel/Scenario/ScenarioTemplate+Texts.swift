@@ -330,4 +330,26 @@ extension ScenarioTemplate {
       margins: [0, 0.05, 0.10]
 
     """
+
+  /// The designs appended to the community text for the `designs` template: each edits the
+  /// document above by name (docs/designs.md), so it cannot drift from the base.
+  static let designsText = """
+
+    # Designs of this pilot (docs/designs.md): each is the document above with its overrides.
+    # `budget-risk compare FILE` runs them all on common random numbers and holds them to the
+    # same budgets in money (the first design's proposals; --basis own for each its own).
+    # `budget-risk run FILE --design NAME` runs one.
+    designs:
+      - name: with_coordination
+        description: the document as written
+      - name: without_coordination
+        description: no care coordination (removed by name; every other entry as above)
+        interventions: {remove: [coordination]}
+        uncertainty: {factors: {remove: [avoidance_effect]}}
+        utilisation: {older_people: {care_coordination: 0}}
+      - name: separate_pools
+        description: one budget per funding stream instead of the pooled budget
+        budget: {pools: separate}
+
+    """
 }

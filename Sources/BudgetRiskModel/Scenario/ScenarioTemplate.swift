@@ -12,6 +12,9 @@ public struct ScenarioTemplate: Sendable {
 
   public static let all: [ScenarioTemplate] = [
     ScenarioTemplate(name: "community", summary: "prevention, hospital and home care, one pooled budget", text: communityText),
+    ScenarioTemplate(
+      name: "designs", summary: "the community pilot with three designs to compare (with and without prevention, separate pools)",
+      text: communityText + designsText),
     ScenarioTemplate(name: "separate-pools", summary: "separate health and social care pools with fixed budgets", text: separatePoolsText),
     ScenarioTemplate(name: "capitation", summary: "a payer's capitated budget, spend per person", text: capitationText),
     ScenarioTemplate(name: "minimal", summary: "the smallest valid scenario", text: minimalText),

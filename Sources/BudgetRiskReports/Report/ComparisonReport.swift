@@ -15,10 +15,12 @@ public enum ComparisonReport {
   public static func table(_ c: ComparisonFigures) -> String {
     var out = "Designs compared on common random numbers: \(ReportFormat.grouped(Double(c.iterations))) iterations, "
     out += "seed \(c.seed); baseline \(c.baseline); ranked by \(c.rankBy) (1 = best).\n"
-    out += "Differences are design − baseline, paired per iteration, with 95 % intervals; * = the interval excludes 0.\n"
+    out += "Basis (\(c.basis)): \(c.basisNote).\n"
+    out += "Differences are design − baseline, paired per iteration, with 95 % intervals; * = the interval excludes 0. "
+    out += "Dominated = no worse on P(overspend) and P(service gap) and significantly better on one.\n"
     for b in c.budgets {
       out += "\n\(b.proposal), provider \(b.response)s\n"
-      let header = ["rank", "design", "P(overspend)", "vs baseline", "P(service gap)", "vs baseline", "E[overspend]", "vs baseline", "cost of need vs baseline", "notes"]
+      let header = ["rank", "design", "budget a year", "cost of need a year", "P(overspend)", "vs baseline", "P(service gap)", "vs baseline", "E[overspend]", "vs baseline", "cost of need vs baseline", "notes"]
       var rows = [header]
       for r in b.rows {
         let f = Dictionary(uniqueKeysWithValues: r.figures.map { ($0.figure, $0) })
@@ -27,24 +29,77 @@ public enum ComparisonReport {
           return [ReportFormat.probabilityPercent(x.value.mean), x.difference.map { difference($0, unit: .points) } ?? "baseline"]
         }
         let over = f["expected_overspend"]!, cost = f["cost_of_need"]!
-        var notes = r.dominatedBy.map { "dominated by \($0.design)\($0.significant ? "*" : "")" }
+        var notes = r.dominatedBy.map { "dominated by \($0.design)" }
         if r.design == c.baseline { notes.insert("baseline", at: 0) }
         rows.append(
-          ["\(r.rank)", r.design] + probability("overspend_probability") + probability("service_gap_probability")
+          ["\(r.rank)", r.design, ReportFormat.money(r.budgetPerYear, c.currency), ReportFormat.money(r.costOfNeedPerYear, c.currency)]
+            + probability("overspend_probability") + probability("service_gap_probability")
             + [ReportFormat.money(over.value.mean, c.currency), over.difference.map { difference($0, unit: .money(c.currency)) } ?? "–",
                cost.difference.map { difference($0, unit: .money(c.currency)) } ?? "–", notes.joined(separator: "; ")])
       }
       out += columns(rows)
+      if let partners = partnerRows(b, currency: c.currency) {
+        out += "  each partner (pool) against its own budget; a partner pays its own overspend whatever the total does:\n"
+        out += columns(partners).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+      }
+      if b.rows.allSatisfy({ $0.dominatedBy.isEmpty }) { out += "  dominance: none (no significant paired difference decides one)\n" }
+      for pair in b.identicalPairs { out += "  " + identicalNote(pair, response: b.response) + "\n" }
     }
+    out += valueOfInformationTable(c)
     if !c.costOfNeedLess.isEmpty {
-      out += "\nP(row design's cost of need < other's), at \(c.costComparedAt):\n"
-      var rows = [["design", "other", "probability", "95 % interval"]]
+      out += "\nP(row design's cost of need < other's), at \(c.costComparedAt); ties (equal to 1 part in 10⁹) counted apart:\n"
+      var rows = [["design", "other", "cheaper", "95 % interval", "tie"]]
       for p in c.costOfNeedLess {
-        rows.append([p.design, p.other, ReportFormat.probabilityPercent(p.probability.estimate), ReportFormat.probabilityInterval(p.probability)])
+        rows.append([
+          p.design, p.other, ReportFormat.probabilityPercent(p.probability.estimate), ReportFormat.probabilityInterval(p.probability),
+          ReportFormat.probabilityPercent(p.tie.estimate),
+        ])
       }
       out += columns(rows)
     }
     return out
+  }
+
+  /// The per-partner rows of one budget, header first: nil when every design has one pool and
+  /// no risk share (the main table already says it all).
+  static func partnerRows(_ b: BudgetComparison, currency: String) -> [[String]]? {
+    let shown = b.rows.contains { $0.partners.count > 1 || $0.partners.contains { $0.providerResult != nil } }
+    guard shown else { return nil }
+    let money = { ReportFormat.money($0, currency) }
+    var rows = [[
+      "design", "P(any partner overspends)", "partners' E[overspend]", "pool", "budget a year", "P(overspend)", "E[overspend]",
+      "provider result", "funder result",
+    ]]
+    for r in b.rows {
+      for (i, p) in r.partners.enumerated() {
+        let first = i == 0
+        rows.append([
+          r.design, first ? ReportFormat.probabilityPercent(r.anyPartnerOverspends.estimate) : "",
+          first ? money(r.partnersExpectedOverspend) : "", p.pool, money(p.budgetPerYear),
+          ReportFormat.probabilityPercent(p.overspendProbability.estimate), money(p.expectedOverspend.mean),
+          p.providerResult.map { money($0.mean) } ?? "–", p.funderResult.map { money($0.mean) } ?? "–",
+        ])
+      }
+    }
+    return rows
+  }
+
+  /// What learning each input before choosing a design is worth (EVPPI), largest first.
+  static func valueOfInformationTable(_ c: ComparisonFigures) -> String {
+    let v = c.valueOfInformation
+    guard !v.inputs.isEmpty else { return "" }
+    var out = "\nValue of information for the choice of design (loss: cost of need over the horizon at \(v.at)); "
+    out += "EVPPI ± jackknife SE; learning everything (EVPI): \(ReportFormat.money(v.perfect.mean, c.currency)) ± \(ReportFormat.compactMoney(v.perfect.standardError)):\n"
+    var rows = [["input", "EVPPI", "± SE"]]
+    for i in v.inputs {
+      rows.append([i.factor, ReportFormat.money(i.value.mean, c.currency), ReportFormat.compactMoney(i.value.standardError)])
+    }
+    return out + columns(rows)
+  }
+
+  /// The note on two designs that are path-for-path identical at one budget.
+  static func identicalNote(_ pair: [String], response: String) -> String {
+    "\(pair.joined(separator: " and ")) are path-for-path identical here under \(response) (every compared figure of the total equal on every iteration): a tie, not a ranking (each partner's own figures can still differ)"
   }
 
   enum DifferenceUnit {
@@ -80,6 +135,15 @@ public enum ComparisonReport {
     var comparison: ComparisonFigures
     /// Each design's full figures, in the comparison's design order.
     var designs: [NamedFigures]
+    /// The command that reproduces the comparison (absent when not given).
+    var reproduce: String?
+    /// `compare --tornado` only: each design's tornado at one shared budget.
+    var tornado: [DesignTornado]?
+  }
+
+  struct DesignTornado: Encodable {
+    var design: String
+    var tornado: TornadoFigures
   }
 
   struct NamedFigures: Encodable {
@@ -88,9 +152,14 @@ public enum ComparisonReport {
   }
 
   /// `{"comparison": …, "designs": [{"design": …, "figures": …}]}`.
-  public static func json(_ c: ComparisonFigures, designs: [(name: String, figures: RunFigures)]) throws -> Data {
+  public static func json(
+    _ c: ComparisonFigures, designs: [(name: String, figures: RunFigures)], reproduce: String? = nil,
+    tornado: [(design: String, tornado: TornadoFigures)] = []
+  ) throws -> Data {
     try JSONReport.encode(
-      Document(comparison: c, designs: designs.map { NamedFigures(design: $0.name, figures: $0.figures) }))
+      Document(
+        comparison: c, designs: designs.map { NamedFigures(design: $0.name, figures: $0.figures) }, reproduce: reproduce,
+        tornado: tornado.isEmpty ? nil : tornado.map { DesignTornado(design: $0.design, tornado: $0.tornado) }))
   }
 
   // MARK: CSV
@@ -101,6 +170,7 @@ public enum ComparisonReport {
     var rows = [[
       "proposal", "margin", "response", "design", "rank", "figure", "estimate", "standard_error", "difference",
       "difference_standard_error", "difference_lower", "difference_upper", "unpaired_half_width", "dominated_by",
+      "budget_per_year", "cost_of_need_per_year", "basis",
     ]]
     for b in c.budgets {
       for r in b.rows {
@@ -110,16 +180,44 @@ public enum ComparisonReport {
             b.proposal, b.margin.map(n) ?? "", b.response, r.design, "\(r.rank)", f.figure, n(f.value.mean),
             n(f.value.standardError), d.map { n($0.mean) } ?? "", d.map { n($0.standardError) } ?? "",
             d.map { n($0.lower) } ?? "", d.map { n($0.upper) } ?? "", d.map { n($0.unpairedHalfWidth) } ?? "",
-            r.dominatedBy.map(\.design).joined(separator: ";"),
+            r.dominatedBy.map(\.design).joined(separator: ";"), n(r.budgetPerYear), n(r.costOfNeedPerYear), c.basis,
           ])
         }
       }
     }
-    var less = [["design", "other", "at", "probability", "lower", "upper"]]
+    var less = [["design", "other", "at", "probability", "lower", "upper", "tie"]]
     for p in c.costOfNeedLess {
-      less.append([p.design, p.other, c.costComparedAt, n(p.probability.estimate), n(p.probability.lower), n(p.probability.upper)])
+      less.append([
+        p.design, p.other, c.costComparedAt, n(p.probability.estimate), n(p.probability.lower), n(p.probability.upper),
+        n(p.tie.estimate),
+      ])
     }
-    return [("comparison.csv", CSVReport.table(rows)), ("cost_less.csv", CSVReport.table(less))]
+    var partners = [[
+      "proposal", "response", "design", "any_partner_overspends", "partners_expected_overspend", "pool", "budget_per_year",
+      "overspend_probability", "overspend_lower", "overspend_upper", "expected_overspend", "expected_overspend_standard_error",
+      "provider_result", "funder_result",
+    ]]
+    for b in c.budgets {
+      for r in b.rows {
+        for p in r.partners {
+          partners.append([
+            b.proposal, b.response, r.design, n(r.anyPartnerOverspends.estimate), n(r.partnersExpectedOverspend), p.pool,
+            n(p.budgetPerYear), n(p.overspendProbability.estimate), n(p.overspendProbability.lower),
+            n(p.overspendProbability.upper), n(p.expectedOverspend.mean), n(p.expectedOverspend.standardError),
+            p.providerResult.map { n($0.mean) } ?? "", p.funderResult.map { n($0.mean) } ?? "",
+          ])
+        }
+      }
+    }
+    var evppi = [["factor", "at", "evppi", "standard_error"]]
+    for i in c.valueOfInformation.inputs {
+      evppi.append([i.factor, c.valueOfInformation.at, n(i.value.mean), n(i.value.standardError)])
+    }
+    evppi.append(["(all: EVPI)", c.valueOfInformation.at, n(c.valueOfInformation.perfect.mean), n(c.valueOfInformation.perfect.standardError)])
+    return [
+      ("comparison.csv", CSVReport.table(rows)), ("cost_less.csv", CSVReport.table(less)), ("partners.csv", CSVReport.table(partners)),
+      ("value_of_information.csv", CSVReport.table(evppi)),
+    ]
   }
 }
 
@@ -127,18 +225,37 @@ public enum ComparisonReport {
 /// per design, and the ranked table of every shared budget.
 public struct ComparisonSection: HTMLReportSection {
   public let comparison: ComparisonFigures
+  /// Each design's own figures, for the overlaid cost distributions (none: no such chart).
+  public let designs: [(name: String, figures: RunFigures)]
   public var anchor: String { "design-comparison" }
   public var heading: String { "Designs compared" }
 
-  public init(_ comparison: ComparisonFigures) { self.comparison = comparison }
+  public init(_ comparison: ComparisonFigures, designs: [(name: String, figures: RunFigures)] = []) {
+    self.comparison = comparison
+    self.designs = designs
+  }
 
   public func body(figures: RunFigures) -> String {
     let c = comparison
     var html = HTMLReport.paragraph(
       "\(c.designs.count) designs on the same \(ReportFormat.grouped(Double(c.iterations))) simulated pilots (common random numbers): "
-        + "each difference is design − \(c.baseline), paired per iteration, with its 95 % interval; ranked by \(c.rankBy).")
+        + "each difference is design − \(c.baseline), paired per iteration, with its 95 % interval; ranked by \(c.rankBy). "
+        + "A design is dominated only by one no worse on P(overspend) and P(service gap) and significantly better on one.")
+    html = HTMLReport.paragraph("Basis (\(c.basis)): \(c.basisNote).", class: "lede") + html
     for response in Set(c.budgets.map(\.response)).sorted() {
       html += HTMLReport.figure(chart(response: response), caption: "P(overspend) against the margin, one line per design, provider \(response)s; bars are 95 % intervals.")
+      if response != "absorb" {
+        // Under absorb nothing goes unmet; under ration the gap is where pooling helps.
+        html += HTMLReport.figure(
+          ComparisonCharts.probabilityChart(
+            c, response: response, figure: "service_gap_probability", words: "P(service gap)", id: "compare-gap-\(response)"),
+          caption: "P(service gap) against the margin, one line per design, provider \(response)s; bars are 95 % intervals.")
+      }
+    }
+    if let response = c.budgets.first?.response {
+      html += HTMLReport.figure(
+        ComparisonCharts.distributions(c, designs: designs, response: response, id: "compare-distributions"),
+        caption: "Each design's cost of need over the horizon (exceedance: P(cost > amount)), overlaid, with the budgets on the \(c.basis) basis marked; under absorb a budget's line meets a design's curve at its P(overspend).")
     }
     for b in c.budgets {
       let rows: [[TableCell]] = b.rows.map { r in
@@ -153,53 +270,49 @@ public struct ComparisonSection: HTMLReportSection {
           } ?? .text("baseline")
           return [.number(value), diff]
         }
-        let notes = r.dominatedBy.map { "dominated by \($0.design)\($0.significant ? " (significant)" : "")" }
-        return [.text("\(r.rank). \(r.design)")] + cell("overspend_probability", money: false)
+        let notes = r.dominatedBy.map { "dominated by \($0.design)" }
+        return [.text("\(r.rank). \(r.design)"), .number(ReportFormat.money(r.budgetPerYear, c.currency)),
+                .number(ReportFormat.money(r.costOfNeedPerYear, c.currency))]
+          + cell("overspend_probability", money: false)
           + cell("service_gap_probability", money: false) + cell("expected_overspend", money: true)
           + [.text(notes.isEmpty ? "–" : notes.joined(separator: "; "))]
       }
       html += HTMLReport.table(
         caption: "\(b.proposal), provider \(b.response)s",
-        header: ["design", "P(overspend)", "vs \(c.baseline)", "P(service gap)", "vs \(c.baseline)", "E[overspend]", "vs \(c.baseline)", "dominance"],
+        header: ["design", "budget a year", "cost of need a year", "P(overspend)", "vs \(c.baseline)", "P(service gap)", "vs \(c.baseline)", "E[overspend]", "vs \(c.baseline)", "dominance"],
         rows: rows)
+      if let partners = ComparisonReport.partnerRows(b, currency: c.currency) {
+        html += HTMLReport.table(
+          caption: "\(b.proposal), provider \(b.response)s: each partner (pool) against its own budget",
+          header: partners[0], rows: partners.dropFirst().map { $0.enumerated().map { $0 < 4 ? .text($1) : .number($1) } })
+      }
+      for pair in b.identicalPairs { html += HTMLReport.paragraph(ComparisonReport.identicalNote(pair, response: b.response), class: "note") }
+    }
+    let v = c.valueOfInformation
+    if !v.inputs.isEmpty {
+      html += HTMLReport.paragraph(
+        "Value of information: what learning each input before choosing the design is worth (EVPPI, money over the horizon; "
+          + "loss: cost of need at \(v.at); \(ValueOfInformation.bins) bins of equal probability; ± a jackknife standard error over "
+          + "\(ValueOfInformation.groups) groups of iterations). Learning everything (EVPI): \(ReportFormat.money(v.perfect.mean, c.currency)).")
+      html += HTMLReport.table(
+        caption: "Value of information for the choice of design, largest first",
+        header: ["input", "EVPPI", "± SE"],
+        rows: v.inputs.map { [.text($0.factor), .number(ReportFormat.money($0.value.mean, c.currency)), .number(ReportFormat.compactMoney($0.value.standardError))] })
+    }
+    if !c.costOfNeedLess.isEmpty {
+      html += HTMLReport.table(
+        caption: "P(design's cost of need < other's), at \(c.costComparedAt); ties (equal to 1 part in 10⁹) apart",
+        header: ["design", "other", "cheaper", "95 % interval", "tie"],
+        rows: c.costOfNeedLess.map { p in
+          [.text(p.design), .text(p.other), .number(ReportFormat.probabilityPercent(p.probability.estimate)),
+           .number(ReportFormat.probabilityInterval(p.probability)), .number(ReportFormat.probabilityPercent(p.tie.estimate))]
+        })
     }
     return html
   }
 
   func chart(response: String) -> SVGChart? {
-    let budgets = comparison.budgets.filter { $0.response == response && $0.margin != nil }
-    guard budgets.count > 1 else { return nil }
-    let margins = budgets.map { $0.margin! }
-    let colours = [ChartPalette.blue, ChartPalette.vermillion, ChartPalette.bluishGreen, ChartPalette.orange,
-                   ChartPalette.reddishPurple, ChartPalette.skyBlue, ChartPalette.black]
-    let markers: [SVGChart.Marker] = [.circle, .square, .diamond]
-    let names = comparison.designs.map(\.name)
-    func series(_ d: String) -> [(x: Double, y: Double, se: Double)] {
-      budgets.compactMap { b in
-        b.rows.first { $0.design == d }?.figures.first { $0.figure == "overspend_probability" }
-          .map { (x: b.margin!, y: $0.value.mean, se: $0.value.standardError) }
-      }
-    }
-    let top = names.flatMap { series($0).map { $0.y + 2 * $0.se } }.max() ?? 0.05
-    let xAxis = SVGChart.Axis.nice("Contingency margin (%)", margins.min()!, max(margins.max()!, margins.min()! + 0.01), count: 7) {
-      ReportFormat.percentNumber($0)
-    }.padded(0.025)
-    let yAxis = SVGChart.Axis.nice("P(overspend) (%)", 0, min(1, max(0.05, top * 1.05)), count: 6) { ReportFormat.percentNumber($0) }
-    let legend = names.enumerated().map { i, n in
-      SVGChart.LegendEntry(label: n, color: colours[i % colours.count], swatch: .line(dash: nil, marker: markers[i % markers.count]))
-    }
-    let words = names.map { n in
-      let s = series(n)
-      return "\(n): \(ReportFormat.percent(s.first?.y ?? .nan)) at \(ReportFormat.margin(margins.first!)), \(ReportFormat.percent(s.last?.y ?? .nan)) at \(ReportFormat.margin(margins.last!))."
-    }
-    var chart = SVGChart(
-      id: "compare-\(response)", title: "P(overspend) against the margin by design, provider \(response)s",
-      summary: words.joined(separator: " "), x: xAxis, y: yAxis, legend: legend)
-    for (i, n) in names.enumerated() {
-      let s = series(n), colour = colours[i % colours.count]
-      chart.addIntervals("\(n) interval", s.map { ($0.x, max(0, $0.y - CriticalValue.z95 * $0.se), $0.y + CriticalValue.z95 * $0.se) }, color: colour, offset: Double(i - names.count / 2) * 3)
-      chart.addLine(n, points: s.map { ($0.x, $0.y) }, color: colour, marker: markers[i % markers.count])
-    }
-    return chart
+    ComparisonCharts.probabilityChart(
+      comparison, response: response, figure: "overspend_probability", words: "P(overspend)", id: "compare-\(response)")
   }
 }

@@ -38,6 +38,9 @@ extension HTMLReport {
         var target = "P(overspend) ≤ \(ReportFormat.percent(rec?.overspendTarget ?? 0))"
         if let beta = rec?.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
         html += "<p>meets the target \(e(target)).</p>"
+        if let rec {
+          html += "<p class=\"note\">To find the smallest margin that does: <code>\(e(TableReport.marginCommand(rec, file: nil, design: nil)))</code> (FILE: this report's scenario file, with its --design).</p>"
+        }
         if let last = f.marginBudgets(response: r).last {
           let x = last.scopes[s]
           html += "<dl><dt>At the largest margin, \(e(ReportFormat.margin(last.margin!)))</dt><dd></dd>"

@@ -211,10 +211,11 @@ extension HTMLReport {
       ("elapsed", "\(ReportFormat.plain(m.elapsedSeconds, significant: 3)) s"),
       ("speed", "\(ReportFormat.grouped(m.iterationsPerSecond.rounded())) iterations per second"), ("OpenBLAS", m.openBLAS),
     ]
+    if let d = m.design { items.insert(("design", d), at: 2) }
     if let r = m.correlationRepair {
       items.append(("correlation repair", "smallest eigenvalue \(ReportFormat.plain(r.smallestEigenvalue, significant: 3)), largest change \(ReportFormat.plain(r.largestChange, significant: 3))"))
     }
     return "<dl class=\"manifest\">" + items.map { "<dt>\(e($0.0))</dt><dd>\(e($0.1))</dd>" }.joined() + "</dl>\n"
-      + paragraph("To reproduce: budget-risk run \(m.scenarioFile) --seed \(m.seed) --iterations \(m.iterations). The figures do not depend on --threads or --block-size.", class: "note")
+      + paragraph("To reproduce: \(m.reproduce ?? "budget-risk run \(m.scenarioFile) --seed \(m.seed) --iterations \(m.iterations)"). The figures do not depend on --threads or --block-size.", class: "note")
   }
 }

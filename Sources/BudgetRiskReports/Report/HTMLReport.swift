@@ -39,7 +39,7 @@ public enum HTMLReport {
     parts.append(("manifest", "Run manifest", manifestSection(manifest)))
 
     let e = HTMLText.escape
-    var header = "<h1>\(e(f.scenario))</h1>\n"
+    var header = "<h1>\(e(f.scenario))</h1>\n" + designLine(manifest)
     if !assumptions.description.isEmpty { header += "<p class=\"lede\">\(e(assumptions.description))</p>\n" }
     header += "<p class=\"meta\">Budget risk report: \(ReportFormat.grouped(Double(f.iterations))) simulated pilots (seed \(f.seed)) over "
     header += "\(f.periodWords(f.periods)) (\(f.budgetYears) budget year\(f.budgetYears == 1 ? "" : "s")); money in \(e(f.currency)). "
@@ -67,6 +67,12 @@ public enum HTMLReport {
     html += "<footer>Made by \(e(manifest.tool)) \(e(manifest.version)) from \(e(manifest.scenarioFile)) (SHA-256 \(e(String(manifest.scenarioSHA256.prefix(16))))…). "
     html += "The same scenario, seed and iterations give the same figures on any machine and thread count.</footer>\n"
     return html + "</main>\n</body>\n</html>\n"
+  }
+
+  /// The design that ran, under the title (empty for a file's base document).
+  static func designLine(_ manifest: RunManifest) -> String {
+    guard let d = manifest.design else { return "" }
+    return "<p class=\"meta\">Design: <strong>\(HTMLText.escape(d))</strong></p>\n"
   }
 
   /// A chart in a figure with a caption; the caption repeats how to read it.

@@ -9,10 +9,12 @@ public enum JSONReport {
   struct Document: Encodable {
     var manifest: RunManifest
     var figures: RunFigures
+    /// `run --tornado` only (absent otherwise).
+    var tornado: TornadoFigures?
   }
 
-  public static func encode(manifest: RunManifest, figures: RunFigures) throws -> Data {
-    try encode(Document(manifest: manifest, figures: figures))
+  public static func encode(manifest: RunManifest, figures: RunFigures, tornado: TornadoFigures? = nil) throws -> Data {
+    try encode(Document(manifest: manifest, figures: figures, tornado: tornado))
   }
 
   public static func encode(figures: RunFigures) throws -> Data {

@@ -16,9 +16,11 @@ public enum MarginHTMLReport {
     if let beta = f.serviceGapTarget { reproduce += " --gap-at-most \(beta)" }
     reproduce += " --seed \(f.seed) --iterations \(f.results.first.map { Int($0.iterations) } ?? manifest.iterations)"
     if let x = f.precision { reproduce += " (or the first batch's --iterations with --precision \(x))" }
-    parts.append(("manifest", "Run manifest", HTMLReport.manifestSection(manifest) + HTMLReport.paragraph(reproduce + ".", class: "note")))
+    // A manifest that records its command (the `margin` command's) shows it in its own section.
+    let own = manifest.reproduce == nil ? HTMLReport.paragraph(reproduce + ".", class: "note") : ""
+    parts.append(("manifest", "Run manifest", HTMLReport.manifestSection(manifest) + own))
 
-    var header = "<h1>\(e(f.scenario)): contingency margin</h1>\n"
+    var header = "<h1>\(e(f.scenario)): contingency margin</h1>\n" + HTMLReport.designLine(manifest)
     if !assumptions.description.isEmpty { header += "<p class=\"lede\">\(e(assumptions.description))</p>\n" }
     var target = "The smallest margin on the base budget with P(overspend) ≤ \(ReportFormat.percent(f.overspendTarget))"
     if let beta = f.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }

@@ -6,7 +6,7 @@ import BudgetRiskModel
 public enum MarginTableReport {
   public static func render(_ f: MarginFigures, manifest: RunManifest?) -> String {
     let percent = TableReport.percent, money = { ReportFormat.money($0, f.currency) }
-    var out = "\(f.scenario)\n"
+    var out = "\(f.scenario)\(manifest?.design.map { " — design \($0)" } ?? "")\n"
     let gap = f.serviceGapTarget.map { " and P(service gap > \(percent(f.serviceGapThreshold))) ≤ \(percent($0))" } ?? ""
     out += "smallest contingency margin with P(overspend) ≤ \(percent(f.overspendTarget))\(gap); seed \(f.seed), \(f.periods) periods (\(f.budgetYears) budget years)\n"
     if let x = f.precision {

@@ -24,6 +24,10 @@ public struct RunManifest: Codable, Sendable, Equatable {
   public var correlationRepair: CorrelationRepairNote?
   /// How a `--precision` run ended (absent otherwise).
   public var precision: PrecisionNote?
+  /// The design of the file that ran (`--design`; absent for the base document).
+  public var design: String?
+  /// The command line that reproduces the figures (see ``reproduceCommand(_:files:design:seed:iterations:extra:)``).
+  public var reproduce: String?
 
   public struct CorrelationRepairNote: Codable, Sendable, Equatable {
     public var smallestEigenvalue: Double

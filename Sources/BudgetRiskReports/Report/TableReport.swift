@@ -5,7 +5,7 @@ import BudgetRiskModel
 /// The readable summary printed by `budget-risk run`.
 public enum TableReport {
   public static func render(_ f: RunFigures, manifest: RunManifest?) -> String {
-    var out = "\(f.scenario)\n"
+    var out = "\(f.scenario)\(manifest?.design.map { " — design \($0)" } ?? "")\n"
     out += "\(f.iterations) iterations, seed \(f.seed), \(f.periods) \(f.periodLength)s (\(f.budgetYears) budget years)\n"
     for e in f.expectedCost {
       out += "  expected cost of need, \(e.scope): \(ReportFormat.money(e.horizon, f.currency)) over the horizon"
@@ -46,7 +46,8 @@ public enum TableReport {
             out += "  recommended margin: \(percent(m)) (\(ReportFormat.money(r.annualContingency ?? 0, f.currency)) a year) — "
             out += "P(overspend) \(percent(p.estimate)) [\(percent(p.lower))–\(percent(p.upper))] ≤ target \(percent(r.overspendTarget))\(gap)\n"
           } else {
-            out += "  no listed margin meets P(overspend) ≤ \(percent(r.overspendTarget))\(gap)\n"
+            out += "  no listed margin meets P(overspend) ≤ \(percent(r.overspendTarget))\(gap); "
+            out += "\(marginCommand(r, file: manifest?.scenarioFile, design: manifest?.design)) solves for the smallest margin that does\n"
           }
         }
       }
@@ -55,6 +56,17 @@ public enum TableReport {
       out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s, \(Int(m.iterationsPerSecond.rounded())) iterations/s on \(m.threads) thread(s)\n"
     }
     return out
+  }
+
+  /// The `budget-risk margin` command that solves for the margin a recommendation's targets
+  /// need, where no listed margin meets them (the pointer from every "no listed margin").
+  static func marginCommand(_ r: Recommendation, file: String?, design: String?) -> String {
+    var words = ["budget-risk margin", file.map(RunManifest.shellWord) ?? "FILE"]
+    if let design { words += ["--design", RunManifest.shellWord(design)] }
+    words += ["--overspend-at-most", "\(r.overspendTarget)"]
+    if let beta = r.serviceGapTarget { words += ["--gap-at-most", "\(beta)"] }
+    words += ["--response", r.response]
+    return words.joined(separator: " ")
   }
 
   /// The cost of need's distribution, over the horizon and per budget year, under one budget

@@ -45,8 +45,8 @@ public enum DesignComparison {
   /// - Throws: ``RunOptionsError`` for bad options, a design the plan refuses (`.scenario`),
   ///   or designs sharing no proposed budget.
   public static func run(
-    _ designs: [Design], baseline: Int, options: RunOptions, progress: (@Sendable (Int) -> Void)? = nil,
-    cancel: (@Sendable () -> Bool)? = nil
+    _ designs: [Design], baseline: Int, basis: ComparisonBasis = .own, options: RunOptions,
+    progress: (@Sendable (Int) -> Void)? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> ComparisonRun {
     guard !designs.isEmpty, designs.indices.contains(baseline) else { throw .invalid("no design to compare") }
     try Engine.check(options)
@@ -55,16 +55,17 @@ public enum DesignComparison {
       do { compiled.append(try SimulationPlan(design.scenario)) } catch { throw .scenario(error) }
     }
     let plans = compiled
-    let shared = sharedBudgets(plans)
+    let evaluations = try basis.evaluations(plans, baseline: baseline, names: designs.map(\.name))
+    let shared = sharedBudgets(evaluations)
     guard !shared.isEmpty else {
       throw .invalid("the designs share no proposed budget (matched by proposal label and response)")
     }
-    let layout = ComparisonLayout(plans: plans, shared: shared, baseline: baseline)
+    let layout = ComparisonLayout(plans: plans, evaluations: evaluations, shared: shared, baseline: baseline)
     let clock = ContinuousClock.now
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
-      CompareWorker(plans: plans, layout: layout)
+      CompareWorker(plans: plans, evaluations: evaluations, layout: layout)
     }
-    var runs = plans.map { RunAccumulator(plan: $0, evaluations: $0.scenarioEvaluations) }
+    var runs = plans.indices.map { RunAccumulator(plan: plans[$0], evaluations: evaluations[$0]) }
     var paired = ComparisonAccumulator(layout: layout)
     for worker in workers {
       for d in runs.indices { runs[d].merge(worker.runs[d]) }
@@ -76,20 +77,34 @@ public enum DesignComparison {
     let simulations = designs.indices.map { d in
       SimulationRun(
         options: options, accumulator: runs[d], elapsedSeconds: seconds, plan: plans[d],
-        evaluations: plans[d].scenarioEvaluations)
+        evaluations: evaluations[d])
     }
     return ComparisonRun(
-      designs: designs, baseline: baseline, options: options, runs: simulations, shared: shared,
-      accumulator: paired, references: layout.references)
+      designs: designs, baseline: baseline, basis: basis, options: options, runs: simulations, shared: shared,
+      accumulator: paired, references: layout.references, factorNames: layout.factorNames)
   }
 
-  /// Proposed budgets (label × response) that every plan evaluates, in the first plan's order.
-  static func sharedBudgets(_ plans: [SimulationPlan]) -> [SharedBudget] {
-    func keys(_ plan: SimulationPlan) -> [SharedBudget] {
-      plan.scenarioEvaluations.map { SharedBudget(proposal: $0.budget.label, response: $0.response) }
+  /// Tolerance of a tie. The compared figures are money divided by the baseline's reference
+  /// budget (so about 1), shares and 0/1 indicators: two designs that add the same costs in
+  /// another order (one pool against three) differ by rounding, at most ~1e-13 over a pilot's
+  /// thousands of cells, while 1e-9 of a budget is below a penny in a GBP 10m pot. Ties are
+  /// reported as ties, never as "cheaper" by rounding noise.
+  package static let tieTolerance = 1e-9
+
+  /// Whether two per-iteration figures are equal within ``tieTolerance`` (of the larger
+  /// magnitude, and at least of 1: the reference budget for money).
+  @inline(__always)
+  package static func same(_ a: Double, _ b: Double) -> Bool {
+    abs(a - b) <= tieTolerance * max(abs(a), abs(b), 1)
+  }
+
+  /// Budgets (label × response) that every design evaluates, in the first design's order.
+  static func sharedBudgets(_ evaluations: [[Evaluation]]) -> [SharedBudget] {
+    func keys(_ list: [Evaluation]) -> [SharedBudget] {
+      list.map { SharedBudget(proposal: $0.budget.label, response: $0.response) }
     }
-    let rest = plans.dropFirst().map(keys)
-    return keys(plans[0]).filter { key in rest.allSatisfy { $0.contains(key) } }
+    let rest = evaluations.dropFirst().map(keys)
+    return keys(evaluations[0]).filter { key in rest.allSatisfy { $0.contains(key) } }
   }
 }
 
@@ -97,6 +112,8 @@ public enum DesignComparison {
 public struct ComparisonRun: Sendable {
   public let designs: [Design]
   public let baseline: Int
+  /// The budgets every design was held to.
+  public let basis: ComparisonBasis
   public let options: RunOptions
   /// Each design's full run (its ``RunFigures`` come from it).
   public let runs: [SimulationRun]
@@ -105,6 +122,8 @@ public struct ComparisonRun: Sendable {
   /// Each design's total-scope reference budget: money figures are accumulated divided by the
   /// baseline's.
   let references: [Double]
+  /// The inputs of the value of information (every design's factors by name).
+  let factorNames: [String]
 
   public var isComplete: Bool { accumulator.iterations == UInt64(options.iterations) }
   public var completedIterations: Int { Int(accumulator.iterations) }
@@ -119,24 +138,37 @@ struct ComparisonLayout: Sendable {
   let totalScope: [Int]
   let references: [Double]
   let gapThreshold: [Double]
+  /// The uncertain inputs of the value of information: every factor of any design, by name
+  /// in first-seen order, with the design and index it is read from (common random numbers:
+  /// a factor of one name draws the same in every design that has it).
+  package let factorNames: [String]
+  let factorSource: [(design: Int, index: Int)]
   package let baseline: Int
   var designCount: Int { evaluation.count }
   var sharedCount: Int { evaluation[0].count }
 
-  package init(plans: [SimulationPlan], shared: [DesignComparison.SharedBudget], baseline: Int) {
-    evaluation = plans.map { plan in
-      let evaluations = plan.scenarioEvaluations
-      return shared.map { key in
+  package init(
+    plans: [SimulationPlan], evaluations perDesign: [[Evaluation]], shared: [DesignComparison.SharedBudget], baseline: Int
+  ) {
+    evaluation = perDesign.map { evaluations in
+      shared.map { key in
         evaluations.firstIndex { $0.budget.label == key.proposal && $0.response == key.response }!
       }
     }
-    sharedOf = zip(plans, evaluation).map { plan, indices in
-      plan.scenarioEvaluations.indices.map { e in indices.firstIndex(of: e) }
+    sharedOf = zip(perDesign, evaluation).map { evaluations, indices in
+      evaluations.indices.map { e in indices.firstIndex(of: e) }
     }
     totalScope = plans.map { $0.scopes.count - 1 }
     references = plans.map { $0.scopes[$0.scopes.count - 1].reference }
     gapThreshold = plans.map { $0.budget.serviceGapThreshold }
     self.baseline = baseline
+    var names = [String](), source = [(design: Int, index: Int)]()
+    for (d, plan) in plans.enumerated() {
+      for (i, factor) in plan.factors.enumerated() where !names.contains(factor.name) {
+        names.append(factor.name); source.append((d, i))
+      }
+    }
+    factorNames = names; factorSource = source
   }
 }
 
@@ -147,8 +179,25 @@ struct ComparisonAccumulator: Sendable, Equatable {
   package var value: [MeanAccumulator]
   /// The same index: design d's figure minus the baseline's, per iteration.
   package var difference: [MeanAccumulator]
-  /// `costLess[a × D + b]`: design a's cost of need below design b's (at shared budget 0).
+  /// `costLess[a × D + b]`: design a's cost of need below design b's (at shared budget 0),
+  /// not counting ties.
   var costLess: [ProportionCounter]
+  /// `costTie[a × D + b]`: the two costs of need equal (``DesignComparison/same(_:_:)``).
+  var costTie: [ProportionCounter]
+  /// `identical[(a × D + c) × K + k]`: every compared figure of a and c equal on the iteration
+  /// at shared budget k; all trials hits means the two designs are path-for-path identical there.
+  var identical: [ProportionCounter]
+  /// `anyPool[d × K + k]`: some pool of design d overspent its own budget (one partner's
+  /// overspend is that partner's, whatever the total did).
+  var anyPool: [ProportionCounter]
+  /// The value of information's sums (``ValueOfInformation``): `evppi[((f × B + b) × G + g) × D + d]`
+  /// is design d's cost of need minus the baseline's (money ÷ the baseline's reference, at
+  /// shared budget 0) over the iterations whose factor f falls in probability bin b, in
+  /// jackknife group g (the global iteration mod G).
+  var evppi: [MeanAccumulator]
+  /// `perfect[g]`: the per-iteration least of those differences over the designs (the
+  /// expected value of perfect information on everything).
+  var perfect: [MeanAccumulator]
   /// `pairwise[((a × D + c) × K + k) × 2 + j]`: design a minus design c per iteration on
   /// P(overspend) (j = 0) and P(service gap) (j = 1), for the dominance flags.
   var pairwise: [MeanAccumulator]
@@ -160,6 +209,13 @@ struct ComparisonAccumulator: Sendable, Equatable {
     value = Array(repeating: MeanAccumulator(), count: n)
     difference = value
     costLess = Array(repeating: ProportionCounter(), count: layout.designCount * layout.designCount)
+    costTie = costLess
+    identical = Array(repeating: ProportionCounter(), count: layout.designCount * layout.designCount * layout.sharedCount)
+    anyPool = Array(repeating: ProportionCounter(), count: layout.designCount * layout.sharedCount)
+    evppi = Array(
+      repeating: MeanAccumulator(),
+      count: layout.factorNames.count * ValueOfInformation.bins * ValueOfInformation.groups * layout.designCount)
+    perfect = Array(repeating: MeanAccumulator(), count: ValueOfInformation.groups)
     pairwise = Array(repeating: MeanAccumulator(), count: layout.designCount * layout.designCount * layout.sharedCount * 2)
   }
 
@@ -171,7 +227,11 @@ struct ComparisonAccumulator: Sendable, Equatable {
   mutating func merge(_ other: ComparisonAccumulator) {
     iterations += other.iterations
     for i in value.indices { value[i].merge(other.value[i]); difference[i].merge(other.difference[i]) }
-    for i in costLess.indices { costLess[i].merge(other.costLess[i]) }
+    for i in costLess.indices { costLess[i].merge(other.costLess[i]); costTie[i].merge(other.costTie[i]) }
+    for i in identical.indices { identical[i].merge(other.identical[i]) }
+    for i in anyPool.indices { anyPool[i].merge(other.anyPool[i]) }
+    for i in evppi.indices { evppi[i].merge(other.evppi[i]) }
+    for i in perfect.indices { perfect[i].merge(other.perfect[i]) }
     for i in pairwise.indices { pairwise[i].merge(other.pairwise[i]) }
   }
 }
@@ -189,12 +249,12 @@ final class CompareWorker: TileWorker {
   /// This tile's per-row figures, `((d × K + k) × rows + r) × figures + f`.
   private var rowFigures: [Double]
 
-  package init(plans: [SimulationPlan], layout: ComparisonLayout) {
+  package init(plans: [SimulationPlan], evaluations: [[Evaluation]], layout: ComparisonLayout) {
     self.plans = plans
     self.layout = layout
     workspaces = plans.map { TileWorkspace(plan: $0) }
     ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, cells: TileCells($1)) }
-    evaluations = plans.map(\.scenarioEvaluations)
+    self.evaluations = evaluations
     runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e) }
     paired = ComparisonAccumulator(layout: layout)
     rowFigures = Array(
@@ -217,6 +277,10 @@ final class CompareWorker: TileWorker {
           runs[d].record(outcome, evaluation: e, scores: workspaces[d].factorScores(row: r))
           guard let k = layout.sharedOf[d][e] else { continue }
           let o = outcome.scopes[scope]
+          // Pool scopes come first; a single pool is its own total.
+          var anyPool = false
+          for s in 0..<max(scope, 1) where outcome.scopes[s].overspent { anyPool = true }
+          paired.anyPool[d * K + k].add(anyPool)
           let i = ((d * K + k) * R + r) * F
           rowFigures[i] = o.costOfNeed * scale
           rowFigures[i + 1] = max(o.costOfNeed - o.budget, 0) * scale
@@ -229,22 +293,45 @@ final class CompareWorker: TileWorker {
       runs[d].iterations += UInt64(active.count)
     }
     let b = layout.baseline
+    let B = ValueOfInformation.bins, G = ValueOfInformation.groups
     for r in active {
+      // The value of information: each design's cost of need minus the baseline's at shared
+      // budget 0, binned by every factor's copula uniform.
+      let g = (base + r) % G
+      var least = 0.0
+      for d in 0..<D { least = min(least, rowFigures[(d * K * R + r) * F] - rowFigures[(b * K * R + r) * F]) }
+      paired.perfect[g].add(least)
+      for (f, source) in layout.factorSource.enumerated() {
+        let u = workspaces[source.design].factorScores(row: r).u[source.index]
+        let bin = min(max(Int(u * Double(B)), 0), B - 1)
+        for d in 0..<D {
+          let delta = rowFigures[(d * K * R + r) * F] - rowFigures[(b * K * R + r) * F]
+          paired.evppi[((f * B + bin) * G + g) * D + d].add(delta)
+        }
+      }
       for d in 0..<D {
         for k in 0..<K {
           let i = ((d * K + k) * R + r) * F, j = ((b * K + k) * R + r) * F
           for f in 0..<F {
             paired.value[(d * K + k) * F + f].add(rowFigures[i + f])
-            paired.difference[(d * K + k) * F + f].add(rowFigures[i + f] - rowFigures[j + f])
+            // A tie is a difference of exactly 0, not rounding noise that a tight interval calls significant.
+            let x = rowFigures[i + f], y = rowFigures[j + f]
+            paired.difference[(d * K + k) * F + f].add(DesignComparison.same(x, y) ? 0 : x - y)
           }
         }
       }
       for a in 0..<D {
         for c in 0..<D where c != a {
-          paired.costLess[a * D + c].add(rowFigures[(a * K * R + r) * F] < rowFigures[(c * K * R + r) * F])
+          let costA = rowFigures[(a * K * R + r) * F], costC = rowFigures[(c * K * R + r) * F]
+          let tie = DesignComparison.same(costA, costC)
+          paired.costLess[a * D + c].add(!tie && costA < costC)
+          paired.costTie[a * D + c].add(tie)
           for k in 0..<K {
             let i = ((a * K + k) * R + r) * F, j = ((c * K + k) * R + r) * F
             for f in 0..<2 { paired.pairwise[((a * D + c) * K + k) * 2 + f].add(rowFigures[i + 4 + f] - rowFigures[j + 4 + f]) }
+            var same = true
+            for f in 0..<F where !DesignComparison.same(rowFigures[i + f], rowFigures[j + f]) { same = false; break }
+            paired.identical[(a * D + c) * K + k].add(same)
           }
         }
       }

@@ -20,6 +20,12 @@ public struct ComparisonFigures: Codable, Sendable, Equatable {
   public var costOfNeedLess: [PairProbability]
   /// The shared budget whose cost of need `costOfNeedLess` compares (the first shared one).
   public var costComparedAt: String
+  /// The budgets every design was held to: `baseline`, `amounts` or `own` (``ComparisonBasis``).
+  public var basis: String
+  /// The basis in words, stated at the top of every output.
+  public var basisNote: String
+  /// EVPPI of each input for the choice of design, and the EVPI (``ValueOfInformation``).
+  public var valueOfInformation: ValueOfInformation
 }
 
 public struct ComparedDesign: Codable, Sendable, Equatable {
@@ -35,17 +41,47 @@ public struct BudgetComparison: Codable, Sendable, Equatable {
   public var response: String
   /// Designs in rank order (best first by `rankBy`).
   public var rows: [DesignRow]
+  /// Pairs of designs whose every compared figure is equal on every iteration here (to
+  /// ``DesignComparison/tieTolerance``): path-for-path identical under this response.
+  public var identicalPairs: [[String]]
 }
 
 public struct DesignRow: Codable, Sendable, Equatable {
   public var design: String
-  /// 1 = best by the ranking measure (ties share the better rank order by design order).
+  /// 1 = best by the ranking measure; designs with equal values share a rank (listed in design order).
   public var rank: Int
   /// The ranking measure's value (money for `expected-overspend` and `tvar95`).
   public var rankValue: Double
   public var figures: [ComparedFigure]
-  /// Designs no worse on both P(overspend) and P(service gap) and strictly better on one.
+  /// Designs no worse on both P(overspend) and P(service gap) and significantly better on
+  /// one (paired 95 % interval excluding 0).
   public var dominatedBy: [Dominance]
+  /// The budget on the total scope, money a year (its mean over the iterations; fixed in
+  /// money on a common basis).
+  public var budgetPerYear: Double
+  /// The expected cost of need on the total scope, money a year (simulated mean).
+  public var costOfNeedPerYear: Double
+  /// Each pool (partner, funding stream) against its own budget: a partner pays its own
+  /// pool's overspend whatever the total does.
+  public var partners: [PartnerFigures]
+  /// P(at least one pool overspends its own budget); the total's P(overspend) for one pool.
+  public var anyPartnerOverspends: Probability
+  /// The sum of the pools' own expected overspends (money, horizon): what the partners pay
+  /// between them, at least the total's expected overspend.
+  public var partnersExpectedOverspend: Double
+}
+
+/// One pool of a design in a comparison, against its own budget.
+public struct PartnerFigures: Codable, Sendable, Equatable {
+  public var pool: String
+  public var budgetPerYear: Double
+  public var overspendProbability: Probability
+  /// Money over the horizon.
+  public var expectedOverspend: Estimate
+  /// Under a risk share: the provider's and the funder's expected result (money, horizon;
+  /// see `RiskShareFigures`); absent without one.
+  public var providerResult: Estimate?
+  public var funderResult: Estimate?
 }
 
 public struct ComparedFigure: Codable, Sendable, Equatable {
@@ -76,7 +112,10 @@ public struct Dominance: Codable, Sendable, Equatable {
 public struct PairProbability: Codable, Sendable, Equatable {
   public var design: String
   public var other: String
+  /// P(design's cost of need < other's), ties not counted.
   public var probability: Probability
+  /// P(the two costs of need are equal), to ``DesignComparison/tieTolerance``.
+  public var tie: Probability
 }
 
 /// How designs are ranked.
@@ -112,11 +151,15 @@ extension ComparisonFigures {
       ComparedDesign(name: $0.name, description: $0.description, file: $0.scenario.sourcePath)
     }
     costComparedAt = run.shared.first.map { "\($0.proposal), \($0.response.rawValue)" } ?? ""
+    basis = run.basis.name
+    valueOfInformation = ValueOfInformation(
+      acc, factors: run.factorNames, designs: D, scale: scale, at: costComparedAt)
+    basisNote = Self.basisNote(run.basis, baseline: run.designs[b].name)
     costOfNeedLess = (0..<D).flatMap { a in
       (0..<D).filter { $0 != a }.map { c in
         PairProbability(
           design: run.designs[a].name, other: run.designs[c].name,
-          probability: Probability(acc.costLess[a * D + c]))
+          probability: Probability(acc.costLess[a * D + c]), tie: Probability(acc.costTie[a * D + c]))
       }
     }
 
@@ -150,7 +193,22 @@ extension ComparisonFigures {
           let scope = perDesign[d].budgets[e].scopes.last
           rankValue = scope?.tailValueAtRisk.first { $0.level == 0.95 }?.value ?? .nan
         }
-        return DesignRow(design: run.designs[d].name, rank: 0, rankValue: rankValue, figures: compared, dominatedBy: [])
+        let e = run.layoutEvaluation(design: d, shared: k)
+        let years = Double(max(perDesign[d].budgetYears, 1))
+        let total = perDesign[d].budgets[e].scopes.last
+        let scopes = perDesign[d].budgets[e].scopes
+        let pools = scopes.count > 1 ? Array(scopes.dropLast()) : scopes
+        let partners = pools.map { x in
+          PartnerFigures(
+            pool: x.scope, budgetPerYear: x.budget.mean / years, overspendProbability: x.overspendProbability,
+            expectedOverspend: x.expectedOverspend, providerResult: x.riskShare?.providerResult,
+            funderResult: x.riskShare?.funderResult)
+        }
+        return DesignRow(
+          design: run.designs[d].name, rank: 0, rankValue: rankValue, figures: compared, dominatedBy: [],
+          budgetPerYear: (total?.budget.mean ?? .nan) / years, costOfNeedPerYear: (total?.costOfNeed.mean ?? .nan) / years,
+          partners: partners, anyPartnerOverspends: Probability(acc.anyPool[d * K + k]),
+          partnersExpectedOverspend: partners.reduce(0) { $0 + $1.expectedOverspend.mean })
       }
       for d in 0..<D {
         rows[d].dominatedBy = (0..<D).compactMap { other in
@@ -159,20 +217,37 @@ extension ComparisonFigures {
         }
       }
       let order = rows.indices.sorted { (rows[$0].rankValue, $0) < (rows[$1].rankValue, $1) }
-      for (rank, d) in order.enumerated() { rows[d].rank = rank + 1 }
+      // Equal values (to the tie tolerance) share a rank: a tie is not an order.
+      for d in rows.indices {
+        let v = rows[d].rankValue
+        rows[d].rank = 1 + rows.indices.filter { rows[$0].rankValue < v && !DesignComparison.same(rows[$0].rankValue, v) }.count
+      }
       let margins = (0..<D).map { d -> Double? in
         let e = run.layoutEvaluation(design: d, shared: k)
         return perDesign[d].budgets[e].margin
       }
-      let margin = margins.allSatisfy({ $0 != nil && $0 == margins[0] }) ? margins[0] : nil
+      // On the baseline's budgets every design has the baseline's proposal in money: its margin
+      // is the baseline's (on the baseline's base budget).
+      let margin = run.basis == .baseline
+        ? run.runs[b].plan.proposals.first { $0.label == key.proposal }?.margin
+        : (margins.allSatisfy({ $0 != nil && $0 == margins[0] }) ? margins[0] : nil)
+      let identicalPairs = (0..<D).flatMap { a in
+        ((a + 1)..<max(a + 1, D)).compactMap { c -> [String]? in
+          let n = acc.identical[(a * D + c) * K + k]
+          return n.trials > 0 && n.successes == n.trials ? [run.designs[a].name, run.designs[c].name] : nil
+        }
+      }
       return BudgetComparison(
-        proposal: key.proposal, margin: margin, response: key.response.rawValue, rows: order.map { rows[$0] })
+        proposal: key.proposal, margin: margin, response: key.response.rawValue, rows: order.map { rows[$0] },
+        identicalPairs: identicalPairs)
     }
   }
 
   /// Whether design `d` is dominated by `other`: no worse on both P(overspend) and P(service
-  /// gap) and strictly better on one, on the point estimates. Returns nil when not dominated,
-  /// else whether the paired interval of `d − other` excludes 0 on a strictly better figure.
+  /// gap) at the point estimates, and significantly better on at least one (the paired 95 %
+  /// interval of `d − other` above 0). A difference that is not significant decides nothing,
+  /// so two designs that differ only by noise, or not at all, do not dominate each other.
+  /// Returns nil when not dominated, else `true` (the flag is kept for the JSON layout).
   ///
   /// - Parameter pairwise: the paired difference (mean, SE) of `a − c` on figure 0
   ///   (overspend) or 1 (service gap).
@@ -182,12 +257,29 @@ extension ComparisonFigures {
     guard d != other else { return nil }
     let mine = [rows[d].figures[4].value.mean, rows[d].figures[5].value.mean]
     let theirs = [rows[other].figures[4].value.mean, rows[other].figures[5].value.mean]
-    guard theirs[0] <= mine[0], theirs[1] <= mine[1], theirs[0] < mine[0] || theirs[1] < mine[1] else { return nil }
+    guard theirs[0] <= mine[0], theirs[1] <= mine[1] else { return nil }
     let z = CriticalValue.z95
-    return (0..<2).contains { f in
+    let decided = (0..<2).contains { f in
       guard theirs[f] < mine[f] else { return false }
       let p = pairwise(d, other, f)
       return p.mean - z * p.se > 0
+    }
+    return decided ? true : nil
+  }
+
+  /// The basis in words.
+  static func basisNote(_ basis: ComparisonBasis, baseline: String) -> String {
+    switch basis {
+    case .baseline:
+      return "every design is held to the same budgets in money: the baseline (\(baseline))'s proposed budgets, "
+        + "per pool where a design has the baseline's pools, else the baseline's total split over the design's pools "
+        + "in proportion to its base budget"
+    case .amounts:
+      return "every design is held to the same budgets in money, stated a year (--budget), spread over each design's "
+        + "pools and periods in proportion to its base budget"
+    case .own:
+      return "each design is held to its own proposed budgets (margins on its own base budget): the budgets differ in "
+        + "money between designs, so P(overspend) compares pots of different sizes, not designs on a common footing"
     }
   }
 }
