@@ -29,8 +29,8 @@ struct BudgetRiskCommand: ParsableCommand {
     version: RunManifest.toolVersion,
     subcommands: [
       InitCommand.self, ValidateCommand.self, ExplainCommand.self, RunCommand.self, CompareCommand.self,
-      MarginCommand.self, BenchCommand.self, MergeCommand.self, ReportCommand.self, SlurmCommand.self,
-      CompletionsCommand.self,
+      MarginCommand.self, OutcomesCommand.self, BenchCommand.self, MergeCommand.self, ReportCommand.self,
+      SlurmCommand.self, CompletionsCommand.self,
     ]
   )
 }

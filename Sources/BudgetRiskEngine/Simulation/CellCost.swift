@@ -18,12 +18,18 @@ enum CellCost {
     threshold: Int, using g: inout G
   ) -> Double {
     guard lambda > 0 else { return 0 }
-    let count: Double
-    switch noise {
-    case .poisson: count = Poisson.sample(mean: lambda, using: &g)
-    case .negativeBinomial(let k): count = NegativeBinomial.sample(mean: lambda, dispersion: k, using: &g)
-    }
+    let count = count(expected: lambda, noise: noise, using: &g)
     return sum(of: count, meanCost: unitCost, severity: severity, threshold: threshold, using: &g)
+  }
+
+  /// The event count of a cell of `λ > 0` expected events: the first draw of the cell's
+  /// stream, so a cell's events are known without drawing its costs.
+  @inlinable
+  package static func count<G: RandomNumberGenerator>(expected lambda: Double, noise: CountNoise, using g: inout G) -> Double {
+    switch noise {
+    case .poisson: return Poisson.sample(mean: lambda, using: &g)
+    case .negativeBinomial(let k): return NegativeBinomial.sample(mean: lambda, dispersion: k, using: &g)
+    }
   }
 
   /// The sum of `count` independent costs of mean `meanCost` and the given severity.

@@ -25,6 +25,7 @@ public struct SimulationPlan: Sendable {
   package let periodLength: PeriodLength
   package let segmentNames: [String]
   package let serviceNames: [String]
+  package let interventionNames: [String]
   /// Each service's category (`proactive`, `reactive`, …) as the reports print it.
   package let serviceCategories: [String]
   package let poolNames: [String]
@@ -73,9 +74,22 @@ public struct SimulationPlan: Sendable {
   let isTarget: [Bool]
   /// Per service, the interventions targeting it (ascending); their ramp per period,
   /// `interventions × T`; and their lags. The cell loop reads these, not the scenario.
-  let interventionsTargeting: [[Int]]
+  package let interventionsTargeting: [[Int]]
   let interventionRamp: [Double]
   let interventionLag: [Int]
+  /// Whether intervention `k` reaches segment `s`, `interventions × S` (all true without
+  /// recipients); and per service, whether some intervention targeting it has recipients (its
+  /// multiplier is then mixed over the segments by their share of its demand).
+  let interventionReaches: [Bool]
+  let targetedByRecipients: [Bool]
+  /// Programmes with a cost per recipient or a fixed cost: per intervention, the service
+  /// charged (nil: none), its recipient segments, and per period (`interventions × T`) the
+  /// cost per person of those segments `a(t)·c(t)·cost/ppy` and the fixed cost `fixed/ppy`,
+  /// before the service's price (see ``Recipients``).
+  let programmeService: [Int?]
+  let programmeSegments: [[Int]]
+  let programmePerPerson: [Double]
+  let programmeFixed: [Double]
   /// For per-person services, the segments whose people carry the spend; empty otherwise.
   let perPersonSegments: [[Int]]
   let factorEffects: [FactorEffect]
@@ -126,6 +140,7 @@ public struct SimulationPlan: Sendable {
     name = scenario.name; currency = scenario.currency; periodLength = h.periodLength
     segmentNames = scenario.segments.map(\.name)
     serviceNames = scenario.services.map(\.name)
+    interventionNames = scenario.interventions.map(\.name)
     serviceCategories = scenario.services.map(\.category.rawValue)
     assumptions = ScenarioAssumptions(scenario)
     poolNames = scenario.budget.pools.map(\.name)
@@ -171,8 +186,11 @@ public struct SimulationPlan: Sendable {
     interventionsTargeting = (0..<V).map { v in
       scenario.interventions.indices.filter { scenario.interventions[$0].targets.contains(v) }
     }
-    interventionRamp = scenario.interventions.flatMap { i in (0..<T).map { i.ramp(atPeriod: $0) } }
     interventionLag = scenario.interventions.map(\.lag)
+    interventionReaches = scenario.interventions.flatMap { i in (0..<S).map { i.reaches(segment: $0) } }
+    targetedByRecipients = (0..<V).map { v in
+      scenario.interventions.contains { $0.targets.contains(v) && $0.recipients != nil }
+    }
     var map = [Double](repeating: 0, count: V * 2 * P)
     for v in 0..<V { map[v * 2 * P + 2 * pools[v] + (isProactive[v] ? 0 : 1)] = 1 }
     poolCategoryMap = map
@@ -199,6 +217,22 @@ public struct SimulationPlan: Sendable {
     }
     let expected = ExpectedCost(scenario, correlation: normalCorrelation)
     self.expected = expected
+    let schedules = scenario.interventions.map {
+      $0.schedule(periods: T, periodsPerYear: h.periodsPerYear, expectedPopulation: expected.population)
+    }
+    interventionRamp = schedules.flatMap(\.reach)
+    programmeService = scenario.interventions.map { i in
+      guard let r = i.recipients, r.costPerRecipient > 0 || r.fixedCost > 0 else { return nil }
+      return i.proactive.first
+    }
+    programmeSegments = scenario.interventions.map { $0.recipients?.segments ?? [] }
+    let ppy = Double(h.periodsPerYear)
+    programmePerPerson = zip(scenario.interventions, schedules).flatMap { i, schedule in
+      (0..<T).map { t in i.enrolment(atPeriod: t) * schedule.coverage[t] * (i.recipients?.costPerRecipient ?? 0) / ppy }
+    }
+    programmeFixed = scenario.interventions.flatMap { i in
+      (0..<T).map { i.fixedCost(atPeriod: $0, periodsPerYear: h.periodsPerYear) }
+    }
     expectedSegmentCost = expected.costBySegment(scenario)
     var base = [Double](repeating: 0, count: P * T)
     var prof = [Double](repeating: 0, count: P * T)

@@ -154,6 +154,26 @@ extension TileWorkspace {
         }
       }
     }
+
+    // Programme costs: the recipients enrolled in the row's population, and any fixed cost,
+    // at the charged service's price (see ``Recipients``).
+    for (k, charged) in plan.programmeService.enumerated() {
+      guard let v = charged else { continue }
+      for t in 0..<T { cost[(r * T + t) * V + v] += programmeCost(row: r, intervention: k, period: t) }
+    }
+  }
+
+  /// Intervention `k`'s programme cost in period `t` of row `r`, on the money grid: its
+  /// enrolled recipients in the row's population and any fixed cost, at the charged
+  /// service's price (0 for an intervention without a programme cost).
+  func programmeCost(row r: Int, intervention k: Int, period t: Int) -> Double {
+    guard let v = plan.programmeService[k] else { return 0 }
+    let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    var people = 0.0
+    for s in plan.programmeSegments[k] { people += population[(r * T + t) * S + s] }
+    let amount = plan.programmePerPerson[k * T + t] * people + plan.programmeFixed[k * T + t]
+    guard amount > 0 else { return 0 }
+    return MoneyGrid.round(amount * price[(r * V + v) * plan.years + t / plan.periodsPerYear])
   }
 
   /// A cell's count noise with the service's dispersion `k` defined on the year's count.
@@ -177,12 +197,51 @@ extension TileWorkspace {
   ///   `interventions × T`; `nil` means full delivery.
   func interventionMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
     let K = plan.interventionLag.count, T = plan.periods
+    guard !plan.targetedByRecipients[v] else { return recipientMultiplier(row: r, period: t, service: v, delivered: delivered) }
     var m = 1.0
     for k in plan.interventionsTargeting[v] {
       let ramp = plan.interventionRamp[k * T + t]
       guard ramp > 0 else { continue }
       let share = delivered.map { $0[k * T + t - plan.interventionLag[k]] } ?? 1
       m *= 1 - effect[r * K + k] * ramp * share
+    }
+    return m
+  }
+
+  /// The multiplier of a service that an intervention with recipients targets: each segment's
+  /// product of the factors of the interventions reaching it (`interventionRamp` holds each
+  /// one's reach `a(t − lag)·ρ(t − lag)`, see ``Recipients``), averaged with weights the
+  /// segments' shares of the cell's expected demand — so the recipients' demand, and only
+  /// theirs (plus any spillover), falls.
+  private func recipientMultiplier(row r: Int, period t: Int, service v: Int, delivered: Buffer<Double>?) -> Double {
+    let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    var mixed = 0.0, weight = 0.0
+    if case .perPerson = plan.serviceCosts[v] {
+      for s in plan.perPersonSegments[v] {
+        let w = population[(r * T + t) * S + s]
+        mixed += w * segmentMultiplier(row: r, period: t, service: v, segment: s, delivered: delivered)
+        weight += w
+      }
+    } else {
+      for s in 0..<S {
+        let w = effectivePopulation[(r * T + t) * S + s] * plan.utilisationPerPeriod[s * V + v]
+        guard w > 0 else { continue }
+        mixed += w * segmentMultiplier(row: r, period: t, service: v, segment: s, delivered: delivered)
+        weight += w
+      }
+    }
+    return weight > 0 ? mixed / weight : 1
+  }
+
+  @inline(__always)
+  private func segmentMultiplier(row r: Int, period t: Int, service v: Int, segment s: Int, delivered: Buffer<Double>?) -> Double {
+    let K = plan.interventionLag.count, T = plan.periods, S = plan.segmentCount
+    var m = 1.0
+    for k in plan.interventionsTargeting[v] where plan.interventionReaches[k * S + s] {
+      let reach = plan.interventionRamp[k * T + t]
+      guard reach > 0 else { continue }
+      let share = delivered.map { $0[k * T + t - plan.interventionLag[k]] } ?? 1
+      m *= 1 - effect[r * K + k] * reach * share
     }
     return m
   }

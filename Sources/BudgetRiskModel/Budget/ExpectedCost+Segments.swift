@@ -4,7 +4,9 @@ extension ExpectedCost {
   /// Each segment's share of the expected cost of need, per period, `S × T`: every
   /// service's expected cost split over the segments that use it, in proportion to
   /// expected people × the segment's mean rate multipliers × its utilisation (events), or
-  /// to expected people in the segments it covers (per person). An attribution for
+  /// to expected people in the segments it covers (per person); an intervention with
+  /// recipients lowers its segments' weights by its mean effect, and a programme's cost goes
+  /// to its recipient segments by their people. An attribution for
   /// `explain`: the split of an expectation, not a separate model of each segment.
   package func costBySegment(_ scenario: Scenario) -> [Double] {
     let T = scenario.horizon.periods, S = scenario.segments.count
@@ -14,11 +16,30 @@ extension ExpectedCost {
         for s in targets { segmentRate[s] *= factor.distribution.mean }
       }
     }
+    // Interventions with recipients change their segments' demand only (at the effect's
+    // mean), and their programme cost belongs to their recipient segments.
+    let reach = scenario.interventions.map {
+      $0.schedule(periods: T, periodsPerYear: scenario.horizon.periodsPerYear, expectedPopulation: population).reach
+    }
+    var meanEffect = scenario.interventions.map(\.effect)
+    for factor in scenario.factors {
+      if case .interventionEffect(let targets) = FactorEffect(factor.role) {
+        for k in targets { meanEffect[k] = factor.distribution.mean }
+      }
+    }
     var segmentCost = [Double](repeating: 0, count: S * T)
     var weights = [Double](repeating: 0, count: S)
     for (v, service) in scenario.services.enumerated() {
       for t in 0..<T {
-        let cost = serviceCost[v * T + t]
+        let programme = programmeCost[v * T + t]
+        if programme != 0 {
+          // Over the recipient segments of the programmes this service carries, by people.
+          var recipients = Set<Int>()
+          for i in scenario.interventions where i.proactive.first == v { recipients.formUnion(i.recipients?.segments ?? []) }
+          let people = recipients.reduce(0) { $0 + population[$1 * T + t] }
+          if people > 0 { for s in recipients.sorted() { segmentCost[s * T + t] += programme * population[s * T + t] / people } }
+        }
+        let cost = serviceCost[v * T + t] - programme
         guard cost != 0 else { continue }
         for s in 0..<S { weights[s] = 0 }
         switch service.cost {
@@ -26,6 +47,10 @@ extension ExpectedCost {
           for s in 0..<S { weights[s] = population[s * T + t] * segmentRate[s] * scenario.utilisation[s][v] }
         case .perPerson(let segments, _, _):
           for s in segments { weights[s] = population[s * T + t] }
+        }
+        for (k, intervention) in scenario.interventions.enumerated()
+        where intervention.recipients != nil && intervention.targets.contains(v) {
+          for s in intervention.recipients!.segments { weights[s] *= 1 - meanEffect[k] * reach[k][t] }
         }
         let sum = weights.reduce(0, +)
         guard sum > 0 else { continue }

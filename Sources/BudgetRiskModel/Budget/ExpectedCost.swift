@@ -16,6 +16,8 @@ package struct ExpectedCost: Sendable {
   package let population: [Double]
   /// Expected cost of need per service and period, `V × T`.
   package let serviceCost: [Double]
+  /// The part of `serviceCost` that is interventions' programme cost (see ``Recipients``), `V × T`.
+  package let programmeCost: [Double]
   /// Expected cost of need per pool and period, `P × T`.
   package let poolCost: [Double]
 
@@ -64,7 +66,37 @@ package struct ExpectedCost: Sendable {
     }
     population = pop
 
-    var cost = [Double](repeating: 0, count: V * T)
+    let schedules = scenario.interventions.map {
+      $0.schedule(periods: T, periodsPerYear: h.periodsPerYear, expectedPopulation: pop)
+    }
+    let targeting = (0..<V).map { v in scenario.interventions.indices.filter { scenario.interventions[$0].targets.contains(v) } }
+    /// E[programme cost] of the interventions charging service `v` in period `t`: the
+    /// recipients `a(t)·c(t)·N(t)` times the cost per recipient, plus the fixed cost from
+    /// `start`, at the service's price (unit-cost factors and inflation, not its season,
+    /// shocks or rate factors: a programme's size is its recipients).
+    func programmeCost(_ v: Int, _ t: Int) -> Double {
+      var total = 0.0
+      for (k, intervention) in scenario.interventions.enumerated() where intervention.proactive.first == v {
+        guard let r = intervention.recipients, r.costPerRecipient > 0 || r.fixedCost > 0 else { continue }
+        let y = Double(h.budgetYear(ofPeriod: t))
+        var price = unitCostFactors[v].map { (factor: $0, term: CopulaQuadrature.Term.value) }
+        var known = 1.0
+        if let i = inflationFactor[v] { price.append((i, .compound(y))) } else { known = pow(1 + scenario.services[v].inflation, y) }
+        let enrolled = intervention.enrolment(atPeriod: t) * schedules[k].coverage[t]
+        if enrolled > 0 && r.costPerRecipient > 0 {
+          for s in r.segments {
+            let (people, terms) = segmentTerms(s, t)
+            total += enrolled * r.costPerRecipient / ppy * known * scenario.segments[s].population * people
+              * copula.expectation(terms + price)
+          }
+        }
+        let fixed = intervention.fixedCost(atPeriod: t, periodsPerYear: h.periodsPerYear)
+        if fixed > 0 { total += fixed * known * copula.expectation(price) }
+      }
+      return total
+    }
+
+    var cost = [Double](repeating: 0, count: V * T), programme = [Double](repeating: 0, count: V * T)
     for (v, service) in scenario.services.enumerated() {
       for t in 0..<T {
         let y = Double(h.budgetYear(ofPeriod: t))
@@ -74,12 +106,25 @@ package struct ExpectedCost: Sendable {
         for shock in scenario.shocks where shock.services.contains(v) {
           level *= 1 + (shock.multiplier - 1) * shock.probabilityActive(atPeriod: t)
         }
-        for (k, intervention) in scenario.interventions.enumerated() where intervention.targets.contains(v) {
+        for (k, intervention) in scenario.interventions.enumerated()
+        where intervention.targets.contains(v) && intervention.recipients == nil {
           if let f = effectFactor[k] {
             serviceTerms.append((f, .reduction(intervention.ramp(atPeriod: t))))
           } else {
             level *= 1 - intervention.effect * intervention.ramp(atPeriod: t)
           }
+        }
+        /// The effects of interventions with recipients on segment `s`: their factors' terms
+        /// and the product of the known ones (see ``Recipients``).
+        func recipientEffects(_ s: Int) -> (known: Double, terms: [(factor: Int, term: CopulaQuadrature.Term)]) {
+          var known = 1.0
+          var terms: [(factor: Int, term: CopulaQuadrature.Term)] = []
+          for k in targeting[v] where scenario.interventions[k].recipients != nil && scenario.interventions[k].reaches(segment: s) {
+            let reach = schedules[k].reach[t]
+            guard reach > 0 else { continue }
+            if let f = effectFactor[k] { terms.append((f, .reduction(reach))) } else { known *= 1 - scenario.interventions[k].effect * reach }
+          }
+          return (known, terms)
         }
         // Σ over the segments using the service of E[people · rates · price · effects].
         var total = 0.0
@@ -87,20 +132,28 @@ package struct ExpectedCost: Sendable {
         case .events(let unitCost, _, _):
           for s in 0..<S where scenario.utilisation[s][v] != 0 {
             let (known, terms) = segmentTerms(s, t)
+            let effects = recipientEffects(s)
             let all = terms + segmentRateFactors[s].map { (factor: $0, term: CopulaQuadrature.Term.value) } + serviceTerms
-            total += scenario.segments[s].population * known * scenario.utilisation[s][v] / ppy * copula.expectation(all)
+              + effects.terms
+            total += scenario.segments[s].population * known * effects.known * scenario.utilisation[s][v] / ppy
+              * copula.expectation(all)
           }
           cost[v * T + t] = total * unitCost * level
         case .perPerson(let segments, let annualMean, _):
           for s in segments {
             let (known, terms) = segmentTerms(s, t)
-            total += scenario.segments[s].population * known * copula.expectation(terms + serviceTerms)
+            let effects = recipientEffects(s)
+            total += scenario.segments[s].population * known * effects.known
+              * copula.expectation(terms + serviceTerms + effects.terms)
           }
           cost[v * T + t] = total * annualMean / ppy * level
         }
+        programme[v * T + t] = programmeCost(v, t)
+        cost[v * T + t] += programme[v * T + t]
       }
     }
     serviceCost = cost
+    self.programmeCost = programme
 
     let P = scenario.budget.pools.count
     var pools = [Double](repeating: 0, count: P * T)

@@ -214,6 +214,8 @@ public struct Shock: Sendable, Equatable {
 /// `1 − effect × ramp(t) × delivered(t − lag)`, where `ramp` rises linearly from
 /// `1/rampPeriods` at `t = start + lag` to 1, and `delivered` is the share of the proactive
 /// services' cost of need that was actually delivered in period `t − lag` (1 when absorbing).
+/// With ``Recipients`` the factor applies to the recipient segments' demand only, scaled by
+/// the reach, and the programme's cost follows the recipients (see ``Recipients``).
 public struct Intervention: Sendable, Equatable {
   public var name: String
   public var proactive: [Int]
@@ -225,13 +227,16 @@ public struct Intervention: Sendable, Equatable {
   public var lag: Int
   public var rampPeriods: Int
   public var start: Int
+  /// Who receives it and what it costs per recipient (nil: everyone's demand, and no
+  /// programme cost beyond the proactive services' own utilisation — the original meaning).
+  public var recipients: Recipients?
   public init(
     name: String, proactive: [Int], targets: [Int], effect: Double, lag: Int, rampPeriods: Int,
-    start: Int = 0
+    start: Int = 0, recipients: Recipients? = nil
   ) {
     self.name = name; self.proactive = proactive; self.targets = targets; self.effect = effect
     precondition(lag >= 1, "an intervention's lag is at least one period")
-    self.lag = lag; self.rampPeriods = rampPeriods; self.start = start
+    self.lag = lag; self.rampPeriods = rampPeriods; self.start = start; self.recipients = recipients
   }
 }
 

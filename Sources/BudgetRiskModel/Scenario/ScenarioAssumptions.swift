@@ -200,8 +200,35 @@ private struct AssumptionWords {
       let effect = uncertainEffect.contains(k) ? "an uncertain share (see above)" : ReportFormat.percent(i.effect)
       g.paragraphs.append(
         "Intervention \(i.name): delivering \(names(i.proactive, of: serviceNames, allWord: "the proactive services")) reduces the rates of \(names(i.targets, of: serviceNames, allWord: "the reactive services")) by \(effect) at full effect, \(i.lag) \(period)\(i.lag == 1 ? "" : "s") after delivery, reaching full effect over \(i.rampPeriods) \(period)\(i.rampPeriods == 1 ? "" : "s") from \(period) \(i.start + 1). The effect follows the activity actually delivered: rationing it raises later demand.")
+      if let r = i.recipients { g.paragraphs[g.paragraphs.count - 1] += " " + recipientWords(r, intervention: i) }
     }
     return g
+  }
+
+  /// Who an intervention with recipients reaches and what it costs (see `Recipients`).
+  func recipientWords(_ r: Recipients, intervention i: Intervention) -> String {
+    let who: String
+    switch r.size {
+    case .share(let x): who = "\(ReportFormat.percent(x)) of \(names(r.segments, of: segmentNames, allWord: "every segment"))"
+    case .cohort(let n, let growth, let attrition):
+      var change: [String] = []
+      if growth != 0 { change.append("growing \(ReportFormat.percent(growth)) a year") }
+      if attrition != 0 { change.append("losing \(ReportFormat.percent(attrition)) a year") }
+      who = "a cohort of \(ReportFormat.plain(n)) people in \(names(r.segments, of: segmentNames, allWord: "every segment"))"
+        + (change.isEmpty ? "" : " (\(change.joined(separator: ", ")))")
+    }
+    var text = "Its recipients are \(who): the effect is per recipient and reduces their demand only"
+    text += r.spillover > 0 ? ", and \(ReportFormat.percent(r.spillover)) of it reaches the segments' other people." : "."
+    if let h = r.saturation { text += " Returns diminish as coverage rises (saturation \(ReportFormat.plain(h)))." }
+    if r.costPerRecipient > 0 || r.fixedCost > 0 {
+      text += " The programme costs \(money(r.costPerRecipient)) a recipient a year"
+        + (r.fixedCost > 0 ? " plus \(money(r.fixedCost)) a year" : "") + ", charged to \(serviceNames[i.proactive[0]])."
+    }
+    if let end = r.end {
+      text += " Delivery ends after \(period) \(end + 1)"
+        + (r.decayHalfLife.map { "; the effect then halves every \(ReportFormat.plain($0)) \(period)s." } ?? "; the effect stops \(i.lag) \(period)\(i.lag == 1 ? "" : "s") later.")
+    }
+    return text
   }
 
   func budget() -> AssumptionGroup {

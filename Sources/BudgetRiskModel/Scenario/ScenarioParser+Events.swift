@@ -32,7 +32,8 @@ extension ScenarioParser {
     return failed ? nil : shocks
   }
 
-  static let interventionKeys = ["name", "proactive", "targets", "effect", "lag", "ramp", "start"]
+  static let interventionKeys =
+    ["name", "proactive", "targets", "effect", "lag", "ramp", "start", "recipients"] + doseKeys
 
   func parseInterventions(_ value: YAMLValue?) -> [Intervention]? {
     readNamedList(value, keys: Self.interventionKeys, into: \.interventionNames, nonEmpty: false) { m, name in
@@ -62,10 +63,13 @@ extension ScenarioParser {
         reader.report(v, "expected a period within the horizon (0 to \(horizon.periods - 1)), found \(s)")
         start = nil
       }
-      guard let name, let proactive, let targets, let effect, let lag, let ramp, let start else { return nil }
+      let recipients = parseRecipients(m, proactive: proactive)
+      guard let name, let proactive, let targets, let effect, let lag, let ramp, let start, let recipients else {
+        return nil
+      }
       return Intervention(
         name: name, proactive: proactive, targets: targets, effect: effect, lag: lag,
-        rampPeriods: ramp, start: start)
+        rampPeriods: ramp, start: start, recipients: recipients)
     }
   }
 

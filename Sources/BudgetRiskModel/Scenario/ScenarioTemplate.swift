@@ -18,6 +18,7 @@ public struct ScenarioTemplate: Sendable {
     ScenarioTemplate(name: "separate-pools", summary: "separate health and social care pools with fixed budgets", text: separatePoolsText),
     ScenarioTemplate(name: "capitation", summary: "a payer's capitated budget, spend per person", text: capitationText),
     ScenarioTemplate(name: "minimal", summary: "the smallest valid scenario", text: minimalText),
+    ScenarioTemplate(name: "targeted", summary: "a prevention programme for a cohort, paid per recipient", text: targetedText),
   ]
 
   public static func named(_ name: String) -> ScenarioTemplate? { all.first { $0.name == name } }
