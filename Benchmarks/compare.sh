@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Per-core throughput of `budget-risk run` against the NumPy reference, on one scenario.
 #
-# Both run the same scenario, the same iteration count and seed, on ONE thread each
+# Both run the same scenario, the same iteration count and seed, on ONE thread each, and
+# compute the same headline figures (equal work): per margin and response P(overspend), mean
+# drift, P(service gap), P(reserve exhausted), P(tolerance breached), and the drift fan at one
+# budget; each side's start-up and final quantiles are outside its timed part
 # (`--threads 1`; the NumPy side with OPENBLAS/OMP/MKL_NUM_THREADS=1). The script prints both
 # throughputs (iterations/s; Swift's from the run manifest), their ratio, the two analytic
 # base budgets, and the overspend probabilities per margin side by side (absorb and ration,
 # total scope) with their difference in units of the combined binomial standard error, so it
 # is visible that both did the same work. The generators differ (Philox vs NumPy's PCG64), so
-# the probabilities agree only in distribution: |z| mostly below 2.
+# the probabilities agree only in distribution: |z| mostly below 2. The other figures follow,
+# each kind with its largest |z| over the margins and responses.
 #
 # Usage: Benchmarks/compare.sh [--iterations N] [--seed S] [--scenario FILE] [--skip-build]
 #   SWIFT_SCRATCH=DIR  build folder for `swift build --scratch-path` (default .build)
@@ -24,7 +28,7 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --scenario) scenario="$2"; shift 2 ;;
     --skip-build) build=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -120,4 +124,69 @@ for response in ("absorb", "ration"):
         worst = max(worst, abs(z))
         print(f"  {m:7.3f} {ps:8.4f} {pn:8.4f} {ps - pn:+8.4f} {z:+6.2f}   {ds:+11.4f} {dn:+11.4f}")
     print(f"  largest |z| = {worst:.2f}")
+
+# The other headline figures (equal work): every margin of each response, total scope.
+def swift_scope(b, scope):
+    return next(sc for sc in b["scopes"] if sc["scope"] == scope)
+
+def proportion_z(ps, pn):
+    pool = (ps * ns + pn * nn) / (ns + nn)
+    se = math.sqrt(pool * (1 - pool) * (1 / ns + 1 / nn))
+    return (ps - pn) / se if se > 0 else (0.0 if ps == pn else math.inf)
+
+numpy_rows = {(r["response"], round(r["margin"], 6), r["scope"]): r for r in numpy["results"]}
+kinds = [("P(service gap)", lambda sc: sc["serviceGap"]["probability"]["estimate"], "serviceGapProbability"),
+         ("P(reserve exhausted)", lambda sc: sc["instability"]["reserveExhausted"]["estimate"], "reserveExhaustedProbability"),
+         ("P(tolerance breached)", lambda sc: sc["instability"]["toleranceBreached"]["estimate"], "toleranceBreachedProbability")]
+zs = []
+for b in fig["budgets"]:
+    if b.get("margin") is None:
+        continue
+    r = numpy_rows.get((b["response"], round(b["margin"], 6), scope))
+    if r is None or "serviceGapProbability" not in r:
+        continue
+    sc = swift_scope(b, scope)
+    for name, get, key in kinds:
+        zs.append((abs(proportion_z(get(sc), r[key])), name, b["response"], b["margin"], get(sc), r[key]))
+    # Mean drift: the engine's SE, the same for the reference (same model and n).
+    d = sc["drift"]
+    se = d["standardError"] * math.sqrt(1 + ns / nn)
+    zs.append((abs(d["mean"] - r["driftMean"]) / se if se > 0 else 0.0, "mean drift", b["response"],
+               b["margin"], d["mean"], r["driftMean"]))
+if zs:
+    print(f"\nthe other headline figures, {scope}, every margin and response (z as above; drift: "
+          "difference / (engine SE x sqrt(1 + n_swift/n_numpy)))")
+    for name in sorted({z[1] for z in zs}):
+        these = [z for z in zs if z[1] == name]
+        w = max(these)
+        print(f"  {name:22} {len(these):3} figures, largest |z| {w[0]:5.2f} "
+              f"({w[2]} margin {w[3]:.3f}: swift {w[4]:.4f}, numpy {w[5]:.4f})")
+
+# The drift fan at the reference's budget: quantiles per period against the engine's, in units
+# of the engine's interval (its 95 % half-width / 1.96, times sqrt(2) for two samples).
+fan = numpy.get("fan")
+if fan:
+    b = next((b for b in fig["budgets"] if b["response"] == fan["response"]
+              and b.get("margin") is not None and round(b["margin"], 6) == round(fan["margin"], 6)), None)
+    if b is not None:
+        path = swift_scope(b, fan["scope"])["driftPath"]
+        worst = (0.0, None)
+        count = 0
+        for t, row in enumerate(fan["quantiles"]):
+            for level, value in zip(fan["levels"], row):
+                q = next((q for q in path[t]["quantiles"] if abs(q["level"] - level) < 1e-9), None)
+                if q is None:
+                    continue
+                se = (q["upper"] - q["lower"]) / (2 * 1.96) * math.sqrt(1 + ns / nn)
+                z = abs(q["value"] - value) / se if se > 0 else 0.0
+                count += 1
+                if z > worst[0]:
+                    worst = (z, (t, level, q["value"], value))
+        if worst[1]:
+            t, level, a, c = worst[1]
+            print(f"  drift fan, {fan['response']} margin {fan['margin']:.3f} {fan['scope']}: {count} quantiles, "
+                  f"largest |z| {worst[0]:.2f} (period {t}, level {level}: swift {a:+.4f}, numpy {c:+.4f})")
+if "startupSeconds" in numpy:
+    print(f"\nstart-up (not in the rates): numpy {numpy['startupSeconds']:.2f} s (imports, plan, analytic base); "
+          "swift: everything outside the manifest's elapsedSeconds (loading, plan, figures)")
 EOF

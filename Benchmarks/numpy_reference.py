@@ -16,16 +16,24 @@ rationing orders). Not supported (an error): per-person services, fixed and capi
 bases, explicit proposals.
 
 Reported per response x margin x scope (each pool, then the total): P(overspend) over the
-horizon, mean drift (cost - budget) / budget, and under ration the mean unmet share.
+horizon, mean drift (cost - budget) / budget, the mean unmet share, P(service gap) (unmet
+share above `service_gap_threshold`), P(reserve exhausted) and P(tolerance breached) (a
+review's year-to-date drift beyond `drift_tolerance`); and the drift fan (quantiles of the
+cumulative drift per period) at the first margin under absorb, total scope: the engine's
+headline figures, so that both sides do equal work. The rate excludes the start-up (imports,
+the plan and its analytic base), which is reported apart.
 
     python3 Benchmarks/numpy_reference.py scenarios/benchmarks/server-scale.yaml \
         --iterations 10000 --seed 1 [--json out.json]
 """
-import argparse
-import json
-import os
-import sys
 import time
+
+START = time.perf_counter()  # before the imports: NumPy and SciPy's start-up is reported apart
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
 
 # One core, like `budget-risk run --threads 1` (set before NumPy loads OpenBLAS).
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -233,6 +241,9 @@ class Model:
         resp = prov.get("response", "absorb")
         self.responses = [resp] if isinstance(resp, str) else list(resp)
         self.order = prov.get("rationing_order", "proactive_first")
+        self.gap_threshold = b.get("service_gap_threshold", 0.01)
+        self.tolerance = b.get("drift_tolerance", 0.05)
+        self.review = b.get("review_every", 3)
 
         self.base = self.expected_cost()  # P x T, the analytic `expected` base
         self.reserve = prov.get("reserve", 0.0) * self.base.sum(axis=1) / self.Y
@@ -351,26 +362,41 @@ def simulate(m, n, rng, acc):
     pc = (cost @ m.pool_map).reshape(n, T, P, 2)
     pro, rea = pc[..., 0], pc[..., 1]                                  # n x T x P
 
-    # 4a. absorb: need is always met, so the horizon totals decide everything.
+    # 4. The ledger, per response: every margin's horizon figures, reserve and reviews; the
+    # drift fan (cumulative cost over cumulative budget per period) at the first margin under
+    # absorb, total scope.
     budget = m.base.sum(axis=1)[None, :] * (1 + m.margins[:, None])    # M x P
     if "absorb" in m.responses:
-        need = (pro + rea).sum(axis=1)[:, None, :]                         # n x 1 x P
-        acc.add("absorb", need, budget, np.zeros((n, len(m.margins), P)))
+        need, unmet, exhausted, breached = ledger(m, rng, pro, rea, cost, rate, full, unit, effect,
+                                                  year_lam, rationing=False)
+        acc.add("absorb", need, budget, unmet, exhausted, breached)
+        cum_need = np.cumsum((pro + rea).sum(axis=2), axis=1)             # n x T
+        cum_budget = np.cumsum(m.base.sum(axis=0)) * (1 + m.margins[0])   # T
+        acc.fan.append(cum_need / cum_budget - 1)
     if "ration" in m.responses:
-        need, unmet = ration(m, rng, pro, rea, cost, rate, full, unit, effect, year_lam)
-        acc.add("ration", need, budget, unmet)
+        need, unmet, exhausted, breached = ledger(m, rng, pro, rea, cost, rate, full, unit, effect,
+                                                  year_lam, rationing=True)
+        acc.add("ration", need, budget, unmet, exhausted, breached)
 
 
-def ration(m, rng, pro_full, rea_full, cost, rate, full, unit, effect, year_lam):
-    """The budget ledger under `ration`, vectorised over iterations x margins, a loop over
-    periods. Rationed prevention lowers the intervention's delivered share, and its targets
-    are re-drawn `lag` periods later at the higher rate. (The engine re-draws from the cell's
-    own random stream; here the re-draw uses fresh draws: same distribution, not paired.)"""
+def ledger(m, rng, pro_full, rea_full, cost, rate, full, unit, effect, year_lam, rationing):
+    """The budget ledger, vectorised over iterations x margins, a loop over periods: each
+    pool may spend its year-to-date budget plus the reserve left; past that limit the reserve
+    is exhausted, and under `ration` only what the money covers is delivered. Rationed
+    prevention lowers the intervention's delivered share, and its targets are re-drawn `lag`
+    periods later at the higher rate. (The engine re-draws from the cell's own random
+    stream; here the re-draw uses fresh draws: same distribution, not paired.) Every
+    `review_every` periods the year-to-date spend is compared with the year-to-date budget
+    (per pool and in total): a drift beyond `drift_tolerance` is a breach.
+    Returns need and unmet over the horizon (n x M x P), whether each pool's reserve was
+    exhausted (n x M x P) and whether each scope breached the tolerance (n x M x (P + 1))."""
     n, T, P = pro_full.shape
     M, K = len(m.margins), len(m.iv_targets)
     reserve_left = np.broadcast_to(m.reserve, (n, M, P)).copy()
     year_spend = np.zeros((n, M, P)); year_budget = np.zeros((M, P))
     need_tot = np.zeros((n, M, P)); unmet = np.zeros((n, M, P))
+    exhausted = np.zeros((n, M, P), bool); breached = np.zeros((n, M, P + 1), bool)
+    ytd_spend = np.zeros((n, M, P)); ytd_budget = np.zeros((M, P))
     delivered = np.ones((K, n, M, T))
     needv = {}
     for t in range(T):
@@ -379,7 +405,7 @@ def ration(m, rng, pro_full, rea_full, cost, rate, full, unit, effect, year_lam)
             year_spend[:] = 0; year_budget[:] = 0
         pro = np.repeat(pro_full[:, t, None, :], M, axis=1)
         rea = np.repeat(rea_full[:, t, None, :], M, axis=1)
-        for v in m.targets:  # delivered-activity feedback
+        for v in (m.targets if rationing else []):  # delivered-activity feedback
             actual = np.ones((n, M))
             for k, ts in enumerate(m.iv_targets):
                 if v in ts and m.ramp[k, t] > 0:
@@ -393,10 +419,17 @@ def ration(m, rng, pro_full, rea_full, cost, rate, full, unit, effect, year_lam)
                 change = np.zeros((n, M)); change[redo] = new - needv[v][redo]
                 needv[v][redo] = new
                 (pro if m.proactive[v] else rea)[:, :, m.pool_of[v]] += change
-        year_budget += m.base[:, t] * (1 + m.margins[:, None])
+        period_budget = m.base[:, t] * (1 + m.margins[:, None])
+        year_budget += period_budget
         limit = year_budget + reserve_left - year_spend
-        avail = np.maximum(0, limit)
         over = pro + rea > limit
+        exhausted |= over
+        if not rationing:  # absorb: every need is met
+            year_spend += pro + rea
+            need_tot += pro + rea
+            review(m, t, pro + rea, period_budget, ytd_spend, ytd_budget, breached)
+            continue
+        avail = np.maximum(0, limit)
         with np.errstate(divide="ignore", invalid="ignore"):
             if m.order == "proactive_first":
                 d_rea = np.minimum(rea, avail)
@@ -408,38 +441,65 @@ def ration(m, rng, pro_full, rea_full, cost, rate, full, unit, effect, year_lam)
                 f_rea = np.ones_like(rea)
                 f_pro = np.where(pro > 0, np.minimum(pro, np.maximum(0, avail - rea)) / pro, 1.0)
         f_pro = np.where(over, f_pro, 1.0); f_rea = np.where(over, f_rea, 1.0)
-        year_spend += f_pro * pro + f_rea * rea
+        spend = f_pro * pro + f_rea * rea
+        year_spend += spend
         need_tot += pro + rea
         unmet += (1 - f_pro) * pro + (1 - f_rea) * rea
+        review(m, t, spend, period_budget, ytd_spend, ytd_budget, breached)
         for k, vs in enumerate(m.iv_proactive):  # share of proactive need delivered
             nd = sum(needv[v] if v in needv else cost[:, t, v, None] for v in vs)
             dl = sum((needv[v] if v in needv else cost[:, t, v, None]) * f_pro[:, :, m.pool_of[v]]
                      for v in vs)
             with np.errstate(divide="ignore", invalid="ignore"):
                 delivered[k, :, :, t] = np.where(nd > 0, dl / nd, 1.0)
-    return need_tot, unmet
+    return need_tot, unmet, exhausted, breached
+
+
+def review(m, t, spend, period_budget, ytd_spend, ytd_budget, breached):
+    """Year-to-date spend and budget; at a review, a drift beyond the tolerance is a breach
+    (each pool, then the total); at a year end both start again."""
+    ytd_spend += spend; ytd_budget += period_budget
+    if (t + 1) % m.review == 0:
+        s = np.concatenate([ytd_spend, ytd_spend.sum(axis=2, keepdims=True)], axis=2)
+        b = np.concatenate([ytd_budget, ytd_budget.sum(axis=1, keepdims=True)], axis=1)
+        breached |= np.abs(s / b - 1) > m.tolerance
+    if (t + 1) % m.ppy == 0:
+        ytd_spend[:] = 0; ytd_budget[:] = 0
 
 
 class Accumulator:
-    """Overspend counts and sums of drift and unmet share, per response x margin x scope."""
+    """Per response x margin x scope: overspend, service-gap, reserve-exhausted and breach
+    counts, sums of drift and unmet share; the drift fan's paths at one budget."""
     def __init__(self, m):
         self.scopes = m.pool_names + (["total"] if m.P > 1 else [])
         shape = (len(m.margins), len(self.scopes))
         self.n = 0
+        self.gap_threshold = m.gap_threshold
         self.over = {r: np.zeros(shape) for r in m.responses}
         self.drift = {r: np.zeros(shape) for r in m.responses}
         self.unmet = {r: np.zeros(shape) for r in m.responses}
+        self.gap = {r: np.zeros(shape) for r in m.responses}
+        self.exhausted = {r: np.zeros(shape) for r in m.responses}
+        self.breached = {r: np.zeros(shape) for r in m.responses}
+        self.fan = []
 
-    def add(self, response, need, budget, unmet):  # need n x (1|M) x P, budget M x P
+    def add(self, response, need, budget, unmet, exhausted, breached):  # n x M x P, budget M x P
         need = np.broadcast_to(need, unmet.shape)
         if len(self.scopes) > budget.shape[1]:  # append the total scope
             need = np.concatenate([need, need.sum(axis=2, keepdims=True)], axis=2)
             unmet = np.concatenate([unmet, unmet.sum(axis=2, keepdims=True)], axis=2)
             budget = np.concatenate([budget, budget.sum(axis=1, keepdims=True)], axis=1)
+            exhausted = np.concatenate([exhausted, exhausted.any(axis=2, keepdims=True)], axis=2)
+        else:
+            breached = breached[:, :, :-1]
         self.over[response] += (need > budget).sum(axis=0)
         self.drift[response] += (need / budget - 1).sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.unmet[response] += np.where(need > 0, unmet / need, 0.0).sum(axis=0)
+            share = np.where(need > 0, unmet / need, 0.0)
+        self.unmet[response] += share.sum(axis=0)
+        self.gap[response] += (share > self.gap_threshold).sum(axis=0)
+        self.exhausted[response] += exhausted.sum(axis=0)
+        self.breached[response] += breached.sum(axis=0)
 
 
 def main():
@@ -456,16 +516,21 @@ def main():
     n_total = args.iterations or sc.get("run", {}).get("iterations", 10000)
     seed = args.seed if args.seed is not None else sc.get("run", {}).get("seed", 1)
 
-    t0 = time.perf_counter()  # timed: the plan (incl. the analytic base) and the simulation
+    t0 = time.perf_counter()  # start-up: the plan (incl. the analytic base), timed apart
     m = Model(sc)
     rng = np.random.default_rng(seed)
     acc = Accumulator(m)
-    done = 0
+    t1 = time.perf_counter()  # timed: the simulation and its accumulators, as the engine's
+    done = 0                  # manifest `elapsedSeconds` (neither side's final quantiles)
     while done < n_total:
         n = min(args.chunk, n_total - done)
         simulate(m, n, rng, acc)
         done += n
-    elapsed = time.perf_counter() - t0
+    elapsed = time.perf_counter() - t1
+    fan = np.concatenate(acc.fan) if acc.fan else np.zeros((0, m.T))
+    levels = [0.05, 0.25, 0.5, 0.75, 0.95]
+    fan_quantiles = np.quantile(fan, levels, axis=0) if len(fan) else np.zeros((5, m.T))
+    startup = t1 - t0 + (t0 - START)
 
     cells = n_total * m.T * m.V
     try:  # which OpenBLAS kernel NumPy runs (OPENBLAS_CORETYPE can force an older one)
@@ -476,6 +541,7 @@ def main():
         blas = "unknown (pip install threadpoolctl to see it)"
     print(f"{sc['name']}: {n_total} iterations x {m.T} periods x {m.V} services "
           f"= {cells:,} cells, seed {seed}")
+    print(f"start-up {startup:.3f} s (imports, plan and analytic base; not in the rate)")
     print(f"elapsed {elapsed:.3f} s   {n_total / elapsed:,.1f} iterations/s   "
           f"{cells / elapsed:,.0f} cells/s   (NumPy {np.__version__}, one thread)")
     print(f"BLAS: {blas}")
@@ -496,12 +562,18 @@ def main():
             for j, s in enumerate(acc.scopes):
                 results.append({"response": r, "margin": float(mg), "scope": s,
                                 "overspendProbability": float(p[j]), "driftMean": float(d[j]),
-                                "unmetShareMean": float(un[j])})
+                                "unmetShareMean": float(un[j]),
+                                "serviceGapProbability": float(acc.gap[r][i][j] / n_total),
+                                "reserveExhaustedProbability": float(acc.exhausted[r][i][j] / n_total),
+                                "toleranceBreachedProbability": float(acc.breached[r][i][j] / n_total)})
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"tool": "numpy_reference", "numpy": np.__version__, "scenario": args.scenario,
                        "iterations": n_total, "seed": seed, "periods": m.T, "services": m.V,
                        "elapsedSeconds": elapsed, "iterationsPerSecond": n_total / elapsed,
+                       "startupSeconds": startup,
+                       "fan": {"response": "absorb", "margin": float(m.margins[0]), "scope": "total",
+                               "levels": levels, "quantiles": fan_quantiles.T.tolist()},
                        "cellsPerSecond": cells / elapsed, "blas": blas,
                        "expectedBase": dict(zip(m.pool_names, m.base.sum(axis=1).tolist())),
                        "results": results}, f, indent=1)

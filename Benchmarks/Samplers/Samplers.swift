@@ -1,5 +1,6 @@
-// Each sampler at the parameters the engine meets: normal (inversion), gamma (Marsaglia–Tsang,
-// shape below and above 1 and large), Poisson (inversion below 10, PTRS above), negative binomial.
+// Each sampler at the parameters the engine meets: normal (inversion, and the ziggurat that the
+// gamma sampler and the cost sums use), gamma (Marsaglia–Tsang on ziggurat normals, shape below
+// and above 1 and large), Poisson (inversion below 10, PTRS above), negative binomial.
 import Benchmark
 import BudgetRisk
 
@@ -26,6 +27,7 @@ let benchmarks: @Sendable () -> Void = {
   }
 
   sampler("StandardNormal") { StandardNormal.sample(using: &$0) }
+  sampler("ZigguratNormal") { ZigguratNormal.sample(using: &$0) }
   sampler("Gamma shape 0.5") { Gamma.sample(shape: 0.5, scale: 1, using: &$0) }
   sampler("Gamma shape 2.5") { Gamma.sample(shape: 2.5, scale: 1, using: &$0) }
   sampler("Gamma shape 10000") { Gamma.sample(shape: 10_000, scale: 1, using: &$0) }

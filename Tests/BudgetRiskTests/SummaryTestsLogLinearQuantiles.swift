@@ -107,6 +107,26 @@ import Testing
     }
   }
 
+  /// Every rank, not just the reported levels: the search that skips blocks of 16 buckets
+  /// must land in the bucket of the exact order statistic, also at and across block edges
+  /// and over long empty stretches (values clustered in three narrow groups far apart, with
+  /// and without position sums).
+  @Test(arguments: [LogLinearLayout.fine, LogLinearLayout.path])
+  func everyRankIsReadInItsOwnBucket(layout: LogLinearLayout) {
+    var rng = SummaryTestRandom(seed: 27)
+    let centres = [-3.0, 0.01, 40.0]
+    let values = (0..<3_000).map { i in centres[i % 3] * (1 + 0.02 * rng.uniform()) }
+    let h = Self.histogram(values, layout: layout)
+    let sorted = values.sorted()
+    let n = Double(values.count)
+    for r in 1...values.count {
+      // The level naming rank r exactly (see `rank`): ⌈n·q⌉ = r.
+      let q = (Double(r) - 0.5) / n
+      let exact = sorted[r - 1]
+      #expect(abs(h.quantile(q) - exact) <= layout.resolution(at: exact), "rank \(r)")
+    }
+  }
+
   @Test func mergesEqualInAnyOrderAndSplit() {
     let values = Self.uniforms.prefix(20_000).map { 30 * $0 - 10 }
     let whole = Self.histogram(values)

@@ -7,7 +7,8 @@ import BudgetRiskModel
 /// Closed forms are used where the sum of costs is exact: k fixed costs sum to k·c, k gamma
 /// costs with CV `cv` sum to Gamma(k/cv², c·cv²), k normal costs to N(k·c, k·(cv·c)²).
 /// Lognormal costs are summed one by one up to `threshold` and above it drawn from the gamma
-/// with the same mean and variance (its tested error is in `docs/engine.md`).
+/// with the same mean and variance (its tested error is in `docs/engine.md`). Normals here
+/// are ziggurat draws (``ZigguratNormal``): nothing needs them monotone in one uniform.
 @usableFromInline
 enum CellCost {
   /// Cost of `λ`-expected events of mean cost `unitCost`.
@@ -43,7 +44,7 @@ enum CellCost {
     case .gamma(let cv):
       return Gamma.sample(shape: count / (cv * cv), scale: c * cv * cv, using: &g)
     case .normal(let cv):
-      return count * c + count.squareRoot() * cv * c * StandardNormal.sample(using: &g)
+      return count * c + count.squareRoot() * cv * c * ZigguratNormal.sample(using: &g)
     case .lognormal(let cv):
       guard count <= Double(threshold) else {
         return Gamma.sample(shape: count / (cv * cv), scale: c * cv * cv, using: &g)
@@ -51,7 +52,7 @@ enum CellCost {
       let s2 = log1p(cv * cv)
       let mu = log(c) - s2 / 2, sigma = s2.squareRoot()
       var total = 0.0
-      for _ in 0..<Int(count) { total += exp(mu + sigma * StandardNormal.sample(using: &g)) }
+      for _ in 0..<Int(count) { total += exp(mu + sigma * ZigguratNormal.sample(using: &g)) }
       return total
     }
   }

@@ -4,6 +4,8 @@ import Foundation
 ///
 /// Sampling is Marsaglia and Tsang's squeeze-and-reject method for shape ≥ 1 (G. Marsaglia
 /// and W. W. Tsang, "A simple method for generating gamma variables", ACM TOMS 26(3), 2000),
+/// on ziggurat normals (``ZigguratNormal``: the draw is not a monotone function of one
+/// uniform anyway, so inversion bought nothing here and cost three quarters of the time),
 /// with the boost `Gamma(k) = Gamma(k + 1) · U^(1/k)` for shape < 1, carried out in
 /// logarithms so that shapes down to 10⁻³ and below never produce NaN. The CDF and
 /// quantile go through ``SpecialFunctions/regularizedGammaP(_:_:)`` and its inverse.
@@ -21,7 +23,8 @@ public enum Gamma {
   /// - Returns: a draw from Gamma(k, θ), mean `kθ`, variance `kθ²`.
   /// - Precondition: `shape > 0` and `scale > 0`.
   /// - Complexity: O(1) expected; about 1.05 normal–uniform pairs per draw for shape ≥ 1
-  ///   (at worst about 1.1 near shape 1), one more uniform for shape < 1.
+  ///   (at worst about 1.1 near shape 1), one more uniform for shape < 1; a ziggurat normal
+  ///   takes one 64-bit draw 98.8 % of the time.
   @inlinable
   public static func sample<G: RandomNumberGenerator>(
     shape: Double, scale: Double, using generator: inout G
@@ -48,7 +51,7 @@ public enum Gamma {
 
   /// Marsaglia–Tsang for shape ≥ 1, unit scale.
   ///
-  /// With `d = k − ⅓`, `c = 1/√(9d)`, a normal `x` and `v = (1 + cx)³`, accept `d·v` when
+  /// With `d = k − ⅓`, `c = 1/√(9d)`, a (ziggurat) normal `x` and `v = (1 + cx)³`, accept `d·v` when
   /// `U < 1 − 0.0331x⁴` (squeeze) or `log U < x²/2 + d(1 − v + log v)`. The exact test
   /// uses `log v = 3 log1p(cx)`, which stays accurate for shapes of 10⁹.
   @inlinable
@@ -59,7 +62,7 @@ public enum Gamma {
       var x: Double
       var t: Double
       repeat {
-        x = StandardNormal.sample(using: &generator)
+        x = ZigguratNormal.sample(using: &generator)
         t = c * x
       } while t <= -1
       let v = (1 + t) * (1 + t) * (1 + t)

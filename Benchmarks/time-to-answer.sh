@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Time to answer: seconds until P(overspend) at the recommended margin is known to a 95 %
+# half-width of HALF (default 0.0025, a quarter of a percentage point), plain Monte Carlo.
+#
+# The engine runs `budget-risk run --precision HALF` (batches doubling from --iterations until
+# the Wilson half-width at the recommended margin is met, worst response, total scope) on one
+# thread and on every core; the NumPy reference (Benchmarks/numpy_reference.py, equal work: every
+# headline figure) then runs the iteration count the engine needed, on one thread: with plain
+# Monte Carlo on both sides the same count gives the same precision (in distribution). Times
+# are wall clock from process start to exit, start-up included (that is part of the answer's
+# cost); each side's start-up is also printed. No variance reduction is used (issue 17's
+# randomised QMC is not built yet), so the ratio is the per-core ratio plus start-up.
+#
+# Usage: Benchmarks/time-to-answer.sh [--half-width HALF] [--scenario FILE] [--first N]
+#   SWIFT_SCRATCH=DIR  the release build folder (default .build); build it first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+half=0.0025
+scenario=scenarios/benchmarks/server-scale.yaml
+first=4096
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --half-width) half="$2"; shift 2 ;;
+    --scenario) scenario="$2"; shift 2 ;;
+    --first) first="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "time-to-answer.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+binary="${SWIFT_SCRATCH:-.build}/release/budget-risk"
+[ -x "$binary" ] || { echo "time-to-answer.sh: $binary not found (swift build -c release first)" >&2; exit 1; }
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+cores=$(nproc)  # before OMP_NUM_THREADS is set: GNU nproc honours it
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+seconds() { python3 -c "import time; print(time.perf_counter())"; }
+for threads in 1 "$cores"; do
+  start=$(seconds)
+  "$binary" run "$scenario" --precision "$half" --iterations "$first" --max-iterations 10000000 \
+    --threads "$threads" --quiet --json "$out/swift-$threads.json"
+  end=$(seconds)
+  python3 - "$out/swift-$threads.json" "$start" "$end" "$threads" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))["manifest"]
+wall = float(sys.argv[3]) - float(sys.argv[2])
+p = m["precision"]
+print(f"engine, {sys.argv[4]} thread(s): {wall:6.2f} s to answer ({m['elapsedSeconds']:.2f} s simulating, "
+      f"{wall - m['elapsedSeconds']:.2f} s start-up and figures); {m['iterations']} iterations, "
+      f"half-width {p['achieved']:.5f} (target {p['target']}, reached {p['reached']}), batches {p['batches']}")
+PY
+done
+n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['manifest']['iterations'])" "$out/swift-1.json")
+start=$(seconds)
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Benchmarks/numpy_reference.py "$scenario" \
+  --iterations "$n" --json "$out/numpy.json" > /dev/null
+end=$(seconds)
+python3 - "$out/numpy.json" "$start" "$end" "$out/swift-1.json" "$out/swift-$cores.json" "$cores" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+wall = float(sys.argv[3]) - float(sys.argv[2])
+print(f"numpy, 1 thread: {wall:6.2f} s to answer ({d['elapsedSeconds']:.2f} s simulating, "
+      f"{d['startupSeconds']:.2f} s start-up); {d['iterations']} iterations")
+PY

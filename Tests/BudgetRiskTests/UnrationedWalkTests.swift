@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@_spi(HotPath) @testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+
+/// A ration walk whose path never reaches a limit is the absorb walk at the same budget, to
+/// the bit, so the run records the absorb outcome for it instead of walking it
+/// (`BudgetLedger.reachedLimit`, `RunWorker`). Checked on every bundled scenario: two workers,
+/// one skipping and one walking every evaluation, accumulate exactly the same figures over
+/// the same tiles.
+@Suite struct UnrationedWalkTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  static var bundled: [String] {
+    let folder = root.appendingPathComponent("scenarios")
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return files.filter { $0.hasSuffix(".yaml") }.sorted().map { folder.appendingPathComponent($0).path }
+      + [folder.appendingPathComponent("benchmarks/server-scale.yaml").path]
+  }
+
+  @Test func skippingUnrationedWalksLeavesEveryFigureIdentical() throws {
+    var scenarios = 0, skipped = 0, walked = 0
+    for path in Self.bundled {
+      let plan = try SimulationPlan(ScenarioLoader.load(path: path))
+      let evaluations = plan.scenarioEvaluations
+      let twins = evaluations.absorbTwins
+      let skipping = RunWorker(plan: plan, evaluations: evaluations)
+      let walking = RunWorker(plan: plan, evaluations: evaluations, skipUnrationed: false)
+      // Two tiles (128 iterations) each, the second partly active.
+      for (tile, active) in [(0, 0..<TileWorkspace.rows), (3, 0..<40)] {
+        skipping.process(tile: tile, active: active, seed: 17)
+        walking.process(tile: tile, active: active, seed: 17)
+      }
+      #expect(skipping.accumulator == walking.accumulator, "\(path)")
+      #expect(skipping.accumulator.iterations == 104)
+      scenarios += 1
+      // How often the skip applies, counted on the walking worker's ledger.
+      guard let ration = twins.firstIndex(where: { $0 != nil }), let absorb = twins[ration] else { continue }
+      walking.workspace.simulate(tile: 0, active: 0..<TileWorkspace.rows, seed: 17)
+      for r in 0..<TileWorkspace.rows {
+        _ = walking.ledger.walk(row: r, iteration: r, seed: 17, evaluation: evaluations[absorb])
+        if walking.ledger.reachedLimit { walked += 1 } else { skipped += 1 }
+      }
+    }
+    #expect(scenarios == 6)
+    // The comparison is not vacuous: both kinds of path occur.
+    #expect(skipped > 0 && walked > 0)
+  }
+
+  @Test func twinsPairEachRationBudgetWithItsAbsorbBudget() throws {
+    let plan = try SimulationPlan(ScenarioLoader.load(path: Self.bundled.last!))
+    let evaluations = plan.scenarioEvaluations
+    let twins = evaluations.absorbTwins
+    #expect(twins.count == evaluations.count)
+    for (e, twin) in twins.enumerated() {
+      if evaluations[e].response == .absorb {
+        #expect(twin == nil)
+      } else {
+        let a = try #require(twin)
+        #expect(evaluations[a].response == .absorb && evaluations[a].budget == evaluations[e].budget)
+      }
+    }
+  }
+}
