@@ -1,5 +1,6 @@
 import ArgumentParser
 import BudgetRiskModel
+import BudgetRiskEngine
 import BudgetRiskStudies
 import BudgetRiskReports
 import Foundation
@@ -98,6 +99,13 @@ enum SavedRun {
     // simulated, whatever the file at that path holds now.
     var manifest = RunManifest(run: result)
     manifest.openBLAS = merged.openBLAS
+    // The figures are those of one run of every iteration: the manifest records that run's
+    // design and command, as `run` does, so a merged JSON equals the single run's byte for
+    // byte (timing aside).
+    let design = merged.design == ScenarioLoader.baseDesignName ? nil : merged.design
+    manifest.design = design
+    manifest.reproduce = RunManifest.reproduceCommand(
+      "run", files: [merged.scenarioFile], design: design, seed: merged.seed, iterations: merged.totalIterations)
     let saved = try state.map { [AtomicFile.Output(path: $0, data: try RunStateFile.encode(merged))] } ?? []
     let interrupt = InterruptHandler()
     defer { withExtendedLifetime(interrupt) {} }

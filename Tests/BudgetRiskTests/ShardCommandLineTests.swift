@@ -19,12 +19,12 @@ import Testing
     return process.terminationStatus == 0 ? text : nil
   }
 
-  /// A JSON report without its two timing lines (they measure the machine, not the model) and
-  /// the `run` command's `reproduce` line (a merged or re-rendered state does not record the
-  /// command line it came from, so it writes none).
+  /// A JSON report without its two timing lines (they measure the machine, not the model).
+  /// The `reproduce` line stays: a merged or re-rendered state records the single run's
+  /// command, as that run does.
   static func figures(_ url: URL) throws -> String {
     try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-      .filter { !$0.contains("\"elapsedSeconds\"") && !$0.contains("\"iterationsPerSecond\"") && !$0.contains("\"reproduce\"") }
+      .filter { !$0.contains("\"elapsedSeconds\"") && !$0.contains("\"iterationsPerSecond\"") }
       .joined(separator: "\n")
   }
 
