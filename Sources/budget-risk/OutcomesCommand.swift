@@ -43,12 +43,7 @@ struct OutcomesCommand: ParsableCommand {
 
   @OptionGroup var sampling: SamplingOptions
 
-  @Option(help: "Write the figures and the run manifest as JSON to this file.")
-  var json: String?
-
-  @Option(help: "Write a self-contained HTML report (charts of averted events and net saving by year, tables) to this file.",
-    completion: .file(extensions: ["html"]))
-  var report: String?
+  @OptionGroup var output: OutputOptions
 
   @Option(help: "Write the figures as CSV tables (outcomes.csv, and dose_sweep.csv with --sweep) into this folder.",
     completion: .directory)
@@ -76,13 +71,7 @@ struct OutcomesCommand: ParsableCommand {
       throw Exit.invalidScenario
     }
     let plan = try compile(scenario)
-    do {
-      try AtomicFile.check([json, report].compactMap { $0 }, inputs: [file])
-      if let csv { try AtomicFile.checkFolder(csv, inputs: [file]) }
-    } catch {
-      printError("\(error)")
-      throw Exit.cannotWrite
-    }
+    try output.checkWritable(csvFolder: csv, inputs: [file])
     var variants: [(dose: Double, plan: SimulationPlan)] = []
     var unit = ""
     if let sweep, let doses, let values = parsedDoses(doses) {
@@ -109,25 +98,19 @@ struct OutcomesCommand: ParsableCommand {
     }
     let elapsed = ContinuousClock.now - start
     // Every output built first, then written as one set (temp files and renames).
-    var outputs: [AtomicFile.Output] = []
     let manifest = RunManifest(
       plan: plan, options: options,
       elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-    if let json { outputs.append(.init(path: json, data: try OutcomesReport.json(figures, sweep: swept, manifest: manifest))) }
-    if let report {
-      let html = OutcomesHTMLReport.render(
-        figures, sweep: swept, manifest: manifest, assumptions: plan.assumptions, scenario: plan.name, currency: plan.currency)
-      outputs.append(.init(path: report, data: Data(html.utf8)))
+    let jsonData = try output.json.map { _ in try OutcomesReport.json(figures, sweep: swept, manifest: manifest) }
+    let html = output.report.map { _ in
+      Data(OutcomesHTMLReport.render(
+        figures, sweep: swept, manifest: manifest, assumptions: plan.assumptions, scenario: plan.name, currency: plan.currency).utf8)
     }
-    if let csv {
-      outputs += AtomicFile.outputs(files: OutcomesReport.csvFiles(figures, sweep: swept, currency: plan.currency), into: csv)
-    }
-    if !outputs.isEmpty {
-      do { try AtomicFile.write(outputs, inputs: [file]) } catch {
-        printError("\(error)")
-        throw Exit.cannotWrite
-      }
-    }
+    let csvFiles = csv.map { (folder: $0, files: OutcomesReport.csvFiles(figures, sweep: swept, currency: plan.currency)) }
+    let interrupt = InterruptHandler()
+    defer { withExtendedLifetime(interrupt) {} }
+    try output.write(json: jsonData, report: html, csv: csvFiles, inputs: [file], interrupt: interrupt)
+    guard !output.quiet else { return }
     if figures.isEmpty { print("\(file): no interventions") }
     print(OutcomesReport.render(figures, iterations: options.iterations, currency: plan.currency), terminator: "")
     if let swept { print(OutcomesReport.render(swept, currency: plan.currency), terminator: "") }

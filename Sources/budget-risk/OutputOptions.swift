@@ -6,7 +6,7 @@ import Foundation
 /// `--quiet`, with the one check that they can be written (before simulating) and the one
 /// way they are written (every output built first, each through a temp file and a rename).
 ///
-/// `run`, `compare` and `margin` take them through `@OptionGroup`; `run` and `compare` add
+/// `run`, `compare`, `margin` and `outcomes` take them through `@OptionGroup`; `run`, `compare` and `outcomes` add
 /// `--csv`, which `OutputOptions` checks and writes with the rest.
 struct OutputOptions: ParsableArguments {
   @Option(help: "Write the figures and the run manifest as JSON to this file.")

@@ -167,8 +167,9 @@ final class RunWorker: TileWorker {
     var twin = [Int?](repeating: nil, count: evaluations.count)
     var walked = [Bool](repeating: false, count: evaluations.count)
     if skipUnrationed {
-      for (e, a) in evaluations.absorbTwins.enumerated() where a != nil && twin[a!] == nil {
-        twin[a!] = e; walked[e] = true
+      for (e, a) in evaluations.absorbTwins.enumerated() {
+        guard let a, twin[a] == nil else { continue }
+        twin[a] = e; walked[e] = true
       }
     }
     rationTwin = twin
