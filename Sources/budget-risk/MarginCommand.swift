@@ -70,6 +70,7 @@ struct MarginCommand: ParsableCommand {
   }
 
   func run() throws {
+    try sampling.refuseRQMC(in: "margin")
     let plan = try loadPlan(file, design: design)
     try output.checkWritable(inputs: [file])
     let options = sampling.runOptions(defaults: plan.defaults)

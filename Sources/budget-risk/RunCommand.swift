@@ -75,6 +75,9 @@ struct RunCommand: ParsableCommand {
       throw ValidationError("--shard must be K/N with 0 ≤ K < N (e.g. 3/8), found '\(shard)'")
     }
     if shard != nil && state == nil { throw ValidationError("--shard needs --state PATH: a shard's figures are read after 'budget-risk merge'") }
+    if sampling.sampling == .rqmc && (state != nil || tornado) {
+      throw ValidationError("--sampling rqmc cannot be combined with --shard, --state or --tornado: a state file and the tornado's second pass keep plain Monte Carlo's figures only")
+    }
     if precision != nil && (state != nil || samples != nil) {
       throw ValidationError("--precision cannot be combined with --shard, --state or --samples: the iterations of a precision run are not known in advance")
     }
@@ -175,6 +178,7 @@ struct RunCommand: ParsableCommand {
     }
     var manifest = RunManifest(run: result)
     manifest.precision = precisionNote
+    manifest.sampling = result.options.sampling.method == .rqmc ? result.options.sampling : nil
     manifest.design = design
     // The figures are exactly those of one run over the iterations used (a prefix, a precision run).
     manifest.reproduce = RunManifest.reproduceCommand(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BudgetRiskModel
+import BudgetRiskEngine
 import BudgetRiskStudies
 
 /// The options every simulating command shares: how many iterations, the seed, the threads.
@@ -17,6 +18,12 @@ struct SamplingOptions: ParsableArguments {
   @Option(help: "Random seed (default: the scenario's run.seed, else 1).")
   var seed: UInt64?
 
+  @Option(help: "How the uncertain factors are sampled: plain (Monte Carlo) or rqmc (scrambled Sobol' points in --replicates independent replicates; intervals from the replicates; iterations rounded to replicates × a power of two).")
+  var sampling: Sampling.Method = .plain
+
+  @Option(parsing: .unconditional, help: "With --sampling rqmc: independent replicates (\(Sampling.replicateRange.lowerBound)–\(Sampling.replicateRange.upperBound)).")
+  var replicates: Int = Sampling.defaultReplicates
+
   @Option(parsing: .unconditional, help: "Worker threads (default: the number of cores, at most 4 × that); does not change the figures.")
   var threads: Int = RunOptions.defaultThreads
 
@@ -28,6 +35,10 @@ struct SamplingOptions: ParsableArguments {
     if let n = iterations, n < 1 {
       throw ValidationError("--iterations must be a whole number of at least 1, found \(n)")
     }
+    guard Sampling.replicateRange.contains(replicates) else {
+      throw ValidationError(
+        "--replicates must be between \(Sampling.replicateRange.lowerBound) and \(Sampling.replicateRange.upperBound), found \(replicates)")
+    }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
     guard threads <= Self.maximumThreads else {
       throw ValidationError(
@@ -36,9 +47,24 @@ struct SamplingOptions: ParsableArguments {
   }
 
   /// The run's options: these, with the scenario's defaults where an option was not given.
+  ///
+  /// Under `--sampling rqmc` the iterations are rounded to the nearest replicates × 2ᵏ (on a
+  /// log scale), so that every replicate uses a full Sobol' net; the manifest records the
+  /// count run.
   func runOptions(defaults: RunDefaults, blockSize: Int = 256) -> RunOptions {
-    RunOptions(
-      iterations: iterations ?? defaults.iterations, seed: seed ?? defaults.seed, threads: threads,
-      blockSize: blockSize)
+    let method = Sampling(method: sampling, replicates: sampling == .rqmc ? replicates : 1)
+    return RunOptions(
+      iterations: method.usableIterations(near: iterations ?? defaults.iterations), seed: seed ?? defaults.seed,
+      threads: threads, blockSize: blockSize, sampling: method)
+  }
+
+  /// Refuses `--sampling rqmc` in a command that does not support it yet (its figures would
+  /// be read with plain Monte Carlo's intervals).
+  func refuseRQMC(in command: String) throws {
+    guard sampling == .plain else {
+      throw ValidationError("--sampling rqmc is supported by 'run' only; '\(command)' uses plain Monte Carlo (leave out --sampling)")
+    }
   }
 }
+
+extension Sampling.Method: ExpressibleByArgument {}

@@ -5,7 +5,7 @@ import BudgetRiskModel
 extension TileWorkspace {
   /// Simulates the cost of need at full delivery for every active row of tile `tile`.
   ///
-  /// 1. standard normals per iteration → correlated through the copula (GEMM with Lᵀ) →
+  /// 1. standard normals per iteration (plain or RQMC, ``fillFactorNormals(first:active:seed:)``) → correlated through the copula (GEMM with Lᵀ) →
   ///    factor values by each factor's quantile function;
   /// 2. population per segment and period → expected events (GEMM with utilisation);
   /// 3. per cell: season, multipliers, shocks, interventions at full delivery → counts and
@@ -19,13 +19,7 @@ extension TileWorkspace {
     let first = tile * R
 
     // 1. Parameters through the copula.
-    normals.zero()
-    for r in active {
-      for f in 0..<F {
-        var rng = RandomStream(seed: seed, iteration: UInt64(first + r), stream: StreamID.factor(plan.factorStreamKey[f]))
-        normals[r * F + f] = StandardNormal.sample(using: &rng)
-      }
-    }
+    fillFactorNormals(first: first, active: active, seed: seed)
     BLAS.multiply(normals, plan.copulaTransposed, into: correlated, m: R, n: F, k: F)
     for r in 0..<R { setParameters(row: r, active: active.contains(r)) }
 

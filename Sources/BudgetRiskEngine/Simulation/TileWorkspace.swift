@@ -47,6 +47,8 @@ package final class TileWorkspace {
   /// Expected events at full delivery per row, service and budget year, `rows × V × years`:
   /// the year's count whose dispersion a negative-binomial service's `dispersion` is.
   let yearEvents: Buffer<Double>
+  /// The RQMC point set of the factor normals; `nil` under plain Monte Carlo (``Sampling``).
+  package var factorPoints: FactorPoints?
 
   package init(plan: SimulationPlan) {
     self.plan = plan

@@ -24,6 +24,9 @@ public struct RunManifest: Codable, Sendable, Equatable {
   public var correlationRepair: CorrelationRepairNote?
   /// How a `--precision` run ended (absent otherwise).
   public var precision: PrecisionNote?
+  /// How the uncertain factors were sampled under `--sampling rqmc` (method, replicates);
+  /// absent for plain Monte Carlo, the default.
+  public var sampling: Sampling?
   /// The design of the file that ran (`--design`; absent for the base document).
   public var design: String?
   /// The command line that reproduces the figures (see ``reproduceCommand(_:files:design:seed:iterations:extra:)``).

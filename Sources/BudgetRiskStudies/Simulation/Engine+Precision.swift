@@ -29,6 +29,7 @@ extension Engine {
     progress: (@Sendable (Int) -> Void)? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> (run: SimulationRun, precision: PrecisionNote) {
     try precision.validate(firstBatch: options.iterations)
+    try check(options.sampling, options: options, plan: plan)
     var total = options.iterations
     var done = 0
     var merged: SimulationRun?
@@ -41,11 +42,15 @@ extension Engine {
       var whole = options
       whole.iterations = total
       var accumulator = merged?.accumulator ?? part.accumulator
-      if merged != nil { accumulator.merge(part.accumulator) }
+      var replicates = merged?.replicates ?? part.replicates
+      if merged != nil {
+        accumulator.merge(part.accumulator)
+        if let r = part.replicates { replicates?.merge(r) }
+      }
       let run = SimulationRun(
         options: whole, accumulator: accumulator,
         elapsedSeconds: (merged?.elapsedSeconds ?? 0) + part.elapsedSeconds, plan: part.plan,
-        evaluations: part.evaluations)
+        evaluations: part.evaluations, replicates: replicates)
       merged = run
       done = total
       batches.append(total)
@@ -55,7 +60,10 @@ extension Engine {
         return (run, PrecisionNote(
           target: precision.halfWidth, achieved: halfWidth, reached: reached,
           maxIterations: precision.maxIterations,
-          figure: "P(overspend) at the recommended margin, 95 % Wilson half-width", batches: batches))
+          figure: options.sampling.method == .rqmc
+            ? "P(overspend) at the recommended margin, 95 % Student-t half-width over \(options.sampling.replicates) RQMC replicates"
+            : "P(overspend) at the recommended margin, 95 % Wilson half-width",
+          batches: batches))
       }
       total = precision.nextTotal(after: total)
     }
@@ -77,6 +85,13 @@ extension Engine {
           categoryGaps: scope(i).serviceGapByCategory.map(\.estimate), spec: plan.budget)
       }
       guard let h = HeadlineRule.headline(margins: margins, recommended: recommended) else { return .infinity }
+      if let replicates = run.replicates {
+        // RQMC: the replicate means' t interval (the binomial one overstates the error).
+        let figure = ReplicateFigures.overspendFigure(plan.budget.overspendRule, scope: scope(h))
+        guard let interval = ReplicateInterval(replicates, figure, evaluation: indices[h], scope: s) else { return .infinity }
+        widest = max(widest, interval.halfWidth)
+        continue
+      }
       let p = Probability(scope(h).overspent(by: plan.budget.overspendRule))
       widest = max(widest, (p.upper - p.lower) / 2)
     }

@@ -14,10 +14,15 @@ public struct RunOptions: Sendable, Equatable {
   public var blockSize: Int
   /// First global iteration number, for shards of a larger run.
   public var firstIteration: Int
+  /// How the factor normals are drawn (plain Monte Carlo or RQMC); changes the figures.
+  public var sampling: Sampling
 
-  public init(iterations: Int, seed: UInt64, threads: Int = RunOptions.defaultThreads, blockSize: Int = 256, firstIteration: Int = 0) {
+  public init(
+    iterations: Int, seed: UInt64, threads: Int = RunOptions.defaultThreads, blockSize: Int = 256, firstIteration: Int = 0,
+    sampling: Sampling = .plain
+  ) {
     self.iterations = iterations; self.seed = seed; self.threads = threads
-    self.blockSize = blockSize; self.firstIteration = firstIteration
+    self.blockSize = blockSize; self.firstIteration = firstIteration; self.sampling = sampling
   }
 
   public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
@@ -46,6 +51,8 @@ public struct SimulationRun: Sendable {
   let evaluations: [Evaluation]
   /// Per-iteration rows, when the run was asked for them (``Engine/run(_:options:samples:progress:cancel:)``).
   public var samples: SampleTable? = nil
+  /// Each replicate's headline figures, under RQMC (``Sampling``); `nil` under plain Monte Carlo.
+  public var replicates: ReplicateAccumulator? = nil
 }
 
 /// Runs a scenario: blocks of iterations in parallel, accumulators merged at the end.
@@ -96,13 +103,16 @@ public enum Engine {
     progress: (@Sendable (Int) -> Void)? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> SimulationRun {
     try check(options)
+    try check(options.sampling, options: options, plan: plan)
     let clock = ContinuousClock.now
     let table = samples ? SampleTable(plan: plan, evaluations: evaluations) : nil
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
-      RunWorker(plan: plan, evaluations: evaluations, samples: table)
+      RunWorker(plan: plan, evaluations: evaluations, samples: table, sampling: options.sampling)
     }
     var total = RunAccumulator(plan: plan, evaluations: evaluations)
     for worker in workers { total.merge(worker.accumulator) }
+    var replicates = workers.first?.replicates
+    for worker in workers.dropFirst() { if let r = worker.replicates { replicates?.merge(r) } }
     try refuseNonFinite(total)
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -110,7 +120,15 @@ public enum Engine {
     rows?.gather(workers.compactMap(\.samples))
     return SimulationRun(
       options: options, accumulator: total, elapsedSeconds: seconds, plan: plan, evaluations: evaluations,
-      samples: rows)
+      samples: rows, replicates: replicates)
+  }
+
+  /// Refuses an RQMC run that cannot use its point set in full: a whole run (from iteration 0)
+  /// must be replicates × 2ᵏ iterations (a batch or shard of one is checked by its caller).
+  package static func check(_ sampling: Sampling, options: RunOptions, plan: SimulationPlan) throws(RunOptionsError) {
+    guard sampling.method == .rqmc else { return }
+    let whole = options.firstIteration == 0 ? options.iterations : sampling.replicates
+    if let problem = sampling.problem(iterations: whole, factors: plan.factors.count) { throw .invalid(problem) }
   }
 
   /// Refuses options no run can use (the command line checks them too, with its own words).
@@ -147,6 +165,8 @@ final class RunWorker: TileWorker {
   private let evaluations: [Evaluation]
   /// Present only when the run keeps per-iteration rows (`run --samples`).
   let samples: SampleRecorder?
+  /// Each RQMC replicate's headline figures; `nil` under plain Monte Carlo.
+  @exclusivity(unchecked) var replicates: ReplicateAccumulator?
   /// Per absorb evaluation, the ration evaluation with the same budget (walked beside it),
   /// and whether each evaluation is walked as such a twin.
   private let rationTwin: [Int?]
@@ -157,9 +177,12 @@ final class RunWorker: TileWorker {
   ///   ``BudgetLedger/reachedLimit``). Off only to test that equality. A sampled run
   ///   (`samples`) walks every evaluation.
   package init(
-    plan: SimulationPlan, evaluations: [Evaluation], samples table: SampleTable? = nil, skipUnrationed: Bool = true
+    plan: SimulationPlan, evaluations: [Evaluation], samples table: SampleTable? = nil, skipUnrationed: Bool = true,
+    sampling: Sampling = .plain
   ) {
     workspace = TileWorkspace(plan: plan)
+    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count)
+    replicates = workspace.factorPoints.map { ReplicateAccumulator(replicates: $0.replicates, evaluations: evaluations.count, plan: plan) }
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.evaluations = evaluations
     accumulator = RunAccumulator(plan: plan, evaluations: evaluations)
@@ -188,17 +211,24 @@ final class RunWorker: TileWorker {
     for e in accumulator.evaluations.indices where !walkedAsTwin[e] {
       for r in active {
         let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
-        accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
+        record(outcome, evaluation: e, row: r, iteration: base + r)
         guard let twin = rationTwin[e] else { continue }
         if ledger.reachedLimit {
           let rationed = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[twin])
-          accumulator.record(rationed, evaluation: twin, scores: workspace.factorScores(row: r))
+          record(rationed, evaluation: twin, row: r, iteration: base + r)
         } else {
-          accumulator.record(outcome, evaluation: twin, scores: workspace.factorScores(row: r))
+          record(outcome, evaluation: twin, row: r, iteration: base + r)
         }
       }
     }
     accumulator.iterations += UInt64(active.count)
+  }
+
+  /// Records one walk in the run's accumulators, and in its replicate's under RQMC.
+  @inline(__always)
+  private func record(_ outcome: PathOutcome, evaluation e: Int, row r: Int, iteration i: Int) {
+    accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
+    if replicates != nil { replicates!.record(outcome, evaluation: e, replicate: i % replicates!.replicates) }
   }
 
   /// `process` keeping every row's outcome for the samples (kept apart so that the plain
@@ -209,7 +239,7 @@ final class RunWorker: TileWorker {
     for e in accumulator.evaluations.indices {
       for r in active {
         let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
-        accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
+        record(outcome, evaluation: e, row: r, iteration: base + r)
         samples.record(outcome, evaluation: e, row: r)
       }
     }

@@ -24,6 +24,9 @@ public struct RunFigures: Codable, Sendable, Equatable {
   public var costExceedance: [CostExceedance]
   /// Drivers of the overspend tail per proposed budget × response, on the total scope.
   public var drivers: [DriversFigure]
+  /// Under `--sampling rqmc`: the replicate intervals of the headline figures; absent under
+  /// plain Monte Carlo.
+  public var sampling: ReplicateFigures?
 }
 
 public struct ExpectedCostFigure: Codable, Sendable, Equatable {
@@ -343,6 +346,7 @@ extension RunFigures {
     drivers = evaluated.indices.map { e in
       DriversFigure(acc.drivers[e], factors: plan.factors, budget: evaluated[e], scope: totalScope, iterations: acc.iterations)
     }
+    sampling = ReplicateFigures(run)
   }
 
   /// Per response and scope, the smallest listed margin whose overspend probability (point

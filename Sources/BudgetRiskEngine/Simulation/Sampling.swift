@@ -1,0 +1,112 @@
+import Foundation
+@_spi(HotPath) import BudgetRiskNumerics
+
+/// How an iteration's factor normals are drawn: plain Monte Carlo, or randomised
+/// quasi-Monte Carlo (scrambled Sobol' points in independent replicates).
+///
+/// Under `rqmc` with R replicates, global iteration `i` is point `⌊i / R⌋` of replicate
+/// `i mod R` (interleaved), so the first `R·2ᵏ` iterations are the first `2ᵏ` points of every
+/// replicate — a full Sobol' net each — and a doubled run keeps the points it had. Each
+/// replicate's points are scrambled independently (``SobolPoints``, nested uniform
+/// scrambling keyed by the seed, the replicate and the factor's name), so the R replicate
+/// means of any figure are independent and identically distributed, each unbiased: their
+/// Student-t interval is the run's honest interval (``ReplicateAccumulator``). Only the
+/// factors' normals use the points; shocks, counts and costs draw from their Philox streams
+/// as under plain Monte Carlo. Which point an iteration uses depends on its number alone,
+/// so a run is identical at any thread count, block size and shard split.
+public struct Sampling: Sendable, Equatable, Codable {
+  public enum Method: String, Sendable, Codable, CaseIterable {
+    case plain, rqmc
+  }
+
+  public var method: Method
+  /// Independent randomisations (1 under plain Monte Carlo).
+  public var replicates: Int
+
+  public static let plain = Sampling(method: .plain, replicates: 1)
+  /// The default number of RQMC replicates: 16 gives a t interval with 15 degrees of
+  /// freedom (critical value 2.13 against 1.96) at little cost in points per replicate.
+  public static let defaultReplicates = 16
+  /// The fewest and most replicates: at least 4 for a usable t interval (3 degrees of
+  /// freedom), at most 64 (the t table, ``StudentTCriticalValue``).
+  public static let replicateRange = 4...64
+
+  public static func rqmc(replicates: Int = Sampling.defaultReplicates) -> Sampling {
+    Sampling(method: .rqmc, replicates: replicates)
+  }
+
+  public init(method: Method, replicates: Int) {
+    self.method = method; self.replicates = replicates
+  }
+
+  /// The iteration count nearest `requested` that this sampling can use in full: any count
+  /// under plain Monte Carlo; under RQMC, R × 2ᵏ with 2ᵏ the power of two nearest
+  /// `requested / R` on a log scale (at least 1).
+  public func usableIterations(near requested: Int) -> Int {
+    guard method == .rqmc else { return requested }
+    let perReplicate = max(1.0, Double(requested) / Double(replicates))
+    let k = Int(log2(perReplicate).rounded())
+    return replicates << k
+  }
+
+  /// Why `iterations` cannot be a whole run under this sampling, or `nil`.
+  public func problem(iterations: Int, factors: Int) -> String? {
+    guard method == .rqmc else { return nil }
+    guard Self.replicateRange.contains(replicates) else {
+      return "--replicates must be between \(Self.replicateRange.lowerBound) and \(Self.replicateRange.upperBound), found \(replicates)"
+    }
+    guard factors <= SobolPoints.maximumDimensions else {
+      return "--sampling rqmc supports at most \(SobolPoints.maximumDimensions) uncertain factors (the Sobol' table's dimensions); the scenario has \(factors): use --sampling plain"
+    }
+    let perReplicate = iterations / replicates
+    guard iterations % replicates == 0, perReplicate > 0, perReplicate & (perReplicate - 1) == 0 else {
+      return "--sampling rqmc needs iterations = replicates × a power of two (each replicate uses a full Sobol' net), found \(iterations) with \(replicates) replicates: \(usableIterations(near: iterations)) would do"
+    }
+    return nil
+  }
+}
+
+/// The point set of an RQMC run's factor normals: Sobol' points and the replicate count.
+package struct FactorPoints: Sendable {
+  let points: SobolPoints
+  package let replicates: Int
+
+  /// `nil` under plain Monte Carlo.
+  package init?(_ sampling: Sampling, factors: Int) {
+    guard sampling.method == .rqmc, let points = SobolPoints(dimensions: factors) else { return nil }
+    self.points = points
+    replicates = sampling.replicates
+  }
+}
+
+extension StreamID {
+  /// The scrambling key of factor `key`'s Sobol' dimension (its iteration word is the replicate).
+  @inlinable package static func factorScramble(_ key: UInt32) -> UInt32 { 4 << 28 | key }
+}
+
+extension TileWorkspace {
+  /// Step 1 of ``simulate(tile:active:seed:)``: the independent standard normals of the
+  /// active rows, `rows × F`, by inversion of one uniform each — a Philox draw under plain
+  /// Monte Carlo, the iteration's scrambled Sobol' coordinate under RQMC.
+  func fillFactorNormals(first: Int, active: Range<Int>, seed: UInt64) {
+    let F = plan.factorCount
+    normals.zero()
+    guard let set = factorPoints else {
+      for r in active {
+        for f in 0..<F {
+          var rng = RandomStream(seed: seed, iteration: UInt64(first + r), stream: StreamID.factor(plan.factorStreamKey[f]))
+          normals[r * F + f] = StandardNormal.sample(using: &rng)
+        }
+      }
+      return
+    }
+    for r in active {
+      let i = first + r
+      let replicate = i % set.replicates, index = UInt32(truncatingIfNeeded: i / set.replicates)
+      for f in 0..<F {
+        let key = SobolPoints.scrambleKey(seed: seed, replicate: replicate, stream: StreamID.factorScramble(plan.factorStreamKey[f]))
+        normals[r * F + f] = StandardNormal.quantile(set.points.uniform(index: index, dimension: f, key: key))
+      }
+    }
+  }
+}
