@@ -8,22 +8,31 @@
 # headline figure) then runs the iteration count the engine needed, on one thread: with plain
 # Monte Carlo on both sides the same count gives the same precision (in distribution). Times
 # are wall clock from process start to exit, start-up included (that is part of the answer's
-# cost); each side's start-up is also printed. No variance reduction is used (issue 17's
-# randomised QMC is not built yet), so the ratio is the per-core ratio plus start-up.
+# cost); each side's start-up is also printed.
 #
-# Usage: Benchmarks/time-to-answer.sh [--half-width HALF] [--scenario FILE] [--first N]
+# Each engine run is made under every sampling of --samplings (default "plain rqmc"): plain
+# Monte Carlo (Wilson half-width), and randomised QMC (`--sampling rqmc`, 16 replicates of
+# scrambled Sobol' points; the half-width is the replicates' Student-t one). NumPy runs the
+# count plain Monte Carlo needed. For each run it also prints the 95 % half-width of P(service
+# gap) under ration at the recommended margin, and the iterations that figure would need for
+# HALF, projected as n·(h/HALF)² (a projection, not a run: RQMC's error usually falls faster
+# than 1/√n, so it overstates the RQMC count).
+#
+# Usage: Benchmarks/time-to-answer.sh [--half-width HALF] [--scenario FILE] [--first N] [--samplings "plain rqmc"]
 #   SWIFT_SCRATCH=DIR  the release build folder (default .build); build it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 half=0.0025
 scenario=scenarios/benchmarks/server-scale.yaml
 first=4096
+samplings="plain rqmc"
 while [ $# -gt 0 ]; do
   case "$1" in
     --half-width) half="$2"; shift 2 ;;
     --scenario) scenario="$2"; shift 2 ;;
     --first) first="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --samplings) samplings="$2"; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "time-to-answer.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -35,27 +44,44 @@ cores=$(nproc)  # before OMP_NUM_THREADS is set: GNU nproc honours it
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 seconds() { python3 -c "import time; print(time.perf_counter())"; }
+for sampling in $samplings; do
 for threads in 1 "$cores"; do
   start=$(seconds)
   "$binary" run "$scenario" --precision "$half" --iterations "$first" --max-iterations 10000000 \
-    --threads "$threads" --quiet --json "$out/swift-$threads.json"
+    --threads "$threads" --sampling "$sampling" --quiet --json "$out/swift-$sampling-$threads.json"
   end=$(seconds)
-  python3 - "$out/swift-$threads.json" "$start" "$end" "$threads" <<'PY'
+  python3 - "$out/swift-$sampling-$threads.json" "$start" "$end" "$threads" "$sampling" "$half" <<'PY'
 import json, sys
-m = json.load(open(sys.argv[1]))["manifest"]
+d = json.load(open(sys.argv[1]))
+m, f = d["manifest"], d["figures"]
 wall = float(sys.argv[3]) - float(sys.argv[2])
 p = m["precision"]
-print(f"engine, {sys.argv[4]} thread(s): {wall:6.2f} s to answer ({m['elapsedSeconds']:.2f} s simulating, "
+print(f"engine, {sys.argv[5]}, {sys.argv[4]} thread(s): {wall:6.2f} s to answer ({m['elapsedSeconds']:.2f} s simulating, "
       f"{wall - m['elapsedSeconds']:.2f} s start-up and figures); {m['iterations']} iterations, "
       f"half-width {p['achieved']:.5f} (target {p['target']}, reached {p['reached']}), batches {p['batches']}")
+# P(service gap) under ration at the recommended margin, total scope.
+total = f["budgets"][0]["scopes"][-1]["scope"]
+rec = [r for r in f["recommendations"] if r["response"] == "ration" and r["scope"] == total]
+if rec and rec[0].get("margin") is not None:
+    margin = rec[0]["margin"]
+    e = next(i for i, b in enumerate(f["budgets"]) if b["response"] == "ration" and b["margin"] == margin)
+    if "sampling" in f:
+        g = f["sampling"]["budgets"][e]["scopes"][-1]["serviceGapProbability"]
+        h, est = g["halfWidth"], g["estimate"]
+    else:
+        g = f["budgets"][e]["scopes"][-1]["serviceGapProbability"]
+        h, est = (g["upper"] - g["lower"]) / 2, g["estimate"]
+    need = m["iterations"] * (h / float(sys.argv[6])) ** 2
+    print(f"  P(service gap), ration, margin {margin}: {est:.4f} ± {h:.5f}; projected iterations for ±{sys.argv[6]}: {need:,.0f}")
 PY
 done
-n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['manifest']['iterations'])" "$out/swift-1.json")
+done
+n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['manifest']['iterations'])" "$out/swift-plain-1.json")
 start=$(seconds)
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Benchmarks/numpy_reference.py "$scenario" \
   --iterations "$n" --json "$out/numpy.json" > /dev/null
 end=$(seconds)
-python3 - "$out/numpy.json" "$start" "$end" "$out/swift-1.json" "$out/swift-$cores.json" "$cores" <<'PY'
+python3 - "$out/numpy.json" "$start" "$end" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 wall = float(sys.argv[3]) - float(sys.argv[2])

@@ -183,11 +183,18 @@ struct RunCommand: ParsableCommand {
     // The figures are exactly those of one run over the iterations used (a prefix, a precision run).
     manifest.reproduce = RunManifest.reproduceCommand(
       "run", files: [file], design: design, seed: result.options.seed, iterations: result.options.iterations,
-      extra: tornado ? ["--tornado"] : [])
-    let note = precisionNote.map { note in
+      extra: (tornado ? ["--tornado"] : []) + (manifest.sampling.map { ["--sampling", "rqmc", "--replicates", "\($0.replicates)"] } ?? []))
+    let precisionLine = precisionNote.map { note in
       let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
-      return "precision: 95 % half-width of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))"
+      let interval = manifest.sampling == nil ? "" : " (Student-t over the RQMC replicates)"
+      return "precision: 95 % half-width\(interval) of P(overspend) at the recommended margin \(String(format: "%.3g", note.achieved)), target \(note.target): \(verdict) after \(result.options.iterations) iterations (batches \(note.batches.map(String.init).joined(separator: ", ")))"
     }
+    // Under RQMC the table's Wilson intervals overstate the error: say where the honest ones are.
+    let samplingLine = manifest.sampling.flatMap { s in result.replicates == nil ? nil :
+      "sampling: rqmc, \(s.replicates) replicates × \(result.options.iterations / s.replicates) scrambled Sobol' points; the intervals from the replicates are in the JSON's figures.sampling (the table's Wilson intervals are those of plain Monte Carlo and usually overstate the error)"
+    }
+    let lines = [precisionLine, samplingLine].compactMap { $0 }
+    let note = lines.isEmpty ? nil : lines.joined(separator: "\n")
     var saved = try savedState(of: result, totalIterations: total)
     if let samples, let table = result.samples {
       saved.append(AtomicFile.Output(path: samples, data: try SamplesFile.encode(table)))
