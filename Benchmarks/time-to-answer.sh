@@ -69,7 +69,7 @@ if rec and rec[0].get("margin") is not None:
         g = f["sampling"]["budgets"][e]["scopes"][-1]["serviceGapProbability"]
         h, est = g["halfWidth"], g["estimate"]
     else:
-        g = f["budgets"][e]["scopes"][-1]["serviceGapProbability"]
+        g = f["budgets"][e]["scopes"][-1]["serviceGap"]["probability"]
         h, est = (g["upper"] - g["lower"]) / 2, g["estimate"]
     need = m["iterations"] * (h / float(sys.argv[6])) ** 2
     print(f"  P(service gap), ration, margin {margin}: {est:.4f} ± {h:.5f}; projected iterations for ±{sys.argv[6]}: {need:,.0f}")

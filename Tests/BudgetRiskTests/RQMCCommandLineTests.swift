@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// `--sampling rqmc` from the command line: the rounded iteration count, the manifest, the
+/// JSON's replicate intervals, the reproduce line, and the refusals.
+@Suite struct RQMCCommandLineTests {
+  static let minimal = CommandLineTests.minimal
+
+  @Test func anRQMCRunRecordsItsSamplingAndReplicateIntervals() throws {
+    let folder = try CommandLineTests.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var figures = [Data]()
+    for threads in ["1", "2"] {
+      let json = folder.appendingPathComponent("rqmc\(threads).json")
+      // 1,000 iterations with 16 replicates round to 16 × 64 = 1,024.
+      let r = try CommandLineTests.run(
+        ["run", Self.minimal, "--sampling", "rqmc", "--iterations", "1000", "--threads", threads, "--quiet", "--json", json.path])
+      #expect(r.status == 0, "\(r.error)")
+      let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+      let manifest = try #require(document["manifest"] as? [String: Any])
+      #expect(manifest["iterations"] as? Int == 1_024)
+      let sampling = try #require(manifest["sampling"] as? [String: Any])
+      #expect(sampling["method"] as? String == "rqmc" && sampling["replicates"] as? Int == 16)
+      #expect((manifest["reproduce"] as? String)?.contains("--sampling rqmc --replicates 16") == true)
+      let body = try #require(document["figures"] as? [String: Any])
+      let section = try #require(body["sampling"] as? [String: Any])
+      #expect(section["pointsPerReplicate"] as? Int == 64)
+      let budgets = try #require(section["budgets"] as? [[String: Any]])
+      #expect(budgets.count == (body["budgets"] as? [Any])?.count)
+      figures.append(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
+    }
+    #expect(figures[0] == figures[1], "the figures depend on the thread count")
+  }
+
+  @Test(arguments: [
+    ["run", minimal, "--sampling", "rqmc", "--replicates", "3"],
+    ["run", minimal, "--sampling", "rqmc", "--state", "/tmp/never-written.json"],
+    ["run", minimal, "--sampling", "sobol"],
+    ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc"],
+    ["margin", minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc"],
+  ])
+  func unsupportedRQMCUsesExit64(arguments: [String]) throws {
+    let r = try CommandLineTests.run(arguments + ["--iterations", "64", "--quiet"])
+    #expect(r.status == 64, "\(r.error)")
+    #expect(r.error.contains("rqmc") || r.error.contains("replicates") || r.error.contains("sampling"), "\(r.error)")
+  }
+}
