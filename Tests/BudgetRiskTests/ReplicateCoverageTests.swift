@@ -119,3 +119,15 @@ import Testing
     #expect(ReplicateInterval(values: [1, .nan]) == nil)
   }
 }
+
+extension ReplicateCoverageTests {
+  @Test func anRQMCPrecisionRunCapsItsTotalAtAFullNet() throws {
+    // A cap of 1,000 with a first batch of 16 × 32 stops at 512 (the next, 1,024, is past
+    // it), not at 1,000 (which would leave every replicate a partial net).
+    let options = RunOptions(iterations: 512, seed: 2, threads: 2, sampling: .rqmc(replicates: 16))
+    let (run, note) = try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 1e-9, maxIterations: 1_000))
+    #expect(note.batches == [512])
+    #expect(note.maxIterations == 512)
+    #expect(run.completedIterations == 512)
+  }
+}

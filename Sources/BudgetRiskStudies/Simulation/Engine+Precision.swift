@@ -4,7 +4,8 @@ import BudgetRiskEngine
 extension Engine {
   /// Simulates in batches until the decision figure of `run` — the overspend probability at
   /// the recommended margin — has a 95 % Wilson half-width of at most `precision.halfWidth`,
-  /// or `precision.maxIterations` iterations have run.
+  /// or `precision.maxIterations` iterations have run (under RQMC: the largest first batch ×
+  /// 2ʲ within it, so that every batch total is replicates × a power of two).
   ///
   /// The decision figure is taken for the reported scope (the total, or the only pool) under
   /// every response: the largest half-width counts. Where no listed margin meets the target,
@@ -30,6 +31,14 @@ extension Engine {
   ) throws(RunOptionsError) -> (run: SimulationRun, precision: PrecisionNote) {
     try precision.validate(firstBatch: options.iterations)
     try check(options.sampling, options: options, plan: plan)
+    // Under RQMC every batch total must keep the replicates full nets: the cap is rounded down
+    // to the first batch × a power of two (the totals the doubling reaches).
+    var precision = precision
+    if options.sampling.method == .rqmc {
+      var cap = options.iterations
+      while cap <= precision.maxIterations / 2 { cap *= 2 }
+      precision.maxIterations = cap
+    }
     var total = options.iterations
     var done = 0
     var merged: SimulationRun?
