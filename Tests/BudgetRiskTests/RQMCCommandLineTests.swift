@@ -32,6 +32,16 @@ import Testing
     #expect(figures[0] == figures[1], "the figures depend on the thread count")
   }
 
+  @Test func theHTMLReportSaysWhichSamplingWasUsed() throws {
+    let folder = try CommandLineTests.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let report = folder.appendingPathComponent("rqmc.html")
+    let r = try CommandLineTests.run(["run", Self.minimal, "--sampling", "rqmc", "--iterations", "256", "--quiet", "--report", report.path])
+    #expect(r.status == 0, "\(r.error)")
+    let html = try String(contentsOf: report, encoding: .utf8)
+    #expect(html.contains("randomised QMC: 16 replicates"))
+  }
+
   @Test(arguments: [
     ["run", minimal, "--sampling", "rqmc", "--replicates", "3"],
     ["run", minimal, "--sampling", "rqmc", "--state", "/tmp/never-written.json"],

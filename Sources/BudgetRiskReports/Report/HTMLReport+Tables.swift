@@ -236,6 +236,10 @@ extension HTMLReport {
       ("speed", "\(ReportFormat.grouped(m.iterationsPerSecond.rounded())) iterations per second"), ("OpenBLAS", m.openBLAS),
     ]
     if let d = m.design { items.insert(("design", d), at: 2) }
+    if let s = m.sampling {
+      // Under RQMC the report's intervals are plain Monte Carlo's (they overstate the error).
+      items.append(("sampling", "randomised QMC: \(s.replicates) replicates of scrambled Sobol' points over the uncertain factors; the replicate intervals are in the JSON output (figures.sampling), the intervals shown here are plain Monte Carlo's and usually wider"))
+    }
     if let r = m.correlationRepair {
       items.append(("correlation repair", "smallest eigenvalue \(ReportFormat.plain(r.smallestEigenvalue, significant: 3)), largest change \(ReportFormat.plain(r.largestChange, significant: 3))"))
     }
