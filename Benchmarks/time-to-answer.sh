@@ -55,6 +55,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 m, f = d["manifest"], d["figures"]
 wall = float(sys.argv[3]) - float(sys.argv[2])
+open(sys.argv[1] + ".wall", "w").write(f"{wall}")
 p = m["precision"]
 print(f"engine, {sys.argv[5]}, {sys.argv[4]} thread(s): {wall:6.2f} s to answer ({m['elapsedSeconds']:.2f} s simulating, "
       f"{wall - m['elapsedSeconds']:.2f} s start-up and figures); {m['iterations']} iterations, "
@@ -81,10 +82,16 @@ start=$(seconds)
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Benchmarks/numpy_reference.py "$scenario" \
   --iterations "$n" --json "$out/numpy.json" > /dev/null
 end=$(seconds)
-python3 - "$out/numpy.json" "$start" "$end" <<'PY'
+python3 - "$out/numpy.json" "$start" "$end" "$out" "$cores" $samplings <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 wall = float(sys.argv[3]) - float(sys.argv[2])
 print(f"numpy, 1 thread: {wall:6.2f} s to answer ({d['elapsedSeconds']:.2f} s simulating, "
       f"{d['startupSeconds']:.2f} s start-up); {d['iterations']} iterations")
+for sampling in sys.argv[6:]:
+    ratios = []
+    for threads in ("1", sys.argv[5]):
+        engine = float(open(f"{sys.argv[4]}/swift-{sampling}-{threads}.json.wall").read())
+        ratios.append(f"{wall / engine:.2f}x on {threads} thread(s)")
+    print(f"numpy / engine ({sampling}), time to answer: " + ", ".join(ratios))
 PY
