@@ -11,7 +11,8 @@ import BudgetRiskModel
 /// indicator over the horizon, in any year and in each year (so every ``OverspendRule`` can
 /// be read), the drift and the service-gap indicator (unmet share above the threshold).
 ///
-/// Exact and mergeable like ``RunAccumulator``: counts, and ``MeanAccumulator``'s exact sums.
+/// Exact and mergeable like ``RunAccumulator``: counts, and exact sums of the drift
+/// (``ExactSum``; a replicate's mean needs no sum of squares).
 /// Its size is fixed by the scenario and R (no allocation per iteration).
 public struct ReplicateAccumulator: Sendable, Equatable {
   package let replicates: Int
@@ -23,8 +24,8 @@ public struct ReplicateAccumulator: Sendable, Equatable {
   private var counts: [UInt64]
   /// Per (replicate, evaluation, scope, year): overspends in that year.
   private var yearCounts: [UInt64]
-  /// Per (replicate, evaluation, scope): the drift.
-  private var drift: [MeanAccumulator]
+  /// Per (replicate, evaluation, scope): the sum of the drift.
+  private var drift: [ExactSum]
 
   package init(replicates: Int, evaluations: Int, plan: SimulationPlan) {
     self.replicates = replicates
@@ -35,7 +36,7 @@ public struct ReplicateAccumulator: Sendable, Equatable {
     let cells = replicates * evaluations * scopeCount
     counts = Array(repeating: 0, count: 4 * cells)
     yearCounts = Array(repeating: 0, count: cells * years)
-    drift = Array(repeating: MeanAccumulator(), count: cells)
+    drift = Array(repeating: ExactSum(), count: cells)
   }
 
   @inline(__always)
@@ -78,7 +79,7 @@ public struct ReplicateAccumulator: Sendable, Equatable {
     case .overspendAnyYear: return Double(counts[4 * c + 2]) / n
     case .overspendInYear(let y): return Double(yearCounts[c * years + y]) / n
     case .serviceGap: return Double(counts[4 * c + 3]) / n
-    case .meanDrift: return drift[c].mean
+    case .meanDrift: return drift[c].value / n
     }
   }
 
