@@ -21,8 +21,8 @@ struct SamplingOptions: ParsableArguments {
   @Option(help: "How the uncertain factors are sampled: plain (Monte Carlo) or rqmc (scrambled Sobol' points in --replicates independent replicates; intervals from the replicates; iterations rounded to replicates × a power of two).")
   var sampling: Sampling.Method = .plain
 
-  @Option(parsing: .unconditional, help: "With --sampling rqmc: independent replicates (\(Sampling.replicateRange.lowerBound)–\(Sampling.replicateRange.upperBound)).")
-  var replicates: Int = Sampling.defaultReplicates
+  @Option(parsing: .unconditional, help: "With --sampling rqmc: independent replicates (\(Sampling.replicateRange.lowerBound)–\(Sampling.replicateRange.upperBound); default \(Sampling.defaultReplicates)).")
+  var replicates: Int?
 
   @Option(parsing: .unconditional, help: "Worker threads (default: the number of cores, at most 4 × that); does not change the figures.")
   var threads: Int = RunOptions.defaultThreads
@@ -35,9 +35,12 @@ struct SamplingOptions: ParsableArguments {
     if let n = iterations, n < 1 {
       throw ValidationError("--iterations must be a whole number of at least 1, found \(n)")
     }
-    guard Sampling.replicateRange.contains(replicates) else {
-      throw ValidationError(
-        "--replicates must be between \(Sampling.replicateRange.lowerBound) and \(Sampling.replicateRange.upperBound), found \(replicates)")
+    if let replicates {
+      guard sampling == .rqmc else { throw ValidationError("--replicates needs --sampling rqmc (plain Monte Carlo has no replicates)") }
+      guard Sampling.replicateRange.contains(replicates) else {
+        throw ValidationError(
+          "--replicates must be between \(Sampling.replicateRange.lowerBound) and \(Sampling.replicateRange.upperBound), found \(replicates)")
+      }
     }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
     guard threads <= Self.maximumThreads else {
@@ -52,7 +55,7 @@ struct SamplingOptions: ParsableArguments {
   /// log scale), so that every replicate uses a full Sobol' net; the manifest records the
   /// count run.
   func runOptions(defaults: RunDefaults, blockSize: Int = 256) -> RunOptions {
-    let method = Sampling(method: sampling, replicates: sampling == .rqmc ? replicates : 1)
+    let method = Sampling(method: sampling, replicates: sampling == .rqmc ? replicates ?? Sampling.defaultReplicates : 1)
     return RunOptions(
       iterations: method.usableIterations(near: iterations ?? defaults.iterations), seed: seed ?? defaults.seed,
       threads: threads, blockSize: blockSize, sampling: method)

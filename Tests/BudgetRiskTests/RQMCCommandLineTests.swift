@@ -46,6 +46,7 @@ import Testing
     ["run", minimal, "--sampling", "rqmc", "--replicates", "3"],
     ["run", minimal, "--sampling", "rqmc", "--state", "/tmp/never-written.json"],
     ["run", minimal, "--sampling", "sobol"],
+    ["run", minimal, "--replicates", "16"],
     ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc"],
     ["margin", minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc"],
   ])
