@@ -110,6 +110,16 @@ import Testing
     #expect(Sampling.rqmc(replicates: 16).problem(iterations: 1_024, factors: 65) != nil)
   }
 
+  @Test func studiesWithoutReplicatesRefuseRQMC() throws {
+    let plan = try SimulationPlan(Self.scenario)
+    let options = RunOptions(iterations: 1_024, seed: 1, sampling: .rqmc())
+    #expect(throws: RunOptionsError.self) { try InterventionOutcomes.run(plan, options: options) }
+    #expect(throws: RunOptionsError.self) { try Engine.requirePlain(options, study: "x") }
+    #expect(throws: MarginSolverError.self) {
+      try MarginSolver.validate(MarginRequest(overspendTarget: 0.1), options: options)
+    }
+  }
+
   @Test func replicateIntervalIsTheStudentTIntervalOfTheValues() throws {
     // Values 1…4: mean 2.5, s = 1.2910, t₀.₉₇₅(3) = 3.1824 → half-width 2.0543.
     let i = try #require(ReplicateInterval(values: [1, 2, 3, 4]))

@@ -121,6 +121,7 @@ public enum MarginSolver {
     }
     guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
     guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
+    guard options.sampling.method == .plain else { throw .invalid("--sampling rqmc is supported by 'run' only; the margin solver uses plain Monte Carlo") }
     do { try request.precision?.validate(firstBatch: options.iterations) } catch { throw .invalid(error.description) }
   }
 

@@ -50,6 +50,7 @@ public enum DesignComparison {
   ) throws(RunOptionsError) -> ComparisonRun {
     guard !designs.isEmpty, designs.indices.contains(baseline) else { throw .invalid("no design to compare") }
     try Engine.check(options)
+    try Engine.requirePlain(options, study: "a design comparison")
     var compiled = [SimulationPlan]()
     for design in designs {
       do { compiled.append(try SimulationPlan(design.scenario)) } catch { throw .scenario(error) }

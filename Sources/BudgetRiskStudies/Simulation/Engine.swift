@@ -131,6 +131,14 @@ public enum Engine {
     if let problem = sampling.problem(iterations: whole, factors: plan.factors.count) { throw .invalid(problem) }
   }
 
+  /// Refuses RQMC in a study that draws plain Monte Carlo only (its workers take no point
+  /// set, and its intervals are binomial): the figures would not be what was asked for.
+  package static func requirePlain(_ options: RunOptions, study: String) throws(RunOptionsError) {
+    guard options.sampling.method == .plain else {
+      throw .invalid("--sampling rqmc is supported by 'run' only; \(study) uses plain Monte Carlo")
+    }
+  }
+
   /// Refuses options no run can use (the command line checks them too, with its own words).
   package static func check(_ options: RunOptions) throws(RunOptionsError) {
     guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }

@@ -22,6 +22,7 @@ public enum InterventionOutcomes {
   /// at full delivery, programme costs included) exceeds `budget`.
   static func accumulate(_ plan: SimulationPlan, options: RunOptions, budget: Double) throws(RunOptionsError) -> OutcomeAccumulator {
     try Engine.check(options)
+    try Engine.requirePlain(options, study: "'outcomes'")
     let (workers, _) = ParallelTiles.run(options: options) { OutcomeWorker(plan: plan, budget: budget) }
     var total = OutcomeAccumulator(interventions: plan.interventionNames.count, years: plan.years)
     for worker in workers { total.merge(worker.accumulator) }

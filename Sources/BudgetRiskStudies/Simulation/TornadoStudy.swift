@@ -30,6 +30,7 @@ public enum TornadoStudy {
     _ plan: SimulationPlan, evaluation: Evaluation, options: RunOptions, cancel: (@Sendable () -> Bool)? = nil
   ) throws(RunOptionsError) -> TornadoFigures {
     try Engine.check(options)
+    try Engine.requirePlain(options, study: "the tornado")
     let (workers, _) = ParallelTiles.run(options: options, cancel: cancel) { TornadoWorker(plan: plan, evaluation: evaluation) }
     var total = TornadoAccumulator(factors: plan.factors.count)
     for w in workers { total.merge(w.sums) }
