@@ -5,8 +5,9 @@ import BudgetRiskModel
 extension TileWorkspace {
   /// Simulates the cost of need at full delivery for every active row of tile `tile`.
   ///
-  /// 1. standard normals per iteration (plain or RQMC, ``fillFactorNormals(first:active:seed:)``) → correlated through the copula (GEMM with Lᵀ) →
-  ///    factor values by each factor's quantile function;
+  /// 1. standard normals per iteration (plain or RQMC: ``fillFactorNormals(first:active:seed:)``)
+  ///    → correlated through the copula (GEMM with Lᵀ) → factor values by each factor's
+  ///    quantile function;
   /// 2. population per segment and period → expected events (GEMM with utilisation);
   /// 3. per cell: season, multipliers, shocks, interventions at full delivery → counts and
   ///    costs from the cell's own stream;
