@@ -127,6 +127,8 @@ extension TileWorkspace {
       }
     }
 
+    let counts = yearCounts.row(r, width: V * years)
+    counts.fill(0)
     for t in 0..<T {
       let cell = (r * T + t) * V
       let year = t / ppy
@@ -136,12 +138,20 @@ extension TileWorkspace {
         switch plan.serviceCosts[v] {
         case .events(let unitCost, let severity, let noise):
           let lambda = cost[cell + v]
+          // `CellCost.events` in its two steps (the same draws), so that the count is kept.
+          var count = 0.0, amount = 0.0
+          if lambda > 0 {
+            count = CellCost.count(
+              expected: lambda, noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearTotals[v * years + year]),
+              using: &rng)
+            amount = CellCost.sum(
+              of: count, meanCost: unitCost * price[(r * V + v) * years + year], severity: severity,
+              threshold: threshold, using: &rng)
+          }
+          counts[v * years + year] += count
           // Every cell on the money grid: pool and horizon sums are then exact in any order
           // (the BLAS product included), so `cost > budget` is decided exactly.
-          cost[cell + v] = MoneyGrid.round(CellCost.events(
-            expected: lambda, unitCost: unitCost * price[(r * V + v) * years + year], severity: severity,
-            noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearTotals[v * years + year]),
-            threshold: threshold, using: &rng))
+          cost[cell + v] = MoneyGrid.round(amount)
         case .perPerson(let segments, let annualMean, let severity):
           let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
           var people = 0.0

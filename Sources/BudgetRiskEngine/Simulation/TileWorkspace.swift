@@ -47,6 +47,9 @@ package final class TileWorkspace {
   /// Expected events at full delivery per row, service and budget year, `rows × V × years`:
   /// the year's count whose dispersion a negative-binomial service's `dispersion` is.
   let yearEvents: Buffer<Double>
+  /// Events drawn at full delivery per row, service and budget year, `rows × V × years`:
+  /// the activity `run` reports (``ActivityAccumulator``); 0 for per-person services.
+  package let yearCounts: Buffer<Double>
 
   package init(plan: SimulationPlan) {
     self.plan = plan
@@ -60,7 +63,7 @@ package final class TileWorkspace {
     baseRates = Buffer(R * T * V); preInterventionRates = Buffer(R * T * V); cost = Buffer(R * T * V)
     poolCategoryCost = Buffer(R * T * 2 * P)
     price = Buffer(R * V * plan.years); shockMultiplier = Buffer(T * V)
-    yearEvents = Buffer(R * V * plan.years)
+    yearEvents = Buffer(R * V * plan.years); yearCounts = Buffer(R * V * plan.years)
   }
 }
 
