@@ -67,7 +67,7 @@ extension TileWorkspace {
       unitCostMultiplier[r * V + v] = 1
       inflation[r * V + v] = plan.serviceInflation[v]
     }
-    for k in 0..<K { effect[r * K + k] = plan.interventionEffect[k] }
+    for k in 0..<K { effect[r * K + k] = plan.interventionEffect[k]; spillover[r * K + k] = plan.interventionRamp[2 * K * plan.periods + k] }
     guard active else { return }
     for f in 0..<F {
       correlatedCDF[r * F + f] = StandardNormal.cdf(correlated[r * F + f])
@@ -81,6 +81,7 @@ extension TileWorkspace {
       case .growth(let targets): for s in targets { growth[r * S + s] = x }
       case .population(let targets): for s in targets { startPopulation[r * S + s] *= x }
       case .interventionEffect(let targets): for k in targets { effect[r * K + k] = x }
+      case .interventionSpillover(let targets): for k in targets { spillover[r * K + k] = x }
       }
     }
   }
@@ -248,7 +249,9 @@ extension TileWorkspace {
     let K = plan.interventionLag.count, T = plan.periods, S = plan.segmentCount
     var m = 1.0
     for k in plan.interventionsTargeting[v] where plan.interventionReaches[k * S + s] {
+      // The row's own spillover (exactly `interventionRamp` where it is the plan's).
       let reach = plan.interventionRamp[k * T + t]
+        + (spillover[r * K + k] - plan.interventionRamp[2 * K * T + k]) * plan.interventionRamp[K * T + k * T + t]
       guard reach > 0 else { continue }
       let share = delivered.map { $0[k * T + t - plan.interventionLag[k]] } ?? 1
       m *= 1 - effect[r * K + k] * reach * share

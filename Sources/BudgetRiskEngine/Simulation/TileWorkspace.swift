@@ -29,6 +29,7 @@ package final class TileWorkspace {
   package let unitCostMultiplier: Buffer<Double>  // rows × V
   package let inflation: Buffer<Double>  // rows × V
   package let effect: Buffer<Double>  // rows × interventions
+  let spillover: Buffer<Double>  // rows × interventions
   /// People per segment, realised and rate-weighted, `(rows·T) × S`.
   package let population: Buffer<Double>
   let effectivePopulation: Buffer<Double>
@@ -58,7 +59,7 @@ package final class TileWorkspace {
     normals = Buffer(R * F); correlated = Buffer(R * F); correlatedCDF = Buffer(R * F); factorValues = Buffer(R * F)
     startPopulation = Buffer(R * S); growth = Buffer(R * S); segmentRate = Buffer(R * S)
     serviceRate = Buffer(R * V); unitCostMultiplier = Buffer(R * V); inflation = Buffer(R * V)
-    effect = Buffer(R * max(1, plan.interventionEffect.count))
+    effect = Buffer(R * max(1, plan.interventionEffect.count)); spillover = Buffer(R * max(1, plan.interventionEffect.count))
     population = Buffer(R * T * S); effectivePopulation = Buffer(R * T * S)
     baseRates = Buffer(R * T * V); preInterventionRates = Buffer(R * T * V); cost = Buffer(R * T * V)
     poolCategoryCost = Buffer(R * T * 2 * P)
