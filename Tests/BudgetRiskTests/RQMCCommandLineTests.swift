@@ -49,6 +49,7 @@ import Testing
     ["run", minimal, "--replicates", "16"],
     ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc"],
     ["margin", minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc"],
+    ["outcomes", minimal, "--sampling", "rqmc"],
   ])
   func unsupportedRQMCUsesExit64(arguments: [String]) throws {
     let r = try CommandLineTests.run(arguments + ["--iterations", "64", "--quiet"])
