@@ -88,7 +88,7 @@ extension SimulationPlan {
       }
       for (k, proposal) in scenario.budget.proposals.enumerated() {
         guard case .amounts(let label, let annual) = proposal else { continue }
-        let amount = annual[p] * Double(h.budgetYears)
+        let amount = annual[p].reduce(0, +)
         if amount / base > maximumRatio || cost / amount > maximumRatio {
           let margins = scenario.budget.proposals.filter { if case .margin = $0 { true } else { false } }.count
           problems.append(LimitProblem(

@@ -75,13 +75,17 @@ public enum BaseBudget: Sendable, Equatable {
 public enum Proposal: Sendable, Equatable {
   /// The base budget times (1 + margin).
   case margin(Double)
-  /// Explicit annual amounts per pool, profiled within each year like the base budget.
-  case amounts(name: String, annual: [Double])
+  /// Explicit amounts per pool and budget year, `annual[pool][year]` (a pool given one amount
+  /// has it in every year), profiled within each year like the base budget.
+  case amounts(name: String, annual: [[Double]])
+  /// The base budget times (1 + `margins[y]`) in budget year y: a contingency that changes
+  /// from year to year.
+  case yearlyMargins(name: String, margins: [Double])
 
   public var label: String {
     switch self {
     case .margin(let m): return "margin \(Proposal.percent(m))"
-    case .amounts(let name, _): return name
+    case .amounts(let name, _), .yearlyMargins(let name, _): return name
     }
   }
 
