@@ -134,8 +134,15 @@ public struct PoolRule: Sendable, Equatable {
   public var response: ProviderResponse?
   public var reserveShare: Double?
   public var rationingOrder: RationingOrder?
-  public init(response: ProviderResponse? = nil, reserveShare: Double? = nil, rationingOrder: RationingOrder? = nil) {
+  /// The pool's own service-gap target: its P(unmet share > g) must be at most this, besides
+  /// the scenario's targets, for any margin recommended or solved over a scope holding it.
+  public var serviceGapTarget: Double?
+  public init(
+    response: ProviderResponse? = nil, reserveShare: Double? = nil, rationingOrder: RationingOrder? = nil,
+    serviceGapTarget: Double? = nil
+  ) {
     self.response = response; self.reserveShare = reserveShare; self.rationingOrder = rationingOrder
+    self.serviceGapTarget = serviceGapTarget
   }
 }
 

@@ -278,6 +278,9 @@ private struct AssumptionWords {
       }
       if let share = rule.reserveShare { words.append("holds a reserve of \(ReportFormat.percent(share)) of a year's base budget") }
       if let order = rule.rationingOrder { words.append("rations \(orderWords(order))") }
+      if let target = rule.serviceGapTarget {
+        words.append("must keep P(service gap) at most \(ReportFormat.percent(target)) at the recommended margin")
+      }
       if !words.isEmpty { g.paragraphs.append("Pool \(b.pools[p].name) has its own rules: it " + words.joined(separator: "; it ") + ".") }
     }
     g.paragraphs.append(

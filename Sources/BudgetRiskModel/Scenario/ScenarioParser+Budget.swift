@@ -183,14 +183,15 @@ extension ScenarioParser {
   }
 
   /// A mapping pool name → value with exactly one entry per pool, in pool order.
-  /// `pool_rules: {pool: {response, reserve, rationing_order}}`: some pools' own rules.
+  /// `pool_rules: {pool: {response, reserve, rationing_order, service_gap_target}}`: some
+  /// pools' own rules.
   private func parsePoolRules(_ value: YAMLValue, names: NameTable) -> [Int: PoolRule]? {
     guard let entries = reader.entries(value) else { return nil }
     var rules = [Int: PoolRule]()
     var failed = false
     for entry in entries {
       let pool = names.resolve(entry.key, at: entry.value, reader: reader, line: entry.keyLine)
-      guard let r = reader.mapping(entry.value, keys: ["response", "reserve", "rationing_order"]) else {
+      guard let r = reader.mapping(entry.value, keys: ["response", "reserve", "rationing_order", "service_gap_target"]) else {
         failed = true
         continue
       }
@@ -198,14 +199,19 @@ extension ScenarioParser {
       let reserve = r.optional("reserve").map { reader.number($0, .nonNegative) }
       let order = r.optional("rationing_order").map { reader.choice($0, as: RationingOrder.self) }
       // A key given but unreadable (reported) is nil inside a .some.
-      if response.map({ $0 == nil }) == true || reserve.map({ $0 == nil }) == true || order.map({ $0 == nil }) == true {
+      let gapTarget = r.optional("service_gap_target").map { reader.number($0, .probability) }
+      if response.map({ $0 == nil }) == true || reserve.map({ $0 == nil }) == true || order.map({ $0 == nil }) == true
+        || gapTarget.map({ $0 == nil }) == true
+      {
         failed = true
       }
       guard let pool else {
         failed = true
         continue
       }
-      rules[pool] = PoolRule(response: response ?? nil, reserveShare: reserve ?? nil, rationingOrder: order ?? nil)
+      rules[pool] = PoolRule(
+        response: response ?? nil, reserveShare: reserve ?? nil, rationingOrder: order ?? nil,
+        serviceGapTarget: gapTarget ?? nil)
     }
     return failed ? nil : rules
   }
