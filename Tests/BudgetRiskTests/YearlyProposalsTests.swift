@@ -5,6 +5,7 @@ import Testing
 @testable import BudgetRiskModel
 @testable import BudgetRiskEngine
 @testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// Proposals with one amount (or one margin) per budget year, on the independent years of
 /// ``YearlyFiguresTests`` (compound Poisson–gamma cost per year, exact CDF).
@@ -91,5 +92,21 @@ extension YearlyProposalsTests {
     #expect(flat.overspendProbability == yearly.overspendProbability)
     #expect(flat.years == yearly.years)
     #expect(flat.overspendProbability.estimate > 0 && flat.overspendProbability.estimate < 1)
+  }
+}
+
+extension YearlyProposalsTests {
+  /// The table names each year's amount of a stated proposal; the HTML headline each year's
+  /// budget at the recommended margin besides their average.
+  @Test func theReportsShowEachYearsBudget() throws {
+    var (s, base) = try Self.scenario()
+    s.budget.proposals = [.margin(0.5), .amounts(name: "stated", annual: [[2_000, 2_500, 3_000]])]
+    let (_, f) = try TestScenario.run(s, iterations: 256, seed: 1)
+    let table = TableReport.render(f, manifest: nil)
+    #expect(table.contains("  stated by budget year: GBP 2.0k / GBP 2.5k / GBP 3.0k\n"))
+    #expect(!table.contains("margin 50% by budget year"))
+    let html = HTMLReport.headline(f)
+    let years = base.map { ReportFormat.money($0 * 1.5, "GBP") }.joined(separator: ", ")
+    #expect(html.contains("a year on average (\(years) in budget years 1 to 3)"))
   }
 }

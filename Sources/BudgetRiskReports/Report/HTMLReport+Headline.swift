@@ -22,7 +22,11 @@ extension HTMLReport {
       if let rec, let m = rec.margin, let b = chosen {
         let x = b.scopes[s]
         html += "<p class=\"big\">\(e(ReportFormat.margin(m))) margin</p>"
-        html += "<p>\(e(ReportFormat.money(rec.annualContingency ?? 0, f.currency))) a year of contingency; a budget of \(e(ReportFormat.money(x.budget.mean / Double(f.budgetYears), f.currency))) a year.</p>"
+        // Budgets balance each year: name each year's budget, not only their average.
+        let byYear = x.years.count > 1
+          ? " (" + x.years.map { ReportFormat.money($0.budget.mean, f.currency) }.joined(separator: ", ") + " in budget years 1 to \(x.years.count))"
+          : ""
+        html += "<p>\(e(ReportFormat.money(rec.annualContingency ?? 0, f.currency))) a year of contingency; a budget of \(e(ReportFormat.money(x.budget.mean / Double(f.budgetYears), f.currency))) a year on average\(e(byYear)).</p>"
         let rule = OverspendRule(rawValue: rec.overspendRule) ?? .horizon
         if rule == .horizon {
           html += "<dl><dt>Overspend probability (horizon total)</dt><dd>\(e(ReportFormat.probability(x.overspendProbability))) — target ≤ \(e(ReportFormat.percent(rec.overspendTarget)))</dd>"

@@ -90,6 +90,10 @@ public enum TableReport {
           + x.years.map { ReportFormat.money($0.valueAtRisk.first { $0.level == 0.95 }?.value ?? 0, c) })
     }
     out += layout(rows)
+    // A stated proposal's years can differ by more than the base's growth: show each year's amount.
+    for b in f.budgets where b.response == response && b.margin == nil && b.scopes[s].years.count > 1 {
+      out += "  \(b.proposal) by budget year: " + b.scopes[s].years.map { ReportFormat.money($0.budget.mean, c) }.joined(separator: " / ") + "\n"
+    }
     return out
   }
 
