@@ -29,11 +29,15 @@ public enum MarginTableReport {
         let parts = r.pools.map { p in "\(p.pool) \(p.annualContingency.map { money($0.value) } ?? "–")" }
         lines.append("by pool, per year: " + parts.joined(separator: ", "))
       }
-      if let b = r.binding, f.serviceGapTarget != nil || r.categoryGapTargets != nil, r.response != "absorb" {
+      let gapTargets = f.serviceGapTarget != nil || r.categoryGapTargets != nil || r.poolGapTargets != nil
+      if let b = r.binding, b != "overspend" || (gapTargets && r.response != "absorb") {
         lines.append("set by the \(b) target")
       }
       for t in r.categoryGapTargets ?? [] {
-        if let p = t.probability { lines.append("P(\(t.category) gap) \(percent(p.estimate))") }
+        if let p = t.probability { lines.append("P(\(t.category) gap) \(percent(p.estimate)) (target \(percent(t.target)))") }
+      }
+      for t in r.poolGapTargets ?? [] {
+        if let p = t.probability { lines.append("P(gap) in pool \(t.pool) \(percent(p.estimate)) (target \(percent(t.target)))") }
       }
       if r.precisionReached == true, let h = r.halfWidth { lines.append("precision reached: half-width \(margin(h))") }
       lines += r.notes
