@@ -108,5 +108,14 @@ extension YearlyProposalsTests {
     let html = HTMLReport.headline(f)
     let years = base.map { ReportFormat.money($0 * 1.5, "GBP") }.joined(separator: ", ")
     #expect(html.contains("a year on average (\(years) in budget years 1 to 3)"))
+    // The fan's section shows its budget year by year, with P(any year overspends).
+    let fan = HTMLReport.drift(f)
+    let any = f.budgets[0].scopes[0].anyYearOverspends.estimate
+    #expect(fan.contains("by budget year — P(any year overspends) \(ReportFormat.percent(any))"))
+    #expect(fan.contains("year 3"))
+    // The gap's section, under ration, shows when rationing starts in each year.
+    let gap = HTMLReport.serviceGap(ReportFixture.figures)
+    #expect(gap.contains("by budget year (") && gap.contains("P(it starts before the last quarter)"))
+    #expect(HTMLReport.serviceGap(f).contains("by budget year (") == false)
   }
 }
