@@ -5,6 +5,7 @@ import Testing
 @testable import BudgetRiskModel
 @testable import BudgetRiskEngine
 @testable import BudgetRiskStudies
+@testable import BudgetRiskReports
 
 /// `margin` under the yearly overspend rules and the per-category gap targets.
 ///
@@ -52,6 +53,8 @@ import Testing
     #expect(try #require(r.lower) <= m && m <= (try #require(r.upper)))
     // The reported probability is the rule's: P̂(any year overspends) at the margin.
     #expect(abs(try #require(r.overspendProbability).estimate - Self.alpha) < Self.tolerance)
+    // The printed summary names the rule it solved for.
+    #expect(MarginTableReport.render(f, manifest: nil).contains("smallest contingency margin with P(any year overspends) ≤ 10.0%"))
   }
 
   @Test func worstYearMeetsTheLargestYearlyProbabilityAtTheSolvedMargin() throws {
@@ -94,6 +97,8 @@ import Testing
     let (_, run) = try TestScenario.run(check, iterations: n, seed: 7)
     let gaps = run.budgets.map { $0.scopes[0].serviceGap.byCategory[0].probability.estimate }
     #expect(gaps[0] > 0.05 && gaps[1] <= 0.05, "\(gaps) at \(m)")
+    let table = MarginTableReport.render(f, manifest: nil)
+    #expect(table.contains("and P(proactive gap) ≤ 5.0%") && table.contains("set by the proactive gap target"))
     // Without the category target the loose overspend target alone gives a smaller margin.
     s.budget.categoryGapTargets = [nil, nil]
     let loose = try MarginSolver.solve(
