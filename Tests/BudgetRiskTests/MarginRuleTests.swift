@@ -105,4 +105,16 @@ import Testing
       s, request: MarginRequest(overspendTarget: 0.5), options: RunOptions(iterations: n, seed: 7, threads: 2))
     #expect(try #require(loose.results.first?.margin) < m)
   }
+
+  /// Where no listed margin meets a yearly rule, the console points to `margin`, which now
+  /// solves under it.
+  @Test func noListedMarginPointsToTheSolverUnderAYearlyRule() throws {
+    var s = YearlyFiguresTests.scenario(rule: .everyYear)
+    s.budget.proposals = [.margin(0)]
+    let (_, f) = try TestScenario.run(s, iterations: 256, seed: 1)
+    let table = TableReport.render(f, manifest: nil)
+    #expect(table.contains(
+      "no listed margin meets P(any year overspends) ≤ 10.0%; budget-risk margin FILE --overspend-at-most 0.1 --response absorb solves for the smallest margin that does"),
+      "\(table)")
+  }
 }

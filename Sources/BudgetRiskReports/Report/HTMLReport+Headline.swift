@@ -59,8 +59,8 @@ extension HTMLReport {
         if let beta = rec?.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
         for t in rec?.categoryGapTargets ?? [] { target += " and P(\(t.category) gap) ≤ \(ReportFormat.percent(t.target))" }
         html += "<p>meets the target \(e(target)).</p>"
-        // `margin` solves for the horizon total only (it refuses another rule).
-        if let rec, rule == .horizon {
+        // `margin` solves under the scenario's rule and targets too.
+        if let rec {
           html += "<p class=\"note\">To find the smallest margin that does: <code>\(e(TableReport.marginCommand(rec, file: nil, design: nil)))</code> (FILE: this report's scenario file, with its --design).</p>"
         }
         if let last = f.marginBudgets(response: r).last {

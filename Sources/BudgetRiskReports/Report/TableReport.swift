@@ -60,10 +60,8 @@ public enum TableReport {
             out += "\(name)\(which) \(percent(p.estimate)) [\(percent(p.lower))–\(percent(p.upper))] ≤ target \(percent(r.overspendTarget))\(gap)\n"
           } else {
             out += "  no listed margin meets \(name) ≤ \(percent(r.overspendTarget))\(gap); "
-            // `margin` solves for the horizon total only (it refuses another rule).
-            out += rule == .horizon
-              ? "\(marginCommand(r, file: manifest?.scenarioFile, design: manifest?.design)) solves for the smallest margin that does\n"
-              : "list larger margins (budget-risk margin solves for the horizon total only)\n"
+            // `margin` solves under the scenario's rule and targets too.
+            out += "\(marginCommand(r, file: manifest?.scenarioFile, design: manifest?.design)) solves for the smallest margin that does\n"
           }
         }
       }
