@@ -1,5 +1,6 @@
 import Foundation
 import BudgetRiskModel
+import BudgetRiskNumerics
 
 /// The limits of what the engine can compute with, checked on the compiled plan.
 ///
@@ -14,7 +15,8 @@ import BudgetRiskModel
 /// - the expected cost of need and the base budget are finite, and at most
 ///   ``maximumMoney`` over the horizon;
 /// - the cost at the factors' extreme quantiles (probability 1e−9 either side, compounded
-///   over the horizon for growth and inflation, with every shock on) is at most
+///   over the horizon for growth and inflation, with every shock on, and each factor
+///   process at the same tail of its spread at the horizon's end) is at most
 ///   ``maximumRatio`` times the pool's base budget, and at most ``maximumMoney``;
 /// - every proposal's amounts are at most ``maximumRatio`` times the pool's base budget.
 ///
@@ -134,7 +136,15 @@ extension SimulationPlan {
         for x in k { services.formUnion(scenario.interventions[x].targets) }
         ratio = (1 - min(lo, 0)) / max(1 - max(mean, 0), 1e-12)
       }
-      let logRatio = ratio.isNaN ? .infinity : log(max(ratio, 1))
+      var logRatio = ratio.isNaN ? .infinity : log(max(ratio, 1))
+      // A process multiplies by exp(X), X normal with the spread at the horizon's end (a
+      // walk's grows with t): its extreme is the same tail quantile of that normal.
+      if let process = factor.process {
+        var compounded = false
+        if case .inflation = factor.role { compounded = true }
+        logRatio += StandardNormal.quantile(1 - extremeTail) * process.horizonSpread(
+          periods: scenario.horizon.periods, periodsPerYear: scenario.horizon.periodsPerYear, compounded: compounded)
+      }
       terms.append((logRatio, services, "uncertainty.factors[\(i)].distribution"))
     }
     for (k, shock) in scenario.shocks.enumerated() {

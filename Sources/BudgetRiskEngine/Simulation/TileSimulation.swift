@@ -7,6 +7,8 @@ extension TileWorkspace {
   ///
   /// 1. standard normals per iteration → correlated through the copula (GEMM with Lᵀ) →
   ///    factor values by each factor's quantile function;
+  ///    1b. factors with a process: their innovations, states and drift multipliers
+  ///    (`TileWorkspace+Processes.swift`);
   /// 2. population per segment and period → expected events (GEMM with utilisation);
   /// 3. per cell: season, multipliers, shocks, interventions at full delivery → counts and
   ///    costs from the cell's own stream;
@@ -28,6 +30,7 @@ extension TileWorkspace {
     }
     BLAS.multiply(normals, plan.copulaTransposed, into: correlated, m: R, n: F, k: F)
     for r in 0..<R { setParameters(row: r, active: active.contains(r)) }
+    simulateProcesses(tile: tile, active: active, seed: seed)
 
     // 2. Population and expected events.
     population.zero(); effectivePopulation.zero()
@@ -38,7 +41,7 @@ extension TileWorkspace {
         var people = startPopulation[r * S + s]
         for t in 0..<T {
           population[(r * T + t) * S + s] = people
-          effectivePopulation[(r * T + t) * S + s] = people * segmentRate[r * S + s]
+          effectivePopulation[(r * T + t) * S + s] = people * segmentRate[r * S + s] * segmentDrift(row: r, period: t, segment: s)
           people *= monthlyGrowth
         }
       }
@@ -98,6 +101,9 @@ extension TileWorkspace {
         p *= step
       }
     }
+    if plan.processes.movesPrices {
+      for i in (r * V * years)..<((r + 1) * V * years) { price[i] *= priceDrift[i] }
+    }
     shockMultiplier.fill(1)
     for (k, shock) in plan.shocks.enumerated() {
       var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(plan.shockStreamKey[k]))
@@ -119,6 +125,7 @@ extension TileWorkspace {
       for v in 0..<V {
         guard case .events = plan.serviceCosts[v] else { continue }
         let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+          * serviceDrift(row: r, period: t, service: v)
         let rate = baseRates[cell + v] * activity
         preInterventionRates[cell + v] = rate
         let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
@@ -144,6 +151,7 @@ extension TileWorkspace {
             threshold: threshold, using: &rng))
         case .perPerson(let segments, let annualMean, let severity):
           let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+          * serviceDrift(row: r, period: t, service: v)
           var people = 0.0
           for s in segments { people += population[(r * T + t) * S + s] }
           preInterventionRates[cell + v] = activity
