@@ -34,6 +34,8 @@ extension TileWorkspace {
 
     // 2. Population and expected events.
     population.zero(); effectivePopulation.zero()
+    // Without factor processes no drift multiplies anything (and no product changes by a bit).
+    let drifting = !plan.processes.isEmpty
     let ppy = Double(plan.periodsPerYear)
     for r in active {
       for s in 0..<S {
@@ -41,7 +43,9 @@ extension TileWorkspace {
         var people = startPopulation[r * S + s]
         for t in 0..<T {
           population[(r * T + t) * S + s] = people
-          effectivePopulation[(r * T + t) * S + s] = people * segmentRate[r * S + s] * segmentDrift(row: r, period: t, segment: s)
+          var rate = segmentRate[r * S + s]
+          if drifting { rate *= segmentDrift[(r * T + t) * S + s] }
+          effectivePopulation[(r * T + t) * S + s] = people * rate
           people *= monthlyGrowth
         }
       }
@@ -92,6 +96,7 @@ extension TileWorkspace {
     let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
     let years = plan.years, ppy = plan.periodsPerYear
     let threshold = plan.exactSumThreshold
+    let drifting = !plan.processes.isEmpty
 
     for v in 0..<V {
       let step = 1 + inflation[r * V + v]
@@ -124,8 +129,8 @@ extension TileWorkspace {
       let cell = (r * T + t) * V
       for v in 0..<V {
         guard case .events = plan.serviceCosts[v] else { continue }
-        let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
-          * serviceDrift(row: r, period: t, service: v)
+        var activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+        if drifting { activity *= serviceDrift[cell + v] }
         let rate = baseRates[cell + v] * activity
         preInterventionRates[cell + v] = rate
         let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
@@ -150,8 +155,8 @@ extension TileWorkspace {
             noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearTotals[v * years + year]),
             threshold: threshold, using: &rng))
         case .perPerson(let segments, let annualMean, let severity):
-          let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
-          * serviceDrift(row: r, period: t, service: v)
+          var activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+          if drifting { activity *= serviceDrift[cell + v] }
           var people = 0.0
           for s in segments { people += population[(r * T + t) * S + s] }
           preInterventionRates[cell + v] = activity

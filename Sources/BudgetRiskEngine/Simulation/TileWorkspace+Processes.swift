@@ -72,16 +72,4 @@ extension TileWorkspace {
       }
     }
   }
-
-  /// Multiplier of service `v`'s rate in period `t` of row `r` (1 without processes).
-  @inline(__always)
-  func serviceDrift(row r: Int, period t: Int, service v: Int) -> Double {
-    plan.processes.isEmpty ? 1 : serviceDrift[(r * plan.periods + t) * plan.serviceCount + v]
-  }
-
-  /// Multiplier of segment `s`'s rates in period `t` of row `r` (1 without processes).
-  @inline(__always)
-  func segmentDrift(row r: Int, period t: Int, segment s: Int) -> Double {
-    plan.processes.isEmpty ? 1 : segmentDrift[(r * plan.periods + t) * plan.segmentCount + s]
-  }
 }
