@@ -275,6 +275,16 @@ import Testing
       path: "uncertainty.factors[1].process", "a growth factor cannot have a process")
   }
 
+  @Test func theCostLimitsCoverAProcesssSpread() {
+    // σ = 0.75 a period over 24 periods: the log spread at the end is 0.75·√23 ≈ 3.6, so the
+    // 1e-9 extreme is e^21.6 times the expected cost, past the engine's 2³⁰ = e^20.8 limit (see
+    // SimulationPlan+Limits); the level alone (CV 8 %) is well inside it.
+    expectIssue(
+      validationIssues(Self.with("{kind: random_walk, step: period, sigma: 0.75}")),
+      path: "uncertainty.factors[0].process.sigma", "at its extreme (probability 1e-9)", "narrow this spread")
+    #expect(validationIssues(Self.with("{kind: random_walk, step: period, sigma: 0.1}")).isEmpty)
+  }
+
   @Test func pricesStepByYearAndCorrelatedProcessesShareAStep() {
     let inflation = ScenarioText.replacing(
       ("role: growth\n      segments: [frail_older]", "role: inflation\n      process: {kind: random_walk, step: period, sigma: 0.01}"))

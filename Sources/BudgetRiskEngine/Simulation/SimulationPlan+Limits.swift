@@ -56,7 +56,7 @@ extension SimulationPlan {
       guard cost.isFinite, cost <= maximumMoney else {
         problems.append(LimitProblem(
           path: "segments",
-          message: "the expected cost of pool \(name) over the horizon is \(describe(cost)); at most \(describe(maximumMoney)) is supported (check population, utilisation, unit_cost, growth and inflation)"))
+          message: "the expected cost of pool \(name) over the horizon is \(describe(cost)); at most \(describe(maximumMoney)) is supported (check population, utilisation, unit_cost, growth, inflation and any factor process's sigma)"))
         continue
       }
       guard base.isFinite, base <= maximumMoney else {
@@ -136,16 +136,17 @@ extension SimulationPlan {
         for x in k { services.formUnion(scenario.interventions[x].targets) }
         ratio = (1 - min(lo, 0)) / max(1 - max(mean, 0), 1e-12)
       }
-      var logRatio = ratio.isNaN ? .infinity : log(max(ratio, 1))
+      let logRatio = ratio.isNaN ? .infinity : log(max(ratio, 1))
+      terms.append((logRatio, services, "uncertainty.factors[\(i)].distribution"))
       // A process multiplies by exp(X), X normal with the spread at the horizon's end (a
       // walk's grows with t): its extreme is the same tail quantile of that normal.
       if let process = factor.process {
         var compounded = false
         if case .inflation = factor.role { compounded = true }
-        logRatio += StandardNormal.quantile(1 - extremeTail) * process.horizonSpread(
+        let spread = process.horizonSpread(
           periods: scenario.horizon.periods, periodsPerYear: scenario.horizon.periodsPerYear, compounded: compounded)
+        terms.append((StandardNormal.quantile(1 - extremeTail) * spread, services, "uncertainty.factors[\(i)].process.sigma"))
       }
-      terms.append((logRatio, services, "uncertainty.factors[\(i)].distribution"))
     }
     for (k, shock) in scenario.shocks.enumerated() {
       terms.append((log(max(shock.multiplier, 1)), Set(shock.services), "shocks[\(k)].multiplier"))
