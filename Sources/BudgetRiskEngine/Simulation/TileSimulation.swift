@@ -34,8 +34,6 @@ extension TileWorkspace {
 
     // 2. Population and expected events.
     population.zero(); effectivePopulation.zero()
-    // Without factor processes no drift multiplies anything (and no product changes by a bit).
-    let drifting = !plan.processes.isEmpty
     let ppy = Double(plan.periodsPerYear)
     for r in active {
       for s in 0..<S {
@@ -43,11 +41,15 @@ extension TileWorkspace {
         var people = startPopulation[r * S + s]
         for t in 0..<T {
           population[(r * T + t) * S + s] = people
-          var rate = segmentRate[r * S + s]
-          if drifting { rate *= segmentDrift[(r * T + t) * S + s] }
-          effectivePopulation[(r * T + t) * S + s] = people * rate
+          effectivePopulation[(r * T + t) * S + s] = people * segmentRate[r * S + s]
           people *= monthlyGrowth
         }
+      }
+    }
+    // Segment rates that wander (factor processes), period by period; nothing without them.
+    if drifting {
+      for r in active {
+        for i in (r * T * S)..<((r + 1) * T * S) { effectivePopulation[i] *= segmentDrift[i] }
       }
     }
     BLAS.multiply(effectivePopulation, plan.utilisationPerPeriod, into: baseRates, m: R * T, n: V, k: S)
@@ -96,7 +98,6 @@ extension TileWorkspace {
     let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
     let years = plan.years, ppy = plan.periodsPerYear
     let threshold = plan.exactSumThreshold
-    let drifting = !plan.processes.isEmpty
 
     for v in 0..<V {
       let step = 1 + inflation[r * V + v]
@@ -106,7 +107,7 @@ extension TileWorkspace {
         p *= step
       }
     }
-    if plan.processes.movesPrices {
+    if driftingPrices {
       for i in (r * V * years)..<((r + 1) * V * years) { price[i] *= priceDrift[i] }
     }
     shockMultiplier.fill(1)
@@ -119,6 +120,11 @@ extension TileWorkspace {
         for v in 0..<V where plan.shockHits[k * V + v] { shockMultiplier[t * V + v] *= shock.multiplier }
       }
     }
+    // Service rates that wander (factor processes) join the shocks' multipliers: one product
+    // per cell either way, and nothing without processes.
+    if drifting {
+      for i in 0..<(T * V) { shockMultiplier[i] *= serviceDrift[r * T * V + i] }
+    }
 
     // The expected events of every event cell first (kept in `cost` until it is drawn), and
     // their sum per service and budget year: a negative-binomial count's dispersion is
@@ -129,8 +135,7 @@ extension TileWorkspace {
       let cell = (r * T + t) * V
       for v in 0..<V {
         guard case .events = plan.serviceCosts[v] else { continue }
-        var activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
-        if drifting { activity *= serviceDrift[cell + v] }
+        let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
         let rate = baseRates[cell + v] * activity
         preInterventionRates[cell + v] = rate
         let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
@@ -155,8 +160,7 @@ extension TileWorkspace {
             noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearTotals[v * years + year]),
             threshold: threshold, using: &rng))
         case .perPerson(let segments, let annualMean, let severity):
-          var activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
-          if drifting { activity *= serviceDrift[cell + v] }
+          let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
           var people = 0.0
           for s in segments { people += population[(r * T + t) * S + s] }
           preInterventionRates[cell + v] = activity

@@ -13,8 +13,8 @@ import BudgetRiskModel
 extension TileWorkspace {
   /// Draws the tile's innovations and sets every active row's drift multipliers.
   func simulateProcesses(tile: Int, active: Range<Int>, seed: UInt64) {
+    guard drifting else { return }
     let processes = plan.processes
-    guard !processes.isEmpty else { return }
     let R = Self.rows, T = plan.periods, Q = processes.count
     let first = tile * R
     innovations.zero()

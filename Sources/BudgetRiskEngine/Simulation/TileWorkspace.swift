@@ -42,7 +42,8 @@ package final class TileWorkspace {
   let poolCategoryCost: Buffer<Double>
   /// Unit-cost multiplier times inflation uplift per row, service and budget year, `rows × V × years`.
   let price: Buffer<Double>
-  /// Shock multiplier per period and service for the current row, `T × V`.
+  /// Shock multiplier per period and service for the current row, `T × V` (times the row's
+  /// service-rate drift where factor processes exist).
   let shockMultiplier: Buffer<Double>
   /// Expected events at full delivery per row, service and budget year, `rows × V × years`:
   /// the year's count whose dispersion a negative-binomial service's `dispersion` is.
@@ -58,6 +59,10 @@ package final class TileWorkspace {
   let serviceDrift: Buffer<Double>
   let segmentDrift: Buffer<Double>
   let priceDrift: Buffer<Double>
+  /// Whether any factor has a process, and whether one moves a price: read once per row
+  /// here, not through the plan's arrays.
+  let drifting: Bool
+  let driftingPrices: Bool
 
   package init(plan: SimulationPlan) {
     self.plan = plan
@@ -76,6 +81,7 @@ package final class TileWorkspace {
     innovations = Buffer(R * T * Q); correlatedInnovations = Buffer(R * T * Q); processLevel = Buffer(R * Q * T)
     serviceDrift = Buffer(any * R * T * V); segmentDrift = Buffer(any * R * T * S)
     priceDrift = Buffer(any * R * V * plan.years)
+    drifting = Q > 0; driftingPrices = plan.processes.movesPrices
   }
 }
 
