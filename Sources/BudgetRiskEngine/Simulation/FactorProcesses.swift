@@ -22,6 +22,10 @@ package struct FactorProcesses: Sendable {
   let unitCost: [[Int]], inflation: [[Int]]
   /// Whether any process touches a price (unit cost or inflation).
   let movesPrices: Bool
+  /// Steps whose innovations are drawn: every period if any process steps by period, else
+  /// the budget years (a yearly process reads only those; the draws are the same either way,
+  /// each process's stream being read in step order).
+  let drawnSteps: Int
 
   var isEmpty: Bool { count == 0 }
 
@@ -53,5 +57,6 @@ package struct FactorProcesses: Sendable {
     }
     serviceRate = service; segmentRate = segment; unitCost = cost; self.inflation = inflation
     movesPrices = cost.contains { !$0.isEmpty } || inflation.contains { !$0.isEmpty }
+    drawnSteps = processes.contains { $0.step == .period } ? scenario.horizon.periods : scenario.horizon.budgetYears
   }
 }

@@ -20,10 +20,10 @@ extension TileWorkspace {
     innovations.zero()
     for r in active {
       for q in 0..<Q {
-        // Every step for every process (a yearly one uses the first `years`): the copula
-        // factor then mixes complete rows.
+        // Every drawn step for every process (a yearly one uses the first `years`): the
+        // copula factor then mixes complete rows.
         var rng = RandomStream(seed: seed, iteration: UInt64(first + r), stream: StreamID.innovation(processes.streamKey[q]))
-        for n in 1..<T { innovations[(r * T + n) * Q + q] = StandardNormal.sample(using: &rng) }
+        for n in 1..<processes.drawnSteps { innovations[(r * T + n) * Q + q] = StandardNormal.sample(using: &rng) }
       }
     }
     BLAS.multiply(innovations, processes.lowerTransposed, into: correlatedInnovations, m: R * T, n: Q, k: Q)
