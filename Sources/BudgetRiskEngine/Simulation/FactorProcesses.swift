@@ -52,7 +52,7 @@ package struct FactorProcesses: Sendable {
       case .segmentRate(let s): for i in s { segment[i].append(q) }
       case .unitCost(let v): for i in v { cost[i].append(q) }
       case .inflation(let v): for i in v { inflation[i].append(q) }
-      case .growth, .population, .interventionEffect: break  // refused by the reader
+      case .growth, .population, .interventionEffect, .interventionSpillover: break  // refused by the reader
       }
     }
     serviceRate = service; segmentRate = segment; unitCost = cost; self.inflation = inflation

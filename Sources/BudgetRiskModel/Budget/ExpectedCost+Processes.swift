@@ -40,7 +40,7 @@ struct ProcessMoments {
       case .serviceRate(let v): for i in v { serviceRate[i].append(q) }
       case .unitCost(let v): for i in v { unitCost[i].append(q) }
       case .inflation(let v): for i in v { inflation[i].append(q) }
-      case .growth, .population, .interventionEffect: break  // refused by the reader
+      case .growth, .population, .interventionEffect, .interventionSpillover: break  // refused by the reader
       }
     }
   }

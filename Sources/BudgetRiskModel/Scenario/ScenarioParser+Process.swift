@@ -29,7 +29,7 @@ extension ScenarioParser {
           "a \(role.rawValue) factor changes at budget year ends: expected step: year, found period")
         failed = true
       }
-    case .growth, .populationMultiplier, .interventionEffect:
+    case .growth, .populationMultiplier, .interventionEffect, .interventionSpillover:
       reader.report(
         value,
         "a \(role.rawValue) factor cannot have a process; expected one on a rate_multiplier, unit_cost_multiplier or inflation factor")
