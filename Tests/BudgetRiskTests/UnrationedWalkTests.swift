@@ -21,6 +21,16 @@ import Testing
       + [folder.appendingPathComponent("benchmarks/server-scale.yaml").path]
   }
 
+  /// Two workers take the same two tiles (the second partly active: 104 iterations) and
+  /// must accumulate exactly the same figures.
+  static func processSameTiles(_ a: RunWorker, _ b: RunWorker, seed: UInt64, path: String) {
+    for (tile, active) in [(0, 0..<TileWorkspace.rows), (3, 0..<40)] {
+      a.process(tile: tile, active: active, seed: seed)
+      b.process(tile: tile, active: active, seed: seed)
+    }
+    #expect(a.accumulator == b.accumulator, "\(path)")
+  }
+
   @Test func skippingUnrationedWalksLeavesEveryFigureIdentical() throws {
     var scenarios = 0, skipped = 0, walked = 0
     for path in Self.bundled {
@@ -29,12 +39,7 @@ import Testing
       let twins = evaluations.absorbTwins
       let skipping = RunWorker(plan: plan, evaluations: evaluations)
       let walking = RunWorker(plan: plan, evaluations: evaluations, skipUnrationed: false)
-      // Two tiles (128 iterations) each, the second partly active.
-      for (tile, active) in [(0, 0..<TileWorkspace.rows), (3, 0..<40)] {
-        skipping.process(tile: tile, active: active, seed: 17)
-        walking.process(tile: tile, active: active, seed: 17)
-      }
-      #expect(skipping.accumulator == walking.accumulator, "\(path)")
+      Self.processSameTiles(skipping, walking, seed: 17, path: path)
       #expect(skipping.accumulator.iterations == 104)
       scenarios += 1
       // How often the skip applies, counted on the walking worker's ledger.

@@ -151,13 +151,19 @@ final class RunWorker: TileWorker {
   /// and whether each evaluation is walked as such a twin.
   private let rationTwin: [Int?]
   private let walkedAsTwin: [Bool]
+  /// The absorb evaluations walked in one pass over each tile's need (``AbsorbPass``); nil
+  /// where the scenario's arrangements need the full walk.
+  private let absorbPass: AbsorbPass?
 
   /// - Parameter skipUnrationed: record the absorb outcome for a ration evaluation whose path
   ///   never reaches a limit instead of walking it (the same outcome to the bit; see
   ///   ``BudgetLedger/reachedLimit``). Off only to test that equality. A sampled run
   ///   (`samples`) walks every evaluation.
+  /// - Parameter onePassAbsorb: take the absorb evaluations from one pass over the need
+  ///   (``AbsorbPass``: the same outcomes to the bit). Off only to test that equality.
   package init(
-    plan: SimulationPlan, evaluations: [Evaluation], samples table: SampleTable? = nil, skipUnrationed: Bool = true
+    plan: SimulationPlan, evaluations: [Evaluation], samples table: SampleTable? = nil, skipUnrationed: Bool = true,
+    onePassAbsorb: Bool = true
   ) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
@@ -174,20 +180,26 @@ final class RunWorker: TileWorker {
     }
     rationTwin = twin
     walkedAsTwin = walked
+    absorbPass = onePassAbsorb ? AbsorbPass(plan: plan, evaluations: evaluations) : nil
   }
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
     workspace.simulate(tile: t, active: active, seed: seed)
     if let samples { return processSampled(tile: t, active: active, seed: seed, samples: samples) }
     let base = t * TileWorkspace.rows
+    absorbPass?.prepare(rows: active, cells: ledger.cells)
     // Evaluation-major: one evaluation's accumulators (~1 MB of histograms) take the whole
     // tile's rows while they are in cache; row-major, every add went to a cold line. An absorb
     // evaluation takes its ration twin along: where the absorb path never reached a limit the
     // ration walk would be the same walk (58 % of them on server-scale), so its outcome is
     // recorded twice and the ration walk skipped.
     for e in accumulator.evaluations.indices where !walkedAsTwin[e] {
+      let slot = absorbPass?.slot(of: e)
       for r in active {
-        let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
+        let outcome =
+          if let absorbPass, let slot { ledger.walk(row: r, absorbing: absorbPass, slot: slot) } else {
+            ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
+          }
         accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
         guard let twin = rationTwin[e] else { continue }
         if ledger.reachedLimit {
