@@ -154,6 +154,9 @@ final class RunWorker: TileWorker {
   /// The absorb evaluations walked in one pass over each tile's need (``AbsorbPass``); nil
   /// where the scenario's arrangements need the full walk.
   private let absorbPass: AbsorbPass?
+  /// A tile's scattered histogram values for an evaluation and for its ration twin, added
+  /// after the tile's rows (``HistogramStage``); nil: added walk by walk.
+  private let stage: HistogramStage?, twinStage: HistogramStage?
 
   /// - Parameter skipUnrationed: record the absorb outcome for a ration evaluation whose path
   ///   never reaches a limit instead of walking it (the same outcome to the bit; see
@@ -161,9 +164,11 @@ final class RunWorker: TileWorker {
   ///   (`samples`) walks every evaluation.
   /// - Parameter onePassAbsorb: take the absorb evaluations from one pass over the need
   ///   (``AbsorbPass``: the same outcomes to the bit). Off only to test that equality.
+  /// - Parameter stageHistograms: add the scattered histograms a tile at a time
+  ///   (``HistogramStage``: the same state to the bit). Off only to test that equality.
   package init(
     plan: SimulationPlan, evaluations: [Evaluation], samples table: SampleTable? = nil, skipUnrationed: Bool = true,
-    onePassAbsorb: Bool = true
+    onePassAbsorb: Bool = true, stageHistograms: Bool = true
   ) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
@@ -181,6 +186,9 @@ final class RunWorker: TileWorker {
     rationTwin = twin
     walkedAsTwin = walked
     absorbPass = onePassAbsorb ? AbsorbPass(plan: plan, evaluations: evaluations) : nil
+    let makeStage = { HistogramStage(rows: TileWorkspace.rows, scopes: plan.scopes.count, years: plan.years) }
+    stage = stageHistograms ? makeStage() : nil
+    twinStage = stageHistograms ? makeStage() : nil
   }
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -194,21 +202,23 @@ final class RunWorker: TileWorker {
     // ration walk would be the same walk (58 % of them on server-scale), so its outcome is
     // recorded twice and the ration walk skipped.
     for e in accumulator.evaluations.indices where !walkedAsTwin[e] {
-      let slot = absorbPass?.slot(of: e)
-      for r in active {
+      let slot = absorbPass?.slot(of: e), twin = rationTwin[e]
+      for (n, r) in active.enumerated() {
         let outcome =
           if let absorbPass, let slot { ledger.walk(row: r, absorbing: absorbPass, slot: slot) } else {
             ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
           }
-        accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
-        guard let twin = rationTwin[e] else { continue }
+        accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r), stage: stage, row: n)
+        guard let twin else { continue }
         if ledger.reachedLimit {
           let rationed = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[twin])
-          accumulator.record(rationed, evaluation: twin, scores: workspace.factorScores(row: r))
+          accumulator.record(rationed, evaluation: twin, scores: workspace.factorScores(row: r), stage: twinStage, row: n)
         } else {
-          accumulator.record(outcome, evaluation: twin, scores: workspace.factorScores(row: r))
+          accumulator.record(outcome, evaluation: twin, scores: workspace.factorScores(row: r), stage: twinStage, row: n)
         }
       }
+      if let stage { accumulator.addStaged(stage, count: active.count, evaluation: e) }
+      if let twin, let twinStage { accumulator.addStaged(twinStage, count: active.count, evaluation: twin) }
     }
     accumulator.iterations += UInt64(active.count)
   }
