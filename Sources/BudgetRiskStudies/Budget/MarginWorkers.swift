@@ -14,8 +14,6 @@ final class ReturnRatioWorker: TileWorker {
   var ratios: LogLinearQuantiles
   /// The base budget itself, under `absorb`: the one evaluation.
   package static let base = Evaluation(budget: ProposedBudget(margin: 0), response: .absorb)
-  /// Its walk from one pass over the need where that applies (``AbsorbPass``: the same outcome).
-  private let absorbPass: AbsorbPass?
 
   /// R in buckets of 2⁻¹⁴ ≈ 6.1e−5 up to |R| = 0.25, then at most 2⁻¹² ≈ 2.4e−4 of |R|
   /// (~16,000 buckets, 260 kB per worker, for R on [−0.5, 0.5]): a quantile is within one
@@ -27,7 +25,6 @@ final class ReturnRatioWorker: TileWorker {
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.scope = scope
     ratios = Self.emptyRatios()
-    absorbPass = AbsorbPass(plan: plan, evaluations: [Self.base])
   }
 
   static func emptyRatios() -> LogLinearQuantiles {
@@ -37,12 +34,8 @@ final class ReturnRatioWorker: TileWorker {
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
     workspace.simulate(tile: t, active: active, seed: seed)
     let base = t * TileWorkspace.rows
-    absorbPass?.prepare(rows: active, cells: ledger.cells)
     for r in active {
-      let outcome =
-        if let absorbPass { ledger.walk(row: r, absorbing: absorbPass, slot: 0, detailed: false) } else {
-          ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: Self.base, detailed: false)
-        }
+      let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: Self.base, detailed: false)
       // A zero base with a positive cost has infinite drift: kept as a huge finite ratio.
       ratios.add(min(outcome.scopes[scope].drift, 1e15))
     }
@@ -58,34 +51,24 @@ final class MarginSearchWorker: TileWorker {
   let gapThreshold: Double
   let candidates: [Evaluation]
   package var counts: [MarginSearch.Counts]
-  /// The absorb candidates walked from one pass over the need (``AbsorbPass``: the same
-  /// outcomes to the bit); nil where the full walk takes them all.
-  private let absorbPass: AbsorbPass?
 
-  /// - Parameter onePassAbsorb: off only to test that the pass changes no count.
-  package init(plan: SimulationPlan, candidates: [Evaluation], scope: Int, onePassAbsorb: Bool = true) {
+  package init(plan: SimulationPlan, candidates: [Evaluation], scope: Int) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.scope = scope
     gapThreshold = plan.budget.serviceGapThreshold
     self.candidates = candidates
     counts = Array(repeating: MarginSearch.Counts(), count: candidates.count)
-    absorbPass = onePassAbsorb ? AbsorbPass(plan: plan, evaluations: candidates) : nil
   }
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
     workspace.simulate(tile: t, active: active, seed: seed)
     let base = t * TileWorkspace.rows
-    absorbPass?.prepare(rows: active, cells: ledger.cells)
     for r in active {
       for e in counts.indices {
-        let walked =
-          if let absorbPass, let slot = absorbPass.slot(of: e) {
-            ledger.walk(row: r, absorbing: absorbPass, slot: slot, detailed: false)
-          } else {
-            ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: candidates[e], detailed: false)
-          }
-        let outcome = walked.scopes[scope]
+        let outcome = ledger.walk(
+          row: r, iteration: base + r, seed: seed, evaluation: candidates[e], detailed: false
+        ).scopes[scope]
         counts[e].overspent.add(outcome.overspent)
         counts[e].serviceGap.add(outcome.unmetShare > gapThreshold)
       }
