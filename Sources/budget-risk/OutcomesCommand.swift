@@ -15,7 +15,9 @@ struct OutcomesCommand: ParsableCommand {
       difference: same factors, shocks and cell streams, so the interval is narrow; the \
       unpaired standard error is shown beside it), its programme cost, the net saving, the \
       return on investment (E[net saving] / E[programme cost]) and P(net saving > 0). \
-      Paths are at full delivery (as if the provider absorbs).
+      Paths are at full delivery (as if the provider absorbs); with --rationed-at LABEL they \
+      are the paths a rationing provider walks under that proposed budget: the programme \
+      serves (and costs) only its delivered share, and the averted events follow.
 
       --sweep NAME --doses a,b,c runs the intervention NAME at each dose (its cohort's \
       number of people, or its share of the segments) on common random numbers, with the \
@@ -34,6 +36,11 @@ struct OutcomesCommand: ParsableCommand {
 
   @Option(help: "Use this design of the file (default: its base document, 'base').")
   var design: String?
+
+  @Option(help: ArgumentHelp(
+    "Outcomes when the provider rations under this proposed budget (a label such as 'margin 0%').",
+    valueName: "LABEL"))
+  var rationedAt: String?
 
   @Option(help: "Sweep the dose of this intervention (it must have recipients).")
   var sweep: String?
@@ -71,6 +78,11 @@ struct OutcomesCommand: ParsableCommand {
       throw Exit.invalidScenario
     }
     let plan = try compile(scenario)
+    // Refuse an unknown --rationed-at label before simulating, not after.
+    let labels = plan.proposals.map(\.label)
+    if let label = rationedAt, !labels.contains(label) {
+      throw ValidationError("--rationed-at: no proposal '\(label)' (proposals: \(labels.joined(separator: ", ")))")
+    }
     try output.checkWritable(csvFolder: csv, inputs: [file])
     var variants: [(dose: Double, plan: SimulationPlan)] = []
     var unit = ""
@@ -91,7 +103,11 @@ struct OutcomesCommand: ParsableCommand {
     let figures: [InterventionOutcomeFigures]
     var swept: DoseSweepFigures?
     do {
-      figures = try InterventionOutcomes.run(plan, options: options)
+      if let rationedAt {
+        figures = try InterventionOutcomes.run(plan, options: options, rationedAt: rationedAt) ?? []
+      } else {
+        figures = try InterventionOutcomes.run(plan, options: options)
+      }
       if let sweep { swept = try DoseSweep.run(base: plan, intervention: sweep, unit: unit, doses: variants, options: options) }
     } catch {
       throw commandLineError(error)
@@ -101,10 +117,11 @@ struct OutcomesCommand: ParsableCommand {
     let manifest = RunManifest(
       plan: plan, options: options,
       elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-    let jsonData = try output.json.map { _ in try OutcomesReport.json(figures, sweep: swept, manifest: manifest) }
+    let jsonData = try output.json.map { _ in try OutcomesReport.json(figures, sweep: swept, manifest: manifest, rationedAt: rationedAt) }
     let html = output.report.map { _ in
       Data(OutcomesHTMLReport.render(
-        figures, sweep: swept, manifest: manifest, assumptions: plan.assumptions, scenario: plan.name, currency: plan.currency).utf8)
+        figures, sweep: swept, manifest: manifest, assumptions: plan.assumptions, scenario: plan.name, currency: plan.currency,
+        rationedAt: rationedAt).utf8)
     }
     let csvFiles = csv.map { (folder: $0, files: OutcomesReport.csvFiles(figures, sweep: swept, currency: plan.currency)) }
     let interrupt = InterruptHandler()
@@ -112,7 +129,7 @@ struct OutcomesCommand: ParsableCommand {
     try output.write(json: jsonData, report: html, csv: csvFiles, inputs: [file], interrupt: interrupt)
     guard !output.quiet else { return }
     if figures.isEmpty { print("\(file): no interventions") }
-    print(OutcomesReport.render(figures, iterations: options.iterations, currency: plan.currency), terminator: "")
+    print(OutcomesReport.render(figures, iterations: options.iterations, currency: plan.currency, rationedAt: rationedAt), terminator: "")
     if let swept { print(OutcomesReport.render(swept, currency: plan.currency), terminator: "") }
   }
 }

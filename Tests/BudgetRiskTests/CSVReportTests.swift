@@ -37,13 +37,14 @@ import Testing
     "services.csv": ["proposal", "margin", "response", "service", "pool", "figure", "estimate", "lower", "upper", "standard_error"],
     "recommendations.csv": ["response", "scope", "overspend_target", "service_gap_target", "margin", "annual_contingency", "overspend_probability", "lower", "upper", "currency", "overspend_rule", "rule_probability", "rule_lower", "rule_upper", "worst_year"],
     "cost_exceedance.csv": ["response", "scope", "proposal", "cost", "probability", "currency"],
+    "activity.csv": ["kind", "name", "pool", "category", "year", "expected_events", "standard_error", "lower", "upper"],
   ]
 
-  @Test func writesTheFiveDocumentedFiles() {
+  @Test func writesTheSixDocumentedFiles() {
     #expect(Set(Self.files.keys) == Set(Self.documentedColumns.keys))
   }
 
-  @Test(arguments: ["figures.csv", "drift_path.csv", "services.csv", "recommendations.csv", "cost_exceedance.csv"])
+  @Test(arguments: ["figures.csv", "drift_path.csv", "services.csv", "recommendations.csv", "cost_exceedance.csv", "activity.csv"])
   func hasTheDocumentedHeaderAndRectangularRows(file: String) throws {
     let data = try #require(Self.files[file])
     let text = String(decoding: data, as: UTF8.self)

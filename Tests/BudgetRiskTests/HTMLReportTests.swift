@@ -34,7 +34,7 @@ import Testing
 
   @Test func holdsEverySectionInOrder() {
     let ids = doc.all("section").compactMap { $0.attributes["id"] }
-    #expect(ids == ["headline", "decision", "cost-of-need", "drift", "service-gap", "pools", "figures", "assumptions", "manifest"])
+    #expect(ids == ["headline", "decision", "cost-of-need", "drift", "service-gap", "pools", "activity", "figures", "assumptions", "manifest"])
     let contents = doc.all("nav").first?.all("a").compactMap { $0.attributes["href"] } ?? []
     #expect(contents == ids.map { "#\($0)" })
   }

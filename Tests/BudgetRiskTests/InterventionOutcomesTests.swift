@@ -128,5 +128,7 @@ import Testing
     #expect(bad.status == 65 && bad.standardError.contains("no intervention 'nothing'"), "\(bad.standardError)")
     guard let unpaired = try CommandLineTool.run(["outcomes", "s.yaml", "--sweep", "coordination"], in: folder) else { return }
     #expect(unpaired.status == 64 && unpaired.standardError.contains("--sweep and --doses go together"))
+    guard let unknown = try CommandLineTool.run(["outcomes", "s.yaml", "--rationed-at", "margin 99%"], in: folder) else { return }
+    #expect(unknown.status == 64 && unknown.standardError.contains("--rationed-at: no proposal 'margin 99%'"), "\(unknown.standardError)")
   }
 }

@@ -36,8 +36,9 @@ package final class BudgetLedger {
   let limitBudget: Buffer<Double>
   /// Cost of need per period and service on this budget's path, `T × V`.
   private let need: Buffer<Double>
-  /// Share of each intervention's proactive need delivered per period, `K × T`.
-  private let interventionDelivery: Buffer<Double>
+  /// Share of each intervention's proactive need delivered per period, `K × T` (set by a
+  /// walk under rationing in a plan with interventions; `outcomes` under ration reads it).
+  package let interventionDelivery: Buffer<Double>
   /// Each rebasing's amount, `P × maxRebasings`, in the order they happened.
   let rebasingAmounts: Buffer<Double>
   let maxRebasings: Int

@@ -133,6 +133,10 @@ extension SimulationPlan {
       case .interventionEffect(let k):
         for x in k { services.formUnion(scenario.interventions[x].targets) }
         ratio = (1 - min(lo, 0)) / max(1 - max(mean, 0), 1e-12)
+      case .interventionSpillover(let k):
+        // A share in [0, 1] of an effect whose own range the effect's term bounds.
+        for x in k { services.formUnion(scenario.interventions[x].targets) }
+        ratio = 1
       }
       let logRatio = ratio.isNaN ? .infinity : log(max(ratio, 1))
       terms.append((logRatio, services, "uncertainty.factors[\(i)].distribution"))

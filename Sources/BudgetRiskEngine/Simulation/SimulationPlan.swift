@@ -75,6 +75,11 @@ public struct SimulationPlan: Sendable {
   /// Per service, the interventions targeting it (ascending); their ramp per period,
   /// `interventions × T`; and their lags. The cell loop reads these, not the scenario.
   package let interventionsTargeting: [[Int]]
+  ///
+  /// Then, from `K × T`, the reach's slope in the spillover (`K × T`), and from `2·K × T`
+  /// each intervention's spillover in the reach (an `intervention_spillover` factor's mean,
+  /// `K`): a row with spillover `σ` has reach `reach + (σ − spillover)·slope`
+  ///.
   let interventionRamp: [Double]
   let interventionLag: [Int]
   /// Whether intervention `k` reaches segment `s`, `interventions × S` (all true without
@@ -223,10 +228,23 @@ public struct SimulationPlan: Sendable {
     }
     let expected = ExpectedCost(scenario, correlation: normalCorrelation)
     self.expected = expected
-    let schedules = scenario.interventions.map {
+    let atMean = scenario.interventionsAtMeanSpillover
+    let schedules = atMean.map {
       $0.schedule(periods: T, periodsPerYear: h.periodsPerYear, expectedPopulation: expected.population)
     }
-    interventionRamp = schedules.flatMap(\.reach)
+    // Reach is affine in the spillover (``Recipients``): its slope, the reach at spillover 1
+    // less that at 0, moves a row's reach with its own spillover draw.
+    let spillover = atMean.map { $0.recipients?.spillover ?? 0 }
+    let slope = atMean.flatMap { i -> [Double] in
+      guard var r = i.recipients else { return [Double](repeating: 0, count: T) }
+      var at0 = i, at1 = i
+      r.spillover = 0; at0.recipients = r
+      r.spillover = 1; at1.recipients = r
+      let lo = at0.schedule(periods: T, periodsPerYear: h.periodsPerYear, expectedPopulation: expected.population).reach
+      let hi = at1.schedule(periods: T, periodsPerYear: h.periodsPerYear, expectedPopulation: expected.population).reach
+      return zip(hi, lo).map { $0 - $1 }
+    }
+    interventionRamp = schedules.flatMap(\.reach) + slope + spillover
     programmeService = scenario.interventions.map { i in
       guard let r = i.recipients, r.costPerRecipient > 0 || r.fixedCost > 0 else { return nil }
       return i.proactive.first

@@ -67,7 +67,7 @@ extension TileWorkspace {
       unitCostMultiplier[r * V + v] = 1
       inflation[r * V + v] = plan.serviceInflation[v]
     }
-    for k in 0..<K { effect[r * K + k] = plan.interventionEffect[k] }
+    for k in 0..<K { effect[r * K + k] = plan.interventionEffect[k]; spillover[r * K + k] = plan.interventionRamp[2 * K * plan.periods + k] }
     guard active else { return }
     for f in 0..<F {
       correlatedCDF[r * F + f] = StandardNormal.cdf(correlated[r * F + f])
@@ -81,6 +81,7 @@ extension TileWorkspace {
       case .growth(let targets): for s in targets { growth[r * S + s] = x }
       case .population(let targets): for s in targets { startPopulation[r * S + s] *= x }
       case .interventionEffect(let targets): for k in targets { effect[r * K + k] = x }
+      case .interventionSpillover(let targets): for k in targets { spillover[r * K + k] = x }
       }
     }
   }
@@ -127,6 +128,8 @@ extension TileWorkspace {
       }
     }
 
+    let counts = yearCounts.row(r, width: V * years)
+    counts.fill(0)
     for t in 0..<T {
       let cell = (r * T + t) * V
       let year = t / ppy
@@ -136,12 +139,20 @@ extension TileWorkspace {
         switch plan.serviceCosts[v] {
         case .events(let unitCost, let severity, let noise):
           let lambda = cost[cell + v]
+          // `CellCost.events` in its two steps (the same draws), so that the count is kept.
+          var count = 0.0, amount = 0.0
+          if lambda > 0 {
+            count = CellCost.count(
+              expected: lambda, noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearTotals[v * years + year]),
+              using: &rng)
+            amount = CellCost.sum(
+              of: count, meanCost: unitCost * price[(r * V + v) * years + year], severity: severity,
+              threshold: threshold, using: &rng)
+          }
+          counts[v * years + year] += count
           // Every cell on the money grid: pool and horizon sums are then exact in any order
           // (the BLAS product included), so `cost > budget` is decided exactly.
-          cost[cell + v] = MoneyGrid.round(CellCost.events(
-            expected: lambda, unitCost: unitCost * price[(r * V + v) * years + year], severity: severity,
-            noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearTotals[v * years + year]),
-            threshold: threshold, using: &rng))
+          cost[cell + v] = MoneyGrid.round(amount)
         case .perPerson(let segments, let annualMean, let severity):
           let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
           var people = 0.0
@@ -238,7 +249,9 @@ extension TileWorkspace {
     let K = plan.interventionLag.count, T = plan.periods, S = plan.segmentCount
     var m = 1.0
     for k in plan.interventionsTargeting[v] where plan.interventionReaches[k * S + s] {
+      // The row's own spillover (exactly `interventionRamp` where it is the plan's).
       let reach = plan.interventionRamp[k * T + t]
+        + (spillover[r * K + k] - plan.interventionRamp[2 * K * T + k]) * plan.interventionRamp[K * T + k * T + t]
       guard reach > 0 else { continue }
       let share = delivered.map { $0[k * T + t - plan.interventionLag[k]] } ?? 1
       m *= 1 - effect[r * K + k] * reach * share

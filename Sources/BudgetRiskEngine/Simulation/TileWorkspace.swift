@@ -29,6 +29,7 @@ package final class TileWorkspace {
   package let unitCostMultiplier: Buffer<Double>  // rows × V
   package let inflation: Buffer<Double>  // rows × V
   package let effect: Buffer<Double>  // rows × interventions
+  let spillover: Buffer<Double>  // rows × interventions
   /// People per segment, realised and rate-weighted, `(rows·T) × S`.
   package let population: Buffer<Double>
   let effectivePopulation: Buffer<Double>
@@ -47,6 +48,9 @@ package final class TileWorkspace {
   /// Expected events at full delivery per row, service and budget year, `rows × V × years`:
   /// the year's count whose dispersion a negative-binomial service's `dispersion` is.
   let yearEvents: Buffer<Double>
+  /// Events drawn at full delivery per row, service and budget year, `rows × V × years`:
+  /// the activity `run` reports (``ActivityAccumulator``); 0 for per-person services.
+  package let yearCounts: Buffer<Double>
 
   package init(plan: SimulationPlan) {
     self.plan = plan
@@ -55,12 +59,12 @@ package final class TileWorkspace {
     normals = Buffer(R * F); correlated = Buffer(R * F); correlatedCDF = Buffer(R * F); factorValues = Buffer(R * F)
     startPopulation = Buffer(R * S); growth = Buffer(R * S); segmentRate = Buffer(R * S)
     serviceRate = Buffer(R * V); unitCostMultiplier = Buffer(R * V); inflation = Buffer(R * V)
-    effect = Buffer(R * max(1, plan.interventionEffect.count))
+    effect = Buffer(R * max(1, plan.interventionEffect.count)); spillover = Buffer(R * max(1, plan.interventionEffect.count))
     population = Buffer(R * T * S); effectivePopulation = Buffer(R * T * S)
     baseRates = Buffer(R * T * V); preInterventionRates = Buffer(R * T * V); cost = Buffer(R * T * V)
     poolCategoryCost = Buffer(R * T * 2 * P)
     price = Buffer(R * V * plan.years); shockMultiplier = Buffer(T * V)
-    yearEvents = Buffer(R * V * plan.years)
+    yearEvents = Buffer(R * V * plan.years); yearCounts = Buffer(R * V * plan.years)
   }
 }
 

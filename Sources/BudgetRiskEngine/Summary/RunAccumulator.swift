@@ -13,6 +13,9 @@ public struct RunAccumulator: Sendable, Equatable {
   package var evaluations: [EvaluationAccumulator]
   /// Drivers of the overspend tail per evaluation, on the total scope.
   package var drivers: [DriversAccumulator]
+  /// Events per service and per scope × category (recorded by `run`'s worker; empty where a
+  /// study does not report them).
+  package var activity: ActivityAccumulator
   /// Each scope's reference budget (money figures are accumulated divided by it) and the
   /// service-gap threshold: what ``record(_:evaluation:scores:)`` needs besides the outcome.
   private let references: [Double]
@@ -22,6 +25,7 @@ public struct RunAccumulator: Sendable, Equatable {
   package init(plan: SimulationPlan, evaluations list: [Evaluation]) {
     evaluations = list.indices.map { e in EvaluationAccumulator(plan: plan, recordsCost: list.costSource(of: e, plan: plan) == e) }
     drivers = list.map { _ in DriversAccumulator(factors: plan.factorCount) }
+    activity = ActivityAccumulator(plan: plan)
     references = plan.scopes.map(\.reference)
     gapThreshold = plan.budget.serviceGapThreshold
   }
@@ -47,6 +51,7 @@ public struct RunAccumulator: Sendable, Equatable {
     iterations += other.iterations
     for e in evaluations.indices { evaluations[e].merge(other.evaluations[e]) }
     for e in drivers.indices { drivers[e].merge(other.drivers[e]) }
+    activity.merge(other.activity)
   }
 }
 
@@ -278,7 +283,7 @@ extension RunAccumulator {
   /// so a damaged file is refused rather than trapping in a merge.
   package func hasShape(of other: RunAccumulator) -> Bool {
     guard evaluations.count == other.evaluations.count, drivers.count == other.drivers.count,
-      references == other.references
+      references == other.references, activity.hasShape(of: other.activity)
     else { return false }
     for (a, b) in zip(drivers, other.drivers) where !a.hasShape(of: b) { return false }
     for (a, b) in zip(evaluations, other.evaluations) {

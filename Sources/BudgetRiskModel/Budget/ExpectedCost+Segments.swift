@@ -18,7 +18,7 @@ extension ExpectedCost {
     }
     // Interventions with recipients change their segments' demand only (at the effect's
     // mean), and their programme cost belongs to their recipient segments.
-    let reach = scenario.interventions.map {
+    let reach = scenario.interventionsAtMeanSpillover.map {
       $0.schedule(periods: T, periodsPerYear: scenario.horizon.periodsPerYear, expectedPopulation: population).reach
     }
     var meanEffect = scenario.interventions.map(\.effect)

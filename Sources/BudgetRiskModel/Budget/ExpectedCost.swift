@@ -46,6 +46,8 @@ package struct ExpectedCost: Sendable {
       case .growth(let s): for i in s { growthFactor[i] = f }
       case .inflation(let v): for i in v { inflationFactor[i] = f }
       case .interventionEffect(let k): for i in k { effectFactor[i] = f }
+      // Linear in the cell's rate and independent of the rest (checked): its mean, in the schedules.
+      case .interventionSpillover: break
       }
     }
     /// The segment's people at `t` without the population level: its factors and known growth.
@@ -66,7 +68,7 @@ package struct ExpectedCost: Sendable {
     }
     population = pop
 
-    let schedules = scenario.interventions.map {
+    let schedules = scenario.interventionsAtMeanSpillover.map {
       $0.schedule(periods: T, periodsPerYear: h.periodsPerYear, expectedPopulation: pop)
     }
     let targeting = (0..<V).map { v in scenario.interventions.indices.filter { scenario.interventions[$0].targets.contains(v) } }

@@ -10,6 +10,7 @@ package enum FactorEffect: Sendable, Equatable {
   case growth([Int])
   case population([Int])
   case interventionEffect([Int])
+  case interventionSpillover([Int])
 
   package init(_ role: FactorRole) {
     switch role {
@@ -20,6 +21,7 @@ package enum FactorEffect: Sendable, Equatable {
     case .growth(let s): self = .growth(s)
     case .populationMultiplier(let s): self = .population(s)
     case .interventionEffect(let s): self = .interventionEffect(s)
+    case .interventionSpillover(let s): self = .interventionSpillover(s)
     }
   }
 }

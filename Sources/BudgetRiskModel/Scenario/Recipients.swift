@@ -122,6 +122,20 @@ extension Intervention {
 }
 
 extension Scenario {
+  /// The interventions with each `intervention_spillover` factor's mean as their spillover:
+  /// the reach schedules of the analytic expected cost and of the plan. The factor enters a
+  /// targeted cell's rate linearly (the reach is affine in it) and is uncorrelated with every
+  /// other factor and targets one intervention (both checked by the parser), so the expected
+  /// cost at its mean is exact.
+  package var interventionsAtMeanSpillover: [Intervention] {
+    var list = interventions
+    for factor in factors {
+      guard case .interventionSpillover(let targets) = factor.role else { continue }
+      for k in targets where list[k].recipients != nil { list[k].recipients!.spillover = factor.distribution.mean }
+    }
+    return list
+  }
+
   /// The scenario with intervention `name` at another dose: its cohort's `number` of people,
   /// or its `share` of the recipient segments (for a dose sweep; see `DoseSweep`).
   /// - Returns: the scenario and the dose's unit (`people` or `share`).

@@ -169,6 +169,9 @@ public enum FactorRole: Sendable, Equatable {
   case populationMultiplier(segments: [Int])
   /// Replaces the effect size of these interventions.
   case interventionEffect(interventions: [Int])
+  /// Replaces the spillover of one intervention with recipients (``Recipients/spillover``):
+  /// the share of the per-recipient effect that reaches its segments' other people.
+  case interventionSpillover(interventions: [Int])
 }
 
 /// A rank-correlation matrix over all factors (row-major, `count × count`).

@@ -186,6 +186,7 @@ private struct AssumptionWords {
     case .growth(let s): return "annual population growth of \(names(s, of: segmentNames, allWord: "every segment"))"
     case .populationMultiplier(let s): return "multiplies the starting population of \(names(s, of: segmentNames, allWord: "every segment"))"
     case .interventionEffect(let k): return "the effect of \(names(k, of: interventions, allWord: "every intervention"))"
+    case .interventionSpillover(let k): return "the spillover of \(names(k, of: interventions, allWord: "every intervention")) to its segments' other people"
     }
   }
 
@@ -218,7 +219,13 @@ private struct AssumptionWords {
         + (change.isEmpty ? "" : " (\(change.joined(separator: ", ")))")
     }
     var text = "Its recipients are \(who): the effect is per recipient and reduces their demand only"
-    text += r.spillover > 0 ? ", and \(ReportFormat.percent(r.spillover)) of it reaches the segments' other people." : "."
+    let uncertainSpillover = scenario.factors.contains {
+      if case .interventionSpillover(let k) = $0.role { return k.contains { scenario.interventions[$0] == i } }
+      return false
+    }
+    text += uncertainSpillover
+      ? ", and an uncertain share of it (see above) reaches the segments' other people."
+      : r.spillover > 0 ? ", and \(ReportFormat.percent(r.spillover)) of it reaches the segments' other people." : "."
     if let h = r.saturation { text += " Returns diminish as coverage rises (saturation \(ReportFormat.plain(h)))." }
     if r.costPerRecipient > 0 || r.fixedCost > 0 {
       text += " The programme costs \(money(r.costPerRecipient)) a recipient a year"

@@ -93,9 +93,30 @@ extension ScenarioParser {
     return failed ? nil : indices
   }
 
-  /// An intervention without `effect` needs an `intervention_effect` factor to set it.
-  func checkInterventionEffects(factors: [Factor]?) {
+  /// An intervention without `effect` needs an `intervention_effect` factor to set it; an
+  /// `intervention_spillover` factor targets exactly one intervention, which has recipients,
+  /// and is uncorrelated with every other factor: its value then enters each targeted cell's
+  /// rate linearly and independently, so the analytic expected cost takes its mean exactly.
+  func checkInterventionEffects(factors: [Factor]?, interventions: [Intervention]?, correlation: RankCorrelation?) {
     guard let factors else { return }  // the factors' own problems are reported
+    for (f, factor) in factors.enumerated() {
+      guard case .interventionSpillover(let targets) = factor.role else { continue }
+      let at = "uncertainty.factors[\(f)]"
+      if targets.count != 1 {
+        reader.report(
+          path: at + ".interventions", line: nil,
+          "an intervention_spillover factor targets exactly one intervention (found \(targets.count)); give one factor per intervention")
+      } else if let interventions, interventions.indices.contains(targets[0]), interventions[targets[0]].recipients == nil {
+        reader.report(
+          path: at + ".interventions", line: nil,
+          "intervention '\(interventions[targets[0]].name)' has no recipients: a spillover reaches the rest of its recipient segments")
+      }
+      if let c = correlation, (0..<c.count).contains(where: { $0 != f && c.spearman[f * c.count + $0] != 0 }) {
+        reader.report(
+          path: "uncertainty.correlation", line: nil,
+          "factor '\(factor.name)' (intervention_spillover) must be uncorrelated with the other factors")
+      }
+    }
     for (index, value) in interventionsWithoutEffect {
       let covered = factors.contains {
         if case .interventionEffect(let targets) = $0.role { return targets.contains(index) }

@@ -9,6 +9,7 @@ enum FactorRoleName: String, CaseIterable {
   case growth
   case populationMultiplier = "population_multiplier"
   case interventionEffect = "intervention_effect"
+  case interventionSpillover = "intervention_spillover"
 
   /// Target keys the role accepts; the first is the default (all of that kind).
   var targetKeys: [String] {
@@ -16,7 +17,7 @@ enum FactorRoleName: String, CaseIterable {
     case .rateMultiplier: return ["services", "segments"]
     case .unitCostMultiplier, .inflation: return ["services"]
     case .growth, .populationMultiplier: return ["segments"]
-    case .interventionEffect: return ["interventions"]
+    case .interventionEffect, .interventionSpillover: return ["interventions"]
     }
   }
 
@@ -116,6 +117,7 @@ extension ScenarioParser {
     case .growth: factorRole = .growth(segments: targets)
     case .populationMultiplier: factorRole = .populationMultiplier(segments: targets)
     case .interventionEffect: factorRole = .interventionEffect(interventions: targets)
+    case .interventionSpillover: factorRole = .interventionSpillover(interventions: targets)
     }
     return Factor(name: name, distribution: distribution, role: factorRole)
   }
@@ -138,6 +140,13 @@ extension ScenarioParser {
     if (role == .growth || role == .inflation) && lower <= -1 && lower.isFinite {
       reader.report(
         value, "a \(role.rawValue) rate must stay above -1, but this \(kind) distribution reaches \(lower)")
+      return false
+    }
+    if role == .interventionSpillover && (lower < 0 || upper > 1) {
+      reader.report(
+        value,
+        "an intervention spillover is a share in [0, 1], but this \(kind) distribution reaches \(lower < 0 ? lower : upper); use beta, uniform, triangular or pert within [0, 1]"
+      )
       return false
     }
     if role == .interventionEffect && upper > 1 && upper.isFinite {

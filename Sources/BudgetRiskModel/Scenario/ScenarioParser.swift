@@ -60,7 +60,8 @@ final class ScenarioParser {
     let utilisation = parseUtilisation(doc.optional("utilisation"))
     let interventions = parseInterventions(doc.optional("interventions"))
     let uncertainty = parseUncertainty(doc.optional("uncertainty"))
-    checkInterventionEffects(factors: uncertainty?.factors)
+    checkInterventionEffects(
+      factors: uncertainty?.factors, interventions: interventions, correlation: uncertainty.flatMap { $0.correlation })
     let shocks = parseShocks(doc.optional("shocks"))
     let budget = doc.required("budget").flatMap(parseBudget)
 

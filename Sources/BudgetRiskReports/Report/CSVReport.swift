@@ -12,6 +12,9 @@ import BudgetRiskStudies
 /// - `services.csv`: service-gap figures per service.
 /// - `recommendations.csv`: the recommended margin per response and scope.
 /// - `cost_exceedance.csv`: the exceedance curve of the cost of need per response and scope.
+/// - `activity.csv`: expected events per service (`kind` service) and per scope × category
+///   (`kind` scope), per budget year (`year` empty for the horizon), with standard error and
+///   95 % interval; per-person services have no events and no rows.
 public enum CSVReport {
   public static func files(for figures: RunFigures) -> [(name: String, data: Data)] {
     var rows = [["proposal", "margin", "response", "scope", "figure", "level", "estimate", "lower", "upper", "standard_error", "unit", "currency", "resolution"]]
@@ -130,8 +133,20 @@ public enum CSVReport {
     return [
       ("figures.csv", table(rows)), ("drift_path.csv", table(path)),
       ("services.csv", table(services)), ("recommendations.csv", table(recommendations)),
-      ("cost_exceedance.csv", table(exceedance)),
+      ("cost_exceedance.csv", table(exceedance)), ("activity.csv", activityTable(figures.activity)),
     ]
+  }
+
+  static func activityTable(_ a: ActivityFigures) -> Data {
+    var rows = [["kind", "name", "pool", "category", "year", "expected_events", "standard_error", "lower", "upper"]]
+    func add(_ key: [String], _ events: [ExpectedEvents]) {
+      for e in events {
+        rows.append(key + [e.year.map { "\($0)" } ?? "", number(e.expected.mean), number(e.expected.standardError), number(e.lower), number(e.upper)])
+      }
+    }
+    for s in a.services { add(["service", s.service, s.pool, s.category], s.events) }
+    for s in a.scopes { add(["scope", s.scope, "", s.category], s.events) }
+    return table(rows)
   }
 
   static func number(_ x: Double) -> String {

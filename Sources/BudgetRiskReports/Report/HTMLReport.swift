@@ -8,7 +8,7 @@ import BudgetRiskStudies
 /// It holds, in order: the headline (the recommended margin and what it buys), the decision
 /// chart, the exceedance curve of the cost of need, the drift fan chart, service gap by
 /// category, per-pool results, any extra ``HTMLReportSection``s (the seam for the design
-/// comparison and drivers), every figure in a table with its interval, the scenario's
+/// comparison and drivers), the activity (expected events), every figure in a table with its interval, the scenario's
 /// assumptions in plain words, and the run manifest. `README.md` ("Reading the report")
 /// explains each part.
 public enum HTMLReport {
@@ -34,6 +34,7 @@ public enum HTMLReport {
     for section in sections {
       parts.append((HTMLText.identifier(section.anchor), section.heading, section.body(figures: f)))
     }
+    if let activity = activity(f) { parts.append(("activity", "Activity: expected events", activity)) }
     parts.append(("figures", "Every figure with its interval", allFigures(f)))
     parts.append(("assumptions", "Assumptions", self.assumptions(assumptions)))
     parts.append(("manifest", "Run manifest", manifestSection(manifest)))

@@ -9,7 +9,7 @@ import BudgetRiskStudies
 public enum OutcomesHTMLReport {
   public static func render(
     _ interventions: [InterventionOutcomeFigures], sweep: DoseSweepFigures?, manifest: RunManifest,
-    assumptions: ScenarioAssumptions, scenario name: String, currency c: String
+    assumptions: ScenarioAssumptions, scenario name: String, currency c: String, rationedAt: String? = nil
   ) -> String {
     var parts = [(anchor: String, heading: String, body: String)]()
     for (k, f) in interventions.enumerated() {
@@ -27,7 +27,7 @@ public enum OutcomesHTMLReport {
     parts.append(("manifest", "Run manifest", HTMLReport.manifestSection(manifest)))
     let header = "<h1>\(HTMLText.escape(name)): what the interventions avert</h1>\n"
       + HTMLReport.paragraph(
-        "Each intervention against the same \(manifest.iterations) iterations without it (its effect zero, every random number the same): the differences are paired. Paths at full delivery; money in \(c).",
+        "Each intervention against the same \(manifest.iterations) iterations without it (its effect zero, every random number the same): the differences are paired. Paths: \(OutcomesReport.delivery(rationedAt)); money in \(c).",
         class: "meta")
     return HTMLReport.page(title: "\(name) — averted outcomes", header: header, parts: parts, manifest: manifest)
   }

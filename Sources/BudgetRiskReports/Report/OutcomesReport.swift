@@ -5,8 +5,12 @@ import BudgetRiskModel
 /// The text and JSON of `budget-risk outcomes`: what each intervention averts against the
 /// same iterations without it, and (with `--sweep`) the dose sweep.
 public enum OutcomesReport {
-  public static func render(_ interventions: [InterventionOutcomeFigures], iterations: Int, currency c: String) -> String {
-    var out = "Averted outcomes: each intervention against the same \(iterations) iterations without it (paired; ± is the Monte Carlo standard error; full delivery)\n"
+  /// - Parameter rationedAt: the proposed budget a rationing provider walked under
+  ///   (`outcomes --rationed-at`); nil: full delivery.
+  public static func render(
+    _ interventions: [InterventionOutcomeFigures], iterations: Int, currency c: String, rationedAt: String? = nil
+  ) -> String {
+    var out = "Averted outcomes: each intervention against the same \(iterations) iterations without it (paired; ± is the Monte Carlo standard error; \(delivery(rationedAt)))\n"
     for f in interventions {
       out += "\n\(f.name) (targets: \(f.targets.joined(separator: ", ")))\n"
       var rows = [["year", "averted events", "(unpaired ±)", "averted cost", "programme cost", "net saving", "ROI", "P(net saving > 0)"]]
@@ -41,8 +45,15 @@ public enum OutcomesReport {
     return out
   }
 
-  public static func json(_ interventions: [InterventionOutcomeFigures], sweep: DoseSweepFigures?, manifest: RunManifest) throws -> Data {
-    try JSONReport.encode(OutcomesDocument(manifest: manifest, interventions: interventions, sweep: sweep))
+  public static func json(
+    _ interventions: [InterventionOutcomeFigures], sweep: DoseSweepFigures?, manifest: RunManifest, rationedAt: String? = nil
+  ) throws -> Data {
+    try JSONReport.encode(OutcomesDocument(manifest: manifest, interventions: interventions, sweep: sweep, rationedAt: rationedAt))
+  }
+
+  /// How the paths were delivered, in words.
+  static func delivery(_ rationedAt: String?) -> String {
+    rationedAt.map { "the provider rations under \($0): the programme serves its delivered share" } ?? "full delivery"
   }
 
   static func events(_ e: Estimate) -> String {
@@ -64,4 +75,6 @@ struct OutcomesDocument: Encodable {
   var manifest: RunManifest
   var interventions: [InterventionOutcomeFigures]
   var sweep: DoseSweepFigures?
+  /// The proposed budget a rationing provider walked under (`--rationed-at`); absent: full delivery.
+  var rationedAt: String?
 }

@@ -68,6 +68,7 @@ public enum TableReport {
         }
       }
     }
+    out += activityTable(f.activity)
     if let m = manifest {
       out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s, \(Int(m.iterationsPerSecond.rounded())) iterations/s on \(m.threads) thread(s)\n"
     }

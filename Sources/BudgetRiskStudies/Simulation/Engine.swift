@@ -193,6 +193,7 @@ final class RunWorker: TileWorker {
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
     workspace.simulate(tile: t, active: active, seed: seed)
+    for r in active { accumulator.activity.record(workspace, row: r) }
     if let samples { return processSampled(tile: t, active: active, seed: seed, samples: samples) }
     let base = t * TileWorkspace.rows
     absorbPass?.prepare(rows: active, cells: ledger.cells)

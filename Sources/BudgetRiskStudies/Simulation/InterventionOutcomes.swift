@@ -1,4 +1,4 @@
-import BudgetRiskNumerics
+@_spi(HotPath) import BudgetRiskNumerics
 import BudgetRiskEngine
 
 /// What each intervention buys: the activity and cost it averts against the same iterations
@@ -12,17 +12,30 @@ import BudgetRiskEngine
 /// ROI = E[net saving] / E[P] (a ratio of means; undefined when the programme costs nothing).
 /// Each mean has its Monte Carlo standard error from the paired differences, which is what
 /// makes it narrow: the unpaired error `√((Var E₀ + Var E₁)/n)` is reported beside it for
-/// comparison. Both paths are at full delivery (an absorbing provider).
+/// comparison. Both paths are at full delivery (an absorbing provider), or, with a
+/// `rationedAt` budget, on the path a rationing provider walks under it: the programme
+/// serves (and costs) only the delivered share of its recipients each period, the averted
+/// events follow, and the counterfactual keeps that path's delivery with the effect removed.
 public enum InterventionOutcomes {
   public static func run(_ plan: SimulationPlan, options: RunOptions) throws(RunOptionsError) -> [InterventionOutcomeFigures] {
     figures(plan, try accumulate(plan, options: options, budget: .infinity))
   }
 
+  /// The outcomes when the provider rations under the proposed budget labelled `label`
+  /// (``ProposedBudget/label``, e.g. `margin 0%`); nil when the plan has no such proposal.
+  public static func run(_ plan: SimulationPlan, options: RunOptions, rationedAt label: String) throws(RunOptionsError) -> [InterventionOutcomeFigures]? {
+    guard let proposal = plan.proposals.first(where: { $0.label == label }) else { return nil }
+    let evaluation = Evaluation(budget: proposal, response: .ration)
+    return figures(plan, try accumulate(plan, options: options, budget: .infinity, rationedAt: evaluation))
+  }
+
   /// Runs the outcome pass, counting the iterations whose horizon cost of need (all pools,
   /// at full delivery, programme costs included) exceeds `budget`.
-  static func accumulate(_ plan: SimulationPlan, options: RunOptions, budget: Double) throws(RunOptionsError) -> OutcomeAccumulator {
+  static func accumulate(
+    _ plan: SimulationPlan, options: RunOptions, budget: Double, rationedAt evaluation: Evaluation? = nil
+  ) throws(RunOptionsError) -> OutcomeAccumulator {
     try Engine.check(options)
-    let (workers, _) = ParallelTiles.run(options: options) { OutcomeWorker(plan: plan, budget: budget) }
+    let (workers, _) = ParallelTiles.run(options: options) { OutcomeWorker(plan: plan, budget: budget, rationedAt: evaluation) }
     var total = OutcomeAccumulator(interventions: plan.interventionNames.count, years: plan.years)
     for worker in workers { total.merge(worker.accumulator) }
     return total
@@ -145,10 +158,16 @@ final class OutcomeWorker: TileWorker {
   private let cells: TileCells
   private let width: Int
   private let budget: Double
+  /// Under rationing: the ledger that walks each row under `evaluation` first.
+  private let ledger: BudgetLedger?
+  private let evaluation: Evaluation?
 
-  init(plan: SimulationPlan, budget: Double) {
-    workspace = TileWorkspace(plan: plan)
+  init(plan: SimulationPlan, budget: Double, rationedAt evaluation: Evaluation? = nil) {
+    let workspace = TileWorkspace(plan: plan)
+    self.workspace = workspace
     cells = TileCells(workspace)
+    ledger = evaluation.map { _ in BudgetLedger(plan: plan, cells: TileCells(workspace)) }
+    self.evaluation = evaluation
     width = plan.periods * plan.serviceCount
     self.budget = budget
     paths = InterventionPaths(interventions: plan.interventionNames.count, years: plan.years)
@@ -158,7 +177,14 @@ final class OutcomeWorker: TileWorker {
   func process(tile t: Int, active: Range<Int>, seed: UInt64) {
     workspace.simulate(tile: t, active: active, seed: seed)
     for r in active {
-      workspace.interventionPaths(row: r, iteration: t * TileWorkspace.rows + r, seed: seed, into: &paths)
+      var delivered: Buffer<Double>? = nil
+      if let ledger, let evaluation {
+        // Full delivery where no pool rations on the walk (it then leaves the shares alone).
+        ledger.interventionDelivery.fill(1)
+        _ = ledger.walk(row: r, iteration: t * TileWorkspace.rows + r, seed: seed, evaluation: evaluation, detailed: false)
+        delivered = ledger.interventionDelivery
+      }
+      workspace.interventionPaths(row: r, iteration: t * TileWorkspace.rows + r, seed: seed, delivered: delivered, into: &paths)
       accumulator.add(paths)
       let row = cells.cost(row: r)
       var total = 0.0

@@ -24,6 +24,8 @@ public struct RunFigures: Codable, Sendable, Equatable {
   public var costExceedance: [CostExceedance]
   /// Drivers of the overspend tail per proposed budget × response, on the total scope.
   public var drivers: [DriversFigure]
+  /// Expected events per service and per scope × category, by budget year, at full delivery.
+  public var activity: ActivityFigures
 }
 
 public struct ExpectedCostFigure: Codable, Sendable, Equatable {
@@ -343,6 +345,7 @@ extension RunFigures {
     drivers = evaluated.indices.map { e in
       DriversFigure(acc.drivers[e], factors: plan.factors, budget: evaluated[e], scope: totalScope, iterations: acc.iterations)
     }
+    activity = ActivityFigures(acc.activity, plan: plan)
   }
 
   /// Per response and scope, the smallest listed margin whose overspend probability (point
