@@ -18,6 +18,11 @@ struct MarginCommand: ParsableCommand {
       ration: a search over margins on the same simulated paths; the interval is where the \
       95 % Wilson bounds of P(overspend | m) cross A (a test-inversion interval).
 
+      The scenario's budget.overspend_rule says what A bounds: the horizon total's P(overspend) \
+      (default), P(any budget year overspends) (every_year) or the worst year's P(overspend) \
+      (worst_year); a yearly rule is solved by the search under either response. Under ration \
+      the scenario's budget.service_gap_targets (proactive, reactive) are met as well.
+
       --precision X runs in batches (--iterations, then doubling) until the margin's 95 % \
       half-width is at most X (a fraction: 0.001 is 0.1 percentage points), stopping at \
       --max-iterations (default 10,000,000); the output says when the target was not reached.

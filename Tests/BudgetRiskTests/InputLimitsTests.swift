@@ -91,6 +91,11 @@ import Testing
     let proposal = validationIssues(Self.withBudget(
       "  margins: [0]\n  proposals:\n    - {name: Tiny, annual: {health: 1e-3, social_care: 1e6}}"))
     expectIssue(proposal, path: "budget.proposals[0].annual.health", "proposal 'Tiny'", "the ratio must lie within")
+    // A budget year balances on its own: one year's amount far below its cost is refused too.
+    let dip = validationIssues(Self.withBudget(
+      "  margins: [0]\n  proposals:\n    - {name: Dip, annual: {health: [1e7, 1e-3], social_care: 1e6}}"))
+    expectIssue(dip, path: "budget.proposals[0].annual.health", "proposal 'Dip'", "in budget year 2", "the ratio must lie within")
+    #expect(!dip.contains { $0.message.contains("budget year 1 ") })
     // A growth of sd 50 can fall below -100 %: no finite expected cost.
     let growth = validationIssues(ScenarioText.replacing(
       ("{triangular: {min: 0.01, mode: 0.025, max: 0.05}}", "{normal: {mean: 0.02, sd: 50}}")))

@@ -29,7 +29,7 @@ import Testing
     for quarterly in [false, true] {
       var s = TestScenario.make(
         population: 1, services: [TestScenario.service("placements", unitCost: 75, severity: .fixed)],
-        rates: [5], proposals: [.amounts(name: "on the cost", annual: [525])])
+        rates: [5], proposals: [.amounts(name: "on the cost", annual: [[525]])])
       if quarterly { s.horizon = Horizon(periods: 4, periodLength: .quarter) }
       let (_, figures) = try TestScenario.run(s, iterations: n, seed: 3)
       let scope = figures.budgets[0].scopes[0]

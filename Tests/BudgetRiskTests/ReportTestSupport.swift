@@ -22,7 +22,7 @@ enum ReportFixture {
     rates: [0.3, 4],
     factors: [Factor(name: "demand", distribution: .lognormal(mean: 1, cv: 0.1), role: .serviceRateMultiplier(services: [0, 1]))],
     interventions: [Intervention(name: "avoid", proactive: [1], targets: [0], effect: 0.1, lag: 1, rampPeriods: 3)],
-    proposals: [.margin(0), .margin(0.05), .margin(0.10), .amounts(name: "Board offer", annual: [600_000, 520_000])],
+    proposals: [.margin(0), .margin(0.05), .margin(0.10), .amounts(name: "Board offer", annual: [[600_000, 600_000], [520_000, 520_000]])],
     responses: [.absorb, .ration], reserveShare: 0.01)
 
   static let run: (SimulationRun, RunFigures) = try! TestScenario.run(scenario, iterations: 256, seed: 11)

@@ -145,6 +145,43 @@ import Testing
     expectIssue(empty, path: "budget.margins", "no proposed budget")
     let onlyProposals = loadedScenario(
       Self.withBudget("  proposals: [{name: Offer, annual: {health: 2, social_care: 1}}]"))
-    #expect(onlyProposals?.budget.proposals == [.amounts(name: "Offer", annual: [2, 1])])
+    #expect(onlyProposals?.budget.proposals == [.amounts(name: "Offer", annual: [[2, 2], [1, 1]])])
+  }
+
+  /// A proposal can give a pool one amount per budget year (two here), or a margin per year.
+  @Test func proposalsByYear() {
+    let s = loadedScenario(
+      Self.withBudget(
+        """
+          proposals:
+            - {name: Rising, annual: {health: [2, 2.5], social_care: 1}}
+            - {name: Stepped, margin: [0.05, 0.1]}
+        """))
+    #expect(
+      s?.budget.proposals == [
+        .amounts(name: "Rising", annual: [[2, 2.5], [1, 1]]), .yearlyMargins(name: "Stepped", margins: [0.05, 0.1]),
+      ])
+    #expect(s?.budget.proposals.map(\.label) == ["Rising", "Stepped"])
+  }
+
+  @Test func proposalsByYearNeedOneValuePerBudgetYear() {
+    let issues = validationIssues(
+      Self.withBudget(
+        """
+          proposals:
+            - {name: Short, annual: {health: [2, 2.5, 3], social_care: [1, 0]}}
+            - {name: Stepped, margin: [0.05]}
+            - {name: Both, margin: [0.05, 0.1], annual: {health: 1, social_care: 1}}
+            - {name: Odd, annual: {health: {a: 1}, social_care: 1}}
+            - {name: Negative, margin: [0.05, -0.1]}
+        """))
+    expectIssue(issues, path: "budget.proposals[0].annual.health", "expected 2 amounts (one per budget year), found 3")
+    expectIssue(
+      issues, path: "budget.proposals[0].annual.social_care[1]",
+      "expected a finite number > 0 (a budget of 0 leaves nothing to measure overspend against), found 0")
+    expectIssue(issues, path: "budget.proposals[1].margin", "expected 2 margins (one per budget year), found 1")
+    expectIssue(issues, path: "budget.proposals[2].margin", "expected either annual (amounts per pool) or margin (one per budget year), found both")
+    expectIssue(issues, path: "budget.proposals[3].annual.health", "or a list of one per budget year, found a mapping")
+    expectIssue(issues, path: "budget.proposals[4].margin[1]", "expected a margin from 0 to 100 (+10,000 %), found -0.1")
   }
 }

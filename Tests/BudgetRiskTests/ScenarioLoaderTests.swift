@@ -116,7 +116,7 @@ import Testing
     #expect(b.base == .capitation(rates: [450, 2500], segments: [0, 1]))
     #expect(
       b.proposals == [
-        .margin(0), .margin(0.025), .margin(0.05), .amounts(name: "Board offer", annual: [5.2e7, 3.0e7]),
+        .margin(0), .margin(0.025), .margin(0.05), .amounts(name: "Board offer", annual: [[5.2e7, 5.2e7, 5.2e7], [3.0e7, 3.0e7, 3.0e7]]),
       ])
     #expect(b.responses == [.absorb, .ration])
     #expect(b.reserveShare == 0.01 && b.rationingOrder == .proRata)

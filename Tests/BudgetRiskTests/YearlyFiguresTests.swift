@@ -106,20 +106,6 @@ import Testing
     }
   }
 
-  /// `margin` solves for the horizon total only: under another rule it refuses, naming the key,
-  /// rather than report a horizon margin as the rule's.
-  @Test func marginRefusesARuleItDoesNotSolve() throws {
-    let plan = try SimulationPlan(Self.scenario(rule: .everyYear))
-    #expect(throws: MarginSolverError.self) {
-      try MarginSolver.solve(plan, request: MarginRequest(overspendTarget: 0.1), options: RunOptions(iterations: 64, seed: 1))
-    }
-    do {
-      _ = try MarginSolver.solve(plan, request: MarginRequest(overspendTarget: 0.1), options: RunOptions(iterations: 64, seed: 1))
-    } catch {
-      #expect(error.description.contains("budget.overspend_rule: every_year"))
-    }
-  }
-
   /// When rationing starts, on the hand-worked paths of ``BudgetLedgerTests`` (one year of
   /// 100 a month, no reserve): the default path needs 200 from month 7, so rationing first
   /// leaves need unmet in month 7 (period 6), before the last quarter; a path on budget until

@@ -358,8 +358,8 @@ package struct ScopeOutcome: Sendable, Equatable {
   /// Net money the funder added by rebasing (negative: budget taken back).
   package var rebased = 0.0
   /// The unmet share of proactive and of reactive need (0 under absorb).
-  var unmetShareProactive = 0.0
-  var unmetShareReactive = 0.0
+  package var unmetShareProactive = 0.0
+  package var unmetShareReactive = 0.0
   /// The reviews out of tolerance, by direction, and the period of each direction's first.
   package var breaches = ReviewBreaches()
 

@@ -5,8 +5,9 @@ import BudgetRiskModel
 /// each pool in each period.
 ///
 /// A margin `m` gives the base budget × (1 + m): the plan's expected base, or under a
-/// capitation base the rate × the population realised in the iteration. Stated annual amounts
-/// are profiled within each year like the base budget. The ledger (per iteration), the cost
+/// capitation base the rate × the population realised in the iteration; margins by year give
+/// year y's base × (1 + mᵧ). Stated amounts (one per pool and budget year) are profiled within
+/// each year like the base budget. The ledger (per iteration), the cost
 /// exceedance curve (over the horizon) and `explain` (per budget year) all read it here, and
 /// the plan's base budget is the same capitation formula at margin 0.
 package struct ProposedBudget: Sendable, Equatable {
@@ -14,8 +15,10 @@ package struct ProposedBudget: Sendable, Equatable {
   package let label: String
   /// The margin over the base budget; nil for stated amounts.
   package let margin: Double?
-  /// Stated annual amounts per pool; nil for a margin.
-  package let annual: [Double]?
+  /// Stated amounts per pool and budget year, `annual[pool][year]`; nil for a margin.
+  package let annual: [[Double]]?
+  /// A margin per budget year over the base budget (`yearlyMargins`); nil otherwise.
+  package let marginsByYear: [Double]?
   /// Money per pool per period, `P × T` before the money grid, for a budget fixed in money
   /// from outside the scenario (a comparison's common budgets, ``CommonBudget``); nil otherwise.
   package let perPeriod: [Double]?
@@ -24,15 +27,16 @@ package struct ProposedBudget: Sendable, Equatable {
     label = proposal.label
     perPeriod = nil
     switch proposal {
-    case .margin(let m): margin = m; annual = nil
-    case .amounts(_, let amounts): margin = nil; annual = amounts
+    case .margin(let m): margin = m; annual = nil; marginsByYear = nil
+    case .amounts(_, let amounts): margin = nil; annual = amounts; marginsByYear = nil
+    case .yearlyMargins(_, let margins): margin = nil; annual = nil; marginsByYear = margins
     }
   }
 
   /// A budget fixed in money: `perPeriod[p × T + t]` for pool p in period t (see ``CommonBudget``).
   package init(label: String, perPeriod: [Double]) {
     self.label = label
-    margin = nil; annual = nil
+    margin = nil; annual = nil; marginsByYear = nil
     self.perPeriod = perPeriod
   }
 
@@ -51,7 +55,8 @@ package struct ProposedBudget: Sendable, Equatable {
   package func amount(pool p: Int, period t: Int, plan: SimulationPlan) -> Double {
     let i = p * plan.periods + t
     if let perPeriod { return perPeriod[i] }
-    if let annual { return annual[p] * plan.profile[i] }
+    if let annual { return annual[p][t / plan.periodsPerYear] * plan.profile[i] }
+    if let marginsByYear { return plan.expectedBase[i] * (1 + marginsByYear[t / plan.periodsPerYear]) }
     return plan.expectedBase[i] * (1 + margin!)
   }
 
@@ -86,8 +91,20 @@ package struct ProposedBudget: Sendable, Equatable {
       plan.profile.withUnsafeBufferPointer { profile in
         for p in 0..<P {
           MoneyGrid.spread(
-            periods: T, periodsPerYear: ppy, amount: { annual[p] * profile[p * T + $0] }, emit: { t, x in out[p * T + t] = x })
+            periods: T, periodsPerYear: ppy, amount: { annual[p][$0 / ppy] * profile[p * T + $0] },
+            emit: { t, x in out[p * T + t] = x })
         }
+      }
+    } else if let marginsByYear {
+      // As a margin, with year y's margin: the realised population under capitation.
+      for p in 0..<P {
+        MoneyGrid.spread(periods: T, periodsPerYear: ppy, amount: { t in
+          let factor = 1 + marginsByYear[t / ppy]
+          guard let rates = plan.capitationRates else { return plan.expectedBase[p * T + t] * factor }
+          var people = 0.0
+          for s in plan.capitationSegments { people += population[t * S + s] }
+          return Self.capitation(rate: rates[p], periodsPerYear: ppy, people: people) * factor
+        }, emit: { t, x in out[p * T + t] = x })
       }
     }
   }
@@ -109,7 +126,8 @@ package struct ProposedBudget: Sendable, Equatable {
   /// scenario's proposals are built up by year (`explain`), never a budget in money.
   package func byYear(pool p: Int, baseByYear: [Double]) -> [Double] {
     precondition(perPeriod == nil, "a budget in money is not built up from the base budget")
-    if let annual { return Array(repeating: annual[p], count: baseByYear.count) }
+    if let annual { return annual[p] }
+    if let marginsByYear { return zip(baseByYear, marginsByYear).map { $0 * (1 + $1) } }
     return baseByYear.map { $0 * (1 + margin!) }
   }
 }

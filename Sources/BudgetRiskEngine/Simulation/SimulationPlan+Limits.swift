@@ -88,12 +88,15 @@ extension SimulationPlan {
       }
       for (k, proposal) in scenario.budget.proposals.enumerated() {
         guard case .amounts(let label, let annual) = proposal else { continue }
-        let amount = annual[p] * Double(h.budgetYears)
-        if amount / base > maximumRatio || cost / amount > maximumRatio {
+        // Each budget year balances on its own, so each year's amount is held to its own cost.
+        for (y, amount) in annual[p].enumerated() {
+          let yearCost = (y * ppy..<(y + 1) * ppy).reduce(0.0) { $0 + plan.expected.poolCost[p * T + $1] }
+          guard amount / base > maximumRatio || yearCost / amount > maximumRatio || amount / yearCost > maximumRatio else { continue }
           let margins = scenario.budget.proposals.filter { if case .margin = $0 { true } else { false } }.count
           problems.append(LimitProblem(
             path: "budget.proposals[\(k - margins)].annual.\(pool.name)",
-            message: "proposal '\(label)' gives pool \(name) \(describe(amount)) over the horizon against an expected cost of \(describe(cost)); the ratio must lie within \(describe(maximumRatio)) either way"))
+            message: "proposal '\(label)' gives pool \(name) \(describe(amount)) in budget year \(y + 1) against an expected cost of \(describe(yearCost)) there; the ratio must lie within \(describe(maximumRatio)) either way"))
+          break
         }
       }
     }

@@ -75,13 +75,17 @@ public enum BaseBudget: Sendable, Equatable {
 public enum Proposal: Sendable, Equatable {
   /// The base budget times (1 + margin).
   case margin(Double)
-  /// Explicit annual amounts per pool, profiled within each year like the base budget.
-  case amounts(name: String, annual: [Double])
+  /// Explicit amounts per pool and budget year, `annual[pool][year]` (a pool given one amount
+  /// has it in every year), profiled within each year like the base budget.
+  case amounts(name: String, annual: [[Double]])
+  /// The base budget times (1 + `margins[y]`) in budget year y: a contingency that changes
+  /// from year to year.
+  case yearlyMargins(name: String, margins: [Double])
 
   public var label: String {
     switch self {
     case .margin(let m): return "margin \(Proposal.percent(m))"
-    case .amounts(let name, _): return name
+    case .amounts(let name, _), .yearlyMargins(let name, _): return name
     }
   }
 
@@ -130,8 +134,15 @@ public struct PoolRule: Sendable, Equatable {
   public var response: ProviderResponse?
   public var reserveShare: Double?
   public var rationingOrder: RationingOrder?
-  public init(response: ProviderResponse? = nil, reserveShare: Double? = nil, rationingOrder: RationingOrder? = nil) {
+  /// The pool's own service-gap target: its P(unmet share > g) must be at most this, besides
+  /// the scenario's targets, for any margin recommended or solved over a scope holding it.
+  public var serviceGapTarget: Double?
+  public init(
+    response: ProviderResponse? = nil, reserveShare: Double? = nil, rationingOrder: RationingOrder? = nil,
+    serviceGapTarget: Double? = nil
+  ) {
     self.response = response; self.reserveShare = reserveShare; self.rationingOrder = rationingOrder
+    self.serviceGapTarget = serviceGapTarget
   }
 }
 

@@ -258,8 +258,19 @@ private struct AssumptionWords {
       g.paragraphs.append("Proposed budgets: the base plus a contingency margin of " + margins.map(ReportFormat.margin).joined(separator: ", ") + ".")
     }
     for p in b.proposals {
-      if case .amounts(let name, let annual) = p {
-        g.paragraphs.append("Proposed budget \(name): " + zip(pools, annual).map { "\($0) \(money($1)) a year" }.joined(separator: ", ") + ".")
+      switch p {
+      case .amounts(let name, let annual):
+        g.paragraphs.append(
+          "Proposed budget \(name): " + zip(pools, annual).map { pool, years in
+            Set(years).count == 1
+              ? "\(pool) \(money(years[0])) a year"
+              : "\(pool) \(years.map { money($0) }.joined(separator: ", ")) in budget years 1 to \(years.count)"
+          }.joined(separator: "; ") + ".")
+      case .yearlyMargins(let name, let margins):
+        g.paragraphs.append(
+          "Proposed budget \(name): the base plus a margin of " + margins.map(ReportFormat.margin).joined(separator: ", ")
+            + " in budget years 1 to \(margins.count).")
+      case .margin: break
       }
     }
     g.paragraphs.append(
@@ -274,6 +285,9 @@ private struct AssumptionWords {
       }
       if let share = rule.reserveShare { words.append("holds a reserve of \(ReportFormat.percent(share)) of a year's base budget") }
       if let order = rule.rationingOrder { words.append("rations \(orderWords(order))") }
+      if let target = rule.serviceGapTarget {
+        words.append("must keep P(service gap) at most \(ReportFormat.percent(target)) at the recommended margin")
+      }
       if !words.isEmpty { g.paragraphs.append("Pool \(b.pools[p].name) has its own rules: it " + words.joined(separator: "; it ") + ".") }
     }
     g.paragraphs.append(

@@ -183,14 +183,15 @@ extension ScenarioParser {
   }
 
   /// A mapping pool name → value with exactly one entry per pool, in pool order.
-  /// `pool_rules: {pool: {response, reserve, rationing_order}}`: some pools' own rules.
+  /// `pool_rules: {pool: {response, reserve, rationing_order, service_gap_target}}`: some
+  /// pools' own rules.
   private func parsePoolRules(_ value: YAMLValue, names: NameTable) -> [Int: PoolRule]? {
     guard let entries = reader.entries(value) else { return nil }
     var rules = [Int: PoolRule]()
     var failed = false
     for entry in entries {
       let pool = names.resolve(entry.key, at: entry.value, reader: reader, line: entry.keyLine)
-      guard let r = reader.mapping(entry.value, keys: ["response", "reserve", "rationing_order"]) else {
+      guard let r = reader.mapping(entry.value, keys: ["response", "reserve", "rationing_order", "service_gap_target"]) else {
         failed = true
         continue
       }
@@ -198,14 +199,19 @@ extension ScenarioParser {
       let reserve = r.optional("reserve").map { reader.number($0, .nonNegative) }
       let order = r.optional("rationing_order").map { reader.choice($0, as: RationingOrder.self) }
       // A key given but unreadable (reported) is nil inside a .some.
-      if response.map({ $0 == nil }) == true || reserve.map({ $0 == nil }) == true || order.map({ $0 == nil }) == true {
+      let gapTarget = r.optional("service_gap_target").map { reader.number($0, .probability) }
+      if response.map({ $0 == nil }) == true || reserve.map({ $0 == nil }) == true || order.map({ $0 == nil }) == true
+        || gapTarget.map({ $0 == nil }) == true
+      {
         failed = true
       }
       guard let pool else {
         failed = true
         continue
       }
-      rules[pool] = PoolRule(response: response ?? nil, reserveShare: reserve ?? nil, rationingOrder: order ?? nil)
+      rules[pool] = PoolRule(
+        response: response ?? nil, reserveShare: reserve ?? nil, rationingOrder: order ?? nil,
+        serviceGapTarget: gapTarget ?? nil)
     }
     return failed ? nil : rules
   }
@@ -273,21 +279,38 @@ extension ScenarioParser {
     return failed ? nil : margins
   }
 
+  /// `proposals: [{name, annual}]` or `[{name, margin}]`: stated amounts per pool (one a year,
+  /// or a list with one per budget year), or a margin per budget year over the base budget.
   private func parseProposals(_ value: YAMLValue, pools: NameTable) -> [Proposal]? {
     guard let items = reader.list(value) else { return nil }
     var names = NameTable(kind: "proposal")
     var proposals: [Proposal] = []
     var failed = false
     for item in items {
-      guard let m = reader.mapping(item, keys: ["name", "annual"]) else {
+      guard let m = reader.mapping(item, keys: ["name", "annual", "margin"]) else {
         failed = true
         continue
       }
       let nameValue = m.required("name")
       let name = nameValue.flatMap { reader.string($0) }
       names.add(name, at: nameValue, reader: reader)
-      let annual = m.required("annual").flatMap {
-        perPool($0, names: pools, what: "an annual amount") { self.reader.number($0, .budgetAmount) }
+      if m.has("annual") && m.has("margin") {
+        reader.report(
+          path: m.path + ".margin", line: m.keyLine("margin"),
+          "expected either annual (amounts per pool) or margin (one per budget year), found both")
+        failed = true
+        continue
+      }
+      if let v = m.optional("margin") {
+        guard let name, let margins = yearlyMargins(v) else {
+          failed = true
+          continue
+        }
+        proposals.append(.yearlyMargins(name: name, margins: margins))
+        continue
+      }
+      let annual = m.required("annual", " (or margin: one margin per budget year)").flatMap {
+        perPool($0, names: pools, what: "an annual amount") { self.yearlyAmounts($0) }
       }
       guard let name, let annual else {
         failed = true
@@ -296,6 +319,35 @@ extension ScenarioParser {
       proposals.append(.amounts(name: name, annual: annual))
     }
     return failed ? nil : proposals
+  }
+
+  /// One pool's stated amounts: a number (the same every budget year) or a list with one per
+  /// budget year, each > 0.
+  private func yearlyAmounts(_ value: YAMLValue) -> [Double]? {
+    if case .sequence = value.node { return fixedAmounts(value) }
+    guard case .scalar = value.node, !value.isNull else {
+      reader.report(
+        value, "expected \(NumberRule.budgetAmount.expectation) or a list of one per budget year, found \(value.found)")
+      return nil
+    }
+    guard let amount = reader.number(value, .budgetAmount), let years = horizon?.budgetYears else { return nil }
+    return Array(repeating: amount, count: years)
+  }
+
+  /// A proposal's margins: a list with one margin per budget year (a single number is the same
+  /// margin every year).
+  private func yearlyMargins(_ value: YAMLValue) -> [Double]? {
+    guard case .sequence = value.node else {
+      guard let m = reader.number(value, .margin), let years = horizon?.budgetYears else { return nil }
+      return Array(repeating: m, count: years)
+    }
+    guard let margins = reader.numbers(value, .margin) else { return nil }
+    if let years = horizon?.budgetYears, margins.count != years {
+      reader.report(
+        value, "expected \(years) margin\(years == 1 ? "" : "s") (one per budget year), found \(margins.count)")
+      return nil
+    }
+    return horizon == nil ? nil : margins
   }
 
   private func parseResponses(_ value: YAMLValue) -> [ProviderResponse]? {

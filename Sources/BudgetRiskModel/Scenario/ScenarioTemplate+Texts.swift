@@ -233,9 +233,13 @@ extension ScenarioTemplate {
         health: [13.8e6, 14.3e6]
         social_care: [7.2e6, 7.6e6]
       margins: [0, 0.02, 0.04, 0.06, 0.08, 0.10]
-      proposals:            # an explicit offer, per pool per year
+      proposals:            # explicit offers: per pool one amount a year, or one per budget year
         - name: Board offer
           annual: {health: 14.5e6, social_care: 7.8e6}
+        - name: Rising offer
+          annual: {health: [14.2e6, 14.9e6], social_care: [7.5e6, 8.0e6]}
+        - name: Stepped margin
+          margin: [0.02, 0.05]   # or a margin over the base per budget year
       pools: separate       # one pool per stream: health, social_care
       # arrangement: aligned          # optional: underspend in one pool may cover overspend in the other
       # aligned_transfer_limit: 0.05  # up to 5 % of the receiving pool's budget a year
@@ -245,6 +249,10 @@ extension ScenarioTemplate {
         rationing_order: pro_rata
       overspend_target: 0.10
       service_gap_target: 0.10   # the recommendation must also keep P(service gap) <= 10 %
+      overspend_rule: every_year # each year's budget must balance: P(any year overspends) <= 10 %
+      # pool_rules:                   # optional: each partner's own rules
+      #   health: {response: absorb}  # the NHS keeps meeting need whatever response is evaluated
+      #   social_care: {response: ration, service_gap_target: 0.10}   # the council's own gap target
 
     """
 

@@ -44,6 +44,41 @@ extension HTMLReport {
         caption: "Cumulative drift is the cost of need to date over the budget to date, minus one: above zero the budget is overspent so far. "
           + "The line is the median of the simulated pilots; the shaded bands hold the middle 50 %, 80 % and 95 % of them. "
           + "Dashed vertical lines mark the ends of budget years. A fan that widens quickly means an unstable position.")
+      + yearlyPosition(f, budget: b, scope: s)
+  }
+
+  /// The fan's budget year by year: each year's budget balances on its own.
+  static func yearlyPosition(_ f: RunFigures, budget b: BudgetFigures, scope s: Int) -> String {
+    let x = b.scopes[s]
+    guard x.years.count > 1 else { return "" }
+    let money = CellUnit.money(f.currency)
+    let header = ["budget year", "budget", "P(overspend)", "expected overspend", "VaR95 of the overspend"]
+    let rows: [[TableCell]] = x.years.map { y in
+      [
+        .text("year \(y.year)"), .mean(y.budget, money), .probability(y.overspendProbability),
+        .mean(y.expectedOverspend, money),
+        y.valueAtRisk.first { $0.level == 0.95 }.map { .quantile($0, money) } ?? .text("–"),
+      ]
+    }
+    return table(
+      caption: "\(b.proposal) by budget year — P(any year overspends) \(ReportFormat.percent(x.anyYearOverspends.estimate))",
+      header: header, rows: rows)
+  }
+
+  /// The gap's budget year by year at the headline budget under ration: how often need goes
+  /// unmet, and how often rationing starts before the year's last quarter.
+  static func yearlyGap(_ f: RunFigures, response: String, scope s: Int) -> String {
+    guard response == "ration", let b = f.headlineBudget(response: response, scope: f.scopeNames[s]) else { return "" }
+    let x = b.scopes[s]
+    guard x.years.count > 1 else { return "" }
+    let header = ["budget year", "P(service gap)", "mean unmet share", "P(rationing leaves need unmet)", "P(it starts before the last quarter)"]
+    let rows: [[TableCell]] = x.years.map { y in
+      [
+        .text("year \(y.year)"), .probability(y.serviceGap), .mean(y.expectedUnmetShare, .share),
+        .probability(y.rationing), .probability(y.rationingBeforeLastQuarter),
+      ]
+    }
+    return table(caption: "Service gap at \(b.proposal) by budget year (\(RunFigures.responseWords(response)))", header: header, rows: rows)
   }
 
   static func serviceGap(_ f: RunFigures) -> String {
@@ -61,6 +96,7 @@ extension HTMLReport {
       caption: "For each proposed budget, the probability that more than the threshold share of the category's need goes unmet over the horizon, "
         + "with 95 % intervals. Proactive services (prevention, early intervention) and reactive ones (crisis, emergency) are shown apart: "
         + "which is cut first depends on the rationing order.")
+    html += yearlyGap(f, response: response, scope: s)
     return html
   }
 

@@ -22,7 +22,11 @@ extension HTMLReport {
       if let rec, let m = rec.margin, let b = chosen {
         let x = b.scopes[s]
         html += "<p class=\"big\">\(e(ReportFormat.margin(m))) margin</p>"
-        html += "<p>\(e(ReportFormat.money(rec.annualContingency ?? 0, f.currency))) a year of contingency; a budget of \(e(ReportFormat.money(x.budget.mean / Double(f.budgetYears), f.currency))) a year.</p>"
+        // Budgets balance each year: name each year's budget, not only their average.
+        let byYear = x.years.count > 1
+          ? " (" + x.years.map { ReportFormat.money($0.budget.mean, f.currency) }.joined(separator: ", ") + " in budget years 1 to \(x.years.count))"
+          : ""
+        html += "<p>\(e(ReportFormat.money(rec.annualContingency ?? 0, f.currency))) a year of contingency; a budget of \(e(ReportFormat.money(x.budget.mean / Double(f.budgetYears), f.currency))) a year on average\(e(byYear)).</p>"
         let rule = OverspendRule(rawValue: rec.overspendRule) ?? .horizon
         if rule == .horizon {
           html += "<dl><dt>Overspend probability (horizon total)</dt><dd>\(e(ReportFormat.probability(x.overspendProbability))) — target ≤ \(e(ReportFormat.percent(rec.overspendTarget)))</dd>"
@@ -55,8 +59,8 @@ extension HTMLReport {
         if let beta = rec?.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
         for t in rec?.categoryGapTargets ?? [] { target += " and P(\(t.category) gap) ≤ \(ReportFormat.percent(t.target))" }
         html += "<p>meets the target \(e(target)).</p>"
-        // `margin` solves for the horizon total only (it refuses another rule).
-        if let rec, rule == .horizon {
+        // `margin` solves under the scenario's rule and targets too.
+        if let rec {
           html += "<p class=\"note\">To find the smallest margin that does: <code>\(e(TableReport.marginCommand(rec, file: nil, design: nil)))</code> (FILE: this report's scenario file, with its --design).</p>"
         }
         if let last = f.marginBudgets(response: r).last {

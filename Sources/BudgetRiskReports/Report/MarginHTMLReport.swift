@@ -22,8 +22,9 @@ public enum MarginHTMLReport {
 
     var header = "<h1>\(e(f.scenario)): contingency margin</h1>\n" + HTMLReport.designLine(manifest)
     if !assumptions.description.isEmpty { header += "<p class=\"lede\">\(e(assumptions.description))</p>\n" }
-    var target = "The smallest margin on the base budget with P(overspend) ≤ \(ReportFormat.percent(f.overspendTarget))"
+    var target = "The smallest margin on the base budget with \(f.ruleProbabilityName) ≤ \(ReportFormat.percent(f.overspendTarget))"
     if let beta = f.serviceGapTarget { target += " and P(service gap) ≤ \(ReportFormat.percent(beta))" }
+    target += f.categoryTargetWords { ReportFormat.percent($0) }
     header += "<p class=\"meta\">\(e(target)), seed \(f.seed); money in \(e(f.currency)). Every margin carries its 95 % interval.</p>\n"
     return HTMLReport.page(title: "\(f.scenario) — contingency margin", header: header, parts: parts, manifest: manifest)
   }

@@ -8,7 +8,7 @@ public enum MarginTableReport {
     let percent = TableReport.percent, money = { ReportFormat.money($0, f.currency) }
     var out = "\(f.scenario)\(manifest?.design.map { " — design \($0)" } ?? "")\n"
     let gap = f.serviceGapTarget.map { " and P(service gap > \(percent(f.serviceGapThreshold))) ≤ \(percent($0))" } ?? ""
-    out += "smallest contingency margin with P(overspend) ≤ \(percent(f.overspendTarget))\(gap); seed \(f.seed), \(f.periods) periods (\(f.budgetYears) budget years)\n"
+    out += "smallest contingency margin with \(f.ruleProbabilityName) ≤ \(percent(f.overspendTarget))\(gap)\(f.categoryTargetWords(percent)); seed \(f.seed), \(f.periods) periods (\(f.budgetYears) budget years)\n"
     if let x = f.precision {
       out += "precision: 95 % half-width of the margin ≤ \(margin(x)), at most \(f.maxIterations ?? 0) iterations\n"
     }
@@ -29,7 +29,16 @@ public enum MarginTableReport {
         let parts = r.pools.map { p in "\(p.pool) \(p.annualContingency.map { money($0.value) } ?? "–")" }
         lines.append("by pool, per year: " + parts.joined(separator: ", "))
       }
-      if let b = r.binding, f.serviceGapTarget != nil, r.response != "absorb" { lines.append("set by the \(b) target") }
+      let gapTargets = f.serviceGapTarget != nil || r.categoryGapTargets != nil || r.poolGapTargets != nil
+      if let b = r.binding, b != "overspend" || (gapTargets && r.response != "absorb") {
+        lines.append("set by the \(b) target")
+      }
+      for t in r.categoryGapTargets ?? [] {
+        if let p = t.probability { lines.append("P(\(t.category) gap) \(percent(p.estimate)) (target \(percent(t.target)))") }
+      }
+      for t in r.poolGapTargets ?? [] {
+        if let p = t.probability { lines.append("P(gap) in pool \(t.pool) \(percent(p.estimate)) (target \(percent(t.target)))") }
+      }
       if r.precisionReached == true, let h = r.halfWidth { lines.append("precision reached: half-width \(margin(h))") }
       lines += r.notes
       if !lines.isEmpty { out += "  \(r.scope), \(r.response): " + lines.joined(separator: "; ") + "\n" }
@@ -46,5 +55,22 @@ public enum MarginTableReport {
   static func margin(_ m: Double) -> String {
     guard m.isFinite else { return "\(m)" }
     return String(format: "%.2f%%", m * 100)
+  }
+}
+
+extension MarginFigures {
+  /// What the overspend target bounds, as the headline names it (`P(overspend)` over the horizon).
+  var ruleProbabilityName: String {
+    switch overspendRule.flatMap(OverspendRule.init(rawValue:)) {
+    case .everyYear?: OverspendRule.everyYear.probabilityName
+    case .worstYear?: OverspendRule.worstYear.probabilityName
+    default: "P(overspend)"
+    }
+  }
+
+  /// ` and P(proactive gap) ≤ 5 %` for each category target of the results.
+  func categoryTargetWords(_ percent: (Double) -> String) -> String {
+    let targets = results.first { $0.categoryGapTargets != nil }?.categoryGapTargets ?? []
+    return targets.map { " and P(\($0.category) gap) ≤ \(percent($0.target))" }.joined()
   }
 }

@@ -60,10 +60,8 @@ public enum TableReport {
             out += "\(name)\(which) \(percent(p.estimate)) [\(percent(p.lower))–\(percent(p.upper))] ≤ target \(percent(r.overspendTarget))\(gap)\n"
           } else {
             out += "  no listed margin meets \(name) ≤ \(percent(r.overspendTarget))\(gap); "
-            // `margin` solves for the horizon total only (it refuses another rule).
-            out += rule == .horizon
-              ? "\(marginCommand(r, file: manifest?.scenarioFile, design: manifest?.design)) solves for the smallest margin that does\n"
-              : "list larger margins (budget-risk margin solves for the horizon total only)\n"
+            // `margin` solves under the scenario's rule and targets too.
+            out += "\(marginCommand(r, file: manifest?.scenarioFile, design: manifest?.design)) solves for the smallest margin that does\n"
           }
         }
       }
@@ -91,6 +89,10 @@ public enum TableReport {
           + x.years.map { ReportFormat.money($0.valueAtRisk.first { $0.level == 0.95 }?.value ?? 0, c) })
     }
     out += layout(rows)
+    // A stated proposal's years can differ by more than the base's growth: show each year's amount.
+    for b in f.budgets where b.response == response && b.margin == nil && b.scopes[s].years.count > 1 {
+      out += "  \(b.proposal) by budget year: " + b.scopes[s].years.map { ReportFormat.money($0.budget.mean, c) }.joined(separator: " / ") + "\n"
+    }
     return out
   }
 

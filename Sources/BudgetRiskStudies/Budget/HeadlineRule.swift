@@ -1,4 +1,5 @@
 import BudgetRiskModel
+import BudgetRiskEngine
 
 /// Which of one response's proposed budgets is recommended, and which the headline
 /// describes: the one rule behind the recommendation, the `--precision` stopping figure, the
@@ -20,6 +21,12 @@ enum HeadlineRule {
     return serviceGap <= beta
   }
 
+  /// Whether every pool of `pools` with its own service-gap target (`pool_rules`) meets it:
+  /// `poolGap(p)` is pool p's P(service gap) (point estimate).
+  static func meetsPoolTargets(pools: [Int], spec: BudgetSpec, poolGap: (Int) -> Double) -> Bool {
+    pools.allSatisfy { p in spec.poolRules[p]?.serviceGapTarget.map { poolGap(p) <= $0 } ?? true }
+  }
+
   /// The recommended budget: the smallest listed margin that meets the targets.
   package static func recommended(margins: [Double?], meets: (Int) -> Bool) -> Int? {
     margins.indices.filter { margins[$0] != nil }.sorted { margins[$0]! < margins[$1]! }.first(where: meets)
@@ -31,5 +38,12 @@ enum HeadlineRule {
     if let recommended { return recommended }
     let listed = margins.indices.filter { margins[$0] != nil }
     return listed.max { margins[$0]! < margins[$1]! } ?? margins.indices.first
+  }
+}
+
+extension SimulationPlan {
+  /// The scope of pool `p` alone (each pool is a scope, before the total).
+  package func scopeIndex(ofPool p: Int) -> Int {
+    scopes.firstIndex { $0.pools == [p] } ?? p
   }
 }

@@ -10,6 +10,10 @@ struct MarginEstimate {
   package var resolution: Double
   package var overspend: Probability?
   package var serviceGap: Probability?
+  /// P(service gap) per category (proactive, reactive) at the solved margin; nil for the order statistic.
+  package var categoryGaps: [Probability]?
+  /// P(service gap) of each pool alone at the solved margin, when pools' gap targets are searched.
+  package var poolGaps: [Probability]?
   package var notes: [String] = []
   package var curve: [MarginCurvePoint] = []
 
@@ -51,17 +55,24 @@ struct MarginEstimate {
   /// Point, lower end and upper end criteria for one counter: the estimate, the Wilson lower
   /// bound and the Wilson upper bound must fall to `target`.
   static func criteria(target: Double, counter: KeyPath<MarginSearch.Counts, ProportionCounter> & Sendable) -> [MarginSearch.Criterion] {
-    [
-      .init(statistic: { $0[keyPath: counter].estimate }, target: target),
-      .init(statistic: { $0[keyPath: counter].wilsonInterval(confidence: 0.95).lowerBound }, target: target),
-      .init(statistic: { $0[keyPath: counter].wilsonInterval(confidence: 0.95).upperBound }, target: target),
+    criteria(MarginTarget(name: "", target: target, counter: { $0[keyPath: counter] }))
+  }
+
+  /// The three criteria of one target (see ``criteria(target:counter:)``).
+  static func criteria(_ t: MarginTarget) -> [MarginSearch.Criterion] {
+    let counter = t.counter
+    return [
+      .init(statistic: { counter($0).estimate }, target: t.target),
+      .init(statistic: { counter($0).wilsonInterval(confidence: 0.95).lowerBound }, target: t.target),
+      .init(statistic: { counter($0).wilsonInterval(confidence: 0.95).upperBound }, target: t.target),
     ]
   }
 
-  /// The search answer from crossings in ``criteria(target:counter:)`` order (overspend,
-  /// then service gap when set): each of point, lower and upper is the larger over targets.
+  /// The search answer from crossings in the order of `targets`' ``criteria(_:)`` (the
+  /// overspend target first, then the gap targets): each of point, lower and upper is the
+  /// largest over the targets, and the binding target is the one with the largest point.
   static func fromSearch(
-    _ search: MarginSearch, crossings: [MarginSearch.Crossing], hasGapTarget: Bool, alpha: Double
+    _ search: MarginSearch, crossings: [MarginSearch.Crossing], targets: [MarginTarget]
   ) -> MarginEstimate {
     var notes = [String]()
     func value(_ c: MarginSearch.Crossing, _ what: String) -> Double? {
@@ -76,24 +87,29 @@ struct MarginEstimate {
       }
     }
     let names = ["the margin", "the interval's lower end", "the interval's upper end"]
-    let over = (0..<3).map { value(crossings[$0], names[$0] + " (overspend)") }
-    let gap = hasGapTarget ? (0..<3).map { value(crossings[3 + $0], names[$0] + " (service gap)") } : [nil, nil, nil]
+    let ends = targets.enumerated().map { k, t in (0..<3).map { value(crossings[3 * k + $0], names[$0] + " (\(t.name))") } }
     func combine(_ i: Int) -> Double? {
-      guard let o = over[i] else { return nil }
-      guard hasGapTarget else { return o }
-      guard let g = gap[i] else { return nil }
-      return max(o, g)
+      var m = -Double.infinity
+      for e in ends {
+        guard let x = e[i] else { return nil }
+        m = max(m, x)
+      }
+      return m
     }
+    let overspend = targets[0].counter
     var e = MarginEstimate(
       margin: combine(0), lower: combine(1), upper: combine(2), binding: nil,
       resolution: max(search.finalBracket, 0), overspend: nil, serviceGap: nil, notes: notes)
     if let m = e.margin {
-      e.binding = hasGapTarget && (gap[0] ?? -.infinity) > (over[0] ?? -.infinity) ? "service gap" : "overspend"
+      // The first target whose point is the answer (overspend on a tie).
+      e.binding = targets[ends.firstIndex { $0[0] == m } ?? 0].name
       // The figures at the solved margin: those of the evaluated margin just above it
       // (within the final bracket, at most 1e−4 away).
       if let at = search.evaluated(atOrAbove: m) {
-        e.overspend = Probability(at.counts.overspent)
+        e.overspend = Probability(overspend(at.counts))
         e.serviceGap = Probability(at.counts.serviceGap)
+        e.categoryGaps = at.counts.categoryGap.map { Probability($0) }
+        e.poolGaps = at.counts.poolGap.isEmpty ? nil : at.counts.poolGap.map { Probability($0) }
       }
     }
     // The chart: every evaluated margin near the answer.
@@ -101,9 +117,17 @@ struct MarginEstimate {
     let spread = max(4 * ((e.upper ?? centre) - (e.lower ?? centre)), 0.02)
     e.curve = search.known.filter { abs($0.margin - centre) <= spread }.map {
       MarginCurvePoint(
-        margin: $0.margin, overspendProbability: Probability($0.counts.overspent),
+        margin: $0.margin, overspendProbability: Probability(overspend($0.counts)),
         serviceGapProbability: Probability($0.counts.serviceGap))
     }
     return e
   }
+}
+
+/// One target of the margin search: the counter whose probability must fall to `target`,
+/// named as `binding` and the notes report it (`overspend`, `service gap`, `proactive gap`).
+struct MarginTarget {
+  var name: String
+  var target: Double
+  var counter: @Sendable (MarginSearch.Counts) -> ProportionCounter
 }

@@ -19,6 +19,25 @@ package struct MarginSearch {
   package struct Counts: Sendable, Equatable {
     package var overspent = ProportionCounter()
     package var serviceGap = ProportionCounter()
+    /// Paths with any budget year overspent, and per year the paths that overspent it (kept
+    /// only when the scenario's overspend rule judges years: empty otherwise).
+    package var anyYearOverspent = ProportionCounter()
+    package var overspentByYear: [ProportionCounter] = []
+    /// P(unmet share of the category's need > g) per category, in ``ServiceCategory/allCases``
+    /// order (proactive, reactive).
+    package var categoryGap = [ProportionCounter(), ProportionCounter()]
+    /// P(service gap) of each pool alone, for the pools' own gap targets (`pool_rules`);
+    /// empty when none is set.
+    package var poolGap: [ProportionCounter] = []
+
+    package mutating func merge(_ o: Counts) {
+      overspent.merge(o.overspent)
+      serviceGap.merge(o.serviceGap)
+      anyYearOverspent.merge(o.anyYearOverspent)
+      for y in overspentByYear.indices { overspentByYear[y].merge(o.overspentByYear[y]) }
+      for c in categoryGap.indices { categoryGap[c].merge(o.categoryGap[c]) }
+      for p in poolGap.indices { poolGap[p].merge(o.poolGap[p]) }
+    }
   }
 
   /// A statistic of the counts that must be at most `target`.
@@ -100,5 +119,15 @@ package struct MarginSearch {
   private func bracket(_ c: Criterion) -> (Int, Int)? {
     guard let j = firstMeeting(c), j > 0 else { return nil }
     return (j - 1, j)
+  }
+}
+
+extension MarginSearch.Counts {
+  /// Counts with `years` per-year overspend counters (0: the horizon only) and `pools`
+  /// per-pool gap counters (0: none).
+  package init(years: Int, pools: Int = 0) {
+    self.init()
+    overspentByYear = Array(repeating: ProportionCounter(), count: years)
+    poolGap = Array(repeating: ProportionCounter(), count: pools)
   }
 }

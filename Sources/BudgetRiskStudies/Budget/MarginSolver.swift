@@ -16,13 +16,27 @@ public struct MarginRequest: Sendable, Equatable {
   /// Batches until the margin's 95 % half-width is at most this much (nil: one batch).
   public var precision: PrecisionTarget?
   public var method: MarginMethod
+  /// What α bounds (the horizon total, every year or the worst year); nil: the scenario's
+  /// `budget.overspend_rule`.
+  public var overspendRule: OverspendRule?
+  /// P(service gap) targets per category (proactive, reactive), each met besides β; nil: the
+  /// scenario's `budget.service_gap_targets`.
+  public var categoryGapTargets: [Double?]?
 
   public init(
     overspendTarget: Double, serviceGapTarget: Double? = nil, responses: [ProviderResponse] = [],
-    scope: String? = nil, precision: PrecisionTarget? = nil, method: MarginMethod = .automatic
+    scope: String? = nil, precision: PrecisionTarget? = nil, method: MarginMethod = .automatic,
+    overspendRule: OverspendRule? = nil, categoryGapTargets: [Double?]? = nil
   ) {
     self.overspendTarget = overspendTarget; self.serviceGapTarget = serviceGapTarget
     self.responses = responses; self.scope = scope; self.precision = precision; self.method = method
+    self.overspendRule = overspendRule; self.categoryGapTargets = categoryGapTargets
+  }
+
+  /// Category `c`'s gap target, if one is set.
+  func categoryTarget(_ c: Int) -> Double? {
+    guard let targets = categoryGapTargets, c < targets.count else { return nil }
+    return targets[c]
   }
 }
 
@@ -54,12 +68,18 @@ public enum MarginSolverError: Error, CustomStringConvertible, Equatable {
 /// P(cost of need > base × (1 + m)) ≤ α (and, if asked, P(service gap) ≤ β), with a 95 %
 /// interval, per provider response, for one scope.
 ///
+/// The overspend event is the scenario's ``OverspendRule``: the horizon total's, any budget
+/// year's (P(any year overspends) ≤ α) or the worst year's (every year's P(overspend) ≤ α).
+/// Per-category gap targets (`budget.service_gap_targets`) are met besides β.
+///
 /// - **absorb** (need always met, so the overspend event is `R > m` with
 ///   R = cost of need / base − 1): the answer is the sample (1 − α) quantile of R, read from
 ///   a histogram of 1e−4 bins, with its distribution-free order-statistic interval
 ///   (``LogLinearQuantiles/quantileInterval(_:confidence:)``). Under absorb nothing goes unmet,
 ///   so a service-gap target is always met.
-/// - **ration** (rationing prevention raises later demand; reserves): ``MarginSearch`` on
+/// - **ration**, and a yearly rule under either response (a year's overspend is not a quantile
+///   of one ratio: carried-forward underspend and rebasing move later years' budgets):
+///   ``MarginSearch`` on
 ///   common random numbers. The point is the smallest m with P̂(m) ≤ α; the interval is a
 ///   test-inversion interval: its ends are the margins where the 95 % Wilson upper and lower
 ///   bounds of P(overspend | m) fall to α — the margins not rejected by a 95 % test of
@@ -87,13 +107,10 @@ public enum MarginSolver {
     progress: MarginProgress? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(MarginSolverError) -> MarginFigures {
     try validate(request, options: options)
-    // The solver's overspend event is the horizon total's; a margin for another rule would be
-    // a different figure under the same name, so it is refused rather than mislabelled.
-    guard plan.budget.overspendRule == .horizon else {
-      throw .invalid(
-        "budget.overspend_rule: \(plan.budget.overspendRule.rawValue): margin solves for the horizon total's P(overspend) only; "
-          + "`budget-risk run` recommends a listed margin under this rule, or set overspend_rule: horizon to solve here")
-    }
+    var request = request
+    let rule = request.overspendRule ?? plan.budget.overspendRule
+    request.overspendRule = rule
+    request.categoryGapTargets = request.categoryGapTargets ?? plan.budget.categoryGapTargets
     let scope = try scopeIndex(request.scope, plan: plan)
     let responses = request.responses.isEmpty ? plan.budget.responses : request.responses
     var results = [MarginResult]()
@@ -109,7 +126,7 @@ public enum MarginSolver {
       overspendTarget: request.overspendTarget, serviceGapTarget: request.serviceGapTarget,
       serviceGapThreshold: plan.budget.serviceGapThreshold,
       precision: request.precision?.halfWidth, maxIterations: request.precision?.maxIterations,
-      largestMarginSearched: MarginSearch.initialGrid.last!, results: results)
+      largestMarginSearched: MarginSearch.initialGrid.last!, results: results, overspendRule: rule.rawValue)
   }
 
   package static func validate(_ request: MarginRequest, options: RunOptions) throws(MarginSolverError) {
@@ -118,6 +135,9 @@ public enum MarginSolver {
     }
     if let beta = request.serviceGapTarget, !(beta > 0 && beta < 1) {
       throw .invalid("--gap-at-most must lie strictly between 0 and 1, found \(beta)")
+    }
+    for case let beta? in request.categoryGapTargets ?? [] where !(beta > 0 && beta < 1) {
+      throw .invalid("a service-gap target per category must lie strictly between 0 and 1, found \(beta)")
     }
     guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
     guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
@@ -145,7 +165,39 @@ struct ResponseSolver {
   /// Passes made so far, for the progress label.
   private let passes = PassCounter()
 
-  var usesOrderStatistics: Bool { response == .absorb && request.method == .automatic }
+  var rule: OverspendRule { request.overspendRule ?? plan.budget.overspendRule }
+
+  /// The order statistic reads the horizon's ratio: only the horizon rule under absorb.
+  var usesOrderStatistics: Bool {
+    response == .absorb && request.method == .automatic && rule == .horizon && poolTargets.isEmpty
+  }
+
+  /// The search's targets: the overspend rule's, then (under ration) the service gap's and
+  /// each category's that is set; nothing goes unmet under absorb, so gap targets are met there.
+  var targets: [MarginTarget] {
+    let rule = rule
+    var targets = [MarginTarget(name: "overspend", target: request.overspendTarget, counter: { $0.overspent(by: rule) })]
+    for (p, beta) in poolTargets {
+      targets.append(MarginTarget(name: "\(plan.poolNames[p]) gap", target: beta, counter: { $0.poolGap[p] }))
+    }
+    guard response != .absorb else { return targets }
+    if let beta = request.serviceGapTarget { targets.append(MarginTarget(name: "service gap", target: beta, counter: { $0.serviceGap })) }
+    for (c, category) in ServiceCategory.allCases.enumerated() {
+      guard let beta = request.categoryTarget(c) else { continue }
+      targets.append(MarginTarget(name: "\(category.rawValue) gap", target: beta, counter: { $0.categoryGap[c] }))
+    }
+    return targets
+  }
+
+  /// The scope's pools with their own gap target (`pool_rules`) that ration under this
+  /// response (their own, or the evaluated one), in pool order: a pool that absorbs leaves
+  /// nothing unmet and meets its target.
+  var poolTargets: [(pool: Int, target: Double)] {
+    plan.scopes[scope].pools.compactMap { p in
+      guard (plan.poolResponse[p] ?? response) == .ration else { return nil }
+      return plan.budget.poolRules[p]?.serviceGapTarget.map { (p, $0) }
+    }
+  }
 
   package func solve() throws(MarginSolverError) -> MarginResult {
     var total = options.iterations
@@ -183,10 +235,8 @@ struct ResponseSolver {
 
   /// The search over margins at `iterations` iterations.
   private func search(iterations: Int) throws(MarginSolverError) -> MarginEstimate {
-    let alpha = request.overspendTarget
-    let gapTarget = response == .absorb ? nil : request.serviceGapTarget
-    var criteria = MarginEstimate.criteria(target: alpha, counter: \.overspent)
-    if let beta = gapTarget { criteria += MarginEstimate.criteria(target: beta, counter: \.serviceGap) }
+    let targets = targets
+    let criteria = targets.flatMap(MarginEstimate.criteria)
     var search = MarginSearch()
     let crossings: [MarginSearch.Crossing]
     do {
@@ -196,21 +246,21 @@ struct ResponseSolver {
     } catch {
       throw .invalid("\(error)")
     }
-    return MarginEstimate.fromSearch(search, crossings: crossings, hasGapTarget: gapTarget != nil, alpha: alpha)
+    return MarginEstimate.fromSearch(search, crossings: crossings, targets: targets)
   }
 
   private func evaluate(_ candidates: [Double], iterations: Int) throws(MarginSolverError) -> [MarginSearch.Counts] {
-    let plan = plan, scope = scope, response = response
+    let plan = plan, scope = scope, response = response, byYear = rule != .horizon
+    let poolGaps = !poolTargets.isEmpty
     let evaluations = candidates.map { Evaluation(budget: ProposedBudget(margin: $0), response: response) }
     let workers = try run(plan, from: 0, to: iterations) {
-      MarginSearchWorker(plan: plan, candidates: evaluations, scope: scope)
+      MarginSearchWorker(plan: plan, candidates: evaluations, scope: scope, byYear: byYear, poolGaps: poolGaps)
     }
-    var counts = Array(repeating: MarginSearch.Counts(), count: candidates.count)
+    var counts = Array(
+      repeating: MarginSearch.Counts(years: byYear ? plan.years : 0, pools: poolGaps ? plan.poolNames.count : 0),
+      count: candidates.count)
     for w in workers {
-      for k in counts.indices {
-        counts[k].overspent.merge(w.counts[k].overspent)
-        counts[k].serviceGap.merge(w.counts[k].serviceGap)
-      }
+      for k in counts.indices { counts[k].merge(w.counts[k]) }
     }
     return counts
   }
@@ -245,7 +295,21 @@ struct ResponseSolver {
     if reached == false {
       notes.append("the precision target was not reached within \(request.precision!.maxIterations) iterations")
     }
-    if response == .absorb, request.serviceGapTarget != nil {
+    let categoryTargets = ServiceCategory.allCases.enumerated().compactMap { c, category in
+      request.categoryTarget(c).map { target in
+        CategoryGapTarget(
+          category: category.rawValue, target: target,
+          probability: e.categoryGaps.flatMap { c < $0.count ? $0[c] : nil })
+      }
+    }
+    let poolGapTargets = plan.scopes[scope].pools.compactMap { p in
+      plan.budget.poolRules[p]?.serviceGapTarget.map { target in
+        PoolGapTarget(
+          pool: plan.poolNames[p], target: target,
+          probability: poolTargets.firstIndex { $0.pool == p }.flatMap { _ in e.poolGaps.flatMap { p < $0.count ? $0[p] : nil } })
+      }
+    }
+    if response == .absorb, request.serviceGapTarget != nil || !categoryTargets.isEmpty {
       notes.append("nothing goes unmet under absorb: the service-gap target is always met")
     }
     if plan.capitationRates != nil {
@@ -258,7 +322,9 @@ struct ResponseSolver {
       binding: e.binding, resolution: e.resolution, annualBaseBudget: scopeInfo.reference / years,
       annualContingency: money(scopeInfo.reference / years), pools: pools,
       overspendProbability: e.overspend, serviceGapProbability: e.serviceGap,
-      precisionReached: reached, notes: notes, curve: e.curve)
+      precisionReached: reached, notes: notes, curve: e.curve,
+      categoryGapTargets: categoryTargets.isEmpty ? nil : categoryTargets,
+      poolGapTargets: poolGapTargets.isEmpty ? nil : poolGapTargets)
   }
 }
 

@@ -42,23 +42,31 @@ final class ReturnRatioWorker: TileWorker {
   }
 }
 
-/// Counts, per candidate margin, the iterations that overspend and that have a service gap
-/// in one scope: the evaluations are the candidate margins under one response.
+/// Counts, per candidate margin, the iterations that overspend (over the horizon and, when
+/// `byYear`, in each budget year) and that have a service gap (overall and per category) in
+/// one scope: the evaluations are the candidate margins under one response.
 final class MarginSearchWorker: TileWorker {
   let workspace: TileWorkspace
   let ledger: BudgetLedger
   package let scope: Int
   let gapThreshold: Double
   let candidates: [Evaluation]
+  /// Whether the per-year overspends are counted (the ledger's detailed walk).
+  let byYear: Bool
+  /// Each pool's own scope, when the pools' gaps are counted (empty otherwise).
+  let poolScopes: [Int]
   package var counts: [MarginSearch.Counts]
 
-  package init(plan: SimulationPlan, candidates: [Evaluation], scope: Int) {
+  package init(plan: SimulationPlan, candidates: [Evaluation], scope: Int, byYear: Bool = false, poolGaps: Bool = false) {
     workspace = TileWorkspace(plan: plan)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.scope = scope
     gapThreshold = plan.budget.serviceGapThreshold
     self.candidates = candidates
-    counts = Array(repeating: MarginSearch.Counts(), count: candidates.count)
+    self.byYear = byYear
+    poolScopes = poolGaps ? (0..<plan.poolNames.count).map { plan.scopeIndex(ofPool: $0) } : []
+    counts = Array(
+      repeating: MarginSearch.Counts(years: byYear ? plan.years : 0, pools: poolScopes.count), count: candidates.count)
   }
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -66,11 +74,21 @@ final class MarginSearchWorker: TileWorker {
     let base = t * TileWorkspace.rows
     for r in active {
       for e in counts.indices {
-        let outcome = ledger.walk(
-          row: r, iteration: base + r, seed: seed, evaluation: candidates[e], detailed: false
-        ).scopes[scope]
+        let path = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: candidates[e], detailed: byYear)
+        let outcome = path.scopes[scope]
         counts[e].overspent.add(outcome.overspent)
         counts[e].serviceGap.add(outcome.unmetShare > gapThreshold)
+        counts[e].categoryGap[0].add(outcome.unmetShareProactive > gapThreshold)
+        counts[e].categoryGap[1].add(outcome.unmetShareReactive > gapThreshold)
+        for (p, ps) in poolScopes.enumerated() { counts[e].poolGap[p].add(path.scopes[ps].unmetShare > gapThreshold) }
+        guard byYear else { continue }
+        var any = false
+        for y in 0..<path.years {
+          let over = path.overspent(scope: scope, year: y)
+          counts[e].overspentByYear[y].add(over)
+          any = any || over
+        }
+        counts[e].anyYearOverspent.add(any)
       }
     }
   }

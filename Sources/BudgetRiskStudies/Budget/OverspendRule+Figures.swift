@@ -10,10 +10,26 @@ extension ScopeAccumulator {
     switch rule {
     case .horizon: return overspent
     case .everyYear: return ProportionCounter(successes: yearly.overspentAtLeast(1), trials: yearly.paths)
-    case .worstYear:
-      return overspentByYear.reduce(nil) { (worst: ProportionCounter?, c) in
-        worst.map { $0.successes >= c.successes ? $0 : c } ?? c
-      } ?? overspent
+    case .worstYear: return ProportionCounter.worstYear(overspentByYear) ?? overspent
+    }
+  }
+}
+
+extension ProportionCounter {
+  /// The year with the most overspent paths (the earliest on a tie), nil without years. The
+  /// years count the same paths, so it also has the largest Wilson bounds.
+  package static func worstYear(_ years: [ProportionCounter]) -> ProportionCounter? {
+    years.reduce(nil) { (worst: ProportionCounter?, c) in worst.map { $0.successes >= c.successes ? $0 : c } ?? c }
+  }
+}
+
+extension MarginSearch.Counts {
+  /// The overspend counter that `rule` judges α against, as ``ScopeAccumulator/overspent(by:)``.
+  package func overspent(by rule: OverspendRule) -> ProportionCounter {
+    switch rule {
+    case .horizon: return overspent
+    case .everyYear: return anyYearOverspent
+    case .worstYear: return ProportionCounter.worstYear(overspentByYear) ?? overspent
     }
   }
 }

@@ -75,6 +75,9 @@ extension Engine {
         HeadlineRule.meetsTargets(
           overspend: scope(i).overspent(by: plan.budget.overspendRule).estimate, serviceGap: scope(i).serviceGap.estimate,
           categoryGaps: scope(i).serviceGapByCategory.map(\.estimate), spec: plan.budget)
+          && HeadlineRule.meetsPoolTargets(pools: plan.scopes[s].pools, spec: plan.budget) { p in
+            run.accumulator.evaluations[indices[i]].scopes[plan.scopeIndex(ofPool: p)].serviceGap.estimate
+          }
       }
       guard let h = HeadlineRule.headline(margins: margins, recommended: recommended) else { return .infinity }
       let p = Probability(scope(h).overspent(by: plan.budget.overspendRule))

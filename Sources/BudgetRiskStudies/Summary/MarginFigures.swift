@@ -23,6 +23,9 @@ public struct MarginFigures: Codable, Sendable, Equatable {
   /// this one meets the targets.
   public var largestMarginSearched: Double
   public var results: [MarginResult]
+  /// What α bounds (`budget.overspend_rule`): `horizon`, `every_year` (P(any budget year
+  /// overspends)) or `worst_year` (the largest P(overspend) of a budget year).
+  public var overspendRule: String? = nil
 }
 
 /// The solved margin for one scope under one provider response.
@@ -61,6 +64,12 @@ public struct MarginResult: Codable, Sendable, Equatable {
   public var notes: [String]
   /// P(overspend) (and P(service gap)) against the margin near the solution, for the chart.
   public var curve: [MarginCurvePoint]
+  /// The per-category service-gap targets (`budget.service_gap_targets`), each with its
+  /// P(service gap) at the solved margin (nil under the order statistic: nothing is unmet).
+  public var categoryGapTargets: [CategoryGapTarget]? = nil
+  /// The scope's pools with their own service-gap target (`pool_rules`), each with its
+  /// P(service gap) at the solved margin (nil for a pool that absorbs: nothing is unmet).
+  public var poolGapTargets: [PoolGapTarget]? = nil
 }
 
 public struct MoneyInterval: Codable, Sendable, Equatable {

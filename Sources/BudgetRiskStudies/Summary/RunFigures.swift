@@ -293,6 +293,16 @@ public struct Recommendation: Codable, Sendable, Equatable {
   public var annualContingency: Double?
   public var overspendProbability: Probability?
   public var serviceGapProbability: Probability?
+  /// The pools of the scope with their own service-gap target (`pool_rules`), each with its
+  /// P(service gap) at the recommended margin; absent when none is set.
+  public var poolGapTargets: [PoolGapTarget]? = nil
+}
+
+/// A pool's own service-gap target and its P(service gap) at a margin.
+public struct PoolGapTarget: Codable, Sendable, Equatable {
+  public var pool: String
+  public var target: Double
+  public var probability: Probability?
 }
 
 extension RunFigures {
@@ -363,7 +373,17 @@ extension RunFigures {
             overspend: figures.overspendProbability(by: spec.overspendRule).estimate,
             serviceGap: figures.serviceGap.probability.estimate,
             categoryGaps: figures.serviceGap.byCategory.map(\.probability.estimate), spec: spec)
+            && HeadlineRule.meetsPoolTargets(pools: scope.pools, spec: spec) { p in
+              candidates[i].scopes[plan.scopeIndex(ofPool: p)].serviceGap.probability.estimate
+            }
         }.map { candidates[$0] }
+        let poolTargets = scope.pools.compactMap { p in
+          spec.poolRules[p]?.serviceGapTarget.map { target in
+            PoolGapTarget(
+              pool: plan.poolNames[p], target: target,
+              probability: pick?.scopes[plan.scopeIndex(ofPool: p)].serviceGap.probability)
+          }
+        }
         let worstYear = pick.flatMap { b -> Int? in
           guard spec.overspendRule == .worstYear else { return nil }
           let judged = b.scopes[s].overspendProbability(by: .worstYear)
@@ -383,7 +403,8 @@ extension RunFigures {
           serviceGapTarget: spec.serviceGapTarget, margin: pick?.margin,
           annualContingency: pick.map { $0.margin! * scope.reference / Double(plan.years) },
           overspendProbability: pick?.scopes[s].overspendProbability,
-          serviceGapProbability: pick?.scopes[s].serviceGap.probability))
+          serviceGapProbability: pick?.scopes[s].serviceGap.probability,
+          poolGapTargets: poolTargets.isEmpty ? nil : poolTargets))
       }
     }
     return out
