@@ -1,5 +1,6 @@
 import Foundation
 import BudgetRiskModel
+import BudgetRiskNumerics
 
 /// The limits of what the engine can compute with, checked on the compiled plan.
 ///
@@ -14,7 +15,8 @@ import BudgetRiskModel
 /// - the expected cost of need and the base budget are finite, and at most
 ///   ``maximumMoney`` over the horizon;
 /// - the cost at the factors' extreme quantiles (probability 1e−9 either side, compounded
-///   over the horizon for growth and inflation, with every shock on) is at most
+///   over the horizon for growth and inflation, with every shock on, and each factor
+///   process at the same tail of its spread at the horizon's end) is at most
 ///   ``maximumRatio`` times the pool's base budget, and at most ``maximumMoney``;
 /// - every proposal's amounts are at most ``maximumRatio`` times the pool's base budget.
 ///
@@ -54,7 +56,7 @@ extension SimulationPlan {
       guard cost.isFinite, cost <= maximumMoney else {
         problems.append(LimitProblem(
           path: "segments",
-          message: "the expected cost of pool \(name) over the horizon is \(describe(cost)); at most \(describe(maximumMoney)) is supported (check population, utilisation, unit_cost, growth and inflation)"))
+          message: "the expected cost of pool \(name) over the horizon is \(describe(cost)); at most \(describe(maximumMoney)) is supported (check population, utilisation, unit_cost, growth, inflation and any factor process's sigma)"))
         continue
       }
       guard base.isFinite, base <= maximumMoney else {
@@ -143,6 +145,15 @@ extension SimulationPlan {
       }
       let logRatio = ratio.isNaN ? .infinity : log(max(ratio, 1))
       terms.append((logRatio, services, "uncertainty.factors[\(i)].distribution"))
+      // A process multiplies by exp(X), X normal with the spread at the horizon's end (a
+      // walk's grows with t): its extreme is the same tail quantile of that normal.
+      if let process = factor.process {
+        var compounded = false
+        if case .inflation = factor.role { compounded = true }
+        let spread = process.horizonSpread(
+          periods: scenario.horizon.periods, periodsPerYear: scenario.horizon.periodsPerYear, compounded: compounded)
+        terms.append((StandardNormal.quantile(1 - extremeTail) * spread, services, "uncertainty.factors[\(i)].process.sigma"))
+      }
     }
     for (k, shock) in scenario.shocks.enumerated() {
       terms.append((log(max(shock.multiplier, 1)), Set(shock.services), "shocks[\(k)].multiplier"))

@@ -65,6 +65,8 @@ public struct SimulationPlan: Sendable {
   /// Lᵀ, `F × F`, where L·Lᵀ is the copula's normal correlation: correlated normals are
   /// independent normals (one row per iteration) times Lᵀ.
   let copulaTransposed: [Double]
+  /// Factors that wander over the horizon, and their innovations' copula (empty: none).
+  package let processes: FactorProcesses
   /// One-hot map from services to pool × category columns, `V × 2P`: column `2p` is pool `p`'s
   /// proactive spend, `2p + 1` its reactive spend. Pool totals are one GEMM with it.
   let poolCategoryMap: [Double]
@@ -226,6 +228,7 @@ public struct SimulationPlan: Sendable {
         normalCorrelation[i * F + j] = i == j ? 1 : sum
       }
     }
+    processes = FactorProcesses(scenario, normalCorrelation: normalCorrelation)
     let expected = ExpectedCost(scenario, correlation: normalCorrelation)
     self.expected = expected
     let atMean = scenario.interventionsAtMeanSpillover

@@ -20,6 +20,9 @@ enum StreamID {
   /// Factor `key`'s standard normal for the copula.
   @inlinable package static func factor(_ key: UInt32) -> UInt32 { 3 << 28 | key }
 
+  /// The innovations of the process of factor `key` (``FactorProcess``), one per step in order.
+  @inlinable package static func innovation(_ key: UInt32) -> UInt32 { 4 << 28 | key }
+
   /// The starts of the shock with key `key` in every period.
   @inlinable package static func shock(_ key: UInt32) -> UInt32 { 1 << 28 | key }
 

@@ -7,6 +7,8 @@ extension TileWorkspace {
   ///
   /// 1. standard normals per iteration → correlated through the copula (GEMM with Lᵀ) →
   ///    factor values by each factor's quantile function;
+  ///    1b. factors with a process: their innovations, states and drift multipliers
+  ///    (`TileWorkspace+Processes.swift`);
   /// 2. population per segment and period → expected events (GEMM with utilisation);
   /// 3. per cell: season, multipliers, shocks, interventions at full delivery → counts and
   ///    costs from the cell's own stream;
@@ -28,6 +30,7 @@ extension TileWorkspace {
     }
     BLAS.multiply(normals, plan.copulaTransposed, into: correlated, m: R, n: F, k: F)
     for r in 0..<R { setParameters(row: r, active: active.contains(r)) }
+    simulateProcesses(tile: tile, active: active, seed: seed)
 
     // 2. Population and expected events.
     population.zero(); effectivePopulation.zero()
@@ -41,6 +44,12 @@ extension TileWorkspace {
           effectivePopulation[(r * T + t) * S + s] = people * segmentRate[r * S + s]
           people *= monthlyGrowth
         }
+      }
+    }
+    // Segment rates that wander (factor processes), period by period; nothing without them.
+    if drifting {
+      for r in active {
+        for i in (r * T * S)..<((r + 1) * T * S) { effectivePopulation[i] *= segmentDrift[i] }
       }
     }
     BLAS.multiply(effectivePopulation, plan.utilisationPerPeriod, into: baseRates, m: R * T, n: V, k: S)
@@ -99,6 +108,9 @@ extension TileWorkspace {
         p *= step
       }
     }
+    if driftingPrices {
+      for i in (r * V * years)..<((r + 1) * V * years) { price[i] *= priceDrift[i] }
+    }
     shockMultiplier.fill(1)
     for (k, shock) in plan.shocks.enumerated() {
       var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(plan.shockStreamKey[k]))
@@ -108,6 +120,11 @@ extension TileWorkspace {
         guard t - lastStart < shock.duration else { continue }
         for v in 0..<V where plan.shockHits[k * V + v] { shockMultiplier[t * V + v] *= shock.multiplier }
       }
+    }
+    // Service rates that wander (factor processes) join the shocks' multipliers: one product
+    // per cell either way, and nothing without processes.
+    if drifting {
+      for i in 0..<(T * V) { shockMultiplier[i] *= serviceDrift[r * T * V + i] }
     }
 
     // The expected events of every event cell first (kept in `cost` until it is drawn), and

@@ -43,11 +43,27 @@ package final class TileWorkspace {
   let poolCategoryCost: Buffer<Double>
   /// Unit-cost multiplier times inflation uplift per row, service and budget year, `rows × V × years`.
   let price: Buffer<Double>
-  /// Shock multiplier per period and service for the current row, `T × V`.
+  /// Shock multiplier per period and service for the current row, `T × V` (times the row's
+  /// service-rate drift where factor processes exist).
   let shockMultiplier: Buffer<Double>
   /// Expected events at full delivery per row, service and budget year, `rows × V × years`:
   /// the year's count whose dispersion a negative-binomial service's `dispersion` is.
   let yearEvents: Buffer<Double>
+  /// Factor processes (``FactorProcesses``, `Q` of them; every buffer empty when `Q = 0`):
+  /// independent, then correlated, innovations `(rows·T) × Q` (step `n` in row `r·T + n`);
+  /// `exp(Xₙ)` per row, process and step, `rows × Q × T`; their products on each period's
+  /// service rates `(rows·T) × V` and segment rates `(rows·T) × S`; and on each year's
+  /// price (unit cost and realised inflation), `rows × V × years`.
+  let innovations: Buffer<Double>
+  let correlatedInnovations: Buffer<Double>
+  let processLevel: Buffer<Double>
+  let serviceDrift: Buffer<Double>
+  let segmentDrift: Buffer<Double>
+  let priceDrift: Buffer<Double>
+  /// Whether any factor has a process, and whether one moves a price: read once per row
+  /// here, not through the plan's arrays.
+  let drifting: Bool
+  let driftingPrices: Bool
   /// Events drawn at full delivery per row, service and budget year, `rows × V × years`:
   /// the activity `run` reports (``ActivityAccumulator``); 0 for per-person services.
   package let yearCounts: Buffer<Double>
@@ -65,6 +81,11 @@ package final class TileWorkspace {
     poolCategoryCost = Buffer(R * T * 2 * P)
     price = Buffer(R * V * plan.years); shockMultiplier = Buffer(T * V)
     yearEvents = Buffer(R * V * plan.years); yearCounts = Buffer(R * V * plan.years)
+    let Q = plan.processes.count, any = Q > 0 ? 1 : 0
+    innovations = Buffer(R * T * Q); correlatedInnovations = Buffer(R * T * Q); processLevel = Buffer(R * Q * T)
+    serviceDrift = Buffer(any * R * T * V); segmentDrift = Buffer(any * R * T * S)
+    priceDrift = Buffer(any * R * V * plan.years)
+    drifting = Q > 0; driftingPrices = plan.processes.movesPrices
   }
 }
 

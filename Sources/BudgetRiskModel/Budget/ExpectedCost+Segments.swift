@@ -27,6 +27,8 @@ extension ExpectedCost {
         for k in targets { meanEffect[k] = factor.distribution.mean }
       }
     }
+    let F = scenario.factors.count
+    let moments = ProcessMoments(scenario, correlation: (0..<(F * F)).map { $0 / F == $0 % F ? 1 : 0 })
     var segmentCost = [Double](repeating: 0, count: S * T)
     var weights = [Double](repeating: 0, count: S)
     for (v, service) in scenario.services.enumerated() {
@@ -45,6 +47,11 @@ extension ExpectedCost {
         switch service.cost {
         case .events:
           for s in 0..<S { weights[s] = population[s * T + t] * segmentRate[s] * scenario.utilisation[s][v] }
+          // A segment rate that wanders (a process) has mean level · E[exp(Xₜ)] at t; the
+          // service's own processes are common to every segment and cancel in the shares.
+          if !moments.isEmpty {
+            for s in 0..<S { weights[s] *= moments.factor(segment: s, service: v, period: t) }
+          }
         case .perPerson(let segments, _, _):
           for s in segments { weights[s] = population[s * T + t] }
         }

@@ -10,7 +10,8 @@ import BudgetRiskNumerics
 /// ``FactorQuadrature``), correlated ones jointly over the normal copula, so that
 /// `E[XY] = E[X]E[Y] + Cov(X, Y)` is included. Shocks enter through their exact
 /// probability of being active, and interventions at full delivery (the expected cost of
-/// need when nothing is rationed).
+/// need when nothing is rationed). Factors with a process (``FactorProcess``) add an exact
+/// lognormal factor per cell (``ProcessMoments``).
 package struct ExpectedCost: Sendable {
   /// Expected people per segment and period, `S × T`.
   package let population: [Double]
@@ -28,8 +29,10 @@ package struct ExpectedCost: Sendable {
     let T = h.periods, S = scenario.segments.count, V = scenario.services.count, F = scenario.factors.count
     let K = scenario.interventions.count
     let ppy = Double(h.periodsPerYear)
-    let copula = CopulaQuadrature(
-      factors: scenario.factors, correlation: correlation ?? (0..<(F * F)).map { $0 / F == $0 % F ? 1 : 0 })
+    let normal = correlation ?? (0..<(F * F)).map { $0 / F == $0 % F ? 1 : 0 }
+    let copula = CopulaQuadrature(factors: scenario.factors, correlation: normal)
+    // Factors that wander over the horizon: a lognormal factor per cell (exact, see there).
+    let moments = ProcessMoments(scenario, correlation: normal)
 
     // Which factors act on what; a replaced value (growth, inflation, effect) takes the
     // last factor naming it, as the simulation does.
@@ -89,11 +92,13 @@ package struct ExpectedCost: Sendable {
           for s in r.segments {
             let (people, terms) = segmentTerms(s, t)
             total += enrolled * r.costPerRecipient / ppy * known * scenario.segments[s].population * people
-              * copula.expectation(terms + price)
+              * copula.expectation(terms + price) * moments.factor(segment: nil, service: v, period: t, rates: false)
           }
         }
         let fixed = intervention.fixedCost(atPeriod: t, periodsPerYear: h.periodsPerYear)
-        if fixed > 0 { total += fixed * known * copula.expectation(price) }
+        if fixed > 0 {
+          total += fixed * known * copula.expectation(price) * moments.factor(segment: nil, service: v, period: t, rates: false)
+        }
       }
       return total
     }
@@ -138,7 +143,7 @@ package struct ExpectedCost: Sendable {
             let all = terms + segmentRateFactors[s].map { (factor: $0, term: CopulaQuadrature.Term.value) } + serviceTerms
               + effects.terms
             total += scenario.segments[s].population * known * effects.known * scenario.utilisation[s][v] / ppy
-              * copula.expectation(all)
+              * copula.expectation(all) * moments.factor(segment: s, service: v, period: t)
           }
           cost[v * T + t] = total * unitCost * level
         case .perPerson(let segments, let annualMean, _):
@@ -146,7 +151,7 @@ package struct ExpectedCost: Sendable {
             let (known, terms) = segmentTerms(s, t)
             let effects = recipientEffects(s)
             total += scenario.segments[s].population * known * effects.known
-              * copula.expectation(terms + serviceTerms + effects.terms)
+              * copula.expectation(terms + serviceTerms + effects.terms) * moments.factor(segment: nil, service: v, period: t)
           }
           cost[v * T + t] = total * annualMean / ppy * level
         }

@@ -131,7 +131,12 @@ public enum CorrelationMatrix {
   /// - Complexity: O(n³).
   public static func gaussianCopulaFactor(spearman: [Double], count n: Int) -> [Double] {
     precondition(spearman.count == n * n)
-    let p = pearson(fromSpearman: spearman, count: n)
+    return lowerFactor(pearson: pearson(fromSpearman: spearman, count: n), count: n)
+  }
+
+  /// A lower-triangular `L` with `L·Lᵀ = p` for a normal (Pearson) correlation matrix `p`:
+  /// Cholesky, or for a singular or repaired matrix the triangular factor of `V·√Λ`.
+  package static func lowerFactor(pearson p: [Double], count n: Int) -> [Double] {
     if let l = cholesky(p, count: n), maxReconstructionError(l, p, count: n) <= 1e-10 { return l }
     var target = p
     if smallestEigenvalue(p, count: n) < -psdTolerance {

@@ -142,13 +142,16 @@ public struct Service: Sendable, Equatable {
   }
 }
 
-/// An uncertain quantity, drawn once per iteration through the Gaussian copula.
+/// An uncertain quantity, drawn once per iteration through the Gaussian copula (its level),
+/// optionally wandering over the horizon (``FactorProcess``).
 public struct Factor: Sendable, Equatable {
   public var name: String
   public var distribution: Distribution
   public var role: FactorRole
-  public init(name: String, distribution: Distribution, role: FactorRole) {
-    self.name = name; self.distribution = distribution; self.role = role
+  /// How the factor wanders over the horizon around its level (nil: drawn once, constant).
+  public var process: FactorProcess?
+  public init(name: String, distribution: Distribution, role: FactorRole, process: FactorProcess? = nil) {
+    self.name = name; self.distribution = distribution; self.role = role; self.process = process
   }
 }
 

@@ -132,7 +132,7 @@ private struct AssumptionWords {
       case .inflation, .growth, .interventionEffect: isRate = true
       default: isRate = false
       }
-      return [f.name, distributionWords(f.distribution, asRate: isRate), roleWords(f.role)]
+      return [f.name, distributionWords(f.distribution, asRate: isRate), roleWords(f.role) + processWords(f.process)]
     }
     if let c = scenario.correlation {
       var pairs = [String]()
@@ -173,6 +173,17 @@ private struct AssumptionWords {
     case .discrete(let values, let weights):
       let total = weights.reduce(0, +)
       return "one of " + zip(values, weights).map { "\(v($0)) (\(ReportFormat.percent($1 / total)))" }.joined(separator: ", ")
+    }
+  }
+
+  /// How a factor wanders over the horizon (empty for a level drawn once).
+  func processWords(_ process: FactorProcess?) -> String {
+    guard let p = process else { return "" }
+    let step = p.step == .period ? period : "budget year"
+    let sigma = ReportFormat.plain(p.sigma)
+    switch p.kind {
+    case .randomWalk: return "; wanders as a random walk in log space (σ \(sigma) per \(step))"
+    case .ar1: return "; wanders as a mean-reverting AR(1) in log space (σ \(sigma), φ \(ReportFormat.plain(p.phi)) per \(step))"
     }
   }
 

@@ -29,7 +29,7 @@ enum FactorRoleName: String, CaseIterable {
 
 /// `uncertainty:` — factors with their roles, and the rank correlation between them.
 extension ScenarioParser {
-  static let factorKeys = ["name", "distribution", "role", "services", "segments", "interventions"]
+  static let factorKeys = ["name", "distribution", "role", "services", "segments", "interventions", "process"]
 
   func parseUncertainty(_ value: YAMLValue?) -> (factors: [Factor], correlation: RankCorrelation?)? {
     guard let value else { return ([], nil) }
@@ -49,6 +49,7 @@ extension ScenarioParser {
       correlation = parseCorrelation(v, factorCount: factorNames.count).map { .some($0) }
     }
     guard let factors, let correlation else { return nil }
+    if let c = correlation, let v = m.optional("correlation"), !checkProcessSteps(factors, c, at: v) { return nil }
     return (factors, correlation)
   }
 
@@ -105,6 +106,11 @@ extension ScenarioParser {
         }
       }
     }
+    var process: FactorProcess?
+    if let v = m.optional("process") {
+      process = parseProcess(v, role: role)
+      if process == nil { failed = true }
+    }
     guard !failed, let name, let distribution, let targets else { return nil }
     let factorRole: FactorRole
     switch role {
@@ -119,7 +125,7 @@ extension ScenarioParser {
     case .interventionEffect: factorRole = .interventionEffect(interventions: targets)
     case .interventionSpillover: factorRole = .interventionSpillover(interventions: targets)
     }
-    return Factor(name: name, distribution: distribution, role: factorRole)
+    return Factor(name: name, distribution: distribution, role: factorRole, process: process)
   }
 
   /// Multipliers must not go negative, growth and inflation must stay above -1, and an

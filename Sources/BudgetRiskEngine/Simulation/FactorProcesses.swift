@@ -1,0 +1,62 @@
+import Foundation
+import BudgetRiskModel
+
+/// The plan's factor processes (``FactorProcess``): what each wanders, and the copula
+/// factor of their innovations.
+///
+/// The innovations of processes `q` and `q′` at one step have the copula's normal
+/// correlation between their factors (the levels' correlation, step by step); processes with
+/// different steps are uncorrelated (the reader refuses a correlation between them).
+package struct FactorProcesses: Sendable {
+  /// Number of factors with a process, `Q`.
+  package let count: Int
+  /// φ per process (1 for a random walk), σ, and whether it steps by budget year.
+  let phi: [Double], sigma: [Double], yearly: [Bool]
+  /// Stream keys (``StreamID/innovation(_:)``), from the factors' names.
+  let streamKey: [UInt32]
+  /// Lᵀ, `Q × Q`, with L·Lᵀ the innovations' correlation.
+  let lowerTransposed: [Double]
+  /// Processes multiplying each service's rate (`V` lists) and each segment's rate (`S`).
+  let serviceRate: [[Int]], segmentRate: [[Int]]
+  /// Processes multiplying each service's unit cost, and its realised yearly inflation (`V` lists).
+  let unitCost: [[Int]], inflation: [[Int]]
+  /// Whether any process touches a price (unit cost or inflation).
+  let movesPrices: Bool
+  /// Steps whose innovations are drawn: every period if any process steps by period, else
+  /// the budget years (a yearly process reads only those; the draws are the same either way,
+  /// each process's stream being read in step order).
+  let drawnSteps: Int
+
+  var isEmpty: Bool { count == 0 }
+
+  /// - Parameter normalCorrelation: the copula's normal correlation, `F × F`.
+  init(_ scenario: Scenario, normalCorrelation: [Double]) {
+    let F = scenario.factors.count
+    let indices = scenario.factors.indices.filter { scenario.factors[$0].process != nil }
+    let processes = indices.map { scenario.factors[$0].process! }
+    count = indices.count
+    phi = processes.map(\.phi); sigma = processes.map(\.sigma); yearly = processes.map { $0.step == .year }
+    streamKey = indices.map { StreamID.key(scenario.factors[$0].name) }
+    let sub = indices.flatMap { i in indices.map { j in normalCorrelation[i * F + j] } }
+    let Q = count
+    let lower = CorrelationMatrix.lowerFactor(pearson: sub, count: Q)
+    var lt = [Double](repeating: 0, count: Q * Q)
+    for i in 0..<Q { for j in 0..<Q { lt[j * Q + i] = lower[i * Q + j] } }
+    lowerTransposed = lt
+    var service = [[Int]](repeating: [], count: scenario.services.count)
+    var segment = [[Int]](repeating: [], count: scenario.segments.count)
+    var cost = service, inflation = service
+    for (q, f) in indices.enumerated() {
+      switch FactorEffect(scenario.factors[f].role) {
+      case .serviceRate(let v): for i in v { service[i].append(q) }
+      case .segmentRate(let s): for i in s { segment[i].append(q) }
+      case .unitCost(let v): for i in v { cost[i].append(q) }
+      case .inflation(let v): for i in v { inflation[i].append(q) }
+      case .growth, .population, .interventionEffect, .interventionSpillover: break  // refused by the reader
+      }
+    }
+    serviceRate = service; segmentRate = segment; unitCost = cost; self.inflation = inflation
+    movesPrices = cost.contains { !$0.isEmpty } || inflation.contains { !$0.isEmpty }
+    drawnSteps = processes.contains { $0.step == .period } ? scenario.horizon.periods : scenario.horizon.budgetYears
+  }
+}

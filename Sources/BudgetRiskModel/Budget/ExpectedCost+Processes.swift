@@ -1,0 +1,81 @@
+import Foundation
+
+/// The lognormal factor that factor processes (``FactorProcess``) put on a cell's expected cost.
+///
+/// A cell's cost is its factor levels' functions times `exp(L)`, where `L` sums the log
+/// deviations of the processes acting on it: each rate or unit-cost process's state `Xₙ`
+/// at the cell's step, and each inflation process's `X₁ + … + X_y` (the realised rates
+/// compounded into year `y`). `L` is a linear combination of the innovations,
+/// `L = Σ_q Σ_k w_q(k)·ε_{q,k}`, with `Corr(ε_{q,k}, ε_{q′,k}) = ρ_{qq′}` (the copula's normal
+/// correlation) for processes of one step kind and independence otherwise, and the
+/// innovations are independent of the levels. So, exactly,
+///
+/// ```
+/// E[levels' product · exp(L)] = E[levels' product] · exp(Var L / 2),
+/// Var L = Σ_{q,q′ same step} ρ_{qq′} Σ_k w_q(k)·w_{q′}(k).
+/// ```
+struct ProcessMoments {
+  private let processes: [FactorProcess]
+  /// The copula's normal correlation between processes `q` and `q′`, `Q × Q`.
+  private let rho: [Double]
+  private let periodsPerYear: Int
+  /// Process indices acting on each segment's rate, each service's rate and unit cost, and
+  /// each service's inflation.
+  private var segmentRate: [[Int]], serviceRate: [[Int]], unitCost: [[Int]], inflation: [[Int]]
+
+  var isEmpty: Bool { processes.isEmpty }
+
+  init(_ scenario: Scenario, correlation: [Double]) {
+    let F = scenario.factors.count
+    let indices = scenario.factors.indices.filter { scenario.factors[$0].process != nil }
+    processes = indices.map { scenario.factors[$0].process! }
+    rho = indices.flatMap { i in indices.map { j in correlation[i * F + j] } }
+    periodsPerYear = scenario.horizon.periodsPerYear
+    segmentRate = Array(repeating: [], count: scenario.segments.count)
+    serviceRate = Array(repeating: [], count: scenario.services.count)
+    unitCost = serviceRate; inflation = serviceRate
+    for (q, f) in indices.enumerated() {
+      switch FactorEffect(scenario.factors[f].role) {
+      case .segmentRate(let s): for i in s { segmentRate[i].append(q) }
+      case .serviceRate(let v): for i in v { serviceRate[i].append(q) }
+      case .unitCost(let v): for i in v { unitCost[i].append(q) }
+      case .inflation(let v): for i in v { inflation[i].append(q) }
+      case .growth, .population, .interventionEffect, .interventionSpillover: break  // refused by the reader
+      }
+    }
+  }
+
+  /// `E[exp(L)]` for service `v` in period `t`: with the rate processes of segment `s` (nil:
+  /// none, a per-person service) and of the service when `rates` (false: the price alone,
+  /// a programme's cost).
+  func factor(segment s: Int?, service v: Int, period t: Int, rates: Bool = true) -> Double {
+    guard !processes.isEmpty else { return 1 }
+    let year = t / periodsPerYear
+    // Per process, in a fixed order (the sum below must not depend on hashing).
+    var weights = [[Double]?](repeating: nil, count: processes.count)
+    func add(_ q: Int, _ fill: (FactorProcess, inout [Double]) -> Void) {
+      var w = weights[q] ?? [Double](repeating: 0, count: processes[q].step == .period ? t + 1 : year + 1)
+      fill(processes[q], &w)
+      weights[q] = w
+    }
+    if rates {
+      for q in serviceRate[v] + (s.map { segmentRate[$0] } ?? []) {
+        add(q) { p, w in p.addWeights(state: p.step(ofPeriod: t, periodsPerYear: periodsPerYear), into: &w) }
+      }
+    }
+    for q in unitCost[v] { add(q) { p, w in p.addWeights(state: year, into: &w) } }
+    for q in inflation[v] { add(q) { p, w in p.addCumulativeWeights(through: year, into: &w) } }
+    let Q = processes.count
+    var variance = 0.0
+    for q in 0..<Q {
+      guard let a = weights[q] else { continue }
+      for r in 0..<Q where processes[q].step == processes[r].step {
+        guard let b = weights[r] else { continue }
+        var dot = 0.0
+        for k in 0..<min(a.count, b.count) { dot += a[k] * b[k] }
+        variance += rho[q * Q + r] * dot
+      }
+    }
+    return exp(variance / 2)
+  }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// How an uncertain factor wanders over the horizon: a process in log space around the
+/// level drawn once per iteration (the factor's distribution).
+///
+/// With `X₀ = 0` and independent standard normal innovations `εₙ` (correlated across
+/// factors through the copula, step by step),
+///
+/// ```
+/// random walk:  Xₙ = Xₙ₋₁ + σ·εₙ          Var Xₙ = n·σ²
+/// AR(1):        Xₙ = φ·Xₙ₋₁ + σ·εₙ        Var Xₙ = σ²·(1 − φ²ⁿ)/(1 − φ²) → σ²/(1 − φ²)
+/// ```
+///
+/// and in step `n` (period `n`, or budget year `n`) a multiplier factor is `x·exp(Xₙ)`.
+/// An inflation factor's rate is realised year by year: the uplift into year `y` is
+/// `(1 + x)·exp(X_y)`, so prices compound the realised rates. `Xₙ` is Gaussian and
+/// independent of the level, so `E[exp(Xₙ)] = exp(Var Xₙ / 2)` (lognormal): the analytic
+/// expected cost is exact with processes (``ExpectedCost``).
+public struct FactorProcess: Sendable, Equatable {
+  public enum Kind: String, Sendable, CaseIterable {
+    case randomWalk = "random_walk"
+    case ar1
+  }
+  /// When an innovation arrives: every period, or at each budget year.
+  public enum Step: String, Sendable, CaseIterable {
+    case period
+    case year
+  }
+  public var kind: Kind
+  public var step: Step
+  /// The innovations' standard deviation, in log space.
+  public var sigma: Double
+  /// The AR(1) persistence φ, |φ| < 1 (1 for a random walk).
+  public var phi: Double
+
+  public init(kind: Kind, step: Step, sigma: Double, phi: Double = 1) {
+    self.kind = kind; self.step = step; self.sigma = sigma
+    self.phi = kind == .randomWalk ? 1 : phi
+  }
+
+  /// The step of period `t` (period `t`, or its budget year).
+  @inlinable
+  public func step(ofPeriod t: Int, periodsPerYear: Int) -> Int {
+    step == .period ? t : t / periodsPerYear
+  }
+
+  /// Steps over a horizon of `periods` periods.
+  public func steps(periods: Int, periodsPerYear: Int) -> Int {
+    step == .period ? periods : (periods + periodsPerYear - 1) / periodsPerYear
+  }
+
+  /// The weight of innovation `k` (1…n) in `Xₙ`: `σ·φⁿ⁻ᵏ`, added into `weights[k]`.
+  public func addWeights(state n: Int, into weights: inout [Double]) {
+    guard n >= 1 else { return }
+    var w = sigma
+    for k in stride(from: n, through: 1, by: -1) {
+      weights[k] += w
+      w *= phi
+    }
+  }
+
+  /// The weight of innovation `k` in `X₁ + … + X_y` (the log of the compounded deviations of
+  /// a yearly realised rate): `σ·Σⱼ₌ₖʸ φʲ⁻ᵏ`, added into `weights[k]`.
+  public func addCumulativeWeights(through y: Int, into weights: inout [Double]) {
+    for j in stride(from: 1, through: y, by: 1) { addWeights(state: j, into: &weights) }
+  }
+
+  /// `Var Xₙ = σ²·Σⱼ₌₀ⁿ⁻¹ φ²ʲ`.
+  public func variance(atStep n: Int) -> Double {
+    var weights = [Double](repeating: 0, count: n + 1)
+    addWeights(state: n, into: &weights)
+    return weights.reduce(0) { $0 + $1 * $1 }
+  }
+
+  /// The standard deviation of the log deviation at the horizon's end: the last state, or
+  /// for an inflation rate the sum of its states (the compounded deviation of the last
+  /// year's price). The spread the cost limits add (``SimulationPlan``'s limits).
+  public func horizonSpread(periods: Int, periodsPerYear: Int, compounded: Bool) -> Double {
+    let last = steps(periods: periods, periodsPerYear: periodsPerYear) - 1
+    var w = [Double](repeating: 0, count: last + 1)
+    if compounded { addCumulativeWeights(through: last, into: &w) } else { addWeights(state: last, into: &w) }
+    return w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+  }
+}
