@@ -9,7 +9,8 @@ import Testing
 /// the bit, so the run records the absorb outcome for it instead of walking it
 /// (`BudgetLedger.reachedLimit`, `RunWorker`). Checked on every bundled scenario: two workers,
 /// one skipping and one walking every evaluation, accumulate exactly the same figures over
-/// the same tiles.
+/// the same tiles. The same comparison covers the worker's other exact shortcuts: the one
+/// absorb pass and the staged histogram adds.
 @Suite struct UnrationedWalkTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
@@ -21,20 +22,36 @@ import Testing
       + [folder.appendingPathComponent("benchmarks/server-scale.yaml").path]
   }
 
+  /// Two workers take the same two tiles (the second partly active: 104 iterations) and
+  /// must accumulate exactly the same figures.
+  static func processSameTiles(_ a: RunWorker, _ b: RunWorker, seed: UInt64, path: String) {
+    for (tile, active) in [(0, 0..<TileWorkspace.rows), (3, 0..<40)] {
+      a.process(tile: tile, active: active, seed: seed)
+      b.process(tile: tile, active: active, seed: seed)
+    }
+    #expect(a.accumulator == b.accumulator, "\(path)")
+  }
+
   @Test func skippingUnrationedWalksLeavesEveryFigureIdentical() throws {
     var scenarios = 0, skipped = 0, walked = 0
     for path in Self.bundled {
       let plan = try SimulationPlan(ScenarioLoader.load(path: path))
       let evaluations = plan.scenarioEvaluations
       let twins = evaluations.absorbTwins
+      // Every shortcut of the plain loop against none: the skip, the one absorb pass
+      // (`AbsorbPassTests`) and the histograms staged a tile at a time (`HistogramStage`).
       let skipping = RunWorker(plan: plan, evaluations: evaluations)
-      let walking = RunWorker(plan: plan, evaluations: evaluations, skipUnrationed: false)
-      // Two tiles (128 iterations) each, the second partly active.
-      for (tile, active) in [(0, 0..<TileWorkspace.rows), (3, 0..<40)] {
-        skipping.process(tile: tile, active: active, seed: 17)
-        walking.process(tile: tile, active: active, seed: 17)
+      let walking = RunWorker(
+        plan: plan, evaluations: evaluations, skipUnrationed: false, onePassAbsorb: false, stageHistograms: false)
+      Self.processSameTiles(skipping, walking, seed: 17, path: path)
+      // Not vacuous: the staged histograms hold every walk (every evaluation, every scope).
+      for e in skipping.accumulator.evaluations {
+        for s in e.scopes {
+          #expect(s.driftDistribution.count == 104 && s.overspendDistribution.count == 104)
+          #expect(s.yearly.overspendDistribution.allSatisfy { $0.count == 104 })
+          if s.recordsCost { #expect(s.costDistributionByYear.allSatisfy { $0.count == 104 }) }
+        }
       }
-      #expect(skipping.accumulator == walking.accumulator, "\(path)")
       #expect(skipping.accumulator.iterations == 104)
       scenarios += 1
       // How often the skip applies, counted on the walking worker's ledger.

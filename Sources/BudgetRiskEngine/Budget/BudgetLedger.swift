@@ -26,7 +26,7 @@ package final class BudgetLedger {
   /// The plan's budget rules and the scopes' pools, held here so that the per-period loops
   /// read stored values.
   package let spec: BudgetSpec
-  private let scopePools: [[Int]]
+  let scopePools: [[Int]]
   private let interventionProactive: [[Int]]
   /// Per pool and period: the proposed budget, proactive and reactive need, and delivered shares.
   package let budget: Buffer<Double>, needProactive: Buffer<Double>, needReactive: Buffer<Double>
@@ -43,9 +43,9 @@ package final class BudgetLedger {
   let rebasingAmounts: Buffer<Double>
   let maxRebasings: Int
   /// Each scope's cumulative drift per period on this iteration's path, `scopes × T`.
-  private let pathDrift: Buffer<Double>
+  let pathDrift: Buffer<Double>
   /// Each service's unmet share of need over the horizon, `V`.
-  private let serviceUnmetShares: Buffer<Double>
+  let serviceUnmetShares: Buffer<Double>
   // Buffers (`Internals/Buffer.swift`), not arrays: the ledger never leaves its worker's
   // thread, and as class arrays these cost a dynamic exclusivity check and a
   // copy-on-write uniqueness check on every write (together ~20 % of a run, callgrind).
@@ -60,14 +60,18 @@ package final class BudgetLedger {
   /// What the last walk came to, per scope (pools, then the total).
   let outcomes: Buffer<ScopeOutcome>
   /// Per scope and budget year: whether the last walk overspent it.
-  private let overspentByYear: Buffer<Bool>
-  private let costOfNeedByYear: Buffer<Double>
+  let overspentByYear: Buffer<Bool>
+  let costOfNeedByYear: Buffer<Double>
   /// Per scope and budget year: the proposed budget and the unmet share of need (0 under absorb).
-  private let budgetByYear: Buffer<Double>, unmetShareByYear: Buffer<Double>
+  let budgetByYear: Buffer<Double>, unmetShareByYear: Buffer<Double>
   /// Per scope and budget year: the period in which rationing first leaves need unmet; −1: none.
-  private let rationingStartByYear: Buffer<Int>
+  let rationingStartByYear: Buffer<Int>
   /// The view of the last walk that ``walk(row:iteration:seed:evaluation:detailed:)`` returns.
-  private var result: PathOutcome!
+  private(set) var result: PathOutcome!
+  /// The proposed budget now in `budget`, when it does not depend on the row's population:
+  /// consecutive walks of one budget (a tile's rows, an absorb walk and its ration twin)
+  /// then skip `ProposedBudget.fill` (see `BudgetLedger+BudgetCache.swift`).
+  @exclusivity(unchecked) var filledBudget: ProposedBudget?
 
   package init(plan: SimulationPlan, cells: TileCells) {
     self.plan = plan
@@ -128,7 +132,7 @@ package final class BudgetLedger {
     let aligned: Bool
     if case .aligned = spec.arrangement { aligned = true } else { aligned = false }
     let feedback = rationing && plan.hasFeedback
-    evaluation.budget.fill(budget.handle, plan: plan, population: cells.population(row: r))
+    fillBudget(evaluation.budget, row: r)
     limitBudget.handle.update(from: budget.handle)
 
     // The path's own copy of the need, which rationing's feedback re-draws; only rationing reads it.

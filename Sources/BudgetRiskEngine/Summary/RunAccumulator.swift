@@ -133,23 +133,32 @@ package struct ScopeAccumulator: Sendable, Equatable {
     yearly = YearlyAccumulator(years: years, periods: periods)
   }
 
-  /// One budget year's overspend and cost of need (÷ reference), added at the year's end.
+  /// One budget year's overspend and cost of need (÷ reference), added at the year's end
+  /// (the cost's histogram value into `stage` instead, when staging: see ``HistogramStage``).
   @inline(__always)
-  mutating func addYear(_ y: Int, overspent: Bool, costOfNeed c: Double) {
+  mutating func addYear(_ y: Int, overspent: Bool, costOfNeed c: Double, stage: Handle<Double>? = nil) {
     overspentByYear[y].add(overspent)
-    if recordsCost { costOfNeedByYear[y].add(c); costDistributionByYear[y].add(c) }
+    guard recordsCost else { return }
+    costOfNeedByYear[y].add(c)
+    if let stage { stage[HistogramStage.costByYear + y] = c } else { costDistributionByYear[y].add(c) }
   }
 
-  /// Adds scope `s` of one walk of the ledger.
-  package mutating func record(_ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double) {
+  /// Adds scope `s` of one walk of the ledger. With a `stage` (``HistogramStage``), the
+  /// values of the histograms whose buckets are scattered are written there, for
+  /// ``addStaged(_:count:step:)`` to add a tile's rows at once; everything else is added here.
+  package mutating func record(
+    _ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double, stage: Handle<Double>? = nil
+  ) {
     let x = o.scopes[s]
     var yearsOverspent = 0
+    let years = overspentByYear.count
     for y in overspentByYear.indices {
       let overspent = o.overspent(scope: s, year: y), cost = o.costOfNeed(scope: s, year: y) / reference
-      addYear(y, overspent: overspent, costOfNeed: cost)
+      addYear(y, overspent: overspent, costOfNeed: cost, stage: stage)
       yearly.addYear(
         y, costOfNeed: cost, budget: o.budget(scope: s, year: y) / reference, unmetShare: o.unmetShare(scope: s, year: y),
-        gapThreshold: g, rationingStart: o.rationingStart(scope: s, year: y))
+        gapThreshold: g, rationingStart: o.rationingStart(scope: s, year: y),
+        stagedOverspend: stage?.slice(from: HistogramStage.overspendByYear(years: years), count: years))
       if overspent { yearsOverspent += 1 }
     }
     yearly.addPath(overspentYears: yearsOverspent)
@@ -163,20 +172,24 @@ package struct ScopeAccumulator: Sendable, Equatable {
       drift: x.drift, overspendAmount: max(0, x.costOfNeed - x.budget) / reference, overspent: x.overspent,
       costOfNeed: x.costOfNeed / reference, budget: x.budget / reference, unmetShare: x.unmetShare,
       unmetShareByCategory: (x.unmetShareProactive, x.unmetShareReactive), gapThreshold: g,
-      toleranceBreached: x.toleranceBreached, reserveExhausted: x.reserveExhausted)
+      toleranceBreached: x.toleranceBreached, reserveExhausted: x.reserveExhausted, stage: stage)
     breaches.add(x.breaches)
   }
 
   private mutating func add(
     drift d: Double, overspendAmount o: Double, overspent: Bool, costOfNeed c: Double, budget b: Double,
     unmetShare u: Double, unmetShareByCategory uc: (Double, Double), gapThreshold g: Double,
-    toleranceBreached: Bool, reserveExhausted: Bool
+    toleranceBreached: Bool, reserveExhausted: Bool, stage: Handle<Double>?
   ) {
     self.overspent.add(overspent)
-    drift.add(d); driftDistribution.add(d)
-    overspendAmount.add(o); overspendDistribution.add(o)
+    drift.add(d); overspendAmount.add(o)
+    if let stage {
+      stage[HistogramStage.drift] = d; stage[HistogramStage.overspend] = o; stage[HistogramStage.cost] = c
+    } else {
+      driftDistribution.add(d); overspendDistribution.add(o)
+      if recordsCost { costDistribution.add(c) }
+    }
     costOfNeed.add(c); budget.add(b)
-    if recordsCost { costDistribution.add(c) }
     unmetShare.add(u); serviceGap.add(u > g)
     unmetShareByCategory[0].add(uc.0); serviceGapByCategory[0].add(uc.0 > g)
     unmetShareByCategory[1].add(uc.1); serviceGapByCategory[1].add(uc.1 > g)
@@ -221,9 +234,12 @@ extension [Evaluation] {
 
 extension RunAccumulator {
   /// The one door in: adds one walk of the ledger under evaluation `e` — every scope, every
-  /// service, and the drivers on the total scope with the iteration's factor `scores`.
-  package mutating func record(_ o: PathOutcome, evaluation e: Int, scores: FactorScores) {
-    evaluations[e].record(o, references: references, gapThreshold: gapThreshold)
+  /// service, and the drivers on the total scope with the iteration's factor `scores`. With
+  /// a `stage`, the scattered histograms' values go to its row `row` (see ``HistogramStage``).
+  package mutating func record(
+    _ o: PathOutcome, evaluation e: Int, scores: FactorScores, stage: HistogramStage? = nil, row: Int = 0
+  ) {
+    evaluations[e].record(o, references: references, gapThreshold: gapThreshold, stage: stage, row: row)
     let total = o.scopes[o.scopes.count - 1]
     scores.z.withUnsafeBase { z in
       scores.u.withUnsafeBase { u in drivers[e].add(drift: total.drift, overspent: total.overspent, z: z, u: u) }
@@ -232,9 +248,14 @@ extension RunAccumulator {
 }
 
 extension EvaluationAccumulator {
-  package mutating func record(_ o: PathOutcome, references: [Double], gapThreshold g: Double) {
+  package mutating func record(
+    _ o: PathOutcome, references: [Double], gapThreshold g: Double, stage: HistogramStage? = nil, row: Int = 0
+  ) {
     scopes.withUnsafeMutableBufferPointer { scopes in
-      for s in scopes.indices { scopes[s].record(o, scope: s, reference: references[s], gapThreshold: g) }
+      for s in scopes.indices {
+        scopes[s].record(
+          o, scope: s, reference: references[s], gapThreshold: g, stage: stage?.values(row: row, scope: s))
+      }
     }
     unmetShareByService.withUnsafeMutableBufferPointer { unmetShares in
       serviceGapByService.withUnsafeMutableBufferPointer { gaps in

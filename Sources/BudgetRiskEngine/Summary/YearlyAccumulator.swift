@@ -1,4 +1,4 @@
-import BudgetRiskNumerics
+@_spi(HotPath) import BudgetRiskNumerics
 
 /// The budget-year view of one scope, accumulated exactly and mergeably: budgets balance
 /// every year, so besides each year's P(overspend) (``ScopeAccumulator/overspentByYear``)
@@ -46,12 +46,16 @@ package struct YearlyAccumulator: Sendable, Equatable {
 
   /// One budget year of one path: cost of need and budget ÷ reference, and the unmet share.
   @inline(__always)
+  /// With `stagedOverspend` (a scope's per-year overspend values in a ``HistogramStage``),
+  /// the overspend's histogram value is written to its element `y` instead.
   package mutating func addYear(
-    _ y: Int, costOfNeed c: Double, budget b: Double, unmetShare u: Double, gapThreshold g: Double, rationingStart t: Int
+    _ y: Int, costOfNeed c: Double, budget b: Double, unmetShare u: Double, gapThreshold g: Double, rationingStart t: Int,
+    stagedOverspend: Handle<Double>? = nil
   ) {
     if t >= 0 { rationingStart[t] &+= 1 }
     let over = max(0, c - b)
-    overspendAmount[y].addCountingZero(over); overspendDistribution[y].add(over)
+    overspendAmount[y].addCountingZero(over)
+    if let stagedOverspend { stagedOverspend[y] = over } else { overspendDistribution[y].add(over) }
     budget[y].add(b)
     unmetShare[y].addCountingZero(u); serviceGap[y].add(u > g)
   }

@@ -179,14 +179,24 @@ final class RunWorker: TileWorker {
   /// and whether each evaluation is walked as such a twin.
   private let rationTwin: [Int?]
   private let walkedAsTwin: [Bool]
+  /// The absorb evaluations walked in one pass over each tile's need (``AbsorbPass``); nil
+  /// where the scenario's arrangements need the full walk.
+  private let absorbPass: AbsorbPass?
+  /// A tile's scattered histogram values for an evaluation and for its ration twin, added
+  /// after the tile's rows (``HistogramStage``); nil: added walk by walk.
+  private let stage: HistogramStage?, twinStage: HistogramStage?
 
   /// - Parameter skipUnrationed: record the absorb outcome for a ration evaluation whose path
   ///   never reaches a limit instead of walking it (the same outcome to the bit; see
   ///   ``BudgetLedger/reachedLimit``). Off only to test that equality. A sampled run
   ///   (`samples`) walks every evaluation.
+  /// - Parameter onePassAbsorb: take the absorb evaluations from one pass over the need
+  ///   (``AbsorbPass``: the same outcomes to the bit). Off only to test that equality.
+  /// - Parameter stageHistograms: add the scattered histograms a tile at a time
+  ///   (``HistogramStage``: the same state to the bit). Off only to test that equality.
   package init(
     plan: SimulationPlan, evaluations: [Evaluation], samples table: SampleTable? = nil, skipUnrationed: Bool = true,
-    sampling: Sampling = .plain
+    onePassAbsorb: Bool = true, stageHistograms: Bool = true, sampling: Sampling = .plain
   ) {
     workspace = TileWorkspace(plan: plan)
     workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count)
@@ -205,6 +215,10 @@ final class RunWorker: TileWorker {
     }
     rationTwin = twin
     walkedAsTwin = walked
+    absorbPass = onePassAbsorb ? AbsorbPass(plan: plan, evaluations: evaluations) : nil
+    let makeStage = { HistogramStage(rows: TileWorkspace.rows, scopes: plan.scopes.count, years: plan.years) }
+    stage = stageHistograms ? makeStage() : nil
+    twinStage = stageHistograms ? makeStage() : nil
   }
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -212,32 +226,44 @@ final class RunWorker: TileWorker {
     for r in active { accumulator.activity.record(workspace, row: r) }
     if let samples { return processSampled(tile: t, active: active, seed: seed, samples: samples) }
     let base = t * TileWorkspace.rows
+    absorbPass?.prepare(rows: active, cells: ledger.cells)
     // Evaluation-major: one evaluation's accumulators (~1 MB of histograms) take the whole
     // tile's rows while they are in cache; row-major, every add went to a cold line. An absorb
     // evaluation takes its ration twin along: where the absorb path never reached a limit the
     // ration walk would be the same walk (58 % of them on server-scale), so its outcome is
     // recorded twice and the ration walk skipped.
     for e in accumulator.evaluations.indices where !walkedAsTwin[e] {
-      for r in active {
-        let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
-        record(outcome, evaluation: e, row: r, iteration: base + r)
-        guard let twin = rationTwin[e] else { continue }
+      let slot = absorbPass?.slot(of: e), twin = rationTwin[e]
+      for (n, r) in active.enumerated() {
+        let outcome =
+          if let absorbPass, let slot { ledger.walk(row: r, absorbing: absorbPass, slot: slot) } else {
+            ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
+          }
+        record(outcome, evaluation: e, row: r, iteration: base + r, stage: stage, slot: n)
+        guard let twin else { continue }
         if ledger.reachedLimit {
           let rationed = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[twin])
-          record(rationed, evaluation: twin, row: r, iteration: base + r)
+          record(rationed, evaluation: twin, row: r, iteration: base + r, stage: twinStage, slot: n)
         } else {
-          record(outcome, evaluation: twin, row: r, iteration: base + r)
+          record(outcome, evaluation: twin, row: r, iteration: base + r, stage: twinStage, slot: n)
         }
       }
+      if let stage { accumulator.addStaged(stage, count: active.count, evaluation: e) }
+      if let twin, let twinStage { accumulator.addStaged(twinStage, count: active.count, evaluation: twin) }
     }
     accumulator.iterations += UInt64(active.count)
   }
 
   /// Records one walk in the run's accumulators, and in its replicate's under RQMC.
+  ///
+  /// - Parameter stage: where a staged tile's histograms collect (``HistogramStage``), at
+  ///   position `slot` among the tile's active rows; `nil` adds them at once.
   @inline(__always)
-  private func record(_ outcome: PathOutcome, evaluation e: Int, row r: Int, iteration i: Int) {
-    accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r))
-    if replicates != nil { replicates!.record(outcome, evaluation: e, replicate: i % replicates!.replicates) }
+  private func record(
+    _ outcome: PathOutcome, evaluation e: Int, row r: Int, iteration i: Int, stage: HistogramStage? = nil, slot: Int = 0
+  ) {
+    accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r), stage: stage, row: slot)
+    if let count = replicates?.replicates { replicates?.record(outcome, evaluation: e, replicate: i % count) }
   }
 
   /// `process` keeping every row's outcome for the samples (kept apart so that the plain
