@@ -77,12 +77,12 @@ public struct SimulationPlan: Sendable {
   /// Per service, the interventions targeting it (ascending); their ramp per period,
   /// `interventions × T`; and their lags. The cell loop reads these, not the scenario.
   package let interventionsTargeting: [[Int]]
-  ///
-  /// Then, from `K × T`, the reach's slope in the spillover (`K × T`), and from `2·K × T`
-  /// each intervention's spillover in the reach (an `intervention_spillover` factor's mean,
-  /// `K`): a row with spillover `σ` has reach `reach + (σ − spillover)·slope`
-  ///.
   let interventionRamp: [Double]
+  /// The reach's slope in the spillover, `interventions × T`, and the spillover each
+  /// intervention's ramp holds (an `intervention_spillover` factor's mean), `interventions`:
+  /// a row with spillover `σ` has reach `ramp + (σ − spilloverInRamp)·slope`.
+  let interventionSpilloverSlope: [Double]
+  let interventionSpilloverInRamp: [Double]
   let interventionLag: [Int]
   /// Whether intervention `k` reaches segment `s`, `interventions × S` (all true without
   /// recipients); and per service, whether some intervention targeting it has recipients (its
@@ -247,7 +247,9 @@ public struct SimulationPlan: Sendable {
       let hi = at1.schedule(periods: T, periodsPerYear: h.periodsPerYear, expectedPopulation: expected.population).reach
       return zip(hi, lo).map { $0 - $1 }
     }
-    interventionRamp = schedules.flatMap(\.reach) + slope + spillover
+    interventionRamp = schedules.flatMap(\.reach)
+    interventionSpilloverSlope = slope
+    interventionSpilloverInRamp = spillover
     programmeService = scenario.interventions.map { i in
       guard let r = i.recipients, r.costPerRecipient > 0 || r.fixedCost > 0 else { return nil }
       return i.proactive.first

@@ -71,7 +71,7 @@ extension TileWorkspace {
       unitCostMultiplier[r * V + v] = 1
       inflation[r * V + v] = plan.serviceInflation[v]
     }
-    for k in 0..<K { effect[r * K + k] = plan.interventionEffect[k]; spillover[r * K + k] = plan.interventionRamp[2 * K * plan.periods + k] }
+    for k in 0..<K { effect[r * K + k] = plan.interventionEffect[k]; spillover[r * K + k] = plan.interventionSpilloverInRamp[k] }
     guard active else { return }
     for f in 0..<F {
       correlatedCDF[r * F + f] = StandardNormal.cdf(correlated[r * F + f])
@@ -263,7 +263,7 @@ extension TileWorkspace {
     for k in plan.interventionsTargeting[v] where plan.interventionReaches[k * S + s] {
       // The row's own spillover (exactly `interventionRamp` where it is the plan's).
       let reach = plan.interventionRamp[k * T + t]
-        + (spillover[r * K + k] - plan.interventionRamp[2 * K * T + k]) * plan.interventionRamp[K * T + k * T + t]
+        + (spillover[r * K + k] - plan.interventionSpilloverInRamp[k]) * plan.interventionSpilloverSlope[k * T + t]
       guard reach > 0 else { continue }
       let share = delivered.map { $0[k * T + t - plan.interventionLag[k]] } ?? 1
       m *= 1 - effect[r * K + k] * reach * share
