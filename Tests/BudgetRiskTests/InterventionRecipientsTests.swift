@@ -232,3 +232,54 @@ import Testing
       path: "interventions[0].end", "at or after start")
   }
 }
+
+/// Recipients chosen by risk (`risk_cv`): the top share of people by a lognormal relative use
+/// carry the lognormal's partial expectation of the demand.
+@Suite struct RecipientsByRiskTests {
+  @Test func theTopShareByRiskCarriesThePartialExpectation() throws {
+    // Closed form: relative use X = exp(σZ − σ²/2), σ² = ln(1 + cv²); the top c of people
+    // (Z above its 1 − c quantile) carry E[X; Z > z] = Φ(σ + Φ⁻¹(c)) of the demand. For
+    // cv = 1.5, c = 0.05: σ = 1.0857, Φ⁻¹(0.05) = −1.6449, share Φ(−0.5592) = 0.2880 — so
+    // the effect e falls on 28.8 % of the segment's demand, not 5 %.
+    let e = 0.4, cv = 1.5, c = 0.05
+    let sigma = sqrt(log(1 + cv * cv))
+    let share = StandardNormal.cdf(sigma + StandardNormal.quantile(c))
+    #expect(abs(share - 0.2880) < 5e-4)
+    let r = Recipients(segments: [0], size: .share(c), riskCV: cv)
+    let plan = try SimulationPlan(InterventionRecipientsTests.scenario(recipients: r, effect: e))
+    let own = 1_000 * 0.5 / 12, other = 4_000 * 0.2 / 12
+    #expect(abs(plan.expected.serviceCost[5] / 100 - (own * (1 - e * share) + other)) < 1e-9 * (own + other))
+    // Chosen without regard to risk, the same share reaches only 5 % of the demand.
+    let unselected = try SimulationPlan(InterventionRecipientsTests.scenario(recipients: Recipients(segments: [0], size: .share(c)), effect: e))
+    #expect(abs(unselected.expected.serviceCost[5] / 100 - (own * (1 - e * c) + other)) < 1e-9 * (own + other))
+    // A cv of 0 is no selection; all of the segment is all of its demand.
+    #expect(Recipients(segments: [0], size: .share(c), riskCV: 0).demandShare(coverage: c) == c)
+    #expect(r.demandShare(coverage: 1) == 1)
+  }
+
+  @Test func theSimulatedMeanFollowsTheSelectedShareAndTheProgrammeCostTheHeadcount() throws {
+    // The engine against the analytic expectation, 4 SE of the simulated mean of the targeted
+    // pool's cost; the unselected answer differs by far more (so the test can fail), and the
+    // programme is charged for the headcount (5 % of 1,000 people), not the demand share.
+    let r = Recipients(segments: [0], size: .share(0.05), costPerRecipient: 1_200, riskCV: 1.5)
+    let (run, figures) = try TestScenario.run(InterventionRecipientsTests.scenario(recipients: r, effect: 0.4), iterations: 2_000, seed: 9)
+    let simulated = figures.budgets[0].scopes[0].costOfNeed
+    let analytic = (0..<12).reduce(0) { $0 + run.plan.expected.serviceCost[$1] }
+    #expect(abs(simulated.mean - analytic) < 4 * simulated.standardError, "\(simulated.mean) vs \(analytic)")
+    let plain = try SimulationPlan(InterventionRecipientsTests.scenario(recipients: Recipients(segments: [0], size: .share(0.05)), effect: 0.4))
+    let unselected = (0..<12).reduce(0) { $0 + plain.expected.serviceCost[$1] }
+    #expect(abs(unselected - analytic) > 20 * simulated.standardError)
+    let programme = (0..<12).reduce(0) { $0 + run.plan.expected.serviceCost[12 + $1] }
+    #expect(abs(programme - 50 * 1_200) < 1e-6 * programme, "programme cost \(programme)")
+  }
+
+  @Test func riskCVIsReadAndChecked() throws {
+    let base = InterventionRecipientsTests.yaml
+    let text = ScenarioText.replacing(("number: 600, growth: 0.05, attrition: 0.1", "share: 0.05, risk_cv: 1.2"), in: base)
+    let scenario = try #require(loadedScenario(text))
+    #expect(scenario.interventions[0].recipients?.riskCV == 1.2)
+    expectIssue(
+      validationIssues(ScenarioText.replacing(("number: 600, growth: 0.05, attrition: 0.1", "share: 0.05, risk_cv: -1"), in: base)),
+      path: "interventions[0].recipients.risk_cv", "a finite number >= 0")
+  }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import BudgetRiskNumerics
 
 /// Who receives an intervention, how many of them, and what the programme costs.
 ///
@@ -16,9 +17,15 @@ import Foundation
 ///   existing ``Intervention/ramp(atPeriod:)`` is `a(t − lag)`), so `start`, `lag` and `ramp`
 ///   act on cost and effect alike; after `end` the effect stops `lag` periods later, or
 ///   decays from its last level with the stated half-life;
-/// - the *reach* `ρ(t) = d(c(t)) + spillover·(1 − c(t))`: the share of a recipient segment's
-///   demand the effect reduces, where `d(c) = c` (linear dose) or, with a `saturation` `h`,
-///   `d(c) = h·(1 − e^(−c/h))` (diminishing returns: `d(c) ≈ c` for `c ≪ h`, `d → h`).
+/// - the recipients' *share of demand* `g(c)`: `c` when they are chosen without regard to
+///   risk; when they are the segments' highest-risk people (`risk_cv`: each person's relative
+///   use is lognormal with mean 1 and that coefficient of variation, `σ² = ln(1 + cv²)`), the
+///   top `c` of people carry `g(c) = Φ(σ + Φ⁻¹(c))` of the demand (the lognormal's partial
+///   expectation above its `1 − c` quantile), more than `c`;
+/// - the *reach* `ρ(t) = d(g(c(t))) + spillover·(1 − g(c(t)))`: the share of a recipient
+///   segment's demand the effect reduces, where `d(x) = x` (linear dose) or, with a
+///   `saturation` `h`, `d(x) = h·(1 − e^(−x/h))` (diminishing returns: `d ≈ x` for `x ≪ h`,
+///   `d → h`).
 ///
 /// A recipient segment's rate of a targeted service is then multiplied by
 /// `1 − effect·a(t − lag)·ρ(t − lag)·delivered(t − lag)`; other segments' rates are unchanged.
@@ -47,14 +54,18 @@ public struct Recipients: Sendable, Equatable {
   /// `lag` periods later, stops — or, with `decayHalfLife` (periods), halves every half-life.
   public var end: Int?
   public var decayHalfLife: Double?
+  /// The coefficient of variation of individual relative use when the recipients are the
+  /// segments' highest-risk people (nil: chosen without regard to risk).
+  public var riskCV: Double?
 
   public init(
     segments: [Int], size: Size, spillover: Double = 0, saturation: Double? = nil,
-    costPerRecipient: Double = 0, fixedCost: Double = 0, end: Int? = nil, decayHalfLife: Double? = nil
+    costPerRecipient: Double = 0, fixedCost: Double = 0, end: Int? = nil, decayHalfLife: Double? = nil,
+    riskCV: Double? = nil
   ) {
     self.segments = segments; self.size = size; self.spillover = spillover; self.saturation = saturation
     self.costPerRecipient = costPerRecipient; self.fixedCost = fixedCost
-    self.end = end; self.decayHalfLife = decayHalfLife
+    self.end = end; self.decayHalfLife = decayHalfLife; self.riskCV = riskCV
   }
 
   /// Whether the programme still delivers in period `t`.
@@ -71,10 +82,19 @@ public struct Recipients: Sendable, Equatable {
     }
   }
 
-  /// Reach `ρ` of coverage `c`: the dose–response plus the spillover to non-recipients.
+  /// The recipients' share `g(c)` of their segments' demand at coverage `c` (see above).
+  package func demandShare(coverage c: Double) -> Double {
+    guard let cv = riskCV, cv > 0, c > 0, c < 1 else { return c }
+    let sigma = sqrt(log1p(cv * cv))
+    return StandardNormal.cdf(sigma + StandardNormal.quantile(c))
+  }
+
+  /// Reach `ρ` of coverage `c`: the dose–response on the recipients' share of demand plus
+  /// the spillover to the rest of it.
   package func reach(coverage c: Double) -> Double {
-    let dose = saturation.map { h in h * -expm1(-c / h) } ?? c
-    return dose + spillover * (1 - c)
+    let g = demandShare(coverage: c)
+    let dose = saturation.map { h in h * -expm1(-g / h) } ?? g
+    return dose + spillover * (1 - g)
   }
 }
 

@@ -237,6 +237,9 @@ private struct AssumptionWords {
     text += uncertainSpillover
       ? ", and an uncertain share of it (see above) reaches the segments' other people."
       : r.spillover > 0 ? ", and \(ReportFormat.percent(r.spillover)) of it reaches the segments' other people." : "."
+    if let cv = r.riskCV {
+      text += " They are the segments' highest-risk people (individual use varies with a coefficient of variation of \(ReportFormat.plain(cv))), so they carry more than their share of the demand."
+    }
     if let h = r.saturation { text += " Returns diminish as coverage rises (saturation \(ReportFormat.plain(h)))." }
     if r.costPerRecipient > 0 || r.fixedCost > 0 {
       text += " The programme costs \(money(r.costPerRecipient)) a recipient a year"

@@ -1,7 +1,7 @@
 /// An intervention's `recipients:` and its dose keys (`spillover`, `saturation`,
 /// `cost_per_recipient`, `fixed_cost`); see ``Recipients``.
 extension ScenarioParser {
-  static let recipientKeys = ["segments", "share", "number", "growth", "attrition"]
+  static let recipientKeys = ["segments", "share", "number", "growth", "attrition", "risk_cv"]
   static let doseKeys = ["spillover", "saturation", "cost_per_recipient", "fixed_cost", "end", "decay_half_life"]
 
   private static let share = NumberRule(expectation: "a share in (0, 1]") { $0 > 0 && $0 <= 1 }
@@ -41,6 +41,10 @@ extension ScenarioParser {
     case (nil, nil):
       _ = r.required("share", " (or number: a cohort of people)")
     }
+    // The recipients chosen as the highest-risk people: individual relative use lognormal
+    // with this coefficient of variation (a cv of 0 is choosing without regard to risk).
+    var riskCV: Double?? = .some(nil)
+    if let v = r.optional("risk_cv") { riskCV = reader.number(v, .nonNegative).map { .some($0) } }
     let spillover = m.number("spillover", .probability, default: 0)
     var saturation: Double?? = .some(nil)
     if let v = m.optional("saturation") { saturation = reader.number(v, .positive).map { .some($0) } }
@@ -72,12 +76,13 @@ extension ScenarioParser {
         list, "an intervention with a programme cost (cost_per_recipient, fixed_cost) names exactly one proactive service, which carries that cost; found \(proactive.count)")
       return nil
     }
-    guard let segments, let size, let spillover, let saturation, let perRecipient, let fixed, let end, let halfLife else {
+    guard let segments, let size, let spillover, let saturation, let perRecipient, let fixed, let end, let halfLife, let riskCV
+    else {
       return nil
     }
     return .some(
       Recipients(
         segments: segments, size: size, spillover: spillover, saturation: saturation,
-        costPerRecipient: perRecipient, fixedCost: fixed, end: end, decayHalfLife: halfLife))
+        costPerRecipient: perRecipient, fixedCost: fixed, end: end, decayHalfLife: halfLife, riskCV: riskCV))
   }
 }
