@@ -32,8 +32,9 @@ package struct FactorProcesses: Sendable {
   /// - Parameter normalCorrelation: the copula's normal correlation, `F × F`.
   init(_ scenario: Scenario, normalCorrelation: [Double]) {
     let F = scenario.factors.count
-    let indices = scenario.factors.indices.filter { scenario.factors[$0].process != nil }
-    let processes = indices.map { scenario.factors[$0].process! }
+    let targets = ProcessTargets(scenario)
+    let indices = targets.factors
+    let processes = scenario.factors.compactMap(\.process)
     count = indices.count
     phi = processes.map(\.phi); sigma = processes.map(\.sigma); yearly = processes.map { $0.step == .year }
     streamKey = indices.map { StreamID.key(scenario.factors[$0].name) }
@@ -43,20 +44,9 @@ package struct FactorProcesses: Sendable {
     var lt = [Double](repeating: 0, count: Q * Q)
     for i in 0..<Q { for j in 0..<Q { lt[j * Q + i] = lower[i * Q + j] } }
     lowerTransposed = lt
-    var service = [[Int]](repeating: [], count: scenario.services.count)
-    var segment = [[Int]](repeating: [], count: scenario.segments.count)
-    var cost = service, inflation = service
-    for (q, f) in indices.enumerated() {
-      switch FactorEffect(scenario.factors[f].role) {
-      case .serviceRate(let v): for i in v { service[i].append(q) }
-      case .segmentRate(let s): for i in s { segment[i].append(q) }
-      case .unitCost(let v): for i in v { cost[i].append(q) }
-      case .inflation(let v): for i in v { inflation[i].append(q) }
-      case .growth, .population, .interventionEffect, .interventionSpillover: break  // refused by the reader
-      }
-    }
-    serviceRate = service; segmentRate = segment; unitCost = cost; self.inflation = inflation
-    movesPrices = cost.contains { !$0.isEmpty } || inflation.contains { !$0.isEmpty }
+    serviceRate = targets.serviceRate; segmentRate = targets.segmentRate
+    unitCost = targets.unitCost; inflation = targets.inflation
+    movesPrices = unitCost.contains { !$0.isEmpty } || inflation.contains { !$0.isEmpty }
     drawnSteps = processes.contains { $0.step == .period } ? scenario.horizon.periods : scenario.horizon.budgetYears
   }
 }

@@ -21,28 +21,19 @@ struct ProcessMoments {
   private let periodsPerYear: Int
   /// Process indices acting on each segment's rate, each service's rate and unit cost, and
   /// each service's inflation.
-  private var segmentRate: [[Int]], serviceRate: [[Int]], unitCost: [[Int]], inflation: [[Int]]
+  private let segmentRate: [[Int]], serviceRate: [[Int]], unitCost: [[Int]], inflation: [[Int]]
 
   var isEmpty: Bool { processes.isEmpty }
 
   init(_ scenario: Scenario, correlation: [Double]) {
     let F = scenario.factors.count
-    let indices = scenario.factors.indices.filter { scenario.factors[$0].process != nil }
-    processes = indices.map { scenario.factors[$0].process! }
+    let targets = ProcessTargets(scenario)
+    let indices = targets.factors
+    processes = scenario.factors.compactMap(\.process)
     rho = indices.flatMap { i in indices.map { j in correlation[i * F + j] } }
     periodsPerYear = scenario.horizon.periodsPerYear
-    segmentRate = Array(repeating: [], count: scenario.segments.count)
-    serviceRate = Array(repeating: [], count: scenario.services.count)
-    unitCost = serviceRate; inflation = serviceRate
-    for (q, f) in indices.enumerated() {
-      switch FactorEffect(scenario.factors[f].role) {
-      case .segmentRate(let s): for i in s { segmentRate[i].append(q) }
-      case .serviceRate(let v): for i in v { serviceRate[i].append(q) }
-      case .unitCost(let v): for i in v { unitCost[i].append(q) }
-      case .inflation(let v): for i in v { inflation[i].append(q) }
-      case .growth, .population, .interventionEffect, .interventionSpillover: break  // refused by the reader
-      }
-    }
+    segmentRate = targets.segmentRate; serviceRate = targets.serviceRate
+    unitCost = targets.unitCost; inflation = targets.inflation
   }
 
   /// `E[exp(L)]` for service `v` in period `t`: with the rate processes of segment `s` (nil:

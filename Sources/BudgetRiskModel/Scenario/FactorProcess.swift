@@ -82,3 +82,30 @@ public struct FactorProcess: Sendable, Equatable {
     return w.reduce(0) { $0 + $1 * $1 }.squareRoot()
   }
 }
+
+/// What a scenario's factor processes act on: process `q` is the `q`-th factor with a
+/// `process:`. The analytic expected cost and the engine read the same lists.
+package struct ProcessTargets: Sendable {
+  /// The factors with a process, in order: process `q` is factor `factors[q]`.
+  package let factors: [Int]
+  /// Processes multiplying each segment's rate (`S` lists), and each service's rate and
+  /// unit cost, and realising each service's yearly inflation (`V` lists).
+  package let segmentRate: [[Int]], serviceRate: [[Int]], unitCost: [[Int]], inflation: [[Int]]
+
+  package init(_ scenario: Scenario) {
+    factors = scenario.factors.indices.filter { scenario.factors[$0].process != nil }
+    var segment = [[Int]](repeating: [], count: scenario.segments.count)
+    var service = [[Int]](repeating: [], count: scenario.services.count)
+    var cost = service, inflation = service
+    for (q, f) in factors.enumerated() {
+      switch FactorEffect(scenario.factors[f].role) {
+      case .segmentRate(let s): for i in s { segment[i].append(q) }
+      case .serviceRate(let v): for i in v { service[i].append(q) }
+      case .unitCost(let v): for i in v { cost[i].append(q) }
+      case .inflation(let v): for i in v { inflation[i].append(q) }
+      case .growth, .population, .interventionEffect, .interventionSpillover: break  // refused by the reader
+      }
+    }
+    segmentRate = segment; serviceRate = service; unitCost = cost; self.inflation = inflation
+  }
+}
