@@ -107,6 +107,11 @@ public struct SimulationPlan: Sendable {
   /// Random stream keys (``StreamID/key(_:)``) of each service, factor and shock, from their
   /// names: designs that share an input draw the same numbers for it.
   let serviceStreamKey: [UInt32]
+  /// Per service, the first cell of the file's service it is a cell of (itself unless pools
+  /// over segments split the service): cells of one service share its year count's
+  /// dispersion. `splitsServices`: whether any service is split.
+  let dispersionCell: [Int]
+  let splitsServices: Bool
   let factorStreamKey: [UInt32]
   let shockStreamKey: [UInt32]
 
@@ -216,6 +221,9 @@ public struct SimulationPlan: Sendable {
     shockHits = hits
     hasFeedback = !scenario.interventions.isEmpty
     serviceStreamKey = scenario.services.map { StreamID.key($0.name) }
+    let fileService = scenario.services.map { $0.cellOf ?? $0.name }
+    dispersionCell = fileService.indices.map { v in fileService.firstIndex(of: fileService[v]) ?? v }
+    splitsServices = scenario.services.contains { $0.cellOf != nil }
     factorStreamKey = scenario.factors.map { StreamID.key($0.name) }
     shockStreamKey = scenario.shocks.map { StreamID.key($0.name) }
 

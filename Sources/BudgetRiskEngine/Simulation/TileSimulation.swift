@@ -139,6 +139,16 @@ extension TileWorkspace {
         yearTotals[v * years + t / ppy] += lambda
       }
     }
+    // Cells of one service split by pools over segments share its year total: the dispersion
+    // is stated for the service's year count over the whole population (`yearDispersion`).
+    if plan.splitsServices {
+      for v in 0..<V where plan.dispersionCell[v] != v {
+        for y in 0..<years { yearTotals[plan.dispersionCell[v] * years + y] += yearTotals[v * years + y] }
+      }
+      for v in 0..<V where plan.dispersionCell[v] != v {
+        for y in 0..<years { yearTotals[v * years + y] = yearTotals[plan.dispersionCell[v] * years + y] }
+      }
+    }
 
     let counts = yearCounts.row(r, width: V * years)
     counts.fill(0)

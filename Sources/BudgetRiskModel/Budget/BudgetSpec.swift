@@ -98,8 +98,16 @@ public enum Proposal: Sendable, Equatable {
 
 public struct Pool: Sendable, Equatable {
   public var name: String
+  /// The pool's services: after a split by segments (``Scenario/splittingPoolsBySegments()``),
+  /// its cells.
   public var services: [Int]
-  public init(name: String, services: [Int]) { self.name = name; self.services = services }
+  /// The segments whose demand the pool pays for (a place, a population group); nil: every
+  /// segment's. A pool over segments holds the listed services (every service when the file
+  /// lists none) for these segments only.
+  public var segments: [Int]?
+  public init(name: String, services: [Int], segments: [Int]? = nil) {
+    self.name = name; self.services = services; self.segments = segments
+  }
 }
 
 public enum ProviderResponse: String, Sendable, CaseIterable {

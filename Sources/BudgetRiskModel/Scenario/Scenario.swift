@@ -133,12 +133,16 @@ public struct Service: Sendable, Equatable {
   public var inflation: Double
   /// Relative activity by season, `periodsPerYear` entries normalised to mean 1; nil = flat.
   public var seasonality: [Double]?
+  /// For one cell of a service split by pools over segments (``Scenario/splittingPoolsBySegments()``):
+  /// the service's name in the file. Its cells share the service's count dispersion, stated
+  /// for the service's year count over the whole population. nil: the service is its own cell.
+  public var cellOf: String?
   public init(
     name: String, category: ServiceCategory, stream: String, cost: ServiceCost,
-    inflation: Double, seasonality: [Double]? = nil
+    inflation: Double, seasonality: [Double]? = nil, cellOf: String? = nil
   ) {
     self.name = name; self.category = category; self.stream = stream; self.cost = cost
-    self.inflation = inflation; self.seasonality = seasonality
+    self.inflation = inflation; self.seasonality = seasonality; self.cellOf = cellOf
   }
 }
 

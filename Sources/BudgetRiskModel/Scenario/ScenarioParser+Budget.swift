@@ -150,8 +150,20 @@ extension ScenarioParser {
     var pools: [Pool] = []
     var owner: [Int: String] = [:]
     var failed = false
+    // A pool over segments (`{segments: […], services: […]}`): the cells it holds are checked
+    // once the demand is known (``Scenario/splittingPoolsBySegments()``), not service by service.
+    let overSegments = entries.contains { $0.value.node.mapping != nil }
+    if overSegments { poolsValue = value }
     for entry in entries {
       names.add(entry.key, at: entry.value, reader: reader)
+      if overSegments {
+        guard let pool = parseSegmentPool(entry.key, entry.value) else {
+          failed = true
+          continue
+        }
+        pools.append(pool)
+        continue
+      }
       guard let services = serviceNames.resolveList(entry.value, reader: reader) else {
         failed = true
         continue
@@ -169,7 +181,7 @@ extension ScenarioParser {
       }
       pools.append(Pool(name: entry.key, services: services))
     }
-    if !failed && complete {
+    if !failed && complete && !overSegments {
       let missing = serviceNames.all.filter { owner[$0] == nil }.map { "'\(serviceNames.name(at: $0))'" }
       if !missing.isEmpty {
         reader.report(
@@ -180,6 +192,30 @@ extension ScenarioParser {
       }
     }
     return failed || !complete ? nil : pools
+  }
+
+  /// One entry of a pools mapping in which some pool is defined over segments: a list of
+  /// services (those services for every segment) or `{segments, services}` (the listed
+  /// services, by default all, for the listed segments, by default all).
+  private func parseSegmentPool(_ name: String, _ value: YAMLValue) -> Pool? {
+    if value.node.mapping == nil {
+      guard value.node.sequence != nil else {
+        reader.report(value, "expected a list of services or a mapping with segments and services, found \(value.found)")
+        return nil
+      }
+      return serviceNames.resolveList(value, reader: reader).map { Pool(name: name, services: $0) }
+    }
+    guard let m = reader.mapping(value, keys: ["segments", "services"]) else { return nil }
+    let segmentsValue = m.optional("segments"), servicesValue = m.optional("services")
+    if segmentsValue == nil && servicesValue == nil {
+      reader.report(value, "expected segments (a list of segments) and/or services (a list of services) for pool '\(name)', found neither")
+      return nil
+    }
+    let segments = segmentsValue.map { segmentNames.resolveList($0, reader: reader) }
+    let services = servicesValue.map { serviceNames.resolveList($0, reader: reader) }
+    if case .some(nil) = segments { return nil }
+    if case .some(nil) = services { return nil }
+    return Pool(name: name, services: (services ?? nil) ?? serviceNames.all, segments: segments ?? nil)
   }
 
   /// A mapping pool name → value with exactly one entry per pool, in pool order.

@@ -20,6 +20,9 @@ final class ScenarioParser {
   var parsedServices: [Service?] = []
   /// Interventions whose `effect` key is absent (they need an `intervention_effect` factor).
   var interventionsWithoutEffect: [(index: Int, value: YAMLValue)] = []
+  /// `budget.pools` when some pool is defined over segments: its cells are checked, and the
+  /// services split into them, once the whole scenario is read.
+  var poolsValue: YAMLValue?
 
   static let topLevelKeys = [
     "name", "description", "currency", "horizon", "run", "exact_sum_threshold", "segments",
@@ -75,12 +78,21 @@ final class ScenarioParser {
       }
       return nil
     }
-    let scenario = Scenario(
+    var scenario = Scenario(
       name: name, description: description, currency: currency, sourcePath: path,
       horizon: horizon, segments: segments, services: services, utilisation: utilisation,
       factors: uncertainty.factors, correlation: uncertainty.correlation, shocks: shocks,
       interventions: interventions, exactSumThreshold: exactSumThreshold, budget: budget,
       defaults: defaults)
+    // Pools over segments: one cell per (pool, service) with demand, each its own service.
+    if let poolsValue {
+      switch scenario.splittingPoolsBySegments() {
+      case .success(let split): scenario = split
+      case .failure(let problems):
+        for problem in problems.problems { reader.report(poolsValue, problem) }
+        return nil
+      }
+    }
     // What only the compiled plan can see (products of values against the budget), so that
     // a file that validates also runs.
     let problems = limits(scenario)
