@@ -169,6 +169,37 @@ import Testing
     }
   }
 
+  /// Per-person services split too: each place's cell carries its own people only. A year of
+  /// N people at an annual mean a with gamma CV c (independent months, each with CV c·√12) is
+  /// gamma with mean N·a and variance N·a²·c², exactly; each pool within 4 SE of it.
+  @Test func perPersonServicesAreSplitByPlace() throws {
+    let annual = 1_000.0, c = 0.5
+    let yaml = Self.yaml()
+      .replacingOccurrences(
+        of: "utilisation:",
+        with: "  - {name: placements, category: reactive, stream: social_care, per_person: {segments: [north, south], annual_cost: \(Int(annual)), severity: {distribution: gamma, cv: \(c)}}}\nutilisation:")
+    let s = try #require(loadedScenario(yaml))
+    #expect(s.services.map(\.name) == ["care@north", "care@south", "placements@north", "placements@south"])
+    #expect(s.services.map { if case .perPerson(let segments, _, _) = $0.cost { segments } else { [] } } == [[], [], [0], [1]])
+    #expect(s.budget.pools.map(\.services) == [[0, 2], [1, 3]])
+    let plan = try SimulationPlan(s)
+    let w = TileWorkspace(plan: plan)
+    let T = plan.periods, V = plan.serviceCount
+    var placements: [[Double]] = [[], []]
+    for tile in 0..<64 {
+      w.simulate(tile: tile, active: 0..<TileWorkspace.rows, seed: 8)
+      for r in 0..<TileWorkspace.rows {
+        for p in 0..<2 { placements[p].append((0..<T).reduce(0.0) { $0 + w.cost[(r * T + $1) * V + 2 + p] }) }
+      }
+    }
+    for (p, people) in [Self.north, Self.south].enumerated() {
+      let m = Self.moments(placements[p])
+      #expect(abs(m.mean - people * annual) <= 4 * m.meanSE, "pool \(p) mean \(m.mean)")
+      let variance = people * annual * annual * c * c
+      #expect(abs(m.variance - variance) <= 4 * m.varianceSE, "pool \(p) variance \(m.variance) vs \(variance)")
+    }
+  }
+
   /// (c) One place absorbs, the other rations: each pool gives exactly its single-response
   /// figures on the same paths (pools without a shared arrangement are independent given them).
   @Test func onePlaceAbsorbsTheOtherRationsEachWithItsSingleResponseFigures() throws {
