@@ -77,8 +77,9 @@ import Testing
     }
     // server-scale, behavioural-health-prevention and housing-and-health take the pass;
     // aligned pools (community), rebasing and a risk share (place-based) and a ration-only
-    // capitation scenario (targeted older adults) do not.
-    #expect(applied == 3 && declined == 3)
+    // capitation scenario (targeted older adults) and a place's pool that rations by its own
+    // rule (locality-pooled) do not.
+    #expect(applied == 3 && declined == 4)
     // Not vacuous: reserves run out on some paths and not on others, reviews breach, budgets overspend.
     #expect(compared > 1000)  // 3 scenarios × 11 absorb budgets × 32 rows × 2
     #expect(exhausted > 0 && exhausted < compared / 2)

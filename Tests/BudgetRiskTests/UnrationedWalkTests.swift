@@ -62,7 +62,7 @@ import Testing
         if walking.ledger.reachedLimit { walked += 1 } else { skipped += 1 }
       }
     }
-    #expect(scenarios == 6)
+    #expect(scenarios == 7)
     // The comparison is not vacuous: both kinds of path occur.
     #expect(skipped > 0 && walked > 0)
   }

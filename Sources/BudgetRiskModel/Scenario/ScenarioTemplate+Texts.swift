@@ -130,7 +130,8 @@ extension ScenarioTemplate {
     budget:
       base: expected        # expected | fixed | capitation
       margins: [0, 0.025, 0.05, 0.075, 0.10, 0.125, 0.15]
-      pools: pooled         # separate | pooled | {pool_name: [services]}
+      pools: pooled         # separate | pooled | {pool_name: [services]} | by place:
+                            # {pool_name: {segments: [...]}} (docs: Pools over segments)
       provider:
         response: [absorb, ration]   # both are evaluated on the same paths
         reserve: 0.01       # share of a year's base budget
