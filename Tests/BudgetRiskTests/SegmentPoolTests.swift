@@ -89,6 +89,26 @@ import Testing
     }
   }
 
+  /// An intervention with recipients in one place is delivered and acts there: its proactive
+  /// and target cells are that place's; one without recipients acts on every place's cells.
+  @Test func interventionsFollowTheirRecipientsPlaces() throws {
+    let yaml = Self.yaml()
+      .replacingOccurrences(
+        of: "utilisation:", with: "  - {name: outreach, category: proactive, stream: health, unit_cost: 50}\nutilisation:")
+      .replacingOccurrences(of: "  north: {care: \(Self.rate)}", with: "  north: {care: \(Self.rate), outreach: 1}")
+      .replacingOccurrences(of: "  south: {care: \(Self.rate)}", with: "  south: {care: \(Self.rate), outreach: 1}")
+      .replacingOccurrences(of: "budget:", with: """
+        interventions:
+          - {name: local, proactive: [outreach], targets: [care], effect: 0.1, lag: 1, ramp: 1, recipients: {segments: [south], share: 0.5}}
+          - {name: everyone, proactive: [outreach], targets: [care], effect: 0.1, lag: 1, ramp: 1}
+        budget:
+        """)
+    let s = try #require(loadedScenario(yaml))
+    #expect(s.services.map(\.name) == ["care@north", "care@south", "outreach@north", "outreach@south"])
+    #expect(s.interventions[0].proactive == [3] && s.interventions[0].targets == [1])
+    #expect(s.interventions[1].proactive == [2, 3] && s.interventions[1].targets == [0, 1])
+  }
+
   /// A scenario whose pools do not split a service keeps one cell per service, unrenamed.
   @Test func poolsThatSplitNoServiceKeepOneCellPerService() throws {
     let yaml = Self.yaml(pools: "{north: {segments: [north], services: [care]}, rest: {segments: [south], services: [other]}}")

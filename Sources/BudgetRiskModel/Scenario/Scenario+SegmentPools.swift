@@ -112,17 +112,22 @@ extension Scenario {
     result.shocks = shocks.map { var k = $0; k.services = all(k.services); return k }
     result.interventions = interventions.map { i in
       var i = i
-      i.targets = all(i.targets)
-      // A programme with recipients is delivered where they live: its proactive cells are
-      // those of the recipients' pools (its delivered share, and with it its effect under
-      // rationing, follows those pools), the first carrying its programme cost.
+      // A programme with recipients is delivered and acts where they live: its proactive and
+      // target cells are those of the recipients' pools (its delivered share, and with it its
+      // effect under rationing, follows those pools; other cells carry none of the recipients'
+      // demand), the first proactive cell carrying its programme cost.
       if let r = i.recipients {
-        i.proactive = i.proactive.flatMap { v in
-          let near = cellsOf[v].filter { c in r.segments.contains { carries(c, segment: $0) } }
-          return near.isEmpty ? cellsOf[v] : near
+        let near: ([Int]) -> [Int] = { services in
+          services.flatMap { v in
+            let cells = cellsOf[v].filter { c in r.segments.contains { carries(c, segment: $0) } }
+            return cells.isEmpty ? cellsOf[v] : cells
+          }
         }
+        i.proactive = near(i.proactive)
+        i.targets = near(i.targets)
       } else {
         i.proactive = all(i.proactive)
+        i.targets = all(i.targets)
       }
       return i
     }
