@@ -139,16 +139,7 @@ extension TileWorkspace {
         yearTotals[v * years + t / ppy] += lambda
       }
     }
-    // Cells of one service split by pools over segments share its year total: the dispersion
-    // is stated for the service's year count over the whole population (`yearDispersion`).
-    if plan.splitsServices {
-      for v in 0..<V where plan.dispersionCell[v] != v {
-        for y in 0..<years { yearTotals[plan.dispersionCell[v] * years + y] += yearTotals[v * years + y] }
-      }
-      for v in 0..<V where plan.dispersionCell[v] != v {
-        for y in 0..<years { yearTotals[v * years + y] = yearTotals[plan.dispersionCell[v] * years + y] }
-      }
-    }
+    if plan.splitsServices { shareYearTotals(yearTotals) }
 
     let counts = yearCounts.row(r, width: V * years)
     counts.fill(0)
@@ -193,6 +184,21 @@ extension TileWorkspace {
     for (k, charged) in plan.programmeService.enumerated() {
       guard let v = charged else { continue }
       for t in 0..<T { cost[(r * T + t) * V + v] += programmeCost(row: r, intervention: k, period: t) }
+    }
+  }
+
+  /// Gives every cell of a service split by pools over segments the service's year total
+  /// (`V × years`, in place): the dispersion is stated for the service's year count over the
+  /// whole population (`yearDispersion`). Out of line, so that scenarios that split nothing
+  /// run the cell loop's code exactly as before.
+  @inline(never)
+  private func shareYearTotals(_ yearTotals: Handle<Double>) {
+    let V = plan.serviceCount, years = plan.years
+    for v in 0..<V where plan.dispersionCell[v] != v {
+      for y in 0..<years { yearTotals[plan.dispersionCell[v] * years + y] += yearTotals[v * years + y] }
+    }
+    for v in 0..<V where plan.dispersionCell[v] != v {
+      for y in 0..<years { yearTotals[v * years + y] = yearTotals[plan.dispersionCell[v] * years + y] }
     }
   }
 
