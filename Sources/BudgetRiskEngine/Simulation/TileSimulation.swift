@@ -51,7 +51,13 @@ extension TileWorkspace {
 
     // 3. Counts and costs per cell.
     cost.zero()
-    for r in active { simulateCells(row: r, iteration: first + r, seed: seed) }
+    for r in active {
+      simulateCells(row: r, iteration: first + r, seed: seed)
+      // Cells of one service split by pools over segments share its year total (nothing
+      // happens here for a scenario that splits none).
+      if _slowPath(plan.splitsServices) { shareYearTotals(yearEvents.row(r, width: V * plan.years)) }
+      drawCells(row: r, iteration: first + r, seed: seed)
+    }
 
     // 4. Pool totals.
     BLAS.multiply(cost, plan.poolCategoryMap, into: poolCategoryCost, m: R * T, n: 2 * P, k: V)
@@ -90,10 +96,11 @@ extension TileWorkspace {
     }
   }
 
+  /// Row `r`'s prices and shocks, and each event cell's expected events (kept in `cost` until
+  /// ``drawCells(row:iteration:seed:)`` draws it) with their year totals in `yearEvents`.
   private func simulateCells(row r: Int, iteration: Int, seed: UInt64) {
-    let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    let T = plan.periods, V = plan.serviceCount
     let years = plan.years, ppy = plan.periodsPerYear
-    let threshold = plan.exactSumThreshold
 
     for v in 0..<V {
       let step = 1 + inflation[r * V + v]
@@ -139,8 +146,16 @@ extension TileWorkspace {
         yearTotals[v * years + t / ppy] += lambda
       }
     }
-    if plan.splitsServices { shareYearTotals(yearTotals) }
+  }
 
+  /// Each cell's count and cost from its own stream (the expected events are in `cost`, and
+  /// their year totals in `yearEvents`, from ``simulateCells(row:iteration:seed:)``); then
+  /// the programme costs.
+  private func drawCells(row r: Int, iteration: Int, seed: UInt64) {
+    let T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    let years = plan.years, ppy = plan.periodsPerYear
+    let threshold = plan.exactSumThreshold
+    let yearTotals = yearEvents.row(r, width: V * years)
     let counts = yearCounts.row(r, width: V * years)
     counts.fill(0)
     for t in 0..<T {
