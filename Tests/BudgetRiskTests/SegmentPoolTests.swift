@@ -240,6 +240,36 @@ import Testing
     #expect(mixed.budgets[0].scopes[0].serviceGap.expectedUnmetShare.mean == 0)
   }
 
+  /// A place that rations its prevention raises only its own crisis demand: with one
+  /// programme per place (recipients there), the absorbing place's figures are exactly those
+  /// of a run where both absorb, while the rationing place's cost of need moves.
+  @Test func rationedPreventionFeedsBackOnlyInItsOwnPlace() throws {
+    func scenario(rules: String) throws -> Scenario {
+      let yaml = Self.yaml(extraBudget: "  provider: {response: absorb}\n" + rules)
+        .replacingOccurrences(
+          of: "utilisation:", with: "  - {name: outreach, category: proactive, stream: health, unit_cost: 400}\nutilisation:")
+        .replacingOccurrences(of: "  north: {care: \(Self.rate)}", with: "  north: {care: \(Self.rate), outreach: 2}")
+        .replacingOccurrences(of: "  south: {care: \(Self.rate)}", with: "  south: {care: \(Self.rate), outreach: 2}")
+        .replacingOccurrences(of: "budget:", with: """
+          interventions:
+            - {name: north_visits, proactive: [outreach], targets: [care], effect: 0.3, lag: 1, ramp: 1, recipients: {segments: [north], share: 1.0}}
+            - {name: south_visits, proactive: [outreach], targets: [care], effect: 0.3, lag: 1, ramp: 1, recipients: {segments: [south], share: 1.0}}
+          budget:
+          """)
+      return try #require(loadedScenario(yaml))
+    }
+    let n = 512
+    let (_, absorb) = try TestScenario.run(try scenario(rules: ""), iterations: n, seed: 6)
+    let (_, mixed) = try TestScenario.run(
+      try scenario(rules: "  pool_rules: {north: {response: ration}}"), iterations: n, seed: 6)
+    for (b, budget) in mixed.budgets.enumerated() {
+      #expect(budget.scopes[1] == absorb.budgets[b].scopes[1])
+    }
+    // Not vacuous: at margin 0 North rations its prevention and its crisis demand rises.
+    #expect(mixed.budgets[0].scopes[0].serviceGap.expectedUnmetShare.mean > 0)
+    #expect(mixed.budgets[0].scopes[0].costOfNeed.mean > absorb.budgets[0].scopes[0].costOfNeed.mean)
+  }
+
   /// (d) Refusals: a cell in two pools or in none, an unknown segment, a capitation base, a
   /// programme cost whose recipients span pools, an entry that is neither form.
   @Test func badSegmentPoolsAreRefused() {
