@@ -25,7 +25,10 @@ struct ValidateCommand: ParsableCommand {
     // Every design is compiled as `run` would compile it, so the two accept the same files.
     for design in designs { _ = try compile(design.scenario) }
     let plan = try loadPlan(file)
-    print("\(file): valid — \(plan.segmentCount) segments, \(plan.serviceCount) services, "
+    let services = plan.splitsServices
+      ? "\(plan.fileServiceCount) services (\(plan.serviceCount) cells: pools over segments split them by pool)"
+      : "\(plan.serviceCount) services"
+    print("\(file): valid — \(plan.segmentCount) segments, \(services), "
       + "\(plan.factors.count) uncertain factors, \(plan.periods) \(plan.periodLength.rawValue)s, "
       + "\(plan.poolNames.count) pool(s), \(plan.proposals.count) proposed budget(s)")
     if designs.count > 1 || designs.first?.name != ScenarioLoader.baseDesignName {

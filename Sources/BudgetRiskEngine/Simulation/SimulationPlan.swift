@@ -111,7 +111,9 @@ public struct SimulationPlan: Sendable {
   /// over segments split the service): cells of one service share its year count's
   /// dispersion. `splitsServices`: whether any service is split.
   let dispersionCell: [Int]
-  let splitsServices: Bool
+  package let splitsServices: Bool
+  /// The number of services in the file (the cells of a split service count once).
+  package var fileServiceCount: Int { dispersionCell.indices.filter { dispersionCell[$0] == $0 }.count }
   let factorStreamKey: [UInt32]
   let shockStreamKey: [UInt32]
 
