@@ -64,7 +64,7 @@ extension Scenario {
     var cells: [(service: Int, pool: Int)] = []
     var cellsOf = [[Int]](repeating: [], count: V)
     for v in 0..<V {
-      let pools = (0..<S).compactMap { owner[v][$0] }.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
+      let pools = Set((0..<S).compactMap { owner[v][$0] }).sorted()
       if pools.count <= 1 {
         cellsOf[v] = [cells.count]
         // A service without demand stays in the first pool listing it.
