@@ -43,6 +43,22 @@ import Testing
     #expect(abs(process.growthSpread(periods: 36, periodsPerYear: 12) - exact[35]!.squareRoot()) < 1e-15)
   }
 
+  @Test func readsAGrowthProcessAndBoundsItsSpread() throws {
+    let growth = ("role: growth\n      segments: [frail_older]", "role: growth\n      segments: [frail_older]\n      process: PROCESS")
+    func text(_ process: String) -> String {
+      ScenarioText.replacing((growth.0, growth.1.replacingOccurrences(of: "PROCESS", with: process)))
+    }
+    let s = try #require(loadedScenario(text("{kind: ar1, step: period, sigma: 0.01, phi: 0.9}")))
+    #expect(s.factors[1].process == FactorProcess(kind: .ar1, step: .period, sigma: 0.01, phi: 0.9))
+    // σ = 0.7 a period on the growth rate over 24 months: D₂₃ = (σ/12)·Σₖ₌₁²² (23 − k)·εₖ has
+    // spread 0.7·√(Σⱼ₌₁²² j²)/12 ≈ 3.6 in log, so its 1e-9 extreme is e^21.5 times the
+    // expected cost, past the engine's 2³⁰ = e^20.8 (the mean itself, e^6.4 higher, is fine):
+    // refused, naming the sigma.
+    expectIssue(
+      validationIssues(text("{kind: random_walk, step: period, sigma: 0.7}")),
+      path: "uncertainty.factors[1].process.sigma", "at its extreme (probability 1e-9)")
+  }
+
   @Test func analyticExpectedCostWithGrowthCorrelatedWithAPrice() throws {
     // Service 0's cost is c·exp(D_t + Cₜ): the growth walk above (σ_g) and a yearly AR(1)
     // on its unit cost (σ_c, φ), innovations with normal correlation ρ at each step. At
