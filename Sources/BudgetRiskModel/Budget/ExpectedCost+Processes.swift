@@ -6,8 +6,8 @@ import Foundation
 /// deviations of the processes acting on it: each rate or unit-cost process's state `Xₙ`
 /// at the cell's step, each inflation process's `X₁ + … + X_y` (the realised rates
 /// compounded into year `y`), and each growth process's `Dₜ` on the people the cell counts
-/// (``FactorProcess/addGrowthWeights(beforePeriod:periodsPerYear:into:)``). `L` is a linear combination of the innovations,
-/// `L = Σ_q Σ_k w_q(k)·ε_{q,k}`, with `Corr(ε_{q,k}, ε_{q′,k}) = ρ_{qq′}` (the copula's normal
+/// (``FactorProcess/addGrowthWeights(beforePeriod:periodsPerYear:into:)``). `L` is a linear
+/// combination of the innovations, `L = Σ_q Σ_k w_q(k)·ε_{q,k}`, with `Corr(ε_{q,k}, ε_{q′,k}) = ρ_{qq′}` (the copula's normal
 /// correlation) for processes of one step kind and independence otherwise, and the
 /// innovations are independent of the levels. So, exactly,
 ///
