@@ -220,6 +220,31 @@ import Testing
     }
   }
 
+  /// (b) under `mixing: year`: one gamma G per service and year, shared by its cells, so the
+  /// total is again exactly the single pool's NB(Λ, k) law, and each place is NB(λ, k) with
+  /// variance λμ²cv² + (λ + λ²/k)μ², the places correlated through G (covariance λ₁λ₂μ²/k).
+  @Test func underYearMixingThePlacesShareTheServicesYearVariation() throws {
+    let k = 20.0
+    let noise = ", noise: {distribution: negative_binomial, dispersion: \(Int(k)), mixing: year}"
+    let places = try #require(loadedScenario(Self.yaml(noise: noise)))
+    let split = try Self.poolCosts(places)
+    let mu = Self.unitCost, total = (Self.north + Self.south) * Self.rate
+    let totalVariance = total * mu * mu * Self.cv * Self.cv + (total + total * total / k) * mu * mu
+    let a = Self.moments(split.map { $0[0] + $0[1] })
+    #expect(abs(a.mean - total * mu) <= 4 * a.meanSE)
+    #expect(abs(a.variance - totalVariance) <= 4 * a.varianceSE, "\(a.variance) vs \(totalVariance)")
+    var v: [Double] = []
+    for (p, people) in [Self.north, Self.south].enumerated() {
+      let lambda = people * Self.rate
+      v.append(lambda * mu * mu * Self.cv * Self.cv + (lambda + lambda * lambda / k) * mu * mu)
+      let m = Self.moments(split.map { $0[p] })
+      #expect(abs(m.variance - v[p]) <= 4 * m.varianceSE, "pool \(p) variance \(m.variance) vs \(v[p])")
+    }
+    let exact = Self.north * Self.south * Self.rate * Self.rate * mu * mu / k / (v[0] * v[1]).squareRoot()
+    let rho = Self.correlation(split.map { $0[0] }, split.map { $0[1] })
+    #expect(abs(rho - exact) <= 4 * (1 - exact * exact) / Double(split.count).squareRoot(), "\(rho) vs \(exact)")
+  }
+
   /// (c) One place absorbs, the other rations: each pool gives exactly its single-response
   /// figures on the same paths (pools without a shared arrangement are independent given them).
   @Test func onePlaceAbsorbsTheOtherRationsEachWithItsSingleResponseFigures() throws {
