@@ -48,7 +48,7 @@ import Testing
     ["run", minimal, "--sampling", "sobol"],
     ["run", minimal, "--replicates", "16"],
     ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc"],
-    ["margin", minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc"],
+    ["margin", minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc", "--replicates", "3"],
     ["outcomes", minimal, "--sampling", "rqmc"],
   ])
   func unsupportedRQMCUsesExit64(arguments: [String]) throws {
