@@ -70,7 +70,7 @@ struct SamplingOptions: ParsableArguments {
   /// be read with plain Monte Carlo's intervals).
   func refuseRQMC(in command: String) throws {
     guard sampling == .plain else {
-      throw ValidationError("--sampling rqmc is supported by 'run' only; '\(command)' uses plain Monte Carlo (leave out --sampling)")
+      throw ValidationError("--sampling rqmc is supported by 'run', 'compare', 'margin' and 'outcomes'; '\(command)' uses plain Monte Carlo (leave out --sampling)")
     }
   }
 }

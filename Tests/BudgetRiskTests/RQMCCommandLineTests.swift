@@ -49,7 +49,7 @@ import Testing
     ["run", minimal, "--replicates", "16"],
     ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc", "--tornado"],
     ["margin", minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc", "--replicates", "3"],
-    ["outcomes", minimal, "--sampling", "rqmc"],
+    ["outcomes", minimal, "--sampling", "rqmc", "--replicates", "65"],
   ])
   func unsupportedRQMCUsesExit64(arguments: [String]) throws {
     let r = try CommandLineTests.run(arguments + ["--iterations", "64", "--quiet"])
