@@ -118,11 +118,11 @@ if [ "$margin_half" != "0" ]; then
 import json, sys
 d = json.load(open(sys.argv[1]))
 wall = float(sys.argv[3]) - float(sys.argv[2])
+fmt = lambda x: "none" if x is None else f"{x:.5f}"
 for r in d["figures"]["results"]:
-    h = r.get("halfWidth")
     print(f"margin, {sys.argv[5]}, {sys.argv[4]} thread(s), {r['response']}: {wall:6.2f} s for all responses; "
-          f"{r['iterations']} iterations, margin {r['margin']:.5f} ± {h if h is None else round(h, 5)} "
-          f"(reached {r['precisionReached']}), {r['method']}")
+          f"{r['iterations']} iterations, margin {fmt(r.get('margin'))} ± {fmt(r.get('halfWidth'))} "
+          f"(reached {r.get('precisionReached')}), {r['method']}")
 PY
     done
   done

@@ -62,11 +62,13 @@ extension RQMCCommandLineTests {
   @Test func marginAndCompareRunUnderRQMCAndSaySo() throws {
     let folder = try CommandLineTests.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let marginJSON = folder.appendingPathComponent("margin.json")
+    let marginJSON = folder.appendingPathComponent("margin.json"), marginHTML = folder.appendingPathComponent("margin.html")
     let m = try CommandLineTests.run(
-      ["margin", Self.minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc", "--iterations", "256", "--json", marginJSON.path])
+      ["margin", Self.minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc", "--iterations", "256", "--json", marginJSON.path,
+       "--report", marginHTML.path])
     #expect(m.status == 0, "\(m.error)")
     #expect(m.output.contains("replicate test inversion"))
+    #expect(try String(contentsOf: marginHTML, encoding: .utf8).contains("randomised quasi-Monte Carlo"))
     let margin = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: marginJSON)) as? [String: Any])
     let manifest = try #require(margin["manifest"] as? [String: Any])
     #expect((manifest["reproduce"] as? String)?.contains("--sampling rqmc --replicates 16") == true)
