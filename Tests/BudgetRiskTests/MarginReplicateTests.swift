@@ -98,4 +98,21 @@ import Testing
     // Not a whole net: refused with the run's message.
     #expect(throws: MarginSolverError.self) { try Self.solve(seed: 9, iterations: 1_000) }
   }
+
+  @Test func aWorstYearSolveReadsEveryReplicateInThePooledWorstYear() throws {
+    // Three budget years (MarginRuleTests' case). The replicate interval at the solved margin
+    // is of the pooled worst year's P(overspend): its estimate (the mean of the replicates'
+    // values in that year) equals the pooled estimate; each replicate's own worst year would
+    // average higher (a mean of maxima), so this check can fail.
+    var s = YearlyFiguresTests.scenario(rule: .worstYear)
+    s.horizon = Horizon(periods: 12, periodLength: .quarter)
+    let f = try MarginSolver.solve(
+      s, request: MarginRequest(overspendTarget: 0.1),
+      options: RunOptions(iterations: 1_024, seed: 3, threads: 2, sampling: .rqmc()))
+    let r = try #require(f.results.first)
+    #expect(r.method == "replicate-test-inversion")
+    let pooled = try #require(r.overspendProbability), replicates = try #require(r.overspendInterval)
+    #expect(abs(pooled.estimate - replicates.estimate) < 1e-12)
+    #expect(try #require(r.lower) <= (try #require(r.margin)) && (try #require(r.margin)) <= (try #require(r.upper)))
+  }
 }

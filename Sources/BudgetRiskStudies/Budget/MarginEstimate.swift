@@ -70,8 +70,9 @@ struct MarginEstimate {
     let counter = t.counter
     if replicated {
       // A bound that is undefined (a replicate without paths) never meets the target.
+      let replicate = t.replicateCounter
       let interval: @Sendable (MarginSearch.Counts) -> ReplicateInterval? = { counts in
-        ReplicateInterval(values: counts.replicates.map { counter($0).estimate })
+        ReplicateInterval(values: counts.replicates.map { replicate(counts, $0).estimate })
       }
       return [
         .init(statistic: { counter($0).estimate }, target: t.target),
@@ -129,7 +130,8 @@ struct MarginEstimate {
         e.categoryGaps = at.counts.categoryGap.map { Probability($0) }
         e.poolGaps = at.counts.poolGap.isEmpty ? nil : at.counts.poolGap.map { Probability($0) }
         if !at.counts.replicates.isEmpty {
-          e.overspendInterval = ReplicateInterval(values: at.counts.replicates.map { overspend($0).estimate })
+          let replicate = targets[0].replicateCounter
+          e.overspendInterval = ReplicateInterval(values: at.counts.replicates.map { replicate(at.counts, $0).estimate })
           e.serviceGapInterval = ReplicateInterval(values: at.counts.replicates.map(\.serviceGap.estimate))
         }
       }
@@ -152,4 +154,14 @@ struct MarginTarget {
   var name: String
   var target: Double
   var counter: @Sendable (MarginSearch.Counts) -> ProportionCounter
+  /// Under RQMC: the counter of one replicate's counts given the pooled counts at the same
+  /// margin (nil: `counter` of the replicate). The worst-year rule reads every replicate in
+  /// the pooled worst year: each replicate's own worst year would bias the estimates upward.
+  var replicate: (@Sendable (_ pooled: MarginSearch.Counts, _ replicate: MarginSearch.Counts) -> ProportionCounter)? = nil
+
+  var replicateCounter: @Sendable (MarginSearch.Counts, MarginSearch.Counts) -> ProportionCounter {
+    if let replicate { return replicate }
+    let counter = counter
+    return { _, r in counter(r) }
+  }
 }

@@ -178,7 +178,14 @@ struct ResponseSolver {
   /// each category's that is set; nothing goes unmet under absorb, so gap targets are met there.
   var targets: [MarginTarget] {
     let rule = rule
-    var targets = [MarginTarget(name: "overspend", target: request.overspendTarget, counter: { $0.overspent(by: rule) })]
+    var overspend = MarginTarget(name: "overspend", target: request.overspendTarget, counter: { $0.overspent(by: rule) })
+    if rule == .worstYear {
+      overspend.replicate = { (pooled: MarginSearch.Counts, r: MarginSearch.Counts) -> ProportionCounter in
+        guard let y = ProportionCounter.worstYearIndex(pooled.overspentByYear) else { return r.overspent }
+        return r.overspentByYear[y]
+      }
+    }
+    var targets = [overspend]
     for (p, beta) in poolTargets {
       targets.append(MarginTarget(name: "\(plan.poolNames[p]) gap", target: beta, counter: { $0.poolGap[p] }))
     }
