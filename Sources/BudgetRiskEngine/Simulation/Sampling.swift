@@ -70,12 +70,24 @@ public struct Sampling: Sendable, Equatable, Codable {
 package struct FactorPoints: Sendable {
   let points: SobolPoints
   package let replicates: Int
+  /// The Sobol' dimension of each of the plan's factors: its index, except in a design
+  /// comparison, where a factor takes the dimension of its name among every design's factors
+  /// so that a factor shared by name takes the same coordinates in every design (common
+  /// random numbers on the point set).
+  package let dimension: [Int]
 
   /// `nil` under plain Monte Carlo.
   package init?(_ sampling: Sampling, factors: Int) {
-    guard sampling.method == .rqmc, let points = SobolPoints(dimensions: factors) else { return nil }
+    self.init(sampling, dimensions: Array(0..<factors), of: factors)
+  }
+
+  /// Factor `f` on Sobol' dimension `dimensions[f]` of a point set of `count` dimensions;
+  /// `nil` under plain Monte Carlo.
+  package init?(_ sampling: Sampling, dimensions: [Int], of count: Int) {
+    guard sampling.method == .rqmc, let points = SobolPoints(dimensions: count) else { return nil }
     self.points = points
     replicates = sampling.replicates
+    dimension = dimensions
   }
 }
 
@@ -105,7 +117,7 @@ extension TileWorkspace {
       let replicate = i % set.replicates, index = UInt32(truncatingIfNeeded: i / set.replicates)
       for f in 0..<F {
         let key = SobolPoints.scrambleKey(seed: seed, replicate: replicate, stream: StreamID.factorScramble(plan.factorStreamKey[f]))
-        normals[r * F + f] = StandardNormal.quantile(set.points.uniform(index: index, dimension: f, key: key))
+        normals[r * F + f] = StandardNormal.quantile(set.points.uniform(index: index, dimension: set.dimension[f], key: key))
       }
     }
   }
