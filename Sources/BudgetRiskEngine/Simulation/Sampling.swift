@@ -19,9 +19,21 @@ public struct Sampling: Sendable, Equatable, Codable {
     case plain, rqmc
   }
 
+  /// How an absorb figure is estimated from each path (``Estimator``).
+  public enum Estimator: String, Sendable, Codable, CaseIterable {
+    /// The path's own figure: whether its drawn cost overspent, its drawn drift.
+    case indicator
+    /// Conditional Monte Carlo under absorb: given the path's factors, processes and shocks,
+    /// the probability that its cost overspends (normal, with the cells' exact conditional
+    /// mean and variance) and its expected drift (``ConditionalCost``). Needs `rqmc`.
+    case conditional
+  }
+
   public var method: Method
   /// Independent randomisations (1 under plain Monte Carlo).
   public var replicates: Int
+  /// `indicator` unless `--estimator conditional` was asked for.
+  public var estimator: Estimator = .indicator
 
   public static let plain = Sampling(method: .plain, replicates: 1)
   /// The default number of RQMC replicates: 16 gives a t interval with 15 degrees of
@@ -35,8 +47,26 @@ public struct Sampling: Sendable, Equatable, Codable {
     Sampling(method: .rqmc, replicates: replicates)
   }
 
-  public init(method: Method, replicates: Int) {
-    self.method = method; self.replicates = replicates
+  public init(method: Method, replicates: Int, estimator: Estimator = .indicator) {
+    self.method = method; self.replicates = replicates; self.estimator = estimator
+  }
+
+  private enum CodingKeys: String, CodingKey { case method, replicates, estimator }
+
+  /// `estimator` is written only when it is `conditional`, so that the manifests of runs
+  /// without it are as they were; a manifest without it reads as `indicator`.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    method = try c.decode(Method.self, forKey: .method)
+    replicates = try c.decode(Int.self, forKey: .replicates)
+    estimator = try c.decodeIfPresent(Estimator.self, forKey: .estimator) ?? .indicator
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(method, forKey: .method)
+    try c.encode(replicates, forKey: .replicates)
+    if estimator != .indicator { try c.encode(estimator, forKey: .estimator) }
   }
 
   /// The iteration count nearest `requested` that this sampling can use in full: any count
@@ -51,6 +81,9 @@ public struct Sampling: Sendable, Equatable, Codable {
 
   /// Why `iterations` cannot be a whole run under this sampling, or `nil`.
   public func problem(iterations: Int, factors: Int) -> String? {
+    if estimator == .conditional && method != .rqmc {
+      return "--estimator conditional needs --sampling rqmc (its intervals come from the replicates)"
+    }
     guard method == .rqmc else { return nil }
     guard Self.replicateRange.contains(replicates) else {
       return "--replicates must be between \(Self.replicateRange.lowerBound) and \(Self.replicateRange.upperBound), found \(replicates)"
