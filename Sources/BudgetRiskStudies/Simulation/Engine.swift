@@ -209,7 +209,7 @@ final class RunWorker: TileWorker {
     onePassAbsorb: Bool = true, stageHistograms: Bool = true, sampling: Sampling = .plain
   ) {
     workspace = TileWorkspace(plan: plan)
-    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count)
+    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count, shocks: plan.shocks.count)
     replicates = workspace.factorPoints.map { ReplicateAccumulator(replicates: $0.replicates, evaluations: evaluations.count, plan: plan) }
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.evaluations = evaluations

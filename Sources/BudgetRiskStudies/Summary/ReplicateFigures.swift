@@ -103,7 +103,9 @@ public struct ReplicateFigures: Codable, Sendable, Equatable {
     method = Sampling.Method.rqmc.rawValue
     self.replicates = replicates.replicates
     pointsPerReplicate = Int(replicates.paths(replicate: 0))
-    pointSet = "Sobol' points (Joe–Kuo direction numbers) over the uncertain factors, nested uniform (Owen) scrambling"
+    let gaps = FactorPoints(Sampling.rqmc(replicates: replicates.replicates), factors: plan.factors.count, shocks: plan.shocks.count)?.shockGaps ?? 0
+    pointSet = "Sobol' points (Joe–Kuo direction numbers) over the uncertain factors"
+      + (gaps > 0 ? " and the first \(gaps) starts of each shock" : "") + ", nested uniform (Owen) scrambling"
     interval = "95 % Student-t over the \(replicates.replicates) replicate means (\(replicates.replicates - 1) degrees of freedom)"
     if let conditional = run.conditional, conditional.evaluationCount == run.evaluations.count {
       estimator = Sampling.Estimator.conditional.rawValue
