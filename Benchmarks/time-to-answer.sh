@@ -109,6 +109,8 @@ if rec and rec[0].get("margin") is not None:
 PY
 done
 done
+# NumPy runs the count plain Monte Carlo needed: without a plain run there is none to run.
+[ -f "$out/swift-plain-1.json" ] || { echo "numpy: not run (include plain in --samplings for its iteration count)"; exit 0; }
 n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['manifest']['iterations'])" "$out/swift-plain-1.json")
 start=$(seconds)
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Benchmarks/numpy_reference.py "$scenario" \

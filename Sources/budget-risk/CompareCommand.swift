@@ -109,6 +109,7 @@ struct CompareCommand: ParsableCommand {
 
   func run() throws {
     try sampling.refuseRQMC(in: "compare")
+    try sampling.refuseConditional(in: "compare")
     var perFile: [(file: String, designs: [Design])] = []
     for file in files {
       do { perFile.append((file, try ScenarioLoader.loadDesigns(path: file))) } catch {

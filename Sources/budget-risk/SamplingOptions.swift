@@ -77,5 +77,15 @@ struct SamplingOptions: ParsableArguments {
   }
 }
 
+extension SamplingOptions {
+  /// Refuses `--estimator conditional` in a command whose figures do not read it (they would
+  /// be the indicator's while the option said otherwise): only `run` reports it.
+  func refuseConditional(in command: String) throws {
+    guard estimator == .indicator else {
+      throw ValidationError("--estimator conditional is supported by 'run' only; '\(command)' reports the indicator (leave out --estimator)")
+    }
+  }
+}
+
 extension Sampling.Method: ExpressibleByArgument {}
 extension Sampling.Estimator: ExpressibleByArgument {}
