@@ -128,6 +128,14 @@ import Testing
     }
     // No variance: the indicator of the mean, exactly.
     #expect(ConditionalCost.overspend(mean: 2, variance: 0, third: 0, cells: 0, budget: 1) == (1, 0))
+    // Extremes give finite figures (no NaN may reach an exact sum): a variance of 1e-300
+    // (γ overflows), a z of 1e200 (z² overflows), amounts beyond a Double's range.
+    for (mean, variance, third, budget) in [
+      (1.0, 1e-300, 1e-300, 2.0), (0.0, 1.0, 1.0, 1e200), (Double.infinity, 1.0, 1.0, 1.0), (1.0, .infinity, 1.0, 1.0),
+    ] {
+      let (p, b) = ConditionalCost.overspend(mean: mean, variance: variance, third: third, cells: 12, budget: budget)
+      #expect(p.isFinite && b.isFinite && (0...1).contains(p) && (0...1).contains(b), "\(mean), \(variance)")
+    }
   }
 
   @Test func cellCumulantsAreTheCompoundSumsExactMoments() throws {

@@ -139,12 +139,18 @@ package final class ConditionalCost {
   package static func overspend(mean: Double, variance: Double, third: Double, cells: Double, budget: Double)
     -> (probability: Double, bias: Double)
   {
+    // Amounts beyond a Double's range: the indicator of the mean, with the largest bias (the
+    // run refuses such values elsewhere; nothing here may trap or pass on a NaN).
+    guard mean.isFinite, variance.isFinite, third.isFinite else { return (mean > budget ? 1 : 0, 1) }
     guard variance > 0 else { return (mean > budget ? 1 : 0, 0) }
     let sd = variance.squareRoot(), z = (budget - mean) / sd
-    let gamma = third / (variance * sd)
-    let density = exp(-0.5 * z * z) * 0.398_942_280_401_432_7
-    let edgeworth = density * abs(gamma) / 6 * abs(z * z - 1)
-    let rounding = 0.398_942_280_401_432_7 * cells * MoneyGrid.quantum / 2 / sd
-    return (StandardNormal.cdf(-z), edgeworth + rounding)
+    // Past |z| = 40 the density is below 1e-347: the Edgeworth term is 0 (and z² may overflow).
+    var edgeworth = 0.0
+    if abs(z) < 40 {
+      let gamma = third / (variance * sd)
+      edgeworth = exp(-0.5 * z * z) * 0.398_942_280_401_432_7 * abs(gamma) / 6 * abs(z * z - 1)
+    }
+    let bias = edgeworth + 0.398_942_280_401_432_7 * cells * MoneyGrid.quantum / 2 / sd
+    return (StandardNormal.cdf(-z), bias.isFinite ? min(1, bias) : 1)
   }
 }
