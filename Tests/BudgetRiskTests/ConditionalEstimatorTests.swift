@@ -54,6 +54,8 @@ import Testing
     // 95 % interval covers with probability 0.95 if it is valid: Binomial(60, 0.95), SE 2.8 %;
     // the check allows 3.5 SE, so intervals that cover less than 85 % fail (a biased
     // estimator, intervals from the pooled paths, replicates that share a scrambling).
+    // Measured with this test at 1,000 runs: P(overspend) 94.4 / 94.5 / 95.5 % at the three
+    // margins, mean drift 94.1 % (SE of a coverage 0.7 %).
     let runs = 60
     let probe = try Self.run(seed: 1)
     let budgets = RunFigures(probe).budgets.map { $0.scopes[0].budget.mean }
