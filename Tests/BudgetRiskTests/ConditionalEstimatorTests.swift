@@ -73,6 +73,8 @@ import Testing
         #expect(!c.flagged)
         if p.lower <= exactP[e] && exactP[e] <= p.upper { covered[e][0] += 1 }
         if d.lower <= exactDrift[e] && exactDrift[e] <= d.upper { covered[e][1] += 1 }
+        // One budget year: the year's figure is the horizon's.
+        #expect(c.overspendProbabilityByYear == [p])
       }
     }
     let se = (0.95 * 0.05 / Double(runs)).squareRoot()

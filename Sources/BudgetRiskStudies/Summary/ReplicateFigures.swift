@@ -73,6 +73,8 @@ public struct ReplicateFigures: Codable, Sendable, Equatable {
   /// of the interval's half-width: the interval may then cover less than stated.
   public struct ConditionalFigures: Codable, Sendable, Equatable {
     public var overspendProbability: ReplicateInterval?
+    /// P(overspend) in each budget year (the year's cost against the year's budget).
+    public var overspendProbabilityByYear: [ReplicateInterval?]
     public var drift: ReplicateInterval?
     public var overspendBias: Double?
     public var flagged: Bool
@@ -91,6 +93,10 @@ public struct ReplicateFigures: Codable, Sendable, Equatable {
       overspendProbability = interval
       drift = drifts.count == R ? ReplicateInterval(values: drifts.map(\.value)) : nil
       overspendBias = bias
+      overspendProbabilityByYear = (0..<conditional.years).map { y in
+        let year = (0..<R).compactMap { conditional.estimate(.overspendInYear(y), replicate: $0, evaluation: e, scope: s) }
+        return year.count == R ? ReplicateInterval(values: year.map(\.value)) : nil
+      }
       if let bias, let interval { flagged = bias > Self.biasShare * interval.halfWidth } else { flagged = true }
     }
   }
