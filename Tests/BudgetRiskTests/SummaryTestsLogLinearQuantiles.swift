@@ -245,4 +245,35 @@ import Testing
     bulk.add(contentsOf: values[2000...])
     #expect(bulk == Self.histogram(values))
   }
+
+  /// The strided bulk add (the staged histograms' and the fan's) leaves the state of one-by-one
+  /// adds to the bit: counts, buckets, and the minimum and maximum with their zero's sign
+  /// (`==` would call −0 and +0 equal), for batches with −0 at either end, non-finite values,
+  /// values that grow the window, and batches with nothing finite.
+  @Test(arguments: [LogLinearLayout.fine, LogLinearLayout.path])
+  func stridedAddMatchesSingleAddsToTheBit(layout: LogLinearLayout) {
+    let step = 3
+    let batches: [[Double]] = [
+      [-0.0, 0.0, -0.0],
+      [0.0, -0.0],
+      Self.uniforms.prefix(200).map { 4 * $0 - 1.5 } + [-0.0, .nan, 7, -9, 1e12, .infinity],
+      [.nan, -.infinity],
+      [],
+      Self.uniforms.dropFirst(200).prefix(64).map { $0 - 0.5 } + [-0.0],
+    ]
+    var strided = LogLinearQuantiles(layout: layout), single = LogLinearQuantiles(layout: layout)
+    for batch in batches {
+      // The batch spread `step` apart, with junk between that must not be read as values.
+      var spread = [Double](repeating: 99, count: max(1, batch.count * step))
+      for (k, x) in batch.enumerated() { spread[k * step] = x }
+      spread.withUnsafeBufferPointer { strided.add(strided: $0.baseAddress!, count: batch.count, step: step) }
+      for x in batch { single.add(x) }
+      #expect(strided == single)
+      #expect(strided.count == single.count && strided.nonFiniteCount == single.nonFiniteCount)
+      #expect(strided.minimum.bitPattern == single.minimum.bitPattern)
+      #expect(strided.maximum.bitPattern == single.maximum.bitPattern)
+    }
+    #expect(single.count == 274 && single.nonFiniteCount == 4)
+    #expect(single.minimum == -9 && single.maximum == 1e12)
+  }
 }

@@ -133,6 +133,7 @@ extension TileWorkspace {
     yearTotals.fill(0)
     for t in 0..<T {
       let cell = (r * T + t) * V
+      let year = t / ppy  // once a period, not per cell: an integer division is tens of cycles
       for v in 0..<V {
         guard case .events = plan.serviceCosts[v] else { continue }
         let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
@@ -140,7 +141,7 @@ extension TileWorkspace {
         preInterventionRates[cell + v] = rate
         let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
         cost[cell + v] = lambda
-        yearTotals[v * years + t / ppy] += lambda
+        yearTotals[v * years + year] += lambda
       }
     }
 
