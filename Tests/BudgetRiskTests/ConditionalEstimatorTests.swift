@@ -161,6 +161,19 @@ import Testing
     #expect(abs(m.variance / (c * c * (L * v + n2)) - 1) < 1e-12)
     #expect(abs(m.third / (c * c * c * (L * 2 * v * v + 3 * n2 * v + n3)) - 1) < 1e-12)
     #expect(m.cells == 12)
+    // `mixing: year`: the year's G is conditioned on, and the cells are Poisson(λ·G).
+    let mixing = TestScenario.make(
+      population: 1_000, services: [TestScenario.service("visits", severity: .gamma(cv: 0.5), noise: .yearlyNegativeBinomial(dispersion: 50))],
+      rates: [2])
+    let mixedPlan = try SimulationPlan(mixing)
+    let mw = TileWorkspace(plan: mixedPlan), mixedCost = ConditionalCost(plan: mixedPlan)
+    mw.simulate(tile: 0, active: 0..<1, seed: 1)
+    mixedCost.fill(row: 0, from: mw)
+    let g = mw.yearMixing[0], mm = mixedCost.cumulants(row: 0, scope: 0, year: 0)
+    #expect(g != 1)
+    #expect(abs(mm.mean / (L * g * c) - 1) < 1e-12)
+    #expect(abs(mm.variance / (c * c * L * g * (1 + v)) - 1) < 1e-12)
+    #expect(abs(mm.third / (c * c * c * L * g * (1 + v) * (1 + 2 * v)) - 1) < 1e-12)
   }
 
   @Test func conditionalRunsAreIdenticalAtAnyThreadCountAndBatching() throws {

@@ -271,8 +271,10 @@ import Testing
     expectIssue(validationIssues(Self.with("{kind: random_walk, step: year, sigma: 0.1, sigm: 2}")), path: p + ".sigm", "unknown key 'sigm'")
     expectIssue(validationIssues(Self.with("0.1")), path: p, "expected a mapping")
     expectIssue(
-      validationIssues(Self.with("{kind: random_walk, step: year, sigma: 0.1}", role: "role: growth")),
-      path: "uncertainty.factors[1].process", "a growth factor cannot have a process")
+      validationIssues(ScenarioText.replacing(
+        ("role: growth", "role: population_multiplier\n      process: {kind: random_walk, step: year, sigma: 0.1}"))),
+      path: "uncertainty.factors[1].process", "a population_multiplier factor cannot have a process", "put the process on a growth factor")
+    #expect(validationIssues(Self.with("{kind: random_walk, step: year, sigma: 0.1}", role: "role: growth")).isEmpty)
   }
 
   @Test func theCostLimitsCoverAProcesssSpread() {

@@ -29,6 +29,9 @@ enum CellCost {
     switch noise {
     case .poisson: return Poisson.sample(mean: lambda, using: &g)
     case .negativeBinomial(let k): return NegativeBinomial.sample(mean: lambda, dispersion: k, using: &g)
+    // A cell alone (no year to share G with) has the yearly mixing's marginal law, NB(λ, k);
+    // the tile draws G per year instead (`TileWorkspace+YearMixing.swift`).
+    case .yearlyNegativeBinomial(let k): return NegativeBinomial.sample(mean: lambda, dispersion: k, using: &g)
     }
   }
 

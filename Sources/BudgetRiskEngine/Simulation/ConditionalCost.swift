@@ -19,7 +19,9 @@ import BudgetRiskModel
 /// (the compound sum's cumulants; `k₃(Y) = e₃ − 3e₂ + 2`). A Poisson count has
 /// `n₁ = n₂ = n₃ = λ`, so `κ₂ = λc²(1 + cv²)`. A negative-binomial cell is drawn with the
 /// dispersion `k·λ/Λ` of its budget year (``TileWorkspace/yearDispersion(_:mean:yearMean:)``):
-/// `n₂ = λ(1 + Λ/k)`, `n₃ = λ(1 + 3Λ/k + 2Λ²/k²)`. A per-person cell is a sum of `people`
+/// `n₂ = λ(1 + Λ/k)`, `n₃ = λ(1 + 3Λ/k + 2Λ²/k²)`. Under `mixing: year` the year's gamma
+/// rate G (drawn before the cells) is conditioned on like the factors: the cell is Poisson(λG).
+/// A per-person cell is a sum of `people`
 /// independent costs at a known level: `κⱼ = people·(level·price·a)ʲ·kⱼ(Y)` with `a` the
 /// person's period mean. Programme costs are known given the factors (`κ₁` only).
 ///
@@ -83,15 +85,19 @@ package final class ConditionalCost {
           // λ as `simulateCells` forms it (the same expression, so the same double).
           let lambda = w.preInterventionRates[cell + v] * w.interventionMultiplier(row: r, period: t, service: v, delivered: nil)
           guard lambda > 0 else { break }
+          // Under `mixing: year` the year's gamma rate G is drawn before the cells: it is part
+          // of what the figure is conditioned on, and the cell is Poisson(λ·G) (`yearMixed`).
+          let mixed = w.yearMixed(noise, mean: lambda, row: r, service: v, year: y)
+          let mean = mixed.mean
           let c = unitCost * price, (cv2, e3) = Self.thirdMoment(severity)
-          var n2 = lambda, n3 = lambda
-          if case .negativeBinomial(let k) = noise {
+          var n2 = mean, n3 = mean
+          if case .negativeBinomial(let k) = mixed.noise {
             let ratio = w.yearEvents[(r * V + v) * Y + y] / k  // Λ/k
-            n2 = lambda * (1 + ratio); n3 = lambda * (1 + 3 * ratio + 2 * ratio * ratio)
+            n2 = mean * (1 + ratio); n3 = mean * (1 + 3 * ratio + 2 * ratio * ratio)
           }
-          k1 = lambda * c
-          k2 = c * c * (lambda * cv2 + n2)
-          k3 = c * c * c * (lambda * (e3 - 3 * (1 + cv2) + 2) + 3 * n2 * cv2 + n3)
+          k1 = mean * c
+          k2 = c * c * (mean * cv2 + n2)
+          k3 = c * c * c * (mean * (e3 - 3 * (1 + cv2) + 2) + 3 * n2 * cv2 + n3)
         case .perPerson(let segments, let annualMean, let severity):
           var people = 0.0
           for s in segments { people += w.population[(r * T + t) * S + s] }

@@ -10,6 +10,8 @@ import BudgetRiskModel
 package struct FactorProcesses: Sendable {
   /// Number of factors with a process, `Q`.
   package let count: Int
+  /// The factor of each process: process `q` is factor `factors[q]`.
+  package let factors: [Int]
   /// φ per process (1 for a random walk), σ, and whether it steps by budget year.
   let phi: [Double], sigma: [Double], yearly: [Bool]
   /// Stream keys (``StreamID/innovation(_:)``), from the factors' names.
@@ -22,6 +24,9 @@ package struct FactorProcesses: Sendable {
   let unitCost: [[Int]], inflation: [[Int]]
   /// Whether any process touches a price (unit cost or inflation).
   let movesPrices: Bool
+  /// Processes realising each segment's growth (`S` lists), and whether there is one.
+  let growth: [[Int]]
+  let movesPopulation: Bool
   /// Steps whose innovations are drawn: every period if any process steps by period, else
   /// the budget years (a yearly process reads only those; the draws are the same either way,
   /// each process's stream being read in step order).
@@ -36,6 +41,7 @@ package struct FactorProcesses: Sendable {
     let indices = targets.factors
     let processes = scenario.factors.compactMap(\.process)
     count = indices.count
+    factors = indices
     phi = processes.map(\.phi); sigma = processes.map(\.sigma); yearly = processes.map { $0.step == .year }
     streamKey = indices.map { StreamID.key(scenario.factors[$0].name) }
     let sub = indices.flatMap { i in indices.map { j in normalCorrelation[i * F + j] } }
@@ -47,6 +53,8 @@ package struct FactorProcesses: Sendable {
     serviceRate = targets.serviceRate; segmentRate = targets.segmentRate
     unitCost = targets.unitCost; inflation = targets.inflation
     movesPrices = unitCost.contains { !$0.isEmpty } || inflation.contains { !$0.isEmpty }
+    growth = targets.growth
+    movesPopulation = growth.contains { !$0.isEmpty }
     drawnSteps = processes.contains { $0.step == .period } ? scenario.horizon.periods : scenario.horizon.budgetYears
   }
 }

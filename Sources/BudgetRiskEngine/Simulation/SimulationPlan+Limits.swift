@@ -150,8 +150,12 @@ extension SimulationPlan {
       if let process = factor.process {
         var compounded = false
         if case .inflation = factor.role { compounded = true }
-        let spread = process.horizonSpread(
+        var spread = process.horizonSpread(
           periods: scenario.horizon.periods, periodsPerYear: scenario.horizon.periodsPerYear, compounded: compounded)
+        // A growth process's deviation of the last period's people, Dₜ.
+        if case .growth = factor.role {
+          spread = process.growthSpread(periods: scenario.horizon.periods, periodsPerYear: scenario.horizon.periodsPerYear)
+        }
         terms.append((StandardNormal.quantile(1 - extremeTail) * spread, services, "uncertainty.factors[\(i)].process.sigma"))
       }
     }

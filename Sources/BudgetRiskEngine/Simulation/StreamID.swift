@@ -23,6 +23,10 @@ enum StreamID {
   /// The innovations of the process of factor `key` (``FactorProcess``), one per step in order.
   @inlinable package static func innovation(_ key: UInt32) -> UInt32 { 4 << 28 | key }
 
+  /// The yearly rate variation of the service with key `key` under `mixing: year` (its
+  /// budget year is the substream; `TileWorkspace+YearMixing.swift`).
+  @inlinable package static func mixing(_ key: UInt32) -> UInt32 { 6 << 28 | key }
+
   /// The starts of the shock with key `key` in every period.
   @inlinable package static func shock(_ key: UInt32) -> UInt32 { 1 << 28 | key }
 

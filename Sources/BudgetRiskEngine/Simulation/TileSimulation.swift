@@ -41,6 +41,15 @@ extension TileWorkspace {
         }
       }
     }
+    // Growth that wanders (a growth process): each period's people times exp(Dₜ); nothing
+    // without one.
+    if driftingPopulation {
+      for r in active {
+        for i in (r * T * S)..<((r + 1) * T * S) {
+          population[i] *= populationDrift[i]; effectivePopulation[i] *= populationDrift[i]
+        }
+      }
+    }
     // Segment rates that wander (factor processes), period by period; nothing without them.
     if drifting {
       for r in active {
@@ -126,6 +135,9 @@ extension TileWorkspace {
       for i in 0..<(T * V) { shockMultiplier[i] *= serviceDrift[r * T * V + i] }
     }
 
+    // Overdispersion held for the year (`mixing: year`): the row's G per service and year.
+    drawYearMixing(row: r, iteration: iteration, seed: seed)
+
     // The expected events of every event cell first (kept in `cost` until it is drawn), and
     // their sum per service and budget year: a negative-binomial count's dispersion is
     // that of the year's count (see `yearDispersion`).
@@ -159,8 +171,9 @@ extension TileWorkspace {
           // `CellCost.events` in its two steps (the same draws), so that the count is kept.
           var count = 0.0, amount = 0.0
           if lambda > 0 {
+            let mixed = yearMixed(noise, mean: lambda, row: r, service: v, year: year)
             count = CellCost.count(
-              expected: lambda, noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearTotals[v * years + year]),
+              expected: mixed.mean, noise: Self.yearDispersion(mixed.noise, mean: lambda, yearMean: yearTotals[v * years + year]),
               using: &rng)
             amount = CellCost.sum(
               of: count, meanCost: unitCost * price[(r * V + v) * years + year], severity: severity,
@@ -287,10 +300,11 @@ extension TileWorkspace {
       // The redrawn count keeps the year's success probability (its dispersion scales with
       // its new mean; `yearDispersion`).
       let lambda = preInterventionRates[cell] * multiplier
+      let mixed = yearMixed(noise, mean: lambda, row: r, service: v, year: year)
       return MoneyGrid.round(CellCost.events(
-        expected: lambda, unitCost: unitCost * price[(r * plan.serviceCount + v) * years + year],
+        expected: mixed.mean, unitCost: unitCost * price[(r * plan.serviceCount + v) * years + year],
         severity: severity,
-        noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearEvents[(r * plan.serviceCount + v) * years + year]),
+        noise: Self.yearDispersion(mixed.noise, mean: lambda, yearMean: yearEvents[(r * plan.serviceCount + v) * years + year]),
         threshold: plan.exactSumThreshold, using: &rng))
     case .perPerson(let segments, let annualMean, let severity):
       var people = 0.0

@@ -93,9 +93,10 @@ extension TileWorkspace {
     let lambda = preInterventionRates[(r * T + t) * V + v] * multiplier
     guard lambda > 0 else { return 0 }
     var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.cell(service: plan.serviceStreamKey[v]), substream: t)
+    let mixed = yearMixed(noise, mean: lambda, row: r, service: v, year: t / plan.periodsPerYear)
     return CellCost.count(
-      expected: lambda,
-      noise: Self.yearDispersion(noise, mean: lambda, yearMean: yearEvents[(r * V + v) * years + t / plan.periodsPerYear]),
+      expected: mixed.mean,
+      noise: Self.yearDispersion(mixed.noise, mean: lambda, yearMean: yearEvents[(r * V + v) * years + t / plan.periodsPerYear]),
       using: &rng)
   }
 }

@@ -9,7 +9,8 @@ import BudgetRiskModel
 /// normals (step 1) are untouched and a scenario without processes draws exactly what it
 /// drew before. The innovations of a step are correlated through the processes' copula factor
 /// (one GEMM for the tile), then each row's states `Xₙ = φ·Xₙ₋₁ + σ·εₙ` (`X₀ = 0`) become
-/// multipliers `exp(Xₙ)` on the rates of each period and on each year's price.
+/// multipliers `exp(Xₙ)` on the rates of each period and on each year's price, and a growth
+/// process's accumulated deviation `exp(Dₜ)` on each period's people.
 extension TileWorkspace {
   /// Draws the tile's innovations and sets every active row's drift multipliers.
   func simulateProcesses(tile: Int, active: Range<Int>, seed: UInt64) {
@@ -28,6 +29,20 @@ extension TileWorkspace {
     }
     BLAS.multiply(innovations, processes.lowerTransposed, into: correlatedInnovations, m: R * T, n: Q, k: Q)
     for r in active { setDrift(row: r) }
+  }
+
+  /// Process `q`'s multiplier `exp(X)` in budget year `y` of row `r` (after
+  /// ``simulate(tile:active:seed:)``): the year's state for a yearly process, the mean of
+  /// `exp(Xₜ)` over the year's periods for one stepping by period. What `run --samples`
+  /// writes as `process.NAME.yearK`.
+  package func processYearMultiplier(row r: Int, process q: Int, year y: Int) -> Double {
+    let processes = plan.processes
+    let T = plan.periods, Q = processes.count, ppy = plan.periodsPerYear
+    let base = (r * Q + q) * T
+    guard !processes.yearly[q] else { return processLevel[base + y] }
+    var sum = 0.0
+    for t in (y * ppy)..<((y + 1) * ppy) { sum += processLevel[base + t] }
+    return sum / Double(ppy)
   }
 
   /// Row `r`'s states, and their products on rates and prices.
@@ -69,6 +84,16 @@ extension TileWorkspace {
         var m = inflation
         for q in processes.unitCost[v] { m *= processLevel[(r * Q + q) * T + y] }
         priceDrift[(r * V + v) * years + y] = m
+      }
+    }
+    // A growth process: segment s's people in period t are multiplied by exp(Dₜ),
+    // Dₜ = Σᵤ₌₀ᵗ⁻¹ X_{step(u)}/ppy (each period grows at ((1 + g)·exp(X))^(1/ppy)).
+    guard driftingPopulation else { return }
+    for s in 0..<S {
+      var d = 0.0
+      for t in 0..<T {
+        populationDrift[(r * T + t) * S + s] = exp(d)
+        for q in processes.growth[s] { d += log(level(q, period: t)) / Double(ppy) }
       }
     }
   }

@@ -60,10 +60,18 @@ package final class TileWorkspace {
   let serviceDrift: Buffer<Double>
   let segmentDrift: Buffer<Double>
   let priceDrift: Buffer<Double>
-  /// Whether any factor has a process, and whether one moves a price: read once per row
-  /// here, not through the plan's arrays.
+  /// A growth process's product on each period's people, `exp(Dₜ)`, `(rows·T) × S` (empty
+  /// without growth processes).
+  let populationDrift: Buffer<Double>
+  /// Whether any factor has a process, whether one moves a price, and whether one moves a
+  /// population's growth: read once per row here, not through the plan's arrays.
   let drifting: Bool
   let driftingPrices: Bool
+  let driftingPopulation: Bool
+  /// The gamma rate variable G per row, service and budget year of services with
+  /// `mixing: year`, `rows × V × years` (empty without them; `TileWorkspace+YearMixing.swift`).
+  let yearMixing: Buffer<Double>
+  let mixingByYear: Bool
   /// Events drawn at full delivery per row, service and budget year, `rows × V × years`:
   /// the activity `run` reports (``ActivityAccumulator``); 0 for per-person services.
   package let yearCounts: Buffer<Double>
@@ -88,6 +96,12 @@ package final class TileWorkspace {
     serviceDrift = Buffer(any * R * T * V); segmentDrift = Buffer(any * R * T * S)
     priceDrift = Buffer(any * R * V * plan.years)
     drifting = Q > 0; driftingPrices = plan.processes.movesPrices
+    driftingPopulation = plan.processes.movesPopulation
+    populationDrift = Buffer(driftingPopulation ? R * T * S : 0)
+    mixingByYear = plan.serviceCosts.contains {
+      if case .events(_, _, .yearlyNegativeBinomial) = $0 { true } else { false }
+    }
+    yearMixing = Buffer(mixingByYear ? R * V * plan.years : 0)
   }
 }
 

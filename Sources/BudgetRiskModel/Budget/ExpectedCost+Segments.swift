@@ -49,8 +49,12 @@ extension ExpectedCost {
           for s in 0..<S { weights[s] = population[s * T + t] * segmentRate[s] * scenario.utilisation[s][v] }
           // A segment rate that wanders (a process) has mean level · E[exp(Xₜ)] at t; the
           // service's own processes are common to every segment and cancel in the shares.
+          // `population` already holds a growth process's E[exp(Dₜ)]: divided out, so that
+          // only its covariance with the rate processes is added.
           if !moments.isEmpty {
-            for s in 0..<S { weights[s] *= moments.factor(segment: s, service: v, period: t) }
+            for s in 0..<S {
+              weights[s] *= moments.factor(segment: s, service: v, period: t) / moments.populationFactor(segment: s, period: t)
+            }
           }
         case .perPerson(let segments, _, _):
           for s in segments { weights[s] = population[s * T + t] }

@@ -66,7 +66,7 @@ package struct ExpectedCost: Sendable {
     for (s, segment) in scenario.segments.enumerated() {
       for t in 0..<T {
         let (known, terms) = segmentTerms(s, t)
-        pop[s * T + t] = segment.population * known * copula.expectation(terms)
+        pop[s * T + t] = segment.population * known * copula.expectation(terms) * moments.populationFactor(segment: s, period: t)
       }
     }
     population = pop
@@ -92,7 +92,7 @@ package struct ExpectedCost: Sendable {
           for s in r.segments {
             let (people, terms) = segmentTerms(s, t)
             total += enrolled * r.costPerRecipient / ppy * known * scenario.segments[s].population * people
-              * copula.expectation(terms + price) * moments.factor(segment: nil, service: v, period: t, rates: false)
+              * copula.expectation(terms + price) * moments.factor(segment: nil, people: s, service: v, period: t, rates: false)
           }
         }
         let fixed = intervention.fixedCost(atPeriod: t, periodsPerYear: h.periodsPerYear)
@@ -151,7 +151,7 @@ package struct ExpectedCost: Sendable {
             let (known, terms) = segmentTerms(s, t)
             let effects = recipientEffects(s)
             total += scenario.segments[s].population * known * effects.known
-              * copula.expectation(terms + serviceTerms + effects.terms) * moments.factor(segment: nil, service: v, period: t)
+              * copula.expectation(terms + serviceTerms + effects.terms) * moments.factor(segment: nil, people: s, service: v, period: t)
           }
           cost[v * T + t] = total * annualMean / ppy * level
         }

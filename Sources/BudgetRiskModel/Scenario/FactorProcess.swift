@@ -13,7 +13,12 @@ import Foundation
 ///
 /// and in step `n` (period `n`, or budget year `n`) a multiplier factor is `x·exp(Xₙ)`.
 /// An inflation factor's rate is realised year by year: the uplift into year `y` is
-/// `(1 + x)·exp(X_y)`, so prices compound the realised rates. `Xₙ` is Gaussian and
+/// `(1 + x)·exp(X_y)`, so prices compound the realised rates. A growth factor's rate is
+/// realised step by step: in step `n` the segment grows at `(1 + x)·exp(Xₙ)` a year (spread
+/// evenly over the step's periods), so its people in period `t` are
+/// `N₀·(1 + x)^(t/periodsPerYear)·exp(Dₜ)`, `Dₜ = Σᵤ₌₀ᵗ⁻¹ X_{step(u)}/periodsPerYear`: the
+/// population path wanders, and a random walk on growth is a population whose trend itself
+/// wanders (``addGrowthWeights(beforePeriod:periodsPerYear:into:)``). `Xₙ` is Gaussian and
 /// independent of the level, so `E[exp(Xₙ)] = exp(Var Xₙ / 2)` (lognormal): the analytic
 /// expected cost is exact with processes (``ExpectedCost``).
 public struct FactorProcess: Sendable, Equatable {
@@ -65,6 +70,28 @@ public struct FactorProcess: Sendable, Equatable {
     for j in stride(from: 1, through: y, by: 1) { addWeights(state: j, into: &weights) }
   }
 
+  /// The weight of innovation `k` in `Dₜ = Σᵤ₌₀ᵗ⁻¹ X_{step(u)} / periodsPerYear`, the log
+  /// deviation of a population in period `t` whose growth rate wanders (each period grows by
+  /// `((1 + g)·exp(X_{step(u)}))^(1/periodsPerYear)`), added into `weights[k]`.
+  public func addGrowthWeights(beforePeriod t: Int, periodsPerYear: Int, into weights: inout [Double]) {
+    let share = 1 / Double(periodsPerYear)
+    for u in 0..<t {
+      var w = sigma * share
+      for k in stride(from: step(ofPeriod: u, periodsPerYear: periodsPerYear), through: 1, by: -1) {
+        weights[k] += w
+        w *= phi
+      }
+    }
+  }
+
+  /// The standard deviation of `Dₜ` at the horizon's last period (``addGrowthWeights``): the
+  /// spread a growth process adds to the cost limits.
+  public func growthSpread(periods: Int, periodsPerYear: Int) -> Double {
+    var w = [Double](repeating: 0, count: steps(periods: periods, periodsPerYear: periodsPerYear))
+    addGrowthWeights(beforePeriod: periods - 1, periodsPerYear: periodsPerYear, into: &w)
+    return w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+  }
+
   /// `Var Xₙ = σ²·Σⱼ₌₀ⁿ⁻¹ φ²ʲ`.
   public func variance(atStep n: Int) -> Double {
     var weights = [Double](repeating: 0, count: n + 1)
@@ -91,21 +118,25 @@ package struct ProcessTargets: Sendable {
   /// Processes multiplying each segment's rate (`S` lists), and each service's rate and
   /// unit cost, and realising each service's yearly inflation (`V` lists).
   package let segmentRate: [[Int]], serviceRate: [[Int]], unitCost: [[Int]], inflation: [[Int]]
+  /// Processes realising each segment's yearly growth rate (`S` lists; ``FactorProcess/addGrowthWeights``).
+  package let growth: [[Int]]
 
   package init(_ scenario: Scenario) {
     factors = scenario.factors.indices.filter { scenario.factors[$0].process != nil }
     var segment = [[Int]](repeating: [], count: scenario.segments.count)
     var service = [[Int]](repeating: [], count: scenario.services.count)
-    var cost = service, inflation = service
+    var cost = service, inflation = service, growth = segment
     for (q, f) in factors.enumerated() {
       switch FactorEffect(scenario.factors[f].role) {
       case .segmentRate(let s): for i in s { segment[i].append(q) }
       case .serviceRate(let v): for i in v { service[i].append(q) }
       case .unitCost(let v): for i in v { cost[i].append(q) }
       case .inflation(let v): for i in v { inflation[i].append(q) }
-      case .growth, .population, .interventionEffect, .interventionSpillover: break  // refused by the reader
+      case .growth(let s): for i in s { growth[i].append(q) }
+      case .population, .interventionEffect, .interventionSpillover: break  // refused by the reader
       }
     }
     segmentRate = segment; serviceRate = service; unitCost = cost; self.inflation = inflation
+    self.growth = growth
   }
 }

@@ -112,6 +112,12 @@ public enum CountNoise: Sendable, Equatable {
   case poisson
   /// Negative binomial with mean λ and variance λ + λ² / dispersion.
   case negativeBinomial(dispersion: Double)
+  /// The same annual negative binomial, with its gamma rate variation held for the budget
+  /// year (`mixing: year`): each period's count is Poisson(λₜ·G), one G ~ Gamma(k, 1/k) per
+  /// service and budget year, so the year's count is exactly NB(Λ, k) as with
+  /// `negativeBinomial`, but a period's is NB(λₜ, k) (variance λₜ + λₜ²/k, not λₜ + λₜ·Λ/k)
+  /// and two periods of one year covary by λₛ·λₜ/k.
+  case yearlyNegativeBinomial(dispersion: Double)
 }
 
 public enum ServiceCost: Sendable, Equatable {

@@ -77,6 +77,7 @@ private struct AssumptionWords {
         switch countNoise {
         case .poisson: noise = "Poisson"
         case .negativeBinomial(let k): noise = "negative binomial, dispersion \(ReportFormat.plain(k))"
+        case .yearlyNegativeBinomial(let k): noise = "negative binomial, dispersion \(ReportFormat.plain(k)), rate variation held for the year"
         }
       case .perPerson(let segments, let annual, let severity):
         cost = "\(money(annual)) per person a year (\(names(segments, of: segmentNames, allWord: "everyone"))); \(severityWords(severity))"

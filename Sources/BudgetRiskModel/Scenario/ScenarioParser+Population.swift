@@ -101,9 +101,12 @@ extension ScenarioParser {
     }
   }
 
-  /// `{distribution: poisson | negative_binomial, dispersion: …}`.
+  /// `{distribution: poisson | negative_binomial, dispersion: …, mixing: period | year}`.
+  ///
+  /// `mixing` says how long the gamma rate variation behind the overdispersion lasts: drawn
+  /// afresh each period (the default), or held for the budget year (``CountNoise``).
   func parseNoise(_ value: YAMLValue) -> CountNoise? {
-    guard let m = reader.mapping(value, keys: ["distribution", "dispersion"]) else { return nil }
+    guard let m = reader.mapping(value, keys: ["distribution", "dispersion", "mixing"]) else { return nil }
     let kind = m.required("distribution").flatMap {
       reader.choice($0, among: ["poisson", "negative_binomial"])
     }
@@ -115,9 +118,18 @@ extension ScenarioParser {
           "poisson noise takes no dispersion (use negative_binomial)")
         return nil
       }
+      if let x = m.optional("mixing") {
+        reader.report(
+          path: x.path, line: m.keyLine("mixing"),
+          "poisson noise has no rate variation to mix (use negative_binomial)")
+        return nil
+      }
       return .poisson
     }
-    return m.number("dispersion", .dispersion).map { .negativeBinomial(dispersion: $0) }
+    let k = m.number("dispersion", .dispersion)
+    let mixing = m.optional("mixing").map { reader.choice($0, among: ["period", "year"]) } ?? "period"
+    guard let k, let mixing else { return nil }
+    return mixing == "year" ? .yearlyNegativeBinomial(dispersion: k) : .negativeBinomial(dispersion: k)
   }
 
   /// 12 monthly (January first) or 4 quarterly (January–March first) factors, each >= 0,

@@ -10,10 +10,12 @@ extension ScenarioParser {
 
   /// `{kind: random_walk | ar1, step: period | year, sigma, phi (ar1 only)}`.
   ///
-  /// Rate and unit-cost multipliers and inflation may wander; a unit cost and an inflation
-  /// rate are set per budget year (prices change at year ends), so theirs step by year. A
-  /// growth rate, starting population or intervention effect is refused: the engine does not
-  /// vary them over time.
+  /// Rate and unit-cost multipliers, inflation and growth may wander; a unit cost and an
+  /// inflation rate are set per budget year (prices change at year ends), so theirs step by
+  /// year. A starting population is refused (a population that wanders is a growth rate that
+  /// wanders: put the process on growth), and so is an intervention's effect or spillover
+  /// (an effect that drifts on its own, apart from the delivery it follows, has no evidence
+  /// behind it and would only widen the fan by assumption).
   func parseProcess(_ value: YAMLValue, role: FactorRoleName) -> FactorProcess? {
     guard let m = reader.mapping(value, keys: Self.processKeys) else { return nil }
     let kind = m.required("kind").flatMap { reader.choice($0, as: FactorProcess.Kind.self) }
@@ -21,7 +23,7 @@ extension ScenarioParser {
     let sigma = m.number("sigma", .nonNegative)
     var failed = false
     switch role {
-    case .rateMultiplier: break
+    case .rateMultiplier, .growth: break
     case .unitCostMultiplier, .inflation:
       if step == .period {
         reader.report(
@@ -29,10 +31,15 @@ extension ScenarioParser {
           "a \(role.rawValue) factor changes at budget year ends: expected step: year, found period")
         failed = true
       }
-    case .growth, .populationMultiplier, .interventionEffect, .interventionSpillover:
+    case .populationMultiplier:
       reader.report(
         value,
-        "a \(role.rawValue) factor cannot have a process; expected one on a rate_multiplier, unit_cost_multiplier or inflation factor")
+        "a population_multiplier factor cannot have a process; a population that wanders is a growth rate that wanders: put the process on a growth factor")
+      failed = true
+    case .interventionEffect, .interventionSpillover:
+      reader.report(
+        value,
+        "a \(role.rawValue) factor cannot have a process; expected one on a rate_multiplier, unit_cost_multiplier, inflation or growth factor")
       failed = true
     }
     var phi = 1.0

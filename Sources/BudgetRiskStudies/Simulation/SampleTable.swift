@@ -6,7 +6,12 @@ import BudgetRiskEngine
 ///
 /// Columns, in order (`names`):
 /// - `iteration`: the global iteration number (a shard's rows start at its first iteration);
-/// - `factor.NAME`: each uncertain factor's value in that iteration;
+/// - `factor.NAME`: each uncertain factor's value in that iteration (its level, for a factor
+///   with a process);
+/// - `process.NAME.yearK`: for each factor with a process, its multiplier `exp(X)` in budget
+///   year K (the year's state; the mean over the year's periods for `step: period`): a rate
+///   or unit-cost multiplier is `factor.NAME` times it, an inflation or growth rate realised
+///   in year K is `(1 + factor.NAME)·it − 1` (``TileWorkspace/processYearMultiplier(row:process:year:)``);
 /// - `cost_of_need.SCOPE.yearK`: the cost of need of each scope (pools, then `total`) in each
 ///   budget year, under the first `absorb` evaluation (the same under every absorb budget;
 ///   else under the first evaluation);
@@ -28,6 +33,9 @@ public struct SampleTable: Sendable {
   package init(plan: SimulationPlan, evaluations: [Evaluation]) {
     var names = ["iteration"], isInteger = [true]
     for f in plan.factors { names.append("factor.\(f.name)"); isInteger.append(false) }
+    for f in plan.processes.factors {
+      for y in 0..<plan.years { names.append("process.\(plan.factors[f].name).year\(y + 1)"); isInteger.append(false) }
+    }
     for s in plan.scopes {
       for y in 0..<plan.years { names.append("cost_of_need.\(s.name).year\(y + 1)"); isInteger.append(false) }
     }
@@ -44,6 +52,8 @@ public struct SampleTable: Sendable {
 /// for samples has one: the plain run's loop only tests that it is absent.
 final class SampleRecorder {
   let width: Int, factors: Int, years: Int, scopes: Int
+  /// Factor processes, and the columns before the cost of need (iteration, factors, processes).
+  let processes: Int, leading: Int
   /// The evaluation whose cost of need fills the `cost_of_need` columns.
   let costEvaluation: Int
   private(set) var tiles: [(tile: Int, values: [Double])] = []
@@ -55,6 +65,8 @@ final class SampleRecorder {
     factors = plan.factors.count
     years = plan.years
     scopes = plan.scopes.count
+    processes = plan.processes.count
+    leading = 1 + factors + processes * years
     costEvaluation = evaluations.firstIndex { $0.response == .absorb } ?? 0
   }
 
@@ -67,6 +79,11 @@ final class SampleRecorder {
       current[row] = Double(t * TileWorkspace.rows + r)
       let values = workspace.factorValues(row: r)
       for f in 0..<factors { current[row + 1 + f] = values[f] }
+      for q in 0..<processes {
+        for y in 0..<years {
+          current[row + 1 + factors + q * years + y] = workspace.processYearMultiplier(row: r, process: q, year: y)
+        }
+      }
     }
   }
 
@@ -75,11 +92,11 @@ final class SampleRecorder {
     let row = (r - first) * width
     if e == costEvaluation {
       for s in 0..<scopes {
-        for y in 0..<years { current[row + 1 + factors + s * years + y] = o.costOfNeed(scope: s, year: y) }
+        for y in 0..<years { current[row + leading + s * years + y] = o.costOfNeed(scope: s, year: y) }
       }
     }
     let total = o.scopes[o.scopes.count - 1]
-    let column = row + 1 + factors + scopes * years + 3 * e
+    let column = row + leading + scopes * years + 3 * e
     current[column] = total.overspent ? 1 : 0
     current[column + 1] = max(0, total.costOfNeed - total.budget)
     current[column + 2] = total.unmetShare
