@@ -28,6 +28,8 @@
 # Usage: Benchmarks/time-to-answer.sh [--half-width HALF] [--scenario FILE] [--first N]
 #          [--samplings "plain rqmc conditional"] [--response absorb]
 #   SWIFT_SCRATCH=DIR  the release build folder (default .build); build it first.
+#   MARGIN_HALF=H MARGIN_ALPHA=A  the margin solve's section at the end (0.001 and 0.05; H=0 skips it);
+#   MARGIN_RESPONSE=absorb|ration solves that response only (default: the scenario's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 half=0.0025
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
     --first) first="$2"; shift 2 ;;
     --samplings) samplings="$2"; shift 2 ;;
     --response) response="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "time-to-answer.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -129,3 +131,35 @@ for sampling in sys.argv[6:]:
         ratios.append(f"{wall / engine:.2f}x on {threads} thread(s)")
     print(f"numpy / engine ({sampling}), time to answer: " + ", ".join(ratios))
 PY
+
+# The margin solve: seconds until `budget-risk margin --precision MARGIN_HALF` (the margin's
+# 95 % half-width, a fraction: 0.001 is 0.1 percentage points of margin) is met at
+# P(overspend) ≤ MARGIN_ALPHA, every response of the scenario, plain Monte Carlo (order
+# statistic under absorb, Wilson test inversion under ration) against `--sampling rqmc`
+# (replicate test inversion), on one thread and on every core. MARGIN_HALF=0 skips it.
+margin_half="${MARGIN_HALF:-0.001}"
+margin_alpha="${MARGIN_ALPHA:-0.05}"
+if [ "$margin_half" != "0" ]; then
+  for sampling in $samplings; do
+    # `margin` refuses the conditional estimator (its solve reads per-path indicators).
+    [ "$sampling" = conditional ] && continue
+    for threads in 1 "$cores"; do
+      start=$(seconds)
+      "$binary" margin "$scenario" --overspend-at-most "$margin_alpha" --precision "$margin_half" \
+        --iterations "$first" --max-iterations 10000000 --threads "$threads" --sampling "$sampling" --quiet \
+        ${MARGIN_RESPONSE:+--response "$MARGIN_RESPONSE"} \
+        --json "$out/margin-$sampling-$threads.json"
+      end=$(seconds)
+      python3 - "$out/margin-$sampling-$threads.json" "$start" "$end" "$threads" "$sampling" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+wall = float(sys.argv[3]) - float(sys.argv[2])
+fmt = lambda x: "none" if x is None else f"{x:.5f}"
+for r in d["figures"]["results"]:
+    print(f"margin, {sys.argv[5]}, {sys.argv[4]} thread(s), {r['response']}: {wall:6.2f} s for all responses; "
+          f"{r['iterations']} iterations, margin {fmt(r.get('margin'))} ± {fmt(r.get('halfWidth'))} "
+          f"(reached {r.get('precisionReached')}), {r['method']}")
+PY
+    done
+  done
+fi

@@ -108,8 +108,10 @@ struct CompareCommand: ParsableCommand {
   }
 
   func run() throws {
-    try sampling.refuseRQMC(in: "compare")
     try sampling.refuseConditional(in: "compare")
+    if sampling.sampling == .rqmc && tornado {
+      throw ValidationError("--sampling rqmc cannot be combined with --tornado: the tornado's passes use plain Monte Carlo")
+    }
     var perFile: [(file: String, designs: [Design])] = []
     for file in files {
       do { perFile.append((file, try ScenarioLoader.loadDesigns(path: file))) } catch {
@@ -173,7 +175,7 @@ struct CompareCommand: ParsableCommand {
     }
     let reproduce = RunManifest.reproduceCommand(
       "compare", files: files, design: nil, seed: options.seed, iterations: options.iterations,
-      extra: reproduceOptions(baseline: names[baselineIndex]))
+      extra: reproduceOptions(baseline: names[baselineIndex]) + SamplingOptions.reproduceWords(options))
     let jsonData = try output.json.map { _ in
       try ComparisonReport.json(comparison, designs: zip(names, figures).map { ($0, $1) }, reproduce: reproduce, tornado: tornadoes)
     }
@@ -182,6 +184,7 @@ struct CompareCommand: ParsableCommand {
     }
     let html = output.report.map { _ in
       var manifest = RunManifest(run: result.runs[baselineIndex])
+      manifest.sampling = options.sampling.method == .rqmc ? options.sampling : nil
       manifest.design = names[baselineIndex]
       manifest.reproduce = reproduce
       return Data(HTMLReport.render(

@@ -23,6 +23,10 @@ struct MarginCommand: ParsableCommand {
       (worst_year); a yearly rule is solved by the search under either response. Under ration \
       the scenario's budget.service_gap_targets (proactive, reactive) are met as well.
 
+      --sampling rqmc: the factors take scrambled Sobol' points in --replicates independent \
+      replicates, and the interval is where the 95 % Student-t bounds over the replicates' \
+      P(overspend | m) cross A (under either response; absorb still needs one simulation).
+
       --precision X runs in batches (--iterations, then doubling) until the margin's 95 % \
       half-width is at most X (a fraction: 0.001 is 0.1 percentage points), stopping at \
       --max-iterations (default 10,000,000); the output says when the target was not reached.
@@ -75,7 +79,6 @@ struct MarginCommand: ParsableCommand {
   }
 
   func run() throws {
-    try sampling.refuseRQMC(in: "margin")
     try sampling.refuseConditional(in: "margin")
     let plan = try loadPlan(file, design: design)
     try output.checkWritable(inputs: [file])
@@ -115,9 +118,10 @@ struct MarginCommand: ParsableCommand {
       plan: plan, options: used,
       elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     manifest.design = design
+    manifest.sampling = options.sampling.method == .rqmc ? options.sampling : nil
     manifest.reproduce = RunManifest.reproduceCommand(
       "margin", files: [file], design: design, seed: options.seed, iterations: options.iterations,
-      extra: reproduceOptions)
+      extra: reproduceOptions + SamplingOptions.reproduceWords(options))
     let jsonData = try output.json.map { _ in try JSONReport.encode(manifest: manifest, margin: figures) }
     let html = output.report.map { _ in Data(MarginHTMLReport.render(figures: figures, manifest: manifest, assumptions: plan.assumptions).utf8) }
     try output.write(json: jsonData, report: html, inputs: [file], interrupt: interrupt)

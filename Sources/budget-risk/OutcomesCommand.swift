@@ -70,7 +70,6 @@ struct OutcomesCommand: ParsableCommand {
   }
 
   func run() throws {
-    try sampling.refuseRQMC(in: "outcomes")
     try sampling.refuseConditional(in: "outcomes")
     // The scenario itself is read only to write the sweep's doses into it (a model-level
     // edit, like a design); every figure comes from compiled plans.
@@ -116,9 +115,10 @@ struct OutcomesCommand: ParsableCommand {
     }
     let elapsed = ContinuousClock.now - start
     // Every output built first, then written as one set (temp files and renames).
-    let manifest = RunManifest(
+    var manifest = RunManifest(
       plan: plan, options: options,
       elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    manifest.sampling = options.sampling.method == .rqmc ? options.sampling : nil
     let jsonData = try output.json.map { _ in try OutcomesReport.json(figures, sweep: swept, manifest: manifest, rationedAt: rationedAt) }
     let html = output.report.map { _ in
       Data(OutcomesHTMLReport.render(

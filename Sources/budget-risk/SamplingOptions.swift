@@ -68,12 +68,9 @@ struct SamplingOptions: ParsableArguments {
       threads: threads, blockSize: blockSize, sampling: method)
   }
 
-  /// Refuses `--sampling rqmc` in a command that does not support it yet (its figures would
-  /// be read with plain Monte Carlo's intervals).
-  func refuseRQMC(in command: String) throws {
-    guard sampling == .plain else {
-      throw ValidationError("--sampling rqmc is supported by 'run' only; '\(command)' uses plain Monte Carlo (leave out --sampling)")
-    }
+  /// The words that reproduce the sampling of `options` (none under plain Monte Carlo).
+  static func reproduceWords(_ options: RunOptions) -> [String] {
+    options.sampling.method == .rqmc ? ["--sampling", "rqmc", "--replicates", "\(options.sampling.replicates)"] : []
   }
 }
 

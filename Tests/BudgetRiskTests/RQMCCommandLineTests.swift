@@ -47,13 +47,43 @@ import Testing
     ["run", minimal, "--sampling", "rqmc", "--state", "/tmp/never-written.json"],
     ["run", minimal, "--sampling", "sobol"],
     ["run", minimal, "--replicates", "16"],
-    ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc"],
-    ["margin", minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc"],
-    ["outcomes", minimal, "--sampling", "rqmc"],
+    ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc", "--tornado"],
+    ["margin", minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc", "--replicates", "3"],
+    ["outcomes", minimal, "--sampling", "rqmc", "--replicates", "65"],
   ])
   func unsupportedRQMCUsesExit64(arguments: [String]) throws {
     let r = try CommandLineTests.run(arguments + ["--iterations", "64", "--quiet"])
     #expect(r.status == 64, "\(r.error)")
     #expect(r.error.contains("rqmc") || r.error.contains("replicates") || r.error.contains("sampling"), "\(r.error)")
+  }
+}
+
+extension RQMCCommandLineTests {
+  @Test func marginAndCompareRunUnderRQMCAndSaySo() throws {
+    let folder = try CommandLineTests.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let marginJSON = folder.appendingPathComponent("margin.json"), marginHTML = folder.appendingPathComponent("margin.html")
+    let m = try CommandLineTests.run(
+      ["margin", Self.minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc", "--iterations", "256", "--json", marginJSON.path,
+       "--report", marginHTML.path])
+    #expect(m.status == 0, "\(m.error)")
+    #expect(m.output.contains("replicate test inversion"))
+    #expect(try String(contentsOf: marginHTML, encoding: .utf8).contains("randomised quasi-Monte Carlo"))
+    let margin = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: marginJSON)) as? [String: Any])
+    let manifest = try #require(margin["manifest"] as? [String: Any])
+    #expect((manifest["reproduce"] as? String)?.contains("--sampling rqmc --replicates 16") == true)
+    let figures = try #require(margin["figures"] as? [String: Any])
+    #expect((figures["sampling"] as? [String: Any])?["replicates"] as? Int == 16)
+    let results = try #require(figures["results"] as? [[String: Any]])
+    #expect(results.allSatisfy { $0["method"] as? String == "replicate-test-inversion" && $0["overspendInterval"] != nil })
+
+    let compareJSON = folder.appendingPathComponent("compare.json")
+    let c = try CommandLineTests.run(
+      ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc", "--iterations", "256", "--quiet", "--json", compareJSON.path])
+    #expect(c.status == 0, "\(c.error)")
+    let compare = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: compareJSON)) as? [String: Any])
+    #expect((compare["reproduce"] as? String)?.contains("--sampling rqmc --replicates 16") == true)
+    let comparison = try #require(compare["comparison"] as? [String: Any])
+    #expect((comparison["sampling"] as? [String: Any])?["pointsPerReplicate"] as? Int == 16)
   }
 }

@@ -113,11 +113,7 @@ import Testing
   @Test func studiesWithoutReplicatesRefuseRQMC() throws {
     let plan = try SimulationPlan(Self.scenario)
     let options = RunOptions(iterations: 1_024, seed: 1, sampling: .rqmc())
-    #expect(throws: RunOptionsError.self) { try InterventionOutcomes.run(plan, options: options) }
     #expect(throws: RunOptionsError.self) { try Engine.requirePlain(options, study: "x") }
-    #expect(throws: MarginSolverError.self) {
-      try MarginSolver.validate(MarginRequest(overspendTarget: 0.1), options: options)
-    }
   }
 
   @Test func replicateIntervalIsTheStudentTIntervalOfTheValues() throws {

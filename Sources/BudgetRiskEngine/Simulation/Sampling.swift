@@ -103,7 +103,7 @@ public struct Sampling: Sendable, Equatable, Codable {
 /// The point set of an RQMC run: Sobol' points over the factor normals and the shocks' first
 /// starts, and the replicate count.
 ///
-/// Dimensions: factor `f` is dimension `f`; shock `k`'s `j`-th gap between starts is
+/// Dimensions: factor `f` is dimension `f` (outside a design comparison); shock `k`'s `j`-th gap between starts is
 /// dimension `F + k·gaps + j` (``shockGaps`` per shock, as many as the table's dimensions
 /// left over the factors allow, at most ``maximumShockGaps``). A shock starts in each period
 /// with probability `p`, independently: its gaps between starts are independent geometric
@@ -113,8 +113,15 @@ public struct Sampling: Sendable, Equatable, Codable {
 package struct FactorPoints: Sendable {
   let points: SobolPoints
   package let replicates: Int
+  /// The Sobol' dimension of each of the plan's factors: its index, except in a design
+  /// comparison, where a factor takes the dimension of its name among every design's factors
+  /// so that a factor shared by name takes the same coordinates in every design (common
+  /// random numbers on the point set).
+  package let dimension: [Int]
+  /// The dimensions the factors take (`F`): the shocks' gaps start after them.
   package let factors: Int
-  /// Gaps per shock taken from the points (0: shocks draw from their streams only).
+  /// Gaps per shock taken from the points (0: shocks draw from their streams only, as in a
+  /// design comparison, where shocks keep their common Philox streams).
   package let shockGaps: Int
 
   /// The most gaps per shock in the point set: a shock with start probability p has about
@@ -123,13 +130,20 @@ package struct FactorPoints: Sendable {
 
   /// `nil` under plain Monte Carlo.
   package init?(_ sampling: Sampling, factors: Int, shocks: Int = 0) {
+    self.init(sampling, dimensions: Array(0..<factors), of: factors, shocks: shocks)
+  }
+
+  /// Factor `f` on Sobol' dimension `dimensions[f]` of the `count` factor dimensions, then
+  /// `shocks` shocks' gaps; `nil` under plain Monte Carlo.
+  package init?(_ sampling: Sampling, dimensions: [Int], of count: Int, shocks: Int = 0) {
     guard sampling.method == .rqmc else { return nil }
-    let spare = SobolPoints.maximumDimensions - factors
+    let spare = SobolPoints.maximumDimensions - count
     let gaps = shocks > 0 && spare > 0 ? min(Self.maximumShockGaps, spare / shocks) : 0
-    guard let points = SobolPoints(dimensions: factors + shocks * gaps) else { return nil }
+    guard let points = SobolPoints(dimensions: count + shocks * gaps) else { return nil }
     self.points = points
     replicates = sampling.replicates
-    self.factors = factors
+    dimension = dimensions
+    factors = count
     shockGaps = gaps
   }
 }
@@ -162,7 +176,7 @@ extension TileWorkspace {
       let replicate = i % set.replicates, index = UInt32(truncatingIfNeeded: i / set.replicates)
       for f in 0..<F {
         let key = SobolPoints.scrambleKey(seed: seed, replicate: replicate, stream: StreamID.factorScramble(plan.factorStreamKey[f]))
-        normals[r * F + f] = StandardNormal.quantile(set.points.uniform(index: index, dimension: f, key: key))
+        normals[r * F + f] = StandardNormal.quantile(set.points.uniform(index: index, dimension: set.dimension[f], key: key))
       }
     }
   }

@@ -18,6 +18,10 @@ public enum ComparisonReport {
     out += "Basis (\(c.basis)): \(c.basisNote).\n"
     out += "Differences are design − baseline, paired per iteration, with 95 % intervals; * = the interval excludes 0. "
     out += "Dominated = no worse on P(overspend) and P(service gap) and significantly better on one.\n"
+    if let s = c.sampling {
+      out += "Sampling: rqmc, \(s.replicates) replicates × \(s.pointsPerReplicate) scrambled Sobol' points, the same points in every design; "
+      out += "the differences' intervals are Student-t over the replicates (dominance still uses plain Monte Carlo's wider intervals).\n"
+    }
     for b in c.budgets {
       out += "\n\(b.proposal), provider \(b.response)s\n"
       let header = ["rank", "design", "budget a year", "cost of need a year", "P(overspend)", "vs baseline", "P(service gap)", "vs baseline", "E[overspend]", "vs baseline", "cost of need vs baseline", "notes"]
@@ -110,13 +114,15 @@ public enum ComparisonReport {
   /// `▼ −4.1 pp [−4.8, −3.4]*`: the arrow shows the sign, the star a significant difference.
   static func difference(_ d: PairedDifference, unit: DifferenceUnit) -> String {
     let arrow = d.mean > 0 ? "▲" : (d.mean < 0 ? "▼" : "=")
-    let star = d.excludesZero ? "*" : ""
+    // Under RQMC the replicates' Student-t interval (plain Monte Carlo's overstates the error).
+    let (lower, upper, excludesZero) = d.replicates.map { ($0.lower, $0.upper, $0.lower > 0 || $0.upper < 0) } ?? (d.lower, d.upper, d.excludesZero)
+    let star = excludesZero ? "*" : ""
     switch unit {
     case .points:
-      return "\(arrow) \(ReportFormat.signedPercentNumber(d.mean, digits: 1)) pp [\(ReportFormat.signedPercentNumber(d.lower, digits: 1)), \(ReportFormat.signedPercentNumber(d.upper, digits: 1))]\(star)"
+      return "\(arrow) \(ReportFormat.signedPercentNumber(d.mean, digits: 1)) pp [\(ReportFormat.signedPercentNumber(lower, digits: 1)), \(ReportFormat.signedPercentNumber(upper, digits: 1))]\(star)"
     case .money:
       let sign = { (x: Double) in (x > 0 ? "+" : "") + ReportFormat.compactMoney(x) }
-      return "\(arrow) \(sign(d.mean)) [\(sign(d.lower)), \(sign(d.upper))]\(star)"
+      return "\(arrow) \(sign(d.mean)) [\(sign(lower)), \(sign(upper))]\(star)"
     }
   }
 

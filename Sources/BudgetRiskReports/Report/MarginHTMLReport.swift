@@ -75,7 +75,17 @@ public enum MarginHTMLReport {
   }
 
   static func method(_ f: MarginFigures) -> String {
-    HTMLReport.paragraph(
+    if let s = f.sampling {
+      // Under RQMC every response is solved by the replicate test inversion.
+      return HTMLReport.paragraph(
+        "The uncertain factors were sampled by randomised quasi-Monte Carlo: \(s.replicates) independent replicates of scrambled Sobol' points. "
+          + "Iterations within a replicate are not independent, so the interval comes from the replicates: for every margin searched, "
+          + "the \(s.replicates) replicate estimates of the overspend probability give a 95 % Student-t interval, and the margin's interval runs between "
+          + "the margins where its upper and lower bounds cross the target (a test-inversion interval; likewise for a service-gap target). "
+          + "The answer is the smallest margin whose pooled overspend probability is at or below the target. The chart's band is the pooled Wilson "
+          + "interval, which overstates the error under this sampling.")
+    }
+    return HTMLReport.paragraph(
       "When the provider absorbs overspend, an iteration overspends at margin m exactly when R = cost of need ÷ base budget − 1 exceeds m, "
         + "so the answer is the sample (1 − target) quantile of R (order statistic; histogram bins of 0.01 percentage points, far below the Monte Carlo error) "
         + "and its interval is the distribution-free order-statistic interval.")

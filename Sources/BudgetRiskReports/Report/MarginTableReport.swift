@@ -18,7 +18,10 @@ public enum MarginTableReport {
     for r in f.results {
       let m = r.margin.map { m in "\(margin(m)) [\(margin(r.lower ?? m))–\(margin(r.upper ?? m))]" } ?? "none found"
       let perYear = r.annualContingency.map { "\(money($0.value)) [\(money($0.lower))–\(money($0.upper))]" } ?? "–"
-      let p = r.overspendProbability.map { "\(percent($0.estimate)) [\(percent($0.lower))–\(percent($0.upper))]" } ?? "–"
+      // Under RQMC the replicates' Student-t interval (the pooled Wilson one overstates the error).
+      let p =
+        r.overspendInterval.map { "\(percent($0.estimate)) [\(percent($0.lower))–\(percent($0.upper))]" }
+        ?? r.overspendProbability.map { "\(percent($0.estimate)) [\(percent($0.lower))–\(percent($0.upper))]" } ?? "–"
       let g = r.response == "absorb" ? "–" : (r.serviceGapProbability.map { percent($0.estimate) } ?? "–")
       rows.append([r.scope, r.response, m, perYear, p, g, "\(r.iterations)", r.method])
     }
@@ -45,6 +48,9 @@ public enum MarginTableReport {
     }
     out += "  order statistic: the (1 − α) quantile of cost / base − 1 (bins of 0.01 pp), distribution-free interval; "
     out += "test inversion: search over margins on common random numbers, interval where the Wilson bounds cross the target\n"
+    if let s = f.sampling {
+      out += "  sampling: rqmc, \(s.replicates) replicates of scrambled Sobol' points; replicate test inversion: the interval is where the 95 % Student-t bounds over the replicates cross the target\n"
+    }
     if let m = manifest {
       out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s on \(m.threads) thread(s)\n"
     }

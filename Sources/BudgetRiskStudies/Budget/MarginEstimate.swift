@@ -14,6 +14,10 @@ struct MarginEstimate {
   package var categoryGaps: [Probability]?
   /// P(service gap) of each pool alone at the solved margin, when pools' gap targets are searched.
   package var poolGaps: [Probability]?
+  /// Under `--sampling rqmc`: P(overspend) and P(service gap) at the solved margin with
+  /// their Student-t intervals over the replicates (nil under plain Monte Carlo).
+  package var overspendInterval: ReplicateInterval?
+  package var serviceGapInterval: ReplicateInterval?
   package var notes: [String] = []
   package var curve: [MarginCurvePoint] = []
 
@@ -58,9 +62,24 @@ struct MarginEstimate {
     criteria(MarginTarget(name: "", target: target, counter: { $0[keyPath: counter] }))
   }
 
-  /// The three criteria of one target (see ``criteria(target:counter:)``).
-  static func criteria(_ t: MarginTarget) -> [MarginSearch.Criterion] {
+  /// The three criteria of one target (see ``criteria(target:counter:)``). Under RQMC
+  /// (`replicated`) the ends are where the 95 % Student-t bounds over the replicates'
+  /// estimates fall to the target (``ReplicateInterval``): the binomial bounds of the pooled
+  /// count would not describe the error of a scrambled net's estimate.
+  static func criteria(_ t: MarginTarget, replicated: Bool = false) -> [MarginSearch.Criterion] {
     let counter = t.counter
+    if replicated {
+      // A bound that is undefined (a replicate without paths) never meets the target.
+      let replicate = t.replicateCounter
+      let interval: @Sendable (MarginSearch.Counts) -> ReplicateInterval? = { counts in
+        ReplicateInterval(values: counts.replicates.map { replicate(counts, $0).estimate })
+      }
+      return [
+        .init(statistic: { counter($0).estimate }, target: t.target),
+        .init(statistic: { interval($0)?.lower ?? .infinity }, target: t.target),
+        .init(statistic: { interval($0)?.upper ?? .infinity }, target: t.target),
+      ]
+    }
     return [
       .init(statistic: { counter($0).estimate }, target: t.target),
       .init(statistic: { counter($0).wilsonInterval(confidence: 0.95).lowerBound }, target: t.target),
@@ -110,6 +129,11 @@ struct MarginEstimate {
         e.serviceGap = Probability(at.counts.serviceGap)
         e.categoryGaps = at.counts.categoryGap.map { Probability($0) }
         e.poolGaps = at.counts.poolGap.isEmpty ? nil : at.counts.poolGap.map { Probability($0) }
+        if !at.counts.replicates.isEmpty {
+          let replicate = targets[0].replicateCounter
+          e.overspendInterval = ReplicateInterval(values: at.counts.replicates.map { replicate(at.counts, $0).estimate })
+          e.serviceGapInterval = ReplicateInterval(values: at.counts.replicates.map(\.serviceGap.estimate))
+        }
       }
     }
     // The chart: every evaluated margin near the answer.
@@ -130,4 +154,14 @@ struct MarginTarget {
   var name: String
   var target: Double
   var counter: @Sendable (MarginSearch.Counts) -> ProportionCounter
+  /// Under RQMC: the counter of one replicate's counts given the pooled counts at the same
+  /// margin (nil: `counter` of the replicate). The worst-year rule reads every replicate in
+  /// the pooled worst year: each replicate's own worst year would bias the estimates upward.
+  var replicate: (@Sendable (_ pooled: MarginSearch.Counts, _ replicate: MarginSearch.Counts) -> ProportionCounter)? = nil
+
+  var replicateCounter: @Sendable (MarginSearch.Counts, MarginSearch.Counts) -> ProportionCounter {
+    if let replicate { return replicate }
+    let counter = counter
+    return { _, r in counter(r) }
+  }
 }

@@ -29,6 +29,9 @@ package struct MarginSearch {
     /// P(service gap) of each pool alone, for the pools' own gap targets (`pool_rules`);
     /// empty when none is set.
     package var poolGap: [ProportionCounter] = []
+    /// Under `--sampling rqmc`: the same counts for each replicate alone (empty under plain
+    /// Monte Carlo), whose estimates give the replicate t-intervals of the search's ends.
+    package var replicates: [Counts] = []
 
     package mutating func merge(_ o: Counts) {
       overspent.merge(o.overspent)
@@ -37,6 +40,7 @@ package struct MarginSearch {
       for y in overspentByYear.indices { overspentByYear[y].merge(o.overspentByYear[y]) }
       for c in categoryGap.indices { categoryGap[c].merge(o.categoryGap[c]) }
       for p in poolGap.indices { poolGap[p].merge(o.poolGap[p]) }
+      for r in replicates.indices { replicates[r].merge(o.replicates[r]) }
     }
   }
 
@@ -125,9 +129,10 @@ package struct MarginSearch {
 extension MarginSearch.Counts {
   /// Counts with `years` per-year overspend counters (0: the horizon only) and `pools`
   /// per-pool gap counters (0: none).
-  package init(years: Int, pools: Int = 0) {
+  package init(years: Int, pools: Int = 0, replicates: Int = 0) {
     self.init()
     overspentByYear = Array(repeating: ProportionCounter(), count: years)
     poolGap = Array(repeating: ProportionCounter(), count: pools)
+    if replicates > 0 { self.replicates = Array(repeating: Self(years: years, pools: pools), count: replicates) }
   }
 }

@@ -107,6 +107,7 @@ public enum MarginSolver {
     progress: MarginProgress? = nil, cancel: (@Sendable () -> Bool)? = nil
   ) throws(MarginSolverError) -> MarginFigures {
     try validate(request, options: options)
+    do { try Engine.check(options.sampling, options: options, plan: plan) } catch { throw .invalid(error.description) }
     var request = request
     let rule = request.overspendRule ?? plan.budget.overspendRule
     request.overspendRule = rule
@@ -126,7 +127,8 @@ public enum MarginSolver {
       overspendTarget: request.overspendTarget, serviceGapTarget: request.serviceGapTarget,
       serviceGapThreshold: plan.budget.serviceGapThreshold,
       precision: request.precision?.halfWidth, maxIterations: request.precision?.maxIterations,
-      largestMarginSearched: MarginSearch.initialGrid.last!, results: results, overspendRule: rule.rawValue)
+      largestMarginSearched: MarginSearch.initialGrid.last!, results: results, overspendRule: rule.rawValue,
+      sampling: MarginSampling(options.sampling))
   }
 
   package static func validate(_ request: MarginRequest, options: RunOptions) throws(MarginSolverError) {
@@ -141,7 +143,6 @@ public enum MarginSolver {
     }
     guard options.iterations >= 1 else { throw .invalid("--iterations must be at least 1, found \(options.iterations)") }
     guard options.threads >= 1 else { throw .invalid("--threads must be at least 1, found \(options.threads)") }
-    guard options.sampling.method == .plain else { throw .invalid("--sampling rqmc is supported by 'run' only; the margin solver uses plain Monte Carlo") }
     do { try request.precision?.validate(firstBatch: options.iterations) } catch { throw .invalid(error.description) }
   }
 
@@ -177,7 +178,14 @@ struct ResponseSolver {
   /// each category's that is set; nothing goes unmet under absorb, so gap targets are met there.
   var targets: [MarginTarget] {
     let rule = rule
-    var targets = [MarginTarget(name: "overspend", target: request.overspendTarget, counter: { $0.overspent(by: rule) })]
+    var overspend = MarginTarget(name: "overspend", target: request.overspendTarget, counter: { $0.overspent(by: rule) })
+    if rule == .worstYear {
+      overspend.replicate = { (pooled: MarginSearch.Counts, r: MarginSearch.Counts) -> ProportionCounter in
+        guard let y = ProportionCounter.worstYearIndex(pooled.overspentByYear) else { return r.overspent }
+        return r.overspentByYear[y]
+      }
+    }
+    var targets = [overspend]
     for (p, beta) in poolTargets {
       targets.append(MarginTarget(name: "\(plan.poolNames[p]) gap", target: beta, counter: { $0.poolGap[p] }))
     }
@@ -202,42 +210,42 @@ struct ResponseSolver {
 
   package func solve() throws(MarginSolverError) -> MarginResult {
     var total = options.iterations
-    var ratios = ReturnRatioWorker.emptyRatios()
+    var ratios = ReplicateRatios(replicates: replicated ? options.sampling.replicates : 0)
     var done = 0
     while true {
       let estimate: MarginEstimate
       if usesOrderStatistics {
-        ratios.merge(try simulateRatios(from: done, to: total))
-        estimate = MarginEstimate.orderStatistic(ratios, target: request.overspendTarget)
+        try simulateRatios(from: done, to: total, into: &ratios)
+        estimate =
+          replicated ? replicateEstimate(ratios) : MarginEstimate.orderStatistic(ratios.all, target: request.overspendTarget)
       } else {
         estimate = try search(iterations: total)
       }
       done = total
       let reached = request.precision.map { (estimate.halfWidth ?? .infinity) <= $0.halfWidth }
-      if let precision = request.precision, reached == false, total < precision.maxIterations {
-        total = precision.nextTotal(after: total)
+      if let precision = request.precision, reached == false, let next = nextTotal(after: total, precision) {
+        total = next
         continue
       }
       return result(estimate, iterations: total, reached: reached)
     }
   }
 
-  /// R for iterations `start..<end` (relative to the run's first iteration).
-  private func simulateRatios(from start: Int, to end: Int) throws(MarginSolverError) -> LogLinearQuantiles {
-    let plan = plan, scope = scope
-    let workers = try run(plan, from: start, to: end) { ReturnRatioWorker(plan: plan, scope: scope) }
-    var all = ReturnRatioWorker.emptyRatios()
-    for w in workers { all.merge(w.ratios) }
-    guard all.nonFiniteCount == 0 else {
-      throw .invalid("the simulation produced \(all.nonFiniteCount) non-finite cost ratios; no margin is reported")
+  /// Adds R for iterations `start..<end` (relative to the run's first iteration) to `ratios`.
+  private func simulateRatios(from start: Int, to end: Int, into ratios: inout ReplicateRatios) throws(MarginSolverError) {
+    let plan = plan, scope = scope, sampling = options.sampling
+    let workers = try run(plan, from: start, to: end) { ReturnRatioWorker(plan: plan, scope: scope, sampling: sampling) }
+    for w in workers { ratios.merge(w) }
+    guard ratios.all.nonFiniteCount == 0 else {
+      throw .invalid("the simulation produced \(ratios.all.nonFiniteCount) non-finite cost ratios; no margin is reported")
     }
-    return all
   }
 
   /// The search over margins at `iterations` iterations.
   private func search(iterations: Int) throws(MarginSolverError) -> MarginEstimate {
     let targets = targets
-    let criteria = targets.flatMap(MarginEstimate.criteria)
+    let replicated = replicated
+    let criteria = targets.flatMap { MarginEstimate.criteria($0, replicated: replicated) }
     var search = MarginSearch()
     let crossings: [MarginSearch.Crossing]
     do {
@@ -252,13 +260,16 @@ struct ResponseSolver {
 
   private func evaluate(_ candidates: [Double], iterations: Int) throws(MarginSolverError) -> [MarginSearch.Counts] {
     let plan = plan, scope = scope, response = response, byYear = rule != .horizon
-    let poolGaps = !poolTargets.isEmpty
+    let poolGaps = !poolTargets.isEmpty, sampling = options.sampling
     let evaluations = candidates.map { Evaluation(budget: ProposedBudget(margin: $0), response: response) }
     let workers = try run(plan, from: 0, to: iterations) {
-      MarginSearchWorker(plan: plan, candidates: evaluations, scope: scope, byYear: byYear, poolGaps: poolGaps)
+      MarginSearchWorker(
+        plan: plan, candidates: evaluations, scope: scope, byYear: byYear, poolGaps: poolGaps, sampling: sampling)
     }
     var counts = Array(
-      repeating: MarginSearch.Counts(years: byYear ? plan.years : 0, pools: poolGaps ? plan.poolNames.count : 0),
+      repeating: MarginSearch.Counts(
+        years: byYear ? plan.years : 0, pools: poolGaps ? plan.poolNames.count : 0,
+        replicates: replicated ? sampling.replicates : 0),
       count: candidates.count)
     for w in workers {
       for k in counts.indices { counts[k].merge(w.counts[k]) }
@@ -318,14 +329,15 @@ struct ResponseSolver {
     }
     return MarginResult(
       scope: scopeInfo.name, response: response.rawValue,
-      method: usesOrderStatistics ? "order-statistic" : "test-inversion",
+      method: replicated ? "replicate-test-inversion" : usesOrderStatistics ? "order-statistic" : "test-inversion",
       iterations: UInt64(iterations), margin: e.margin, lower: e.lower, upper: e.upper, halfWidth: e.halfWidth,
       binding: e.binding, resolution: e.resolution, annualBaseBudget: scopeInfo.reference / years,
       annualContingency: money(scopeInfo.reference / years), pools: pools,
       overspendProbability: e.overspend, serviceGapProbability: e.serviceGap,
       precisionReached: reached, notes: notes, curve: e.curve,
       categoryGapTargets: categoryTargets.isEmpty ? nil : categoryTargets,
-      poolGapTargets: poolGapTargets.isEmpty ? nil : poolGapTargets)
+      poolGapTargets: poolGapTargets.isEmpty ? nil : poolGapTargets,
+      overspendInterval: e.overspendInterval, serviceGapInterval: e.serviceGapInterval)
   }
 }
 

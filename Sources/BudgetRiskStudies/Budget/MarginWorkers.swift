@@ -12,6 +12,8 @@ final class ReturnRatioWorker: TileWorker {
   let ledger: BudgetLedger
   package let scope: Int
   var ratios: LogLinearQuantiles
+  /// Under `--sampling rqmc`: the ratios of each replicate alone (empty under plain Monte Carlo).
+  var replicateRatios: [LogLinearQuantiles]
   /// The base budget itself, under `absorb`: the one evaluation.
   package static let base = Evaluation(budget: ProposedBudget(margin: 0), response: .absorb)
 
@@ -20,11 +22,13 @@ final class ReturnRatioWorker: TileWorker {
   /// bucket of the exact sample quantile, at any R.
   package static let layout = LogLinearLayout(unitExponent: -14, subBucketBits: 12)
 
-  package init(plan: SimulationPlan, scope: Int) {
+  package init(plan: SimulationPlan, scope: Int, sampling: Sampling = .plain) {
     workspace = TileWorkspace(plan: plan)
+    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.scope = scope
     ratios = Self.emptyRatios()
+    replicateRatios = Array(repeating: Self.emptyRatios(), count: workspace.factorPoints?.replicates ?? 0)
   }
 
   static func emptyRatios() -> LogLinearQuantiles {
@@ -37,7 +41,9 @@ final class ReturnRatioWorker: TileWorker {
     for r in active {
       let outcome = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: Self.base, detailed: false)
       // A zero base with a positive cost has infinite drift: kept as a huge finite ratio.
-      ratios.add(min(outcome.scopes[scope].drift, 1e15))
+      let ratio = min(outcome.scopes[scope].drift, 1e15)
+      ratios.add(ratio)
+      if !replicateRatios.isEmpty { replicateRatios[(base + r) % replicateRatios.count].add(ratio) }
     }
   }
 }
@@ -57,8 +63,14 @@ final class MarginSearchWorker: TileWorker {
   let poolScopes: [Int]
   package var counts: [MarginSearch.Counts]
 
-  package init(plan: SimulationPlan, candidates: [Evaluation], scope: Int, byYear: Bool = false, poolGaps: Bool = false) {
+  /// - Parameter sampling: under RQMC the factors take the run's scrambled Sobol' points and
+  ///   each candidate's counts are kept per replicate too (``MarginSearch/Counts/replicates``).
+  package init(
+    plan: SimulationPlan, candidates: [Evaluation], scope: Int, byYear: Bool = false, poolGaps: Bool = false,
+    sampling: Sampling = .plain
+  ) {
     workspace = TileWorkspace(plan: plan)
+    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.scope = scope
     gapThreshold = plan.budget.serviceGapThreshold
@@ -66,30 +78,45 @@ final class MarginSearchWorker: TileWorker {
     self.byYear = byYear
     poolScopes = poolGaps ? (0..<plan.poolNames.count).map { plan.scopeIndex(ofPool: $0) } : []
     counts = Array(
-      repeating: MarginSearch.Counts(years: byYear ? plan.years : 0, pools: poolScopes.count), count: candidates.count)
+      repeating: MarginSearch.Counts(
+        years: byYear ? plan.years : 0, pools: poolScopes.count, replicates: workspace.factorPoints?.replicates ?? 0),
+      count: candidates.count)
   }
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
     workspace.simulate(tile: t, active: active, seed: seed)
     let base = t * TileWorkspace.rows
+    let replicates = workspace.factorPoints?.replicates
     for r in active {
       for e in counts.indices {
         let path = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: candidates[e], detailed: byYear)
-        let outcome = path.scopes[scope]
-        counts[e].overspent.add(outcome.overspent)
-        counts[e].serviceGap.add(outcome.unmetShare > gapThreshold)
-        counts[e].categoryGap[0].add(outcome.unmetShareProactive > gapThreshold)
-        counts[e].categoryGap[1].add(outcome.unmetShareReactive > gapThreshold)
-        for (p, ps) in poolScopes.enumerated() { counts[e].poolGap[p].add(path.scopes[ps].unmetShare > gapThreshold) }
-        guard byYear else { continue }
-        var any = false
-        for y in 0..<path.years {
-          let over = path.overspent(scope: scope, year: y)
-          counts[e].overspentByYear[y].add(over)
-          any = any || over
+        counts[e].record(path, scope: scope, gapThreshold: gapThreshold, poolScopes: poolScopes, byYear: byYear)
+        if let replicates {
+          counts[e].replicates[(base + r) % replicates].record(
+            path, scope: scope, gapThreshold: gapThreshold, poolScopes: poolScopes, byYear: byYear)
         }
-        counts[e].anyYearOverspent.add(any)
       }
     }
+  }
+}
+
+extension MarginSearch.Counts {
+  /// Adds one path's outcome in `scope` (per year when `byYear`; each pool's gap in `poolScopes`).
+  @inline(__always)
+  mutating func record(_ path: PathOutcome, scope: Int, gapThreshold: Double, poolScopes: [Int], byYear: Bool) {
+    let outcome = path.scopes[scope]
+    overspent.add(outcome.overspent)
+    serviceGap.add(outcome.unmetShare > gapThreshold)
+    categoryGap[0].add(outcome.unmetShareProactive > gapThreshold)
+    categoryGap[1].add(outcome.unmetShareReactive > gapThreshold)
+    for (p, ps) in poolScopes.enumerated() { poolGap[p].add(path.scopes[ps].unmetShare > gapThreshold) }
+    guard byYear else { return }
+    var any = false
+    for y in 0..<path.years {
+      let over = path.overspent(scope: scope, year: y)
+      overspentByYear[y].add(over)
+      any = any || over
+    }
+    anyYearOverspent.add(any)
   }
 }

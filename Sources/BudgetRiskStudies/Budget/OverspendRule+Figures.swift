@@ -21,6 +21,11 @@ extension ProportionCounter {
   package static func worstYear(_ years: [ProportionCounter]) -> ProportionCounter? {
     years.reduce(nil) { (worst: ProportionCounter?, c) in worst.map { $0.successes >= c.successes ? $0 : c } ?? c }
   }
+
+  /// The index of ``worstYear(_:)``'s year, nil without years.
+  package static func worstYearIndex(_ years: [ProportionCounter]) -> Int? {
+    years.indices.reduce(nil) { (worst: Int?, y) in worst.map { years[$0].successes >= years[y].successes ? $0 : y } ?? y }
+  }
 }
 
 extension MarginSearch.Counts {

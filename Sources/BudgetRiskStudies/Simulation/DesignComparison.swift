@@ -50,11 +50,11 @@ public enum DesignComparison {
   ) throws(RunOptionsError) -> ComparisonRun {
     guard !designs.isEmpty, designs.indices.contains(baseline) else { throw .invalid("no design to compare") }
     try Engine.check(options)
-    try Engine.requirePlain(options, study: "a design comparison")
     var compiled = [SimulationPlan]()
     for design in designs {
       do { compiled.append(try SimulationPlan(design.scenario)) } catch { throw .scenario(error) }
     }
+    for plan in compiled { try Engine.check(options.sampling, options: options, plan: plan) }
     let plans = compiled
     let evaluations = try basis.evaluations(plans, baseline: baseline, names: designs.map(\.name))
     let shared = sharedBudgets(evaluations)
@@ -62,16 +62,21 @@ public enum DesignComparison {
       throw .invalid("the designs share no proposed budget (matched by proposal label and response)")
     }
     let layout = ComparisonLayout(plans: plans, evaluations: evaluations, shared: shared, baseline: baseline)
+    if options.sampling.method == .rqmc, let problem = options.sampling.problem(iterations: options.sampling.replicates, factors: layout.factorNames.count) {
+      throw .invalid(problem)
+    }
     let clock = ContinuousClock.now
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
-      CompareWorker(plans: plans, evaluations: evaluations, layout: layout)
+      CompareWorker(plans: plans, evaluations: evaluations, layout: layout, sampling: options.sampling)
     }
     var runs = plans.indices.map { RunAccumulator(plan: plans[$0], evaluations: evaluations[$0]) }
     var paired = ComparisonAccumulator(layout: layout)
+    var replicates = workers.first?.replicates
     for worker in workers {
       for d in runs.indices { runs[d].merge(worker.runs[d]) }
       paired.merge(worker.paired)
     }
+    for worker in workers.dropFirst() { if let r = worker.replicates { replicates?.merge(r) } }
     for d in runs.indices { try Engine.refuseNonFinite(runs[d]) }
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -82,7 +87,7 @@ public enum DesignComparison {
     }
     return ComparisonRun(
       designs: designs, baseline: baseline, basis: basis, options: options, runs: simulations, shared: shared,
-      accumulator: paired, references: layout.references, factorNames: layout.factorNames)
+      accumulator: paired, references: layout.references, factorNames: layout.factorNames, replicates: replicates)
   }
 
   /// Tolerance of a tie. The compared figures are money divided by the baseline's reference
@@ -125,6 +130,8 @@ public struct ComparisonRun: Sendable {
   let references: [Double]
   /// The inputs of the value of information (every design's factors by name).
   let factorNames: [String]
+  /// Under `--sampling rqmc`: each replicate's figures and paired differences; nil under plain Monte Carlo.
+  var replicates: PairedReplicates? = nil
 
   public var isComplete: Bool { accumulator.iterations == UInt64(options.iterations) }
   public var completedIterations: Int { Int(accumulator.iterations) }
@@ -249,11 +256,18 @@ final class CompareWorker: TileWorker {
   package var paired: ComparisonAccumulator
   /// This tile's per-row figures, `((d × K + k) × rows + r) × figures + f`.
   private var rowFigures: [Double]
+  /// Under RQMC: each replicate's sums (``PairedReplicates``); nil under plain Monte Carlo.
+  package var replicates: PairedReplicates?
 
-  package init(plans: [SimulationPlan], evaluations: [[Evaluation]], layout: ComparisonLayout) {
+  package init(plans: [SimulationPlan], evaluations: [[Evaluation]], layout: ComparisonLayout, sampling: Sampling = .plain) {
     self.plans = plans
     self.layout = layout
     workspaces = plans.map { TileWorkspace(plan: $0) }
+    let dimensions = layout.sobolDimensions(plans)
+    for d in plans.indices {
+      workspaces[d].factorPoints = FactorPoints(sampling, dimensions: dimensions[d], of: layout.factorNames.count)
+    }
+    replicates = sampling.method == .rqmc ? PairedReplicates(replicates: sampling.replicates, layout: layout) : nil
     ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, cells: TileCells($1)) }
     self.evaluations = evaluations
     runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e) }
@@ -295,7 +309,9 @@ final class CompareWorker: TileWorker {
     }
     let b = layout.baseline
     let B = ValueOfInformation.bins, G = ValueOfInformation.groups
+    let replicateCount = replicates?.replicates ?? 1
     for r in active {
+      let replicate = (base + r) % replicateCount
       // The value of information: each design's cost of need minus the baseline's at shared
       // budget 0, binned by every factor's copula uniform.
       let g = (base + r) % G
@@ -317,7 +333,9 @@ final class CompareWorker: TileWorker {
             paired.value[(d * K + k) * F + f].add(rowFigures[i + f])
             // A tie is a difference of exactly 0, not rounding noise that a tight interval calls significant.
             let x = rowFigures[i + f], y = rowFigures[j + f]
-            paired.difference[(d * K + k) * F + f].add(DesignComparison.same(x, y) ? 0 : x - y)
+            let delta = DesignComparison.same(x, y) ? 0 : x - y
+            paired.difference[(d * K + k) * F + f].add(delta)
+            replicates?.add(replicate: replicate, design: d, shared: k, figure: f, value: x, difference: delta)
           }
         }
       }

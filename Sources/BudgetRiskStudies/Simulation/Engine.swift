@@ -140,7 +140,7 @@ public enum Engine {
   /// set, and its intervals are binomial): the figures would not be what was asked for.
   package static func requirePlain(_ options: RunOptions, study: String) throws(RunOptionsError) {
     guard options.sampling.method == .plain else {
-      throw .invalid("--sampling rqmc is supported by 'run' only; \(study) uses plain Monte Carlo")
+      throw .invalid("--sampling rqmc is supported by 'run', 'compare', 'margin' and 'outcomes'; \(study) uses plain Monte Carlo")
     }
   }
 

@@ -35,10 +35,18 @@ public enum InterventionOutcomes {
     _ plan: SimulationPlan, options: RunOptions, budget: Double, rationedAt evaluation: Evaluation? = nil
   ) throws(RunOptionsError) -> OutcomeAccumulator {
     try Engine.check(options)
-    try Engine.requirePlain(options, study: "'outcomes'")
-    let (workers, _) = ParallelTiles.run(options: options) { OutcomeWorker(plan: plan, budget: budget, rationedAt: evaluation) }
+    try Engine.check(options.sampling, options: options, plan: plan)
+    let (workers, _) = ParallelTiles.run(options: options) {
+      OutcomeWorker(plan: plan, budget: budget, rationedAt: evaluation, sampling: options.sampling)
+    }
     var total = OutcomeAccumulator(interventions: plan.interventionNames.count, years: plan.years)
-    for worker in workers { total.merge(worker.accumulator) }
+    if options.sampling.method == .rqmc {
+      total.replicates = Array(repeating: OutcomeAccumulator(interventions: plan.interventionNames.count, years: plan.years), count: options.sampling.replicates)
+    }
+    for worker in workers {
+      total.merge(worker.accumulator)
+      for r in total.replicates.indices { total.replicates[r].merge(worker.replicates[r]) }
+    }
     return total
   }
 
@@ -47,7 +55,10 @@ public enum InterventionOutcomes {
       InterventionOutcomeFigures(
         name: name, targets: plan.interventionsTargeting.indices.filter { plan.interventionsTargeting[$0].contains(k) }
           .map { plan.serviceNames[$0] },
-        years: (0...plan.years).map { y in OutcomeYearFigures(total.cells[k * (plan.years + 1) + y], year: y < plan.years ? y + 1 : nil) })
+        years: (0...plan.years).map { y in
+          let i = k * (plan.years + 1) + y
+          return OutcomeYearFigures(total.cells[i], year: y < plan.years ? y + 1 : nil, replicates: total.replicates.map { $0.cells[i] })
+        })
     }
   }
 }
@@ -77,8 +88,13 @@ public struct OutcomeYearFigures: Codable, Sendable, Equatable {
   public var returnOnInvestment: Double?
   public var returnOnInvestmentUndefined: String?
   public var probabilityNetSaving: Probability
+  /// Under `--sampling rqmc`: the 95 % Student-t intervals over the replicates of the averted
+  /// events, averted cost, net saving and P(net saving > 0) (the standard errors above are
+  /// plain Monte Carlo's and overstate the error there); absent under plain Monte Carlo.
+  public var replicates: OutcomeReplicateIntervals? = nil
 
-  init(_ c: OutcomeCell, year: Int?) {
+  /// - Parameter replicates: the same cell of each RQMC replicate (empty under plain Monte Carlo).
+  init(_ c: OutcomeCell, year: Int?, replicates: [OutcomeCell] = []) {
     self.year = year
     eventsWith = Estimate(c.eventsWith); eventsWithout = Estimate(c.eventsWithout)
     avertedEvents = Estimate(c.avertedEvents)
@@ -93,7 +109,22 @@ public struct OutcomeYearFigures: Codable, Sendable, Equatable {
       returnOnInvestmentUndefined = "no programme cost (no cost_per_recipient or fixed_cost)"
     }
     probabilityNetSaving = Probability(c.netSavingPositive)
+    if !replicates.isEmpty {
+      self.replicates = OutcomeReplicateIntervals(
+        avertedEvents: ReplicateInterval(values: replicates.map(\.avertedEvents.mean)),
+        avertedCost: ReplicateInterval(values: replicates.map(\.avertedCost.mean)),
+        netSaving: ReplicateInterval(values: replicates.map(\.netSaving.mean)),
+        probabilityNetSaving: ReplicateInterval(values: replicates.map(\.netSavingPositive.estimate)))
+    }
   }
+}
+
+/// One year's outcome intervals over the RQMC replicates (a figure is absent where undefined).
+public struct OutcomeReplicateIntervals: Codable, Sendable, Equatable {
+  public var avertedEvents: ReplicateInterval?
+  public var avertedCost: ReplicateInterval?
+  public var netSaving: ReplicateInterval?
+  public var probabilityNetSaving: ReplicateInterval?
 }
 
 /// The accumulators of one intervention and year.
@@ -124,6 +155,8 @@ struct OutcomeAccumulator: Sendable {
   /// exceeded the budget the run was given.
   var totalCost = MeanAccumulator()
   var overBudget = ProportionCounter()
+  /// Under RQMC: the same sums for each replicate alone (empty under plain Monte Carlo).
+  var replicates: [OutcomeAccumulator] = []
 
   init(interventions: Int, years: Int) {
     self.years = years
@@ -155,6 +188,8 @@ final class OutcomeWorker: TileWorker {
   let workspace: TileWorkspace
   private var paths: InterventionPaths
   @exclusivity(unchecked) var accumulator: OutcomeAccumulator
+  /// Under RQMC: each replicate's sums (empty under plain Monte Carlo).
+  @exclusivity(unchecked) var replicates: [OutcomeAccumulator]
 
   private let cells: TileCells
   private let width: Int
@@ -163,8 +198,9 @@ final class OutcomeWorker: TileWorker {
   private let ledger: BudgetLedger?
   private let evaluation: Evaluation?
 
-  init(plan: SimulationPlan, budget: Double, rationedAt evaluation: Evaluation? = nil) {
+  init(plan: SimulationPlan, budget: Double, rationedAt evaluation: Evaluation? = nil, sampling: Sampling = .plain) {
     let workspace = TileWorkspace(plan: plan)
+    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count)
     self.workspace = workspace
     cells = TileCells(workspace)
     ledger = evaluation.map { _ in BudgetLedger(plan: plan, cells: TileCells(workspace)) }
@@ -173,6 +209,7 @@ final class OutcomeWorker: TileWorker {
     self.budget = budget
     paths = InterventionPaths(interventions: plan.interventionNames.count, years: plan.years)
     accumulator = OutcomeAccumulator(interventions: plan.interventionNames.count, years: plan.years)
+    replicates = Array(repeating: accumulator, count: workspace.factorPoints?.replicates ?? 0)
   }
 
   func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -187,6 +224,7 @@ final class OutcomeWorker: TileWorker {
       }
       workspace.interventionPaths(row: r, iteration: t * TileWorkspace.rows + r, seed: seed, delivered: delivered, into: &paths)
       accumulator.add(paths)
+      if !replicates.isEmpty { replicates[(t * TileWorkspace.rows + r) % replicates.count].add(paths) }
       let row = cells.cost(row: r)
       var total = 0.0
       for i in 0..<width { total += row[i] }

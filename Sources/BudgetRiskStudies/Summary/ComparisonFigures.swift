@@ -26,6 +26,9 @@ public struct ComparisonFigures: Codable, Sendable, Equatable {
   public var basisNote: String
   /// EVPPI of each input for the choice of design, and the EVPI (``ValueOfInformation``).
   public var valueOfInformation: ValueOfInformation
+  /// Under `--sampling rqmc`: how the designs were sampled and what the replicate intervals
+  /// are; absent under plain Monte Carlo.
+  public var sampling: ComparisonSampling? = nil
 }
 
 public struct ComparedDesign: Codable, Sendable, Equatable {
@@ -91,6 +94,8 @@ public struct ComparedFigure: Codable, Sendable, Equatable {
   public var value: Estimate
   /// This design minus the baseline; nil for the baseline itself.
   public var difference: PairedDifference?
+  /// Under `--sampling rqmc`: the value's 95 % Student-t interval over the replicates.
+  public var replicates: ReplicateInterval? = nil
 }
 
 public struct PairedDifference: Codable, Sendable, Equatable {
@@ -100,6 +105,10 @@ public struct PairedDifference: Codable, Sendable, Equatable {
   public var upper: Double
   public var unpairedHalfWidth: Double
   public var excludesZero: Bool
+  /// Under `--sampling rqmc`: the paired difference's 95 % Student-t interval over the
+  /// replicates (every design on the same points of each replicate): the honest interval
+  /// there; the standard error and bounds above are plain Monte Carlo's and overstate it.
+  public var replicates: ReplicateInterval? = nil
 }
 
 public struct Dominance: Codable, Sendable, Equatable {
@@ -152,6 +161,7 @@ extension ComparisonFigures {
     }
     costComparedAt = run.shared.first.map { "\($0.proposal), \($0.response.rawValue)" } ?? ""
     basis = run.basis.name
+    sampling = run.replicates.map { ComparisonSampling(replicates: $0.replicates, iterations: acc.iterations) }
     valueOfInformation = ValueOfInformation(
       acc, factors: run.factorNames, designs: D, scale: scale, at: costComparedAt)
     basisNote = Self.basisNote(run.basis, baseline: run.designs[b].name)
@@ -180,8 +190,11 @@ extension ComparisonFigures {
               mean: dm, standardError: ds, lower: dm - z * ds, upper: dm + z * ds,
               unpairedHalfWidth: z * (se * se + baseSE * baseSE).squareRoot(),
               excludesZero: dm - z * ds > 0 || dm + z * ds < 0)
+            difference?.replicates = run.replicates?.interval(design: d, shared: k, figure: f, paired: true, scale: figure.isMoney ? scale : 1)
           }
-          return ComparedFigure(figure: figure.rawValue, value: Estimate(mean: mean, standardError: se), difference: difference)
+          return ComparedFigure(
+            figure: figure.rawValue, value: Estimate(mean: mean, standardError: se), difference: difference,
+            replicates: run.replicates?.interval(design: d, shared: k, figure: f, paired: false, scale: figure.isMoney ? scale : 1))
         }
         let rankValue: Double
         switch rankBy {

@@ -1,3 +1,5 @@
+import BudgetRiskEngine
+
 /// The figures of `budget-risk margin`: per scope and provider response, the smallest
 /// continuous contingency margin meeting the targets, with its 95 % interval, in percent and
 /// in money per year. The JSON layout is this type's Codable form (documented in
@@ -26,6 +28,25 @@ public struct MarginFigures: Codable, Sendable, Equatable {
   /// What α bounds (`budget.overspend_rule`): `horizon`, `every_year` (P(any budget year
   /// overspends)) or `worst_year` (the largest P(overspend) of a budget year).
   public var overspendRule: String? = nil
+  /// Under `--sampling rqmc`: how the factors were sampled and how the intervals were made;
+  /// absent under plain Monte Carlo.
+  public var sampling: MarginSampling? = nil
+}
+
+/// The `sampling` section of the margin JSON under `--sampling rqmc`.
+public struct MarginSampling: Codable, Sendable, Equatable {
+  public var method: String
+  public var replicates: Int
+  public var interval: String
+
+  /// `nil` under plain Monte Carlo.
+  public init?(_ sampling: Sampling) {
+    guard sampling.method == .rqmc else { return nil }
+    method = sampling.method.rawValue
+    replicates = sampling.replicates
+    interval =
+      "the margins where the 95 % Student-t bounds over the \(replicates) replicates' estimates of P(overspend | m) (and of each gap target's probability) fall to the target (test inversion)"
+  }
 }
 
 /// The solved margin for one scope under one provider response.
@@ -70,6 +91,11 @@ public struct MarginResult: Codable, Sendable, Equatable {
   /// The scope's pools with their own service-gap target (`pool_rules`), each with its
   /// P(service gap) at the solved margin (nil for a pool that absorbs: nothing is unmet).
   public var poolGapTargets: [PoolGapTarget]? = nil
+  /// Under `--sampling rqmc`: P(overspend) and P(service gap) at the solved margin with
+  /// their 95 % Student-t intervals over the replicates (the Wilson intervals above are of
+  /// the pooled count and overstate the error under RQMC); absent under plain Monte Carlo.
+  public var overspendInterval: ReplicateInterval? = nil
+  public var serviceGapInterval: ReplicateInterval? = nil
 }
 
 public struct MoneyInterval: Codable, Sendable, Equatable {
