@@ -18,7 +18,15 @@
 # HALF, projected as n·(h/HALF)² (a projection, not a run: RQMC's error usually falls faster
 # than 1/√n, so it overstates the RQMC count).
 #
-# Usage: Benchmarks/time-to-answer.sh [--half-width HALF] [--scenario FILE] [--first N] [--samplings "plain rqmc"]
+# A sampling named `conditional` is RQMC with conditional Monte Carlo for the absorb figures
+# (`--sampling rqmc --estimator conditional`): the precision stop then reads the absorb
+# figure's conditional interval (ration keeps the indicator). Since the stop takes the worst
+# response, `--response absorb` runs every side (engine and NumPy) on a copy of the scenario
+# with `response: [absorb]`, so that the figure timed is P(overspend) at the recommended
+# margin under absorb; NumPy then runs the iterations plain Monte Carlo needed for it.
+#
+# Usage: Benchmarks/time-to-answer.sh [--half-width HALF] [--scenario FILE] [--first N]
+#          [--samplings "plain rqmc conditional"] [--response absorb]
 #   SWIFT_SCRATCH=DIR  the release build folder (default .build); build it first.
 #   MARGIN_HALF=H MARGIN_ALPHA=A  the margin solve's section at the end (0.001 and 0.05; H=0 skips it);
 #   MARGIN_RESPONSE=absorb|ration solves that response only (default: the scenario's).
@@ -28,13 +36,15 @@ half=0.0025
 scenario=scenarios/benchmarks/server-scale.yaml
 first=4096
 samplings="plain rqmc"
+response=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --half-width) half="$2"; shift 2 ;;
     --scenario) scenario="$2"; shift 2 ;;
     --first) first="$2"; shift 2 ;;
     --samplings) samplings="$2"; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    --response) response="$2"; shift 2 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "time-to-answer.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -42,6 +52,14 @@ binary="${SWIFT_SCRATCH:-.build}/release/budget-risk"
 [ -x "$binary" ] || { echo "time-to-answer.sh: $binary not found (swift build -c release first)" >&2; exit 1; }
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
+if [ -n "$response" ]; then
+  # The provider's response list, replaced (one `response:` key in the scenario).
+  variant="$(dirname "$scenario")/.time-to-answer-$$.yaml"
+  trap 'rm -rf "$out" "$variant"' EXIT
+  sed -E "s/^([[:space:]]*)response:.*/\1response: [$response]/" "$scenario" > "$variant"
+  grep -q "response: \[$response\]" "$variant" || { echo "time-to-answer.sh: no 'response:' key in $scenario" >&2; exit 2; }
+  scenario="$variant"
+fi
 cores=$(nproc)  # before OMP_NUM_THREADS is set: GNU nproc honours it
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
@@ -49,8 +67,10 @@ seconds() { python3 -c "import time; print(time.perf_counter())"; }
 for sampling in $samplings; do
 for threads in 1 "$cores"; do
   start=$(seconds)
+  method="$sampling"; estimator=()
+  if [ "$sampling" = conditional ]; then method=rqmc; estimator=(--estimator conditional); fi
   "$binary" run "$scenario" --precision "$half" --iterations "$first" --max-iterations 10000000 \
-    --threads "$threads" --sampling "$sampling" --quiet --json "$out/swift-$sampling-$threads.json"
+    --threads "$threads" --sampling "$method" "${estimator[@]}" --quiet --json "$out/swift-$sampling-$threads.json"
   end=$(seconds)
   python3 - "$out/swift-$sampling-$threads.json" "$start" "$end" "$threads" "$sampling" "$half" <<'PY'
 import json, sys
@@ -62,8 +82,20 @@ p = m["precision"]
 print(f"engine, {sys.argv[5]}, {sys.argv[4]} thread(s): {wall:6.2f} s to answer ({m['elapsedSeconds']:.2f} s simulating, "
       f"{wall - m['elapsedSeconds']:.2f} s start-up and figures); {m['iterations']} iterations, "
       f"half-width {p['achieved']:.5f} (target {p['target']}, reached {p['reached']}), batches {p['batches']}")
-# P(service gap) under ration at the recommended margin, total scope.
 total = f["budgets"][0]["scopes"][-1]["scope"]
+# P(overspend) under absorb at the recommended margin, total scope, as the stop read it.
+rec = [r for r in f["recommendations"] if r["response"] == "absorb" and r["scope"] == total]
+if rec and rec[0].get("margin") is not None and "sampling" in f:
+    margin = rec[0]["margin"]
+    e = next(i for i, b in enumerate(f["budgets"]) if b["response"] == "absorb" and b["margin"] == margin)
+    sc = f["sampling"]["budgets"][e]["scopes"][-1]
+    line = f"  P(overspend), absorb, margin {margin}: indicator ± {sc['overspendProbability']['halfWidth']:.5f}"
+    c = sc.get("conditional")
+    if c and c.get("overspendProbability"):
+        line += (f"; conditional {c['overspendProbability']['estimate']:.4f} ± {c['overspendProbability']['halfWidth']:.5f}"
+                 f" (stated bias {c['overspendBias']:.1e}, flagged {c['flagged']})")
+    print(line)
+# P(service gap) under ration at the recommended margin, total scope.
 rec = [r for r in f["recommendations"] if r["response"] == "ration" and r["scope"] == total]
 if rec and rec[0].get("margin") is not None:
     margin = rec[0]["margin"]
@@ -79,6 +111,8 @@ if rec and rec[0].get("margin") is not None:
 PY
 done
 done
+# NumPy runs the count plain Monte Carlo needed: without a plain run there is none to run.
+[ -f "$out/swift-plain-1.json" ] || { echo "numpy: not run (include plain in --samplings for its iteration count)"; exit 0; }
 n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['manifest']['iterations'])" "$out/swift-plain-1.json")
 start=$(seconds)
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Benchmarks/numpy_reference.py "$scenario" \
@@ -107,6 +141,8 @@ margin_half="${MARGIN_HALF:-0.001}"
 margin_alpha="${MARGIN_ALPHA:-0.05}"
 if [ "$margin_half" != "0" ]; then
   for sampling in $samplings; do
+    # `margin` refuses the conditional estimator (its solve reads per-path indicators).
+    [ "$sampling" = conditional ] && continue
     for threads in 1 "$cores"; do
       start=$(seconds)
       "$binary" margin "$scenario" --overspend-at-most "$margin_alpha" --precision "$margin_half" \

@@ -108,6 +108,7 @@ struct CompareCommand: ParsableCommand {
   }
 
   func run() throws {
+    try sampling.refuseConditional(in: "compare")
     if sampling.sampling == .rqmc && tornado {
       throw ValidationError("--sampling rqmc cannot be combined with --tornado: the tornado's passes use plain Monte Carlo")
     }

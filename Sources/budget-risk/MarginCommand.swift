@@ -79,6 +79,7 @@ struct MarginCommand: ParsableCommand {
   }
 
   func run() throws {
+    try sampling.refuseConditional(in: "margin")
     let plan = try loadPlan(file, design: design)
     try output.checkWritable(inputs: [file])
     let options = sampling.runOptions(defaults: plan.defaults)

@@ -70,6 +70,7 @@ struct OutcomesCommand: ParsableCommand {
   }
 
   func run() throws {
+    try sampling.refuseConditional(in: "outcomes")
     // The scenario itself is read only to write the sweep's doses into it (a model-level
     // edit, like a design); every figure comes from compiled plans.
     let scenario: Scenario

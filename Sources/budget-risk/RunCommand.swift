@@ -183,7 +183,8 @@ struct RunCommand: ParsableCommand {
     // The figures are exactly those of one run over the iterations used (a prefix, a precision run).
     manifest.reproduce = RunManifest.reproduceCommand(
       "run", files: [file], design: design, seed: result.options.seed, iterations: result.options.iterations,
-      extra: (tornado ? ["--tornado"] : []) + (manifest.sampling.map { ["--sampling", "rqmc", "--replicates", "\($0.replicates)"] } ?? []))
+      extra: (tornado ? ["--tornado"] : []) + (manifest.sampling.map { ["--sampling", "rqmc", "--replicates", "\($0.replicates)"] } ?? [])
+        + (manifest.sampling?.estimator == .conditional ? ["--estimator", "conditional"] : []))
     let precisionLine = precisionNote.map { note in
       let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
       let interval = manifest.sampling == nil ? "" : " (Student-t over the RQMC replicates)"
@@ -192,6 +193,7 @@ struct RunCommand: ParsableCommand {
     // Under RQMC the table's Wilson intervals overstate the error: say where the honest ones are.
     let samplingLine = manifest.sampling.flatMap { s in result.replicates == nil ? nil :
       "sampling: rqmc, \(s.replicates) replicates × \(result.options.iterations / s.replicates) scrambled Sobol' points; the intervals from the replicates are in the JSON's figures.sampling (the table's Wilson intervals are those of plain Monte Carlo and usually overstate the error)"
+        + (s.estimator == .conditional ? "; conditional Monte Carlo for the absorb figures: figures.sampling.budgets[].scopes[].conditional" : "")
     }
     let lines = [precisionLine, samplingLine].compactMap { $0 }
     let note = lines.isEmpty ? nil : lines.joined(separator: "\n")

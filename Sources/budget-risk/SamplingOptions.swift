@@ -24,6 +24,9 @@ struct SamplingOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "With --sampling rqmc: independent replicates (\(Sampling.replicateRange.lowerBound)–\(Sampling.replicateRange.upperBound); default \(Sampling.defaultReplicates)).")
   var replicates: Int?
 
+  @Option(help: "With --sampling rqmc: indicator (each path's own figures) or conditional (under absorb, each path's P(overspend) and expected drift given its factors, processes and shocks: conditional Monte Carlo, in the JSON's figures.sampling).")
+  var estimator: Sampling.Estimator = .indicator
+
   @Option(parsing: .unconditional, help: "Worker threads (default: the number of cores, at most 4 × that); does not change the figures.")
   var threads: Int = RunOptions.defaultThreads
 
@@ -42,6 +45,9 @@ struct SamplingOptions: ParsableArguments {
           "--replicates must be between \(Sampling.replicateRange.lowerBound) and \(Sampling.replicateRange.upperBound), found \(replicates)")
       }
     }
+    if estimator == .conditional && sampling != .rqmc {
+      throw ValidationError("--estimator conditional needs --sampling rqmc (its intervals come from the replicates)")
+    }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, found \(threads)") }
     guard threads <= Self.maximumThreads else {
       throw ValidationError(
@@ -55,7 +61,8 @@ struct SamplingOptions: ParsableArguments {
   /// log scale), so that every replicate uses a full Sobol' net; the manifest records the
   /// count run.
   func runOptions(defaults: RunDefaults, blockSize: Int = 256) -> RunOptions {
-    let method = Sampling(method: sampling, replicates: sampling == .rqmc ? replicates ?? Sampling.defaultReplicates : 1)
+    let method = Sampling(
+      method: sampling, replicates: sampling == .rqmc ? replicates ?? Sampling.defaultReplicates : 1, estimator: estimator)
     return RunOptions(
       iterations: method.usableIterations(near: iterations ?? defaults.iterations), seed: seed ?? defaults.seed,
       threads: threads, blockSize: blockSize, sampling: method)
@@ -65,14 +72,17 @@ struct SamplingOptions: ParsableArguments {
   static func reproduceWords(_ options: RunOptions) -> [String] {
     options.sampling.method == .rqmc ? ["--sampling", "rqmc", "--replicates", "\(options.sampling.replicates)"] : []
   }
+}
 
-  /// Refuses `--sampling rqmc` in a command that does not support it yet (its figures would
-  /// be read with plain Monte Carlo's intervals).
-  func refuseRQMC(in command: String) throws {
-    guard sampling == .plain else {
-      throw ValidationError("--sampling rqmc is supported by 'run', 'compare', 'margin' and 'outcomes'; '\(command)' uses plain Monte Carlo (leave out --sampling)")
+extension SamplingOptions {
+  /// Refuses `--estimator conditional` in a command whose figures do not read it (they would
+  /// be the indicator's while the option said otherwise): only `run` reports it.
+  func refuseConditional(in command: String) throws {
+    guard estimator == .indicator else {
+      throw ValidationError("--estimator conditional is supported by 'run' only; '\(command)' reports the indicator (leave out --estimator)")
     }
   }
 }
 
 extension Sampling.Method: ExpressibleByArgument {}
+extension Sampling.Estimator: ExpressibleByArgument {}

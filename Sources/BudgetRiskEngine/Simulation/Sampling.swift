@@ -10,18 +10,31 @@ import Foundation
 /// replicate's points are scrambled independently (``SobolPoints``, nested uniform
 /// scrambling keyed by the seed, the replicate and the factor's name), so the R replicate
 /// means of any figure are independent and identically distributed, each unbiased: their
-/// Student-t interval is the run's honest interval (``ReplicateAccumulator``). Only the
-/// factors' normals use the points; shocks, counts and costs draw from their Philox streams
-/// as under plain Monte Carlo. Which point an iteration uses depends on its number alone,
+/// Student-t interval is the run's honest interval (``ReplicateAccumulator``). The factors'
+/// normals and the shocks' first starts use the points (``FactorPoints``); process
+/// innovations, later shock starts, counts and costs draw from their Philox streams as under
+/// plain Monte Carlo. Which point an iteration uses depends on its number alone,
 /// so a run is identical at any thread count, block size and shard split.
 public struct Sampling: Sendable, Equatable, Codable {
   public enum Method: String, Sendable, Codable, CaseIterable {
     case plain, rqmc
   }
 
+  /// How an absorb figure is estimated from each path (``Estimator``).
+  public enum Estimator: String, Sendable, Codable, CaseIterable {
+    /// The path's own figure: whether its drawn cost overspent, its drawn drift.
+    case indicator
+    /// Conditional Monte Carlo under absorb: given the path's factors, processes and shocks,
+    /// the probability that its cost overspends (normal, with the cells' exact conditional
+    /// mean and variance) and its expected drift (``ConditionalCost``). Needs `rqmc`.
+    case conditional
+  }
+
   public var method: Method
   /// Independent randomisations (1 under plain Monte Carlo).
   public var replicates: Int
+  /// `indicator` unless `--estimator conditional` was asked for.
+  public var estimator: Estimator = .indicator
 
   public static let plain = Sampling(method: .plain, replicates: 1)
   /// The default number of RQMC replicates: 16 gives a t interval with 15 degrees of
@@ -35,8 +48,26 @@ public struct Sampling: Sendable, Equatable, Codable {
     Sampling(method: .rqmc, replicates: replicates)
   }
 
-  public init(method: Method, replicates: Int) {
-    self.method = method; self.replicates = replicates
+  public init(method: Method, replicates: Int, estimator: Estimator = .indicator) {
+    self.method = method; self.replicates = replicates; self.estimator = estimator
+  }
+
+  private enum CodingKeys: String, CodingKey { case method, replicates, estimator }
+
+  /// `estimator` is written only when it is `conditional`, so that the manifests of runs
+  /// without it are as they were; a manifest without it reads as `indicator`.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    method = try c.decode(Method.self, forKey: .method)
+    replicates = try c.decode(Int.self, forKey: .replicates)
+    estimator = try c.decodeIfPresent(Estimator.self, forKey: .estimator) ?? .indicator
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(method, forKey: .method)
+    try c.encode(replicates, forKey: .replicates)
+    if estimator != .indicator { try c.encode(estimator, forKey: .estimator) }
   }
 
   /// The iteration count nearest `requested` that this sampling can use in full: any count
@@ -51,6 +82,9 @@ public struct Sampling: Sendable, Equatable, Codable {
 
   /// Why `iterations` cannot be a whole run under this sampling, or `nil`.
   public func problem(iterations: Int, factors: Int) -> String? {
+    if estimator == .conditional && method != .rqmc {
+      return "--estimator conditional needs --sampling rqmc (its intervals come from the replicates)"
+    }
     guard method == .rqmc else { return nil }
     guard Self.replicateRange.contains(replicates) else {
       return "--replicates must be between \(Self.replicateRange.lowerBound) and \(Self.replicateRange.upperBound), found \(replicates)"
@@ -66,7 +100,16 @@ public struct Sampling: Sendable, Equatable, Codable {
   }
 }
 
-/// The point set of an RQMC run's factor normals: Sobol' points and the replicate count.
+/// The point set of an RQMC run: Sobol' points over the factor normals and the shocks' first
+/// starts, and the replicate count.
+///
+/// Dimensions: factor `f` is dimension `f` (outside a design comparison); shock `k`'s `j`-th gap between starts is
+/// dimension `F + k·gaps + j` (``shockGaps`` per shock, as many as the table's dimensions
+/// left over the factors allow, at most ``maximumShockGaps``). A shock starts in each period
+/// with probability `p`, independently: its gaps between starts are independent geometric
+/// variables, so drawing the first `gaps` of them by inversion of the points, and the later
+/// ones from the shock's Philox stream, is the same law as plain Monte Carlo's per-period
+/// draws — with the starts that matter most (the first few) in the point set.
 package struct FactorPoints: Sendable {
   let points: SobolPoints
   package let replicates: Int
@@ -75,25 +118,41 @@ package struct FactorPoints: Sendable {
   /// so that a factor shared by name takes the same coordinates in every design (common
   /// random numbers on the point set).
   package let dimension: [Int]
+  /// The dimensions the factors take (`F`): the shocks' gaps start after them.
+  package let factors: Int
+  /// Gaps per shock taken from the points (0: shocks draw from their streams only, as in a
+  /// design comparison, where shocks keep their common Philox streams).
+  package let shockGaps: Int
+
+  /// The most gaps per shock in the point set: a shock with start probability p has about
+  /// `p·T` starts; 4 covers the first four starts of every bundled shock.
+  package static let maximumShockGaps = 4
 
   /// `nil` under plain Monte Carlo.
-  package init?(_ sampling: Sampling, factors: Int) {
-    self.init(sampling, dimensions: Array(0..<factors), of: factors)
+  package init?(_ sampling: Sampling, factors: Int, shocks: Int = 0) {
+    self.init(sampling, dimensions: Array(0..<factors), of: factors, shocks: shocks)
   }
 
-  /// Factor `f` on Sobol' dimension `dimensions[f]` of a point set of `count` dimensions;
-  /// `nil` under plain Monte Carlo.
-  package init?(_ sampling: Sampling, dimensions: [Int], of count: Int) {
-    guard sampling.method == .rqmc, let points = SobolPoints(dimensions: count) else { return nil }
+  /// Factor `f` on Sobol' dimension `dimensions[f]` of the `count` factor dimensions, then
+  /// `shocks` shocks' gaps; `nil` under plain Monte Carlo.
+  package init?(_ sampling: Sampling, dimensions: [Int], of count: Int, shocks: Int = 0) {
+    guard sampling.method == .rqmc else { return nil }
+    let spare = SobolPoints.maximumDimensions - count
+    let gaps = shocks > 0 && spare > 0 ? min(Self.maximumShockGaps, spare / shocks) : 0
+    guard let points = SobolPoints(dimensions: count + shocks * gaps) else { return nil }
     self.points = points
     replicates = sampling.replicates
     dimension = dimensions
+    factors = count
+    shockGaps = gaps
   }
 }
 
 extension StreamID {
   /// The scrambling key of factor `key`'s Sobol' dimension (its iteration word is the replicate).
   @inlinable package static func factorScramble(_ key: UInt32) -> UInt32 { 4 << 28 | key }
+  /// The scrambling key of gap `j` (0..<4) of shock `key`'s starts.
+  @inlinable package static func shockScramble(_ key: UInt32, gap j: Int) -> UInt32 { UInt32(5 + j) << 28 | key }
 }
 
 extension TileWorkspace {
@@ -118,6 +177,47 @@ extension TileWorkspace {
       for f in 0..<F {
         let key = SobolPoints.scrambleKey(seed: seed, replicate: replicate, stream: StreamID.factorScramble(plan.factorStreamKey[f]))
         normals[r * F + f] = StandardNormal.quantile(set.points.uniform(index: index, dimension: set.dimension[f], key: key))
+      }
+    }
+  }
+}
+
+extension TileWorkspace {
+  /// Under RQMC with shocks in the point set (``FactorPoints/shockGaps`` > 0): multiplies
+  /// `shockMultiplier` (`T × V`, set to 1 before) by every shock active in each period of
+  /// iteration `i`. A shock's starts are its gaps' partial sums, the first ``FactorPoints/shockGaps``
+  /// gaps by inversion of the iteration's scrambled Sobol' coordinates, the rest from the
+  /// shock's stream: `G = 1 + ⌊log u / log(1 − p)⌋`, P(G > g) = (1 − p)ᵍ. It is active in
+  /// the union of `[start, start + duration)` — the per-period rule of plain Monte Carlo
+  /// (a start during a shock restarts its window; the multiplier applies once).
+  func fillShockMultipliers(points set: FactorPoints, iteration i: Int, seed: UInt64) {
+    let T = plan.periods, V = plan.serviceCount
+    let replicate = i % set.replicates, index = UInt32(truncatingIfNeeded: i / set.replicates)
+    for (k, shock) in plan.shocks.enumerated() {
+      guard shock.probability > 0 else { continue }
+      let logStay = log1p(-shock.probability)
+      var rng = RandomStream(seed: seed, iteration: UInt64(i), stream: StreamID.shock(plan.shockStreamKey[k]))
+      var start = -1, coveredUntil = 0, j = 0
+      while true {
+        let u: Double
+        if j < set.shockGaps {
+          let key = SobolPoints.scrambleKey(
+            seed: seed, replicate: replicate, stream: StreamID.shockScramble(plan.shockStreamKey[k], gap: j))
+          u = set.points.uniform(index: index, dimension: set.factors + k * set.shockGaps + j, key: key)
+        } else {
+          u = openUniform(&rng)
+        }
+        j += 1
+        // p = 1: every period starts (log(1 − p) = −∞, the gap is 1).
+        let gap = logStay == -.infinity ? 1.0 : 1 + (log(u) / logStay).rounded(.down)
+        guard gap < Double(T - start) else { break }
+        start += Int(gap)
+        let from = max(start, coveredUntil), end = min(T, start + shock.duration)
+        guard from < end else { continue }
+        for t in from..<end {
+          for v in 0..<V where plan.shockHits[k * V + v] { shockMultiplier[t * V + v] *= shock.multiplier }
+        }
+        coveredUntil = end
       }
     }
   }

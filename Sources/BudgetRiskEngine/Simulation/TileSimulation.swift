@@ -123,6 +123,9 @@ extension TileWorkspace {
       for i in (r * V * years)..<((r + 1) * V * years) { price[i] *= priceDrift[i] }
     }
     shockMultiplier.fill(1)
+    if let set = factorPoints, set.shockGaps > 0 {
+      fillShockMultipliers(points: set, iteration: iteration, seed: seed)
+    } else {
     for (k, shock) in plan.shocks.enumerated() {
       var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(plan.shockStreamKey[k]))
       var lastStart = Int.min / 2
@@ -131,6 +134,7 @@ extension TileWorkspace {
         guard t - lastStart < shock.duration else { continue }
         for v in 0..<V where plan.shockHits[k * V + v] { shockMultiplier[t * V + v] *= shock.multiplier }
       }
+    }
     }
     // Service rates that wander (factor processes) join the shocks' multipliers: one product
     // per cell either way, and nothing without processes.

@@ -52,14 +52,16 @@ extension Engine {
       whole.iterations = total
       var accumulator = merged?.accumulator ?? part.accumulator
       var replicates = merged?.replicates ?? part.replicates
+      var conditional = merged?.conditional ?? part.conditional
       if merged != nil {
         accumulator.merge(part.accumulator)
         if let r = part.replicates { replicates?.merge(r) }
+        if let c = part.conditional { conditional?.merge(c) }
       }
       let run = SimulationRun(
         options: whole, accumulator: accumulator,
         elapsedSeconds: (merged?.elapsedSeconds ?? 0) + part.elapsedSeconds, plan: part.plan,
-        evaluations: part.evaluations, replicates: replicates)
+        evaluations: part.evaluations, replicates: replicates, conditional: conditional)
       merged = run
       done = total
       batches.append(total)
@@ -71,6 +73,8 @@ extension Engine {
           maxIterations: precision.maxIterations,
           figure: options.sampling.method == .rqmc
             ? "P(overspend) at the recommended margin, 95 % Student-t half-width over \(options.sampling.replicates) RQMC replicates"
+              + (options.sampling.estimator == .conditional
+                ? " (absorb: conditional Monte Carlo where it covers the budget and its bias is not flagged)" : "")
             : "P(overspend) at the recommended margin, 95 % Wilson half-width",
           batches: batches))
       }
@@ -100,6 +104,14 @@ extension Engine {
       if let replicates = run.replicates {
         // RQMC: the replicate means' t interval (the binomial one overstates the error).
         let figure = ReplicateFigures.overspendFigure(plan.budget.overspendRule, scope: scope(h))
+        // Conditional Monte Carlo where it covers the budget and its bias is not flagged.
+        if let conditional = run.conditional,
+          let c = ReplicateFigures.ConditionalFigures(conditional, figure, evaluation: indices[h], scope: s), !c.flagged,
+          let interval = c.overspendProbability
+        {
+          widest = max(widest, interval.halfWidth)
+          continue
+        }
         guard let interval = ReplicateInterval(replicates, figure, evaluation: indices[h], scope: s) else { return .infinity }
         widest = max(widest, interval.halfWidth)
         continue

@@ -53,6 +53,8 @@ public struct SimulationRun: Sendable {
   public var samples: SampleTable? = nil
   /// Each replicate's headline figures, under RQMC (``Sampling``); `nil` under plain Monte Carlo.
   public var replicates: ReplicateAccumulator? = nil
+  /// Each replicate's conditional Monte Carlo figures under absorb (`--estimator conditional`).
+  public var conditional: ConditionalAccumulator? = nil
 }
 
 /// Runs a scenario: blocks of iterations in parallel, accumulators merged at the end.
@@ -104,6 +106,7 @@ public enum Engine {
   ) throws(RunOptionsError) -> SimulationRun {
     try check(options)
     try check(options.sampling, options: options, plan: plan)
+    try checkConditional(options.sampling, plan: plan, evaluations: evaluations)
     let clock = ContinuousClock.now
     let table = samples ? SampleTable(plan: plan, evaluations: evaluations) : nil
     let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
@@ -113,6 +116,8 @@ public enum Engine {
     for worker in workers { total.merge(worker.accumulator) }
     var replicates = workers.first?.replicates
     for worker in workers.dropFirst() { if let r = worker.replicates { replicates?.merge(r) } }
+    var conditional = workers.first?.conditional
+    for worker in workers.dropFirst() { if let c = worker.conditional { conditional?.merge(c) } }
     try refuseNonFinite(total)
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -120,13 +125,13 @@ public enum Engine {
     rows?.gather(workers.compactMap(\.samples))
     return SimulationRun(
       options: options, accumulator: total, elapsedSeconds: seconds, plan: plan, evaluations: evaluations,
-      samples: rows, replicates: replicates)
+      samples: rows, replicates: replicates, conditional: conditional)
   }
 
   /// Refuses an RQMC run that cannot use its point set in full: a whole run (from iteration 0)
   /// must be replicates × 2ᵏ iterations (a batch or shard of one is checked by its caller).
   package static func check(_ sampling: Sampling, options: RunOptions, plan: SimulationPlan) throws(RunOptionsError) {
-    guard sampling.method == .rqmc else { return }
+    guard sampling.method == .rqmc || sampling.estimator == .conditional else { return }
     let whole = options.firstIteration == 0 ? options.iterations : sampling.replicates
     if let problem = sampling.problem(iterations: whole, factors: plan.factors.count) { throw .invalid(problem) }
   }
@@ -175,6 +180,11 @@ final class RunWorker: TileWorker {
   let samples: SampleRecorder?
   /// Each RQMC replicate's headline figures; `nil` under plain Monte Carlo.
   @exclusivity(unchecked) var replicates: ReplicateAccumulator?
+  /// Under `--estimator conditional`: each replicate's conditional figures under absorb, the
+  /// cells' cumulants, and the budgets of the absorb evaluations it covers; nil otherwise.
+  @exclusivity(unchecked) var conditional: ConditionalAccumulator?
+  let conditionalCost: ConditionalCost?
+  let conditionalPass: AbsorbPass?
   /// Per absorb evaluation, the ration evaluation with the same budget (walked beside it),
   /// and whether each evaluation is walked as such a twin.
   private let rationTwin: [Int?]
@@ -199,7 +209,7 @@ final class RunWorker: TileWorker {
     onePassAbsorb: Bool = true, stageHistograms: Bool = true, sampling: Sampling = .plain
   ) {
     workspace = TileWorkspace(plan: plan)
-    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count)
+    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count, shocks: plan.shocks.count)
     replicates = workspace.factorPoints.map { ReplicateAccumulator(replicates: $0.replicates, evaluations: evaluations.count, plan: plan) }
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.evaluations = evaluations
@@ -216,6 +226,14 @@ final class RunWorker: TileWorker {
     rationTwin = twin
     walkedAsTwin = walked
     absorbPass = onePassAbsorb ? AbsorbPass(plan: plan, evaluations: evaluations) : nil
+    let pass = sampling.estimator == .conditional && replicates != nil
+      ? absorbPass ?? AbsorbPass(plan: plan, evaluations: evaluations) : nil
+    conditionalPass = pass
+    conditionalCost = pass.map { _ in ConditionalCost(plan: plan) }
+    conditional = pass.map { pass in
+      ConditionalAccumulator(
+        replicates: sampling.replicates, covered: evaluations.indices.map { pass.slot(of: $0) != nil }, plan: plan)
+    }
     let makeStage = { HistogramStage(rows: TileWorkspace.rows, scopes: plan.scopes.count, years: plan.years) }
     stage = stageHistograms ? makeStage() : nil
     twinStage = stageHistograms ? makeStage() : nil
@@ -224,6 +242,7 @@ final class RunWorker: TileWorker {
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
     workspace.simulate(tile: t, active: active, seed: seed)
     for r in active { accumulator.activity.record(workspace, row: r) }
+    recordConditional(tile: t, active: active)
     if let samples { return processSampled(tile: t, active: active, seed: seed, samples: samples) }
     let base = t * TileWorkspace.rows
     absorbPass?.prepare(rows: active, cells: ledger.cells)

@@ -41,6 +41,9 @@ public struct ReplicateFigures: Codable, Sendable, Equatable {
   public var pointsPerReplicate: Int
   public var pointSet: String
   public var interval: String
+  /// `conditional` under `--estimator conditional` (absent otherwise), and what it covers.
+  public var estimator: String?
+  public var estimatorNote: String?
   public var budgets: [Budget]
 
   public struct Budget: Codable, Sendable, Equatable {
@@ -57,6 +60,45 @@ public struct ReplicateFigures: Codable, Sendable, Equatable {
     public var overspendProbability: ReplicateInterval?
     public var drift: ReplicateInterval?
     public var serviceGapProbability: ReplicateInterval?
+    /// Under `--estimator conditional`, for an absorb budget it covers: the conditional Monte
+    /// Carlo figures (``ConditionalFigures``); absent otherwise.
+    public var conditional: ConditionalFigures?
+  }
+
+  /// The conditional Monte Carlo figures of one absorb budget and scope
+  /// (``ConditionalAccumulator``): P(overspend) as the overspend rule judges it, and the mean
+  /// drift, each with its replicates' t interval; the stated bias of the probability (the
+  /// replicates' mean of the normal approximation's leading error term, see
+  /// ``ConditionalCost``), and `flagged` where that bias exceeds ``ConditionalFigures/biasShare``
+  /// of the interval's half-width: the interval may then cover less than stated.
+  public struct ConditionalFigures: Codable, Sendable, Equatable {
+    public var overspendProbability: ReplicateInterval?
+    /// P(overspend) in each budget year (the year's cost against the year's budget).
+    public var overspendProbabilityByYear: [ReplicateInterval?]
+    public var drift: ReplicateInterval?
+    public var overspendBias: Double?
+    public var flagged: Bool
+
+    /// A bias of a fifth of the half-width moves a 95 % interval's coverage to at least 93 %.
+    public static let biasShare = 0.2
+
+    package init?(_ conditional: ConditionalAccumulator, _ figure: ReplicateAccumulator.Figure, evaluation e: Int, scope s: Int) {
+      guard conditional.covered[e] else { return nil }
+      let R = conditional.replicates
+      let p = (0..<R).map { conditional.estimate(figure, replicate: $0, evaluation: e, scope: s) }
+      let d = (0..<R).map { conditional.estimate(.meanDrift, replicate: $0, evaluation: e, scope: s) }
+      let values = p.compactMap { $0 }, drifts = d.compactMap { $0 }
+      let interval = values.count == R ? ReplicateInterval(values: values.map(\.value)) : nil
+      let bias = values.count == R ? values.reduce(0.0) { $0 + $1.bias } / Double(R) : nil
+      overspendProbability = interval
+      drift = drifts.count == R ? ReplicateInterval(values: drifts.map(\.value)) : nil
+      overspendBias = bias
+      overspendProbabilityByYear = (0..<conditional.years).map { y in
+        let year = (0..<R).compactMap { conditional.estimate(.overspendInYear(y), replicate: $0, evaluation: e, scope: s) }
+        return year.count == R ? ReplicateInterval(values: year.map(\.value)) : nil
+      }
+      if let bias, let interval { flagged = bias > Self.biasShare * interval.halfWidth } else { flagged = true }
+    }
   }
 
   /// The figures of an RQMC run, or `nil` for a plain (or cancelled) one.
@@ -67,8 +109,17 @@ public struct ReplicateFigures: Codable, Sendable, Equatable {
     method = Sampling.Method.rqmc.rawValue
     self.replicates = replicates.replicates
     pointsPerReplicate = Int(replicates.paths(replicate: 0))
-    pointSet = "Sobol' points (Joe–Kuo direction numbers) over the uncertain factors, nested uniform (Owen) scrambling"
+    let gaps = FactorPoints(Sampling.rqmc(replicates: replicates.replicates), factors: plan.factors.count, shocks: plan.shocks.count)?.shockGaps ?? 0
+    pointSet = "Sobol' points (Joe–Kuo direction numbers) over the uncertain factors"
+      + (gaps > 0 ? " and the first \(gaps) starts of each shock" : "") + ", nested uniform (Owen) scrambling"
     interval = "95 % Student-t over the \(replicates.replicates) replicate means (\(replicates.replicates - 1) degrees of freedom)"
+    if let conditional = run.conditional, conditional.evaluationCount == run.evaluations.count {
+      estimator = Sampling.Estimator.conditional.rawValue
+      estimatorNote = "conditional Monte Carlo under absorb: each path's P(overspend) given its factors, processes and "
+        + "shocks (normal, with the cells' exact conditional mean and variance) and its expected drift; the bias is the "
+        + "normal approximation's leading Edgeworth term plus money-grid rounding, averaged over paths; flagged where it "
+        + "exceeds \(ConditionalFigures.biasShare) of the half-width. Ration figures and P(service gap) keep the indicator"
+    }
     budgets = run.evaluations.enumerated().map { e, evaluation in
       Budget(
         proposal: evaluation.budget.label, margin: evaluation.budget.margin, response: evaluation.response.rawValue,
@@ -79,7 +130,12 @@ public struct ReplicateFigures: Codable, Sendable, Equatable {
               replicates, Self.overspendFigure(plan.budget.overspendRule, scope: run.accumulator.evaluations[e].scopes[s]),
               evaluation: e, scope: s),
             drift: ReplicateInterval(replicates, .meanDrift, evaluation: e, scope: s),
-            serviceGapProbability: ReplicateInterval(replicates, .serviceGap, evaluation: e, scope: s))
+            serviceGapProbability: ReplicateInterval(replicates, .serviceGap, evaluation: e, scope: s),
+            conditional: run.conditional.flatMap { c in
+              c.evaluationCount == run.evaluations.count ? ConditionalFigures(
+                c, Self.overspendFigure(plan.budget.overspendRule, scope: run.accumulator.evaluations[e].scopes[s]),
+                evaluation: e, scope: s) : nil
+            })
         })
     }
   }
