@@ -1,6 +1,6 @@
 /// The probability levels at which distributions are reported.
 ///
-/// MODEL.md, "What is reported": drift quantiles at 1, 5, 10, 25, 50, 75, 90, 95 and
+/// The design standard (docs/output-format.md): drift quantiles at 1, 5, 10, 25, 50, 75, 90, 95 and
 /// 99 %; VaR and TVaR of the overspend at 90, 95 and 99 %.
 public enum QuantileLevels {
   /// Levels of the reported quantiles (drift, fan chart), ascending.
