@@ -60,6 +60,19 @@ enum CellCost {
     }
   }
 
+  /// A per-person severity stated for the year, for one period: the same law with its CV
+  /// times √periodsPerYear (independent periods add up to the year's variance).
+  @inlinable
+  package static func periodSeverity(_ severity: Severity, periodsPerYear: Int) -> Severity {
+    let scale = Double(periodsPerYear).squareRoot()
+    switch severity {
+    case .fixed: return .fixed
+    case .gamma(let cv): return .gamma(cv: cv * scale)
+    case .normal(let cv): return .normal(cv: cv * scale)
+    case .lognormal(let cv): return .lognormal(cv: cv * scale)
+    }
+  }
+
   /// Cost of `people` people for one period, each costing `annualMean / periodsPerYear` on
   /// average with a per-person period CV of `severity.cv × √periodsPerYear`.
   @inlinable
@@ -68,14 +81,7 @@ enum CellCost {
     threshold: Int, using g: inout G
   ) -> Double {
     let mean = annualMean / Double(periodsPerYear)
-    let periodSeverity: Severity
-    let scale = Double(periodsPerYear).squareRoot()
-    switch severity {
-    case .fixed: periodSeverity = .fixed
-    case .gamma(let cv): periodSeverity = .gamma(cv: cv * scale)
-    case .normal(let cv): periodSeverity = .normal(cv: cv * scale)
-    case .lognormal(let cv): periodSeverity = .lognormal(cv: cv * scale)
-    }
+    let periodSeverity = Self.periodSeverity(severity, periodsPerYear: periodsPerYear)
     // Lognormal costs are summed person by person (small populations), so count whole people.
     var count = people
     if case .lognormal = periodSeverity { count = people.rounded() }

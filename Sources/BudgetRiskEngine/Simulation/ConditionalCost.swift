@@ -102,16 +102,10 @@ package final class ConditionalCost {
           var people = 0.0
           for s in segments { people += w.population[(r * T + t) * S + s] }
           let level = w.preInterventionRates[cell + v] * w.interventionMultiplier(row: r, period: t, service: v, delivered: nil)
-          let scale = Double(ppy).squareRoot()
-          var (cv2, e3) = Self.thirdMoment(severity)
-          // The period's CV is the year's × √ppy (``CellCost/perPerson``).
-          switch severity {
-          case .fixed: break
-          case .gamma(let cv): (cv2, e3) = Self.thirdMoment(.gamma(cv: cv * scale))
-          case .normal(let cv): (cv2, e3) = Self.thirdMoment(.normal(cv: cv * scale))
-          case .lognormal(let cv):
-            (cv2, e3) = Self.thirdMoment(.lognormal(cv: cv * scale)); people = people.rounded()
-          }
+          // The period's law, as ``CellCost/perPerson`` draws it (lognormal: whole people).
+          let period = CellCost.periodSeverity(severity, periodsPerYear: ppy)
+          let (cv2, e3) = Self.thirdMoment(period)
+          if case .lognormal = period { people = people.rounded() }
           let a = level * price * annualMean / Double(ppy)
           guard people > 0, a > 0 else { break }
           k1 = people * a

@@ -126,15 +126,7 @@ extension TileWorkspace {
     if let set = factorPoints, set.shockGaps > 0 {
       fillShockMultipliers(points: set, iteration: iteration, seed: seed)
     } else {
-    for (k, shock) in plan.shocks.enumerated() {
-      var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(plan.shockStreamKey[k]))
-      var lastStart = Int.min / 2
-      for t in 0..<T {
-        if openUniform(&rng) < shock.probability { lastStart = t }
-        guard t - lastStart < shock.duration else { continue }
-        for v in 0..<V where plan.shockHits[k * V + v] { shockMultiplier[t * V + v] *= shock.multiplier }
-      }
-    }
+      fillShockMultipliers(iteration: iteration, seed: seed)
     }
     // Service rates that wander (factor processes) join the shocks' multipliers: one product
     // per cell either way, and nothing without processes.
@@ -217,6 +209,22 @@ extension TileWorkspace {
     for (k, charged) in plan.programmeService.enumerated() {
       guard let v = charged else { continue }
       for t in 0..<T { cost[(r * T + t) * V + v] += programmeCost(row: r, intervention: k, period: t) }
+    }
+  }
+
+  /// The shocks' multipliers of one iteration under plain Monte Carlo: each period's start
+  /// drawn from the shock's own stream (the RQMC twin, which takes the first gaps between
+  /// starts from the point set, is ``fillShockMultipliers(points:iteration:seed:)``).
+  private func fillShockMultipliers(iteration: Int, seed: UInt64) {
+    let T = plan.periods, V = plan.serviceCount
+    for (k, shock) in plan.shocks.enumerated() {
+      var rng = RandomStream(seed: seed, iteration: UInt64(iteration), stream: StreamID.shock(plan.shockStreamKey[k]))
+      var lastStart = Int.min / 2
+      for t in 0..<T {
+        if openUniform(&rng) < shock.probability { lastStart = t }
+        guard t - lastStart < shock.duration else { continue }
+        for v in 0..<V where plan.shockHits[k * V + v] { shockMultiplier[t * V + v] *= shock.multiplier }
+      }
     }
   }
 
