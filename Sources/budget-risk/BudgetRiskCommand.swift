@@ -58,7 +58,7 @@ func loadPlan(_ path: String, design: String? = nil) throws -> SimulationPlan {
 /// Compiles a loaded scenario into its plan (the checks beyond the scenario's own
 /// validation), printing every issue and exiting 65 when the plan refuses it.
 func compile(_ scenario: Scenario) throws -> SimulationPlan {
-  do { return try SimulationPlan(scenario) } catch {
+  do { return try SimulationPlan.compiled(scenario) } catch {
     printError("\(error)")
     throw Exit.invalidScenario
   }

@@ -43,7 +43,7 @@ extension SimulationPlan {
     // What the engine's random streams can address: the plan's own rule, here so that the
     // loader reports it at its key and line.
     let streams = streamIssues(scenario)
-    guard streams.isEmpty, let plan = try? SimulationPlan(scenario) else {
+    guard streams.isEmpty, let plan = try? SimulationPlan.compiled(scenario) else {
       return streams.map { LimitProblem(path: $0.path, message: $0.message) }
     }
     var problems: [LimitProblem] = []

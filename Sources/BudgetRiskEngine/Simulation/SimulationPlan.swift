@@ -15,7 +15,7 @@ public struct SimulationPlan: Sendable {
   /// The scenario file, the SHA-256 of its bytes as read and its correlation repair, for
   /// the run manifest.
   package let sourcePath: String
-  package let sourceSHA256: String?
+  package internal(set) var sourceSHA256: String?
   package let correlationRepair: CorrelationRepair?
   /// The scenario's run defaults (seed, iterations, threads) for the command line.
   package let defaults: RunDefaults

@@ -5,7 +5,7 @@ import BudgetRiskNumerics
 /// A `Scenario` is produced only by ``ScenarioLoader`` after every check in
 /// `docs/scenario-format.md` has passed, so the engine never re-validates. Indices into
 /// `segments`, `services`, `factors`, `interventions` and `budget.pools` are stable.
-public struct Scenario: Sendable {
+public struct Scenario: Sendable, Equatable {
   public var name: String
   public var description: String
   /// ISO 4217 code or symbol shown beside money, e.g. `GBP`.

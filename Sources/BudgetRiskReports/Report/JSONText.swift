@@ -1,0 +1,337 @@
+import Foundation
+
+/// Writes an `Encodable` value as JSON text: the bytes `JSONEncoder` writes with
+/// `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`, except that a non-finite number
+/// is written `null` (what ``JSONReport`` made of the encoder's marker string).
+///
+/// Why not `JSONEncoder`: a run's JSON is megabytes of small structs of numbers (server-scale:
+/// 13 MB, 22 budgets × 4 scopes × a 36-period drift fan of 9 quantiles), and Foundation's
+/// encoder spent 1.6 G instructions on it — more than the analytic base, the figures and a
+/// thousand iterations together, and the largest fixed cost of a short run. This writer keeps
+/// a plain tree (numbers kept as `Double`, objects as key lists) and formats it in one pass:
+/// about a fifth of that. `JSONTextTests` checks it byte for byte against `JSONEncoder`
+/// (``JSONReport/referenceEncode(_:)``) on whole run, margin, comparison and outcome documents
+/// and on edge cases (escapes, empty containers, integers, nested and repeated keys).
+///
+/// The format, as `JSONEncoder` writes it: two spaces per level; `"key" : value`; keys sorted
+/// by their UTF-8 bytes; an empty array or object is `[`, two newlines, the indent and `]`;
+/// a `Double` is its shortest round-trip `description` with a trailing `.0` dropped; strings
+/// escape `"`, `\`, `\b \f \n \r \t` and other control characters as `\u00XX`, nothing else.
+enum JSONText {
+  static func encode<T: Encodable>(_ value: T) throws -> Data {
+    let root = JSONTextEncoder(parent: nil, key: nil)
+    let node = try root.node(for: value)
+    var writer = Writer()
+    writer.write(node, indent: 0)
+    return Data(writer.bytes)
+  }
+
+  /// A value of the tree. Containers are classes: a nested container is written into after
+  /// it was attached to its parent.
+  enum Node {
+    case null, bool(Bool), double(Double), float(Float), int(Int64), uint(UInt64), string(String)
+    case container(Container)
+  }
+
+  final class Container {
+    let isObject: Bool
+    var items: [Node] = []
+    /// The keys of an object, one per item.
+    var keys: [String] = []
+    init(isObject: Bool) { self.isObject = isObject }
+
+    func append(_ node: Node, key: String) {
+      // A key encoded twice keeps its last value, as in `JSONEncoder`'s dictionary.
+      if let i = keys.firstIndex(of: key) { items[i] = node; return }
+      keys.append(key); items.append(node)
+    }
+  }
+
+  struct Writer {
+    var bytes: [UInt8] = []
+    init() { bytes.reserveCapacity(1 << 16) }
+
+    mutating func write(_ node: Node, indent: Int) {
+      switch node {
+      case .null: append("null")
+      case .bool(let b): append(b ? "true" : "false")
+      case .double(let x): number(x.isFinite ? x.description : nil)
+      case .float(let x): number(x.isFinite ? x.description : nil)
+      case .int(let i): append(String(i))
+      case .uint(let u): append(String(u))
+      case .string(let s): string(s)
+      case .container(let c): c.isObject ? object(c, indent: indent) : array(c, indent: indent)
+      }
+    }
+
+    private mutating func number(_ text: String?) {
+      guard var text else { return append("null") }
+      if text.hasSuffix(".0") { text.removeLast(2) }
+      append(text)
+    }
+
+    private mutating func append(_ text: String) {
+      var text = text
+      text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func spaces(_ indent: Int) {
+      for _ in 0..<(2 * indent) { bytes.append(0x20) }
+    }
+
+    private mutating func array(_ c: Container, indent: Int) {
+      bytes.append(UInt8(ascii: "["))
+      bytes.append(0x0A)
+      for (i, item) in c.items.enumerated() {
+        if i > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(0x0A) }
+        spaces(indent + 1)
+        write(item, indent: indent + 1)
+      }
+      bytes.append(0x0A)
+      spaces(indent)
+      bytes.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func object(_ c: Container, indent: Int) {
+      bytes.append(UInt8(ascii: "{"))
+      bytes.append(0x0A)
+      let order = c.keys.indices.sorted { c.keys[$0].utf8.lexicographicallyPrecedes(c.keys[$1].utf8) }
+      for (n, i) in order.enumerated() {
+        if n > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(0x0A) }
+        spaces(indent + 1)
+        string(c.keys[i])
+        bytes.append(0x20); bytes.append(UInt8(ascii: ":")); bytes.append(0x20)
+        write(c.items[i], indent: indent + 1)
+      }
+      bytes.append(0x0A)
+      spaces(indent)
+      bytes.append(UInt8(ascii: "}"))
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private mutating func string(_ s: String) {
+      bytes.append(UInt8(ascii: "\""))
+      var s = s
+      s.withUTF8 { utf8 in
+        var mark = 0
+        for (i, b) in utf8.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+          bytes.append(contentsOf: utf8[mark..<i])
+          mark = i + 1
+          switch b {
+          case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, UInt8(ascii: "\"")])
+          case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+          case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+          case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+          case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+          case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+          case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+          default:
+            bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            bytes.append(Self.hex[Int(b >> 4)]); bytes.append(Self.hex[Int(b & 0xF)])
+          }
+        }
+        bytes.append(contentsOf: utf8[mark...])
+      }
+      bytes.append(UInt8(ascii: "\""))
+    }
+  }
+}
+
+/// The `Encoder` that builds ``JSONText``'s tree. The coding path is kept as a parent chain
+/// and built only when asked for (an error, a type that reads it).
+final class JSONTextEncoder: Encoder {
+  let parent: JSONTextEncoder?
+  let key: (any CodingKey)?
+  var value: JSONText.Node?
+  var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+  init(parent: JSONTextEncoder?, key: (any CodingKey)?) {
+    self.parent = parent; self.key = key
+  }
+
+  var codingPath: [any CodingKey] {
+    var path = [any CodingKey]()
+    var at: JSONTextEncoder? = self
+    while let e = at {
+      if let k = e.key { path.append(k) }
+      at = e.parent
+    }
+    return path.reversed()
+  }
+
+  /// The node of `value`: scalars directly, anything else through its `encode(to:)` (an
+  /// empty object if it encodes nothing, as `JSONEncoder` writes it).
+  func node<T: Encodable>(for value: T, key: (any CodingKey)? = nil) throws -> JSONText.Node {
+    // Compared by metatype first: a dynamic cast per value would cost more than the value.
+    if T.self == Double.self { return .double(unsafeBitCast(value, to: Double.self)) }
+    if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+    if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
+    if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+    let child = JSONTextEncoder(parent: self, key: key)
+    try value.encode(to: child)
+    return child.value ?? .container(JSONText.Container(isObject: true))
+  }
+
+  private func container(isObject: Bool) -> JSONText.Container {
+    if case .container(let c)? = value, c.isObject == isObject { return c }
+    let c = JSONText.Container(isObject: isObject)
+    value = .container(c)
+    return c
+  }
+
+  func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+    KeyedEncodingContainer(Keyed<Key>(encoder: self, object: container(isObject: true)))
+  }
+
+  func unkeyedContainer() -> any UnkeyedEncodingContainer {
+    Unkeyed(encoder: self, array: container(isObject: false))
+  }
+
+  func singleValueContainer() -> any SingleValueEncodingContainer { Single(encoder: self) }
+
+  struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let encoder: JSONTextEncoder
+    let object: JSONText.Container
+    var codingPath: [any CodingKey] { encoder.codingPath }
+
+    mutating func encodeNil(forKey key: Key) throws { object.append(.null, key: key.stringValue) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { object.append(.bool(value), key: key.stringValue) }
+    mutating func encode(_ value: String, forKey key: Key) throws { object.append(.string(value), key: key.stringValue) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { object.append(.double(value), key: key.stringValue) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { object.append(.float(value), key: key.stringValue) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { object.append(.int(Int64(value)), key: key.stringValue) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { object.append(.int(Int64(value)), key: key.stringValue) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { object.append(.int(Int64(value)), key: key.stringValue) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { object.append(.int(Int64(value)), key: key.stringValue) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { object.append(.int(value), key: key.stringValue) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { object.append(.uint(UInt64(value)), key: key.stringValue) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { object.append(.uint(UInt64(value)), key: key.stringValue) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { object.append(.uint(UInt64(value)), key: key.stringValue) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { object.append(.uint(UInt64(value)), key: key.stringValue) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { object.append(.uint(value), key: key.stringValue) }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+      object.append(try encoder.node(for: value, key: key), key: key.stringValue)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+      let c = JSONText.Container(isObject: true)
+      object.append(.container(c), key: key.stringValue)
+      return KeyedEncodingContainer(Keyed<NestedKey>(encoder: JSONTextEncoder(parent: encoder, key: key), object: c))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+      let c = JSONText.Container(isObject: false)
+      object.append(.container(c), key: key.stringValue)
+      return Unkeyed(encoder: JSONTextEncoder(parent: encoder, key: key), array: c)
+    }
+
+    mutating func superEncoder() -> any Encoder { SuperEncoder(parent: encoder, key: JSONTextKey("super"), object: object) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { SuperEncoder(parent: encoder, key: key, object: object) }
+  }
+
+  struct Unkeyed: UnkeyedEncodingContainer {
+    let encoder: JSONTextEncoder
+    let array: JSONText.Container
+    var codingPath: [any CodingKey] { encoder.codingPath }
+    var count: Int { array.items.count }
+
+    mutating func encodeNil() throws { array.items.append(.null) }
+    mutating func encode(_ value: Bool) throws { array.items.append(.bool(value)) }
+    mutating func encode(_ value: String) throws { array.items.append(.string(value)) }
+    mutating func encode(_ value: Double) throws { array.items.append(.double(value)) }
+    mutating func encode(_ value: Float) throws { array.items.append(.float(value)) }
+    mutating func encode(_ value: Int) throws { array.items.append(.int(Int64(value))) }
+    mutating func encode(_ value: Int8) throws { array.items.append(.int(Int64(value))) }
+    mutating func encode(_ value: Int16) throws { array.items.append(.int(Int64(value))) }
+    mutating func encode(_ value: Int32) throws { array.items.append(.int(Int64(value))) }
+    mutating func encode(_ value: Int64) throws { array.items.append(.int(value)) }
+    mutating func encode(_ value: UInt) throws { array.items.append(.uint(UInt64(value))) }
+    mutating func encode(_ value: UInt8) throws { array.items.append(.uint(UInt64(value))) }
+    mutating func encode(_ value: UInt16) throws { array.items.append(.uint(UInt64(value))) }
+    mutating func encode(_ value: UInt32) throws { array.items.append(.uint(UInt64(value))) }
+    mutating func encode(_ value: UInt64) throws { array.items.append(.uint(value)) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+      array.items.append(try encoder.node(for: value, key: JSONTextKey(index: array.items.count)))
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+      let c = JSONText.Container(isObject: true)
+      let key = JSONTextKey(index: array.items.count)
+      array.items.append(.container(c))
+      return KeyedEncodingContainer(Keyed<NestedKey>(encoder: JSONTextEncoder(parent: encoder, key: key), object: c))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+      let c = JSONText.Container(isObject: false)
+      let key = JSONTextKey(index: array.items.count)
+      array.items.append(.container(c))
+      return Unkeyed(encoder: JSONTextEncoder(parent: encoder, key: key), array: c)
+    }
+
+    mutating func superEncoder() -> any Encoder {
+      let key = JSONTextKey(index: array.items.count)
+      array.items.append(.null)
+      return SuperEncoder(parent: encoder, key: key, array: array, slot: array.items.count - 1)
+    }
+  }
+
+  struct Single: SingleValueEncodingContainer {
+    let encoder: JSONTextEncoder
+    var codingPath: [any CodingKey] { encoder.codingPath }
+    mutating func encodeNil() throws { encoder.value = .null }
+    mutating func encode(_ value: Bool) throws { encoder.value = .bool(value) }
+    mutating func encode(_ value: String) throws { encoder.value = .string(value) }
+    mutating func encode(_ value: Double) throws { encoder.value = .double(value) }
+    mutating func encode(_ value: Float) throws { encoder.value = .float(value) }
+    mutating func encode(_ value: Int) throws { encoder.value = .int(Int64(value)) }
+    mutating func encode(_ value: Int8) throws { encoder.value = .int(Int64(value)) }
+    mutating func encode(_ value: Int16) throws { encoder.value = .int(Int64(value)) }
+    mutating func encode(_ value: Int32) throws { encoder.value = .int(Int64(value)) }
+    mutating func encode(_ value: Int64) throws { encoder.value = .int(value) }
+    mutating func encode(_ value: UInt) throws { encoder.value = .uint(UInt64(value)) }
+    mutating func encode(_ value: UInt8) throws { encoder.value = .uint(UInt64(value)) }
+    mutating func encode(_ value: UInt16) throws { encoder.value = .uint(UInt64(value)) }
+    mutating func encode(_ value: UInt32) throws { encoder.value = .uint(UInt64(value)) }
+    mutating func encode(_ value: UInt64) throws { encoder.value = .uint(value) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+      encoder.value = try encoder.node(for: value)
+    }
+  }
+}
+
+/// An encoder whose value lands in a slot of its parent's container when it is released
+/// (`superEncoder`: the value is written after the call returns).
+private final class SuperEncoder: Encoder {
+  let inner: JSONTextEncoder
+  let store: (JSONText.Node) -> Void
+  var codingPath: [any CodingKey] { inner.codingPath }
+  var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+  init(parent: JSONTextEncoder, key: any CodingKey, object: JSONText.Container) {
+    inner = JSONTextEncoder(parent: parent, key: key)
+    let name = key.stringValue
+    store = { object.append($0, key: name) }
+  }
+
+  init(parent: JSONTextEncoder, key: any CodingKey, array: JSONText.Container, slot: Int) {
+    inner = JSONTextEncoder(parent: parent, key: key)
+    store = { array.items[slot] = $0 }
+  }
+
+  deinit { store(inner.value ?? .container(JSONText.Container(isObject: true))) }
+
+  func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { inner.container(keyedBy: type) }
+  func unkeyedContainer() -> any UnkeyedEncodingContainer { inner.unkeyedContainer() }
+  func singleValueContainer() -> any SingleValueEncodingContainer { inner.singleValueContainer() }
+}
+
+/// A coding key for array positions and `super`.
+struct JSONTextKey: CodingKey {
+  var stringValue: String
+  var intValue: Int?
+  init(_ string: String) { stringValue = string; intValue = nil }
+  init(index: Int) { stringValue = "Index \(index)"; intValue = index }
+  init?(stringValue: String) { self.init(stringValue) }
+  init?(intValue: Int) { self.init(index: intValue) }
+}

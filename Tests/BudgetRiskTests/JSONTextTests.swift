@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@_spi(HotPath) @testable import BudgetRiskNumerics
+@testable import BudgetRiskModel
+@testable import BudgetRiskEngine
+@testable import BudgetRiskStudies
+@testable import BudgetRiskReports
+
+/// ``JSONText`` writes the bytes Foundation's `JSONEncoder` wrote (with ``JSONReport``'s
+/// options and its non-finite numbers as `null`): the JSON outputs did not change when the
+/// writer did.
+@Suite struct JSONTextTests {
+  static func expectSameBytes<T: Encodable>(_ value: T, _ label: String) throws {
+    let fast = try JSONText.encode(value), reference = try JSONReport.referenceEncode(value)
+    guard fast != reference else { return }
+    let a = Array(fast), b = Array(reference)
+    let at = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+    let context = { (x: [UInt8]) in String(decoding: x[max(0, at - 80)..<min(x.count, at + 80)], as: UTF8.self) }
+    Issue.record("\(label): differs at byte \(at) of \(a.count) / \(b.count):\n\(context(a))\n--- JSONEncoder:\n\(context(b))")
+  }
+
+  /// A whole run's document (every figure type of `run --json`), a comparison's and a margin
+  /// solve's.
+  @Test func documentsMatchJSONEncoder() throws {
+    try Self.expectSameBytes(
+      JSONReport.Document(manifest: ReportFixture.manifest, figures: ReportFixture.figures, tornado: nil), "run")
+    let (margin, manifest, _) = try MarginReportTests.figures()
+    try Self.expectSameBytes(JSONReport.MarginDocument(manifest: manifest, figures: margin), "margin")
+    let run = try DesignComparison.run(
+      ComparisonReportTests.designs, baseline: 1, options: RunOptions(iterations: 128, seed: 4, threads: 2))
+    try Self.expectSameBytes(ComparisonFigures(run, rankBy: .tvar95), "comparison")
+  }
+
+  struct Edge: Encodable {
+    var text = "quote \" backslash \\ slash / tab \t newline \n return \r bell \u{7} \u{8} \u{c} \u{1f} del \u{7f} é 中 🙂"
+    var empty: [Double] = []
+    var emptyObject: [String: Int] = [:]
+    var nested: [[Int]] = [[], [1, -2], [Int.max, Int.min]]
+    var numbers: [Double] = [0, -0.0, 1, -1, 0.1, 1e16, 1e-7, 123456789012345680000, 5e-324, .greatestFiniteMagnitude, 2.5e-5, 12.0]
+    var undefined: [Double] = [.nan, .infinity, -.infinity]
+    var floats: [Float] = [1, 0.1, 3.5e-8]
+    var flags = [true, false]
+    var optional: Double? = nil
+    var present: Double? = 2
+    var optionals: [Double?] = [nil, 1.5]
+    var small: [UInt8] = [0, 255]
+    var wide: [UInt64] = [UInt64.max]
+    var map = ["b": 2, "a": 1, "B": 3, "é": 4, "a b": 5, "": 6]
+    var unicodeKeys = ["z": "last", "ä": "after z by bytes", "Z": "first"]
+  }
+
+  /// Escapes, empty containers, integer widths, signed zero, extremes, optionals, key order
+  /// by UTF-8 bytes, and a top-level scalar, array and string.
+  @Test func edgeCasesMatchJSONEncoder() throws {
+    try Self.expectSameBytes(Edge(), "edge cases")
+    try Self.expectSameBytes(1.5, "top-level number")
+    try Self.expectSameBytes([Double.nan, 3], "top-level array")
+    try Self.expectSameBytes("a\"b", "top-level string")
+    try Self.expectSameBytes([Edge(), Edge()], "array of objects")
+  }
+}
