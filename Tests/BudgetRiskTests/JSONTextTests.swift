@@ -49,6 +49,25 @@ import Testing
     var unicodeKeys = ["z": "last", "ä": "after z by bytes", "Z": "first"]
   }
 
+  /// A key encoded twice (the last value counts), a keyed container asked for twice (one
+  /// object), nested containers and a value that encodes nothing (an empty object).
+  struct Repeated: Encodable {
+    enum Key: String, CodingKey { case a, b, c, d, e }
+    struct Nothing: Encodable { func encode(to encoder: any Encoder) throws {} }
+    func encode(to encoder: any Encoder) throws {
+      var first = encoder.container(keyedBy: Key.self)
+      try first.encode(1, forKey: .a)
+      try first.encode("two", forKey: .b)
+      var again = encoder.container(keyedBy: Key.self)
+      try again.encode(3.5, forKey: .a)
+      var list = again.nestedUnkeyedContainer(forKey: .c)
+      try list.encode(1)
+      var inner = list.nestedContainer(keyedBy: Key.self)
+      try inner.encodeNil(forKey: .e)
+      try again.encode(Nothing(), forKey: .d)
+    }
+  }
+
   /// Escapes, empty containers, integer widths, signed zero, extremes, optionals, key order
   /// by UTF-8 bytes, and a top-level scalar, array and string.
   @Test func edgeCasesMatchJSONEncoder() throws {
@@ -57,5 +76,6 @@ import Testing
     try Self.expectSameBytes([Double.nan, 3], "top-level array")
     try Self.expectSameBytes("a\"b", "top-level string")
     try Self.expectSameBytes([Edge(), Edge()], "array of objects")
+    try Self.expectSameBytes(Repeated(), "repeated keys and nested containers")
   }
 }

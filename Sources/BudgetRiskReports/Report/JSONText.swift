@@ -36,13 +36,12 @@ enum JSONText {
   final class Container {
     let isObject: Bool
     var items: [Node] = []
-    /// The keys of an object, one per item.
+    /// The keys of an object, one per item, in the order encoded (a key encoded twice keeps
+    /// its last value, as in `JSONEncoder`'s dictionary: resolved when written).
     var keys: [String] = []
     init(isObject: Bool) { self.isObject = isObject }
 
     func append(_ node: Node, key: String) {
-      // A key encoded twice keeps its last value, as in `JSONEncoder`'s dictionary.
-      if let i = keys.firstIndex(of: key) { items[i] = node; return }
       keys.append(key); items.append(node)
     }
   }
@@ -65,9 +64,11 @@ enum JSONText {
     }
 
     private mutating func number(_ text: String?) {
-      guard var text else { return append("null") }
-      if text.hasSuffix(".0") { text.removeLast(2) }
+      guard let text else { return append("null") }
       append(text)
+      // `JSONEncoder` drops a trailing ".0" (12.0 is written 12).
+      let n = bytes.count
+      if n >= 2 && bytes[n - 2] == UInt8(ascii: ".") && bytes[n - 1] == UInt8(ascii: "0") { bytes.removeLast(2) }
     }
 
     private mutating func append(_ text: String) {
@@ -75,38 +76,51 @@ enum JSONText {
       text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    private mutating func spaces(_ indent: Int) {
-      for _ in 0..<(2 * indent) { bytes.append(0x20) }
+    /// A newline and the indent of `level`, in one append.
+    private mutating func newline(_ level: Int) {
+      if level < Self.blank.count / 2 {
+        bytes.append(contentsOf: Self.blank[0...(2 * level)])
+      } else {
+        bytes.append(0x0A)
+        for _ in 0..<(2 * level) { bytes.append(0x20) }
+      }
     }
+
+    private static let blank = [UInt8(0x0A)] + [UInt8](repeating: 0x20, count: 64)
 
     private mutating func array(_ c: Container, indent: Int) {
       bytes.append(UInt8(ascii: "["))
-      bytes.append(0x0A)
+      if c.items.isEmpty { bytes.append(0x0A) }
       for (i, item) in c.items.enumerated() {
-        if i > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(0x0A) }
-        spaces(indent + 1)
+        if i > 0 { bytes.append(UInt8(ascii: ",")) }
+        newline(indent + 1)
         write(item, indent: indent + 1)
       }
-      bytes.append(0x0A)
-      spaces(indent)
+      newline(indent)
       bytes.append(UInt8(ascii: "]"))
     }
 
     private mutating func object(_ c: Container, indent: Int) {
       bytes.append(UInt8(ascii: "{"))
-      bytes.append(0x0A)
-      let order = c.keys.indices.sorted { c.keys[$0].utf8.lexicographicallyPrecedes(c.keys[$1].utf8) }
-      for (n, i) in order.enumerated() {
-        if n > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(0x0A) }
-        spaces(indent + 1)
+      if c.keys.isEmpty { bytes.append(0x0A) }
+      // By key bytes, and a repeated key by the order encoded: only its last value is written.
+      let order = c.keys.indices.sorted { a, b in
+        c.keys[a] == c.keys[b] ? a < b : c.keys[a].utf8.lexicographicallyPrecedes(c.keys[b].utf8)
+      }
+      var first = true
+      for (n, i) in order.enumerated() where n + 1 == order.count || c.keys[order[n + 1]] != c.keys[i] {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+        newline(indent + 1)
         string(c.keys[i])
-        bytes.append(0x20); bytes.append(UInt8(ascii: ":")); bytes.append(0x20)
+        bytes.append(contentsOf: Self.colon)
         write(c.items[i], indent: indent + 1)
       }
-      bytes.append(0x0A)
-      spaces(indent)
+      newline(indent)
       bytes.append(UInt8(ascii: "}"))
     }
+
+    private static let colon: [UInt8] = [0x20, UInt8(ascii: ":"), 0x20]
 
     private static let hex = Array("0123456789abcdef".utf8)
 

@@ -109,20 +109,27 @@ public enum Engine {
     try checkConditional(options.sampling, plan: plan, evaluations: evaluations)
     let clock = ContinuousClock.now
     let table = samples ? SampleTable(plan: plan, evaluations: evaluations) : nil
-    let (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
+    var (workers, _) = ParallelTiles.run(options: options, progress: progress, cancel: cancel) {
       RunWorker(plan: plan, evaluations: evaluations, samples: table, sampling: options.sampling)
     }
-    var total = RunAccumulator(plan: plan, evaluations: evaluations)
-    for worker in workers { total.merge(worker.accumulator) }
     var replicates = workers.first?.replicates
     for worker in workers.dropFirst() { if let r = worker.replicates { replicates?.merge(r) } }
     var conditional = workers.first?.conditional
     for worker in workers.dropFirst() { if let c = worker.conditional { conditional?.merge(c) } }
+    var rows = table
+    rows?.gather(workers.compactMap(\.samples))
+    // The first worker's accumulators become the total and the others merge into it, in worker
+    // order as before: merging them into fresh empty ones as well cost one more allocation and
+    // merge of every histogram per run (and per batch of a precision run). An empty
+    // accumulator is the merge's identity (`RunMergeTests`). The workers are let go first, so
+    // that the total owns its storage and is not copied on its first merge.
+    var parts = workers.map(\.accumulator)
+    workers.removeAll()
+    var total = parts.isEmpty ? RunAccumulator(plan: plan, evaluations: evaluations) : parts.removeFirst()
+    for part in parts { total.merge(part) }
     try refuseNonFinite(total)
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    var rows = table
-    rows?.gather(workers.compactMap(\.samples))
     return SimulationRun(
       options: options, accumulator: total, elapsedSeconds: seconds, plan: plan, evaluations: evaluations,
       samples: rows, replicates: replicates, conditional: conditional)
