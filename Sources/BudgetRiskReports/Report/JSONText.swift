@@ -35,11 +35,17 @@ enum JSONText {
 
   final class Container {
     let isObject: Bool
-    var items: [Node] = []
+    /// Unchecked: a tree is built and written by one thread.
+    @exclusivity(unchecked) var items: [Node] = []
     /// The keys of an object, one per item, in the order encoded (a key encoded twice keeps
     /// its last value, as in `JSONEncoder`'s dictionary: resolved when written).
-    var keys: [String] = []
-    init(isObject: Bool) { self.isObject = isObject }
+    @exclusivity(unchecked) var keys: [String] = []
+    init(isObject: Bool) {
+      self.isObject = isObject
+      // Most containers of a run's figures hold a handful of values: one allocation, not four.
+      items.reserveCapacity(8)
+      if isObject { keys.reserveCapacity(8) }
+    }
 
     func append(_ node: Node, key: String) {
       keys.append(key); items.append(node)
@@ -157,7 +163,7 @@ enum JSONText {
 final class JSONTextEncoder: Encoder {
   let parent: JSONTextEncoder?
   let key: (any CodingKey)?
-  var value: JSONText.Node?
+  @exclusivity(unchecked) var value: JSONText.Node?
   var userInfo: [CodingUserInfoKey: Any] { [:] }
 
   init(parent: JSONTextEncoder?, key: (any CodingKey)?) {
