@@ -64,25 +64,6 @@ import Testing
     expectIssue(issues, path: "name", "control character")
   }
 
-  /// The byte-level replacement of the non-finite marker gives exactly the bytes of the string
-  /// replacement it took over from (`replacingOccurrences`, left to right, non-overlapping):
-  /// markers at either end, adjacent, cut short, without quotes, beside other escapes.
-  @Test func theMarkersByteReplacementEqualsTheStringOne() {
-    let marker = "\"\\u0001undefined\""
-    let cases = [
-      "", "\\", "\"", marker, "[\(marker)]", "\(marker)\(marker)", "[\(marker),\(marker)] x \(marker)",
-      "\"\\u0001undefine\"", "\\u0001undefined", "\"\\u0001undefined", "\"\\n\\t\\\\\" \(marker) \"\\u0002undefined\"",
-      "\"\\\(marker)", "{\"a\" : \(marker), \"b\\\\\" : 1.5}\n",
-    ]
-    for text in cases {
-      let bytes = JSONReport.nullingUndefined(Data(text.utf8))
-      #expect(String(decoding: bytes, as: UTF8.self) == text.replacingOccurrences(of: marker, with: "null"), "\(text)")
-    }
-    // A document without the marker comes back as it was.
-    let plain = Data("{\"x\" : [1, 2]}".utf8)
-    #expect(JSONReport.nullingUndefined(plain) == plain)
-  }
-
   /// Found by the fuzzer: one overspending iteration left "± nan" under a driver's mean z in
   /// the HTML report, and a count's undefined standard error printed "nan".
   @Test func undefinedSpreadsInReportsAreDashes() {
