@@ -35,8 +35,7 @@ package final class AbsorbPass {
   package init?(plan: SimulationPlan, evaluations list: [Evaluation]) {
     guard Self.applies(to: plan) else { return nil }
     var slots = [Int?](repeating: nil, count: list.count), n = 0
-    for (e, evaluation) in list.enumerated()
-    where evaluation.response == .absorb && !evaluation.budget.dependsOnPopulation(plan) {
+    for (e, evaluation) in list.enumerated() where Self.takes(evaluation, plan: plan) {
       slots[e] = n; n += 1
     }
     guard n > 0 else { return nil }
@@ -60,18 +59,36 @@ package final class AbsorbPass {
           poolBudgetToDate[(k * P + p) * T + t] = toDate
         }
       }
-      for (s, scope) in plan.scopes.enumerated() {
-        var total = 0.0, year = 0.0
-        for t in 0..<T {
-          if t % ppy == 0 { year = 0 }
-          var period = 0.0
-          for p in scope.pools { period += budget[p * T + t] }
-          total += period; year += period
-          scopeBudgetToDate[(k * S + s) * T + t] = total
-          scopeYearBudgetToDate[(k * S + s) * T + t] = year
-        }
+      Self.scopeBudgetsToDate(budget.handle, plan: plan) { s, t, total, year in
+        scopeBudgetToDate[(k * S + s) * T + t] = total
+        scopeYearBudgetToDate[(k * S + s) * T + t] = year
       }
     }
+  }
+
+  /// Each scope's budget to date over the horizon and within the budget year, period by
+  /// period, of one filled budget (`P × T`, ``ProposedBudget/fill(_:plan:population:)``):
+  /// `emit(scope, period, horizon to date, year to date)`, summed as the walk sums them.
+  static func scopeBudgetsToDate(
+    _ budget: Handle<Double>, plan: SimulationPlan, emit: (Int, Int, Double, Double) -> Void
+  ) {
+    let T = plan.periods, ppy = plan.periodsPerYear
+    for (s, scope) in plan.scopes.enumerated() {
+      var total = 0.0, year = 0.0
+      for t in 0..<T {
+        if t % ppy == 0 { year = 0 }
+        var period = 0.0
+        for p in scope.pools { period += budget[p * T + t] }
+        total += period; year += period
+        emit(s, t, total, year)
+      }
+    }
+  }
+
+  /// Whether the pass takes evaluation `evaluation` of `plan`: an absorb evaluation whose
+  /// budget does not follow the realised population, in a plan the pass ``applies(to:)``.
+  static func takes(_ evaluation: Evaluation, plan: SimulationPlan) -> Bool {
+    evaluation.response == .absorb && !evaluation.budget.dependsOnPopulation(plan)
   }
 
   /// Whether `plan`'s absorb walks are the same need path for every budget with nothing that

@@ -146,8 +146,11 @@ package struct ScopeAccumulator: Sendable, Equatable {
   /// Adds scope `s` of one walk of the ledger. With a `stage` (``HistogramStage``), the
   /// values of the histograms whose buckets are scattered are written there, for
   /// ``addStaged(_:count:step:)`` to add a tile's rows at once; everything else is added here.
+  /// `fan`: whether the path goes into ``driftPath`` (not where the fan is read off another
+  /// evaluation's, ``SharedFans``).
   package mutating func record(
-    _ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double, stage: Handle<Double>? = nil
+    _ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double, stage: Handle<Double>? = nil,
+    fan: Bool = true
   ) {
     let x = o.scopes[s]
     var yearsOverspent = 0
@@ -162,7 +165,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
       if overspent { yearsOverspent += 1 }
     }
     yearly.addPath(overspentYears: yearsOverspent)
-    o.driftPath(scope: s).withUnsafeBase { driftPath.add(path: $0) }
+    if fan { o.driftPath(scope: s).withUnsafeBase { driftPath.add(path: $0) } }
     riskShare?.add(provider: x.providerResult, funder: x.funderResult, variance: x.yearEndVariance, reference: reference)
     if rebasing != nil {
       rebasing!.add(rebasings: x.rebasings, rebased: x.rebased / reference)
@@ -236,10 +239,12 @@ extension RunAccumulator {
   /// The one door in: adds one walk of the ledger under evaluation `e` — every scope, every
   /// service, and the drivers on the total scope with the iteration's factor `scores`. With
   /// a `stage`, the scattered histograms' values go to its row `row` (see ``HistogramStage``).
+  /// `fan: false` leaves the drift fan out (``SharedFans``: read off another evaluation's).
   package mutating func record(
-    _ o: PathOutcome, evaluation e: Int, scores: FactorScores, stage: HistogramStage? = nil, row: Int = 0
+    _ o: PathOutcome, evaluation e: Int, scores: FactorScores, stage: HistogramStage? = nil, row: Int = 0,
+    fan: Bool = true
   ) {
-    evaluations[e].record(o, references: references, gapThreshold: gapThreshold, stage: stage, row: row)
+    evaluations[e].record(o, references: references, gapThreshold: gapThreshold, stage: stage, row: row, fan: fan)
     let total = o.scopes[o.scopes.count - 1]
     scores.z.withUnsafeBase { z in
       scores.u.withUnsafeBase { u in drivers[e].add(drift: total.drift, overspent: total.overspent, z: z, u: u) }
@@ -249,12 +254,13 @@ extension RunAccumulator {
 
 extension EvaluationAccumulator {
   package mutating func record(
-    _ o: PathOutcome, references: [Double], gapThreshold g: Double, stage: HistogramStage? = nil, row: Int = 0
+    _ o: PathOutcome, references: [Double], gapThreshold g: Double, stage: HistogramStage? = nil, row: Int = 0,
+    fan: Bool = true
   ) {
     scopes.withUnsafeMutableBufferPointer { scopes in
       for s in scopes.indices {
         scopes[s].record(
-          o, scope: s, reference: references[s], gapThreshold: g, stage: stage?.values(row: row, scope: s))
+          o, scope: s, reference: references[s], gapThreshold: g, stage: stage?.values(row: row, scope: s), fan: fan)
       }
     }
     unmetShareByService.withUnsafeMutableBufferPointer { unmetShares in

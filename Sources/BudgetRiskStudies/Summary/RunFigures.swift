@@ -334,15 +334,17 @@ extension RunFigures {
       return ExpectedCostFigure(
         scope: scope.name, byYear: byYear, horizon: byYear.reduce(0, +), baseBudget: scope.reference)
     }
+    let fans = SharedFans(plan: plan, evaluations: run.evaluations)
     budgets = run.evaluations.enumerated().map { e, evaluation in
       let proposal = evaluation.budget
-      let ev = acc.evaluations[e]
+      let ev = acc.evaluations[e], fan = fans.sources[e]
       return BudgetFigures(
         proposal: proposal.label, margin: proposal.margin, response: evaluation.response.rawValue,
         scopes: plan.scopes.enumerated().map { s, scope in
           ScopeFigures(
             ev.scopes[s], cost: acc.evaluations[run.evaluations.costSource(of: e, plan: plan)].scopes[s], reference: scope.reference,
-            name: scope.name, threshold: plan.budget.serviceGapThreshold, budget: plan.budget)
+            name: scope.name, threshold: plan.budget.serviceGapThreshold, budget: plan.budget,
+            fan: fan.map { (acc.evaluations[$0.evaluation].scopes[s].driftPath, $0.scale[(s * T)..<((s + 1) * T)]) })
         },
         services: plan.serviceNames.enumerated().map { v, service in
           ServiceGapFigure(
@@ -418,8 +420,11 @@ extension RunFigures {
 extension ScopeFigures {
   /// - Parameter cost: the accumulator keeping this scope's cost-of-need distribution (the
   ///   first `absorb` evaluation's under `absorb`).
+  /// - Parameter fan: where the drift fan is read off another evaluation's (``SharedFans``):
+  ///   its histograms and the scale `c(t)` of the map `c·(1 + d) − 1` per period; nil: `a`'s own.
   package init(
-    _ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double, budget spec: BudgetSpec
+    _ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double, budget spec: BudgetSpec,
+    fan: (source: PathHistograms, scale: ArraySlice<Double>)? = nil
   ) {
     scope = name
     budget = Estimate(a.budget, scale: reference)
@@ -460,8 +465,15 @@ extension ScopeFigures {
         years: k, probability: Probability(ProportionCounter(successes: yearly.overspentAtLeast(k), trials: yearly.paths)))
     }
     anyYearOverspends = overspendYears[0].probability
-    driftPath = a.driftPath.enumerated().map { t, h in
-      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
+    if let fan {
+      driftPath = fan.source.enumerated().map { t, h in
+        let c = fan.scale[fan.scale.startIndex + t]
+        return PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0, driftScale: c) })
+      }
+    } else {
+      driftPath = a.driftPath.enumerated().map { t, h in
+        PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
+      }
     }
     serviceGap = ServiceGapSummary(
       threshold: threshold, probability: Probability(a.serviceGap),
@@ -558,6 +570,15 @@ extension QuantileFigure {
       level: level, value: h.quantile(level) * scale,
       lower: interval.lowerBound * scale, upper: interval.upperBound * scale,
       resolution: h.resolution(ofQuantile: level) * scale)
+  }
+
+  /// The quantile of `c·(1 + d) − 1` where `h` holds `d` and `c > 0` (``SharedFans``): the
+  /// map of `h`'s quantile and interval (an increasing map keeps ranks), its resolution × `c`.
+  package init(_ h: LogLinearQuantiles, level: Double, driftScale c: Double) {
+    let figure = QuantileFigure(h, level: level)
+    self.init(
+      level: level, value: SharedFans.map(figure.value, scale: c), lower: SharedFans.map(figure.lower, scale: c),
+      upper: SharedFans.map(figure.upper, scale: c), resolution: figure.resolution * c)
   }
 }
 
