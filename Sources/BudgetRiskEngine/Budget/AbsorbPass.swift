@@ -135,7 +135,13 @@ extension BudgetLedger {
   /// Row `r`'s outcome under the absorb evaluation in `pass`'s `slot`: what
   /// ``walk(row:iteration:seed:evaluation:detailed:)`` returns for it, to the bit, from the
   /// pass's sums (``AbsorbPass/prepare(rows:cells:)`` first, for the row's tile).
-  package func walk(row r: Int, absorbing pass: AbsorbPass, slot k: Int, detailed: Bool = true) -> PathOutcome {
+  ///
+  /// `path: false` leaves the drift path unwritten (an evaluation whose fan is read off
+  /// another's, ``SharedFans``); ``fillDriftPath(row:absorbing:slot:)`` writes it later if the
+  /// outcome is recorded for a ration twin after all.
+  package func walk(
+    row r: Int, absorbing pass: AbsorbPass, slot k: Int, detailed: Bool = true, path: Bool = true
+  ) -> PathOutcome {
     let P = plan.poolCount, T = plan.periods, S = plan.scopes.count, ppy = plan.periodsPerYear, Y = plan.years
     let review = spec.reviewEvery, tolerance = spec.driftTolerance
     // The reserve: a pool is exhausted where a period's need exceeds its budget to date plus
@@ -176,8 +182,7 @@ extension BudgetLedger {
         t += review
       }
       if detailed {
-        let path = paths.row(s, width: T)
-        for t in 0..<T { path[t] = Self.drift(need[t], budget[t]) }
+        if path { Self.fillDriftPath(paths.row(s, width: T), need: need, budget: budget, periods: T) }
         for y in 0..<Y {
           let end = (y + 1) * ppy - 1, i = s * Y + y
           byYear[i] = yearNeed[end] > yearBudgetToDate[end]
@@ -203,6 +208,22 @@ extension BudgetLedger {
     }
     if detailed { serviceUnmetShares.zero() }
     return result
+  }
+
+  /// Writes the drift path of row `r`'s outcome under `pass`'s `slot` (what a detailed
+  /// ``walk(row:absorbing:slot:detailed:path:)`` writes), into the outcome that walk returned.
+  package func fillDriftPath(row r: Int, absorbing pass: AbsorbPass, slot k: Int) {
+    let T = plan.periods
+    let needToDate = pass.scopeNeedToDateOf(row: r), scopeBudget = pass.scopeBudgetToDateOf(slot: k)
+    for s in 0..<plan.scopes.count {
+      Self.fillDriftPath(
+        pathDrift.handle.row(s, width: T), need: needToDate.row(s, width: T), budget: scopeBudget.row(s, width: T), periods: T)
+    }
+  }
+
+  @inline(__always)
+  static func fillDriftPath(_ path: Handle<Double>, need: Handle<Double>, budget: Handle<Double>, periods T: Int) {
+    for t in 0..<T { path[t] = drift(need[t], budget[t]) }
   }
 }
 

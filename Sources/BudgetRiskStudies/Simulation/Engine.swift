@@ -259,9 +259,11 @@ final class RunWorker: TileWorker {
     // recorded twice and the ration walk skipped.
     for e in accumulator.evaluations.indices where !walkedAsTwin[e] {
       let slot = absorbPass?.slot(of: e), twin = rationTwin[e]
+      // A fan read off another evaluation's needs no path, unless a ration twin records it.
+      let path = fans?.records(e) ?? true
       for (n, r) in active.enumerated() {
         let outcome =
-          if let absorbPass, let slot { ledger.walk(row: r, absorbing: absorbPass, slot: slot) } else {
+          if let absorbPass, let slot { ledger.walk(row: r, absorbing: absorbPass, slot: slot, path: path) } else {
             ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
           }
         record(outcome, evaluation: e, row: r, iteration: base + r, stage: stage, slot: n)
@@ -270,6 +272,7 @@ final class RunWorker: TileWorker {
           let rationed = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[twin])
           record(rationed, evaluation: twin, row: r, iteration: base + r, stage: twinStage, slot: n)
         } else {
+          if !path, let absorbPass, let slot { ledger.fillDriftPath(row: r, absorbing: absorbPass, slot: slot) }
           record(outcome, evaluation: twin, row: r, iteration: base + r, stage: twinStage, slot: n)
         }
       }

@@ -335,6 +335,11 @@ extension RunFigures {
         scope: scope.name, byYear: byYear, horizon: byYear.reduce(0, +), baseBudget: scope.reference)
     }
     let fans = SharedFans(plan: plan, evaluations: run.evaluations)
+    // Each source's fan figures, read once per scope and mapped for every evaluation it serves.
+    var sourceFans = [Int: [[PeriodQuantiles]]]()
+    for source in Set(fans.sources.compactMap { $0?.evaluation }) {
+      sourceFans[source] = acc.evaluations[source].scopes.map { ScopeFigures.fan($0.driftPath) }
+    }
     budgets = run.evaluations.enumerated().map { e, evaluation in
       let proposal = evaluation.budget
       let ev = acc.evaluations[e], fan = fans.sources[e]
@@ -344,7 +349,7 @@ extension RunFigures {
           ScopeFigures(
             ev.scopes[s], cost: acc.evaluations[run.evaluations.costSource(of: e, plan: plan)].scopes[s], reference: scope.reference,
             name: scope.name, threshold: plan.budget.serviceGapThreshold, budget: plan.budget,
-            fan: fan.map { (acc.evaluations[$0.evaluation].scopes[s].driftPath, $0.scale[(s * T)..<((s + 1) * T)]) })
+            fan: fan.map { (sourceFans[$0.evaluation]![s], $0.scale[(s * T)..<((s + 1) * T)]) })
         },
         services: plan.serviceNames.enumerated().map { v, service in
           ServiceGapFigure(
@@ -421,10 +426,10 @@ extension ScopeFigures {
   /// - Parameter cost: the accumulator keeping this scope's cost-of-need distribution (the
   ///   first `absorb` evaluation's under `absorb`).
   /// - Parameter fan: where the drift fan is read off another evaluation's (``SharedFans``):
-  ///   its histograms and the scale `c(t)` of the map `c·(1 + d) − 1` per period; nil: `a`'s own.
+  ///   its fan figures and the scale `c(t)` of the map `c·(1 + d) − 1` per period; nil: `a`'s own.
   package init(
     _ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double, budget spec: BudgetSpec,
-    fan: (source: PathHistograms, scale: ArraySlice<Double>)? = nil
+    fan: (source: [PeriodQuantiles], scale: ArraySlice<Double>)? = nil
   ) {
     scope = name
     budget = Estimate(a.budget, scale: reference)
@@ -466,14 +471,12 @@ extension ScopeFigures {
     }
     anyYearOverspends = overspendYears[0].probability
     if let fan {
-      driftPath = fan.source.enumerated().map { t, h in
+      driftPath = fan.source.enumerated().map { t, period in
         let c = fan.scale[fan.scale.startIndex + t]
-        return PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0, driftScale: c) })
+        return PeriodQuantiles(period: t, quantiles: period.quantiles.map { $0.mapped(driftScale: c) })
       }
     } else {
-      driftPath = a.driftPath.enumerated().map { t, h in
-        PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
-      }
+      driftPath = Self.fan(a.driftPath)
     }
     serviceGap = ServiceGapSummary(
       threshold: threshold, probability: Probability(a.serviceGap),
@@ -492,6 +495,13 @@ extension ScopeFigures {
 }
 
 extension ScopeFigures {
+  /// The fan's figures from its per-period histograms.
+  static func fan(_ path: PathHistograms) -> [PeriodQuantiles] {
+    path.enumerated().map { t, h in
+      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
+    }
+  }
+
   /// VaR and TVaR of an overspend amount (÷ reference in the accumulators) at the risk levels.
   /// Overspend has a point mass at 0: where P(overspend) ≤ 1 − q the q-quantile is exactly 0,
   /// and the expected shortfall (mean of the worst 1 − q) is E[overspend] / (1 − q).
@@ -575,10 +585,14 @@ extension QuantileFigure {
   /// The quantile of `c·(1 + d) − 1` where `h` holds `d` and `c > 0` (``SharedFans``): the
   /// map of `h`'s quantile and interval (an increasing map keeps ranks), its resolution × `c`.
   package init(_ h: LogLinearQuantiles, level: Double, driftScale c: Double) {
-    let figure = QuantileFigure(h, level: level)
-    self.init(
-      level: level, value: SharedFans.map(figure.value, scale: c), lower: SharedFans.map(figure.lower, scale: c),
-      upper: SharedFans.map(figure.upper, scale: c), resolution: figure.resolution * c)
+    self = QuantileFigure(h, level: level).mapped(driftScale: c)
+  }
+
+  /// This drift quantile's figure for `c·(1 + d) − 1`, `c > 0` (see ``init(_:level:driftScale:)``).
+  package func mapped(driftScale c: Double) -> QuantileFigure {
+    QuantileFigure(
+      level: level, value: SharedFans.map(value, scale: c), lower: SharedFans.map(lower, scale: c),
+      upper: SharedFans.map(upper, scale: c), resolution: resolution * c)
   }
 }
 
