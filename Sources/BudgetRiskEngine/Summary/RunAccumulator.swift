@@ -23,7 +23,10 @@ public struct RunAccumulator: Sendable, Equatable {
 
   /// Empty accumulators for `evaluations` evaluated on `plan`'s paths.
   package init(plan: SimulationPlan, evaluations list: [Evaluation]) {
-    evaluations = list.indices.map { e in EvaluationAccumulator(plan: plan, recordsCost: list.costSource(of: e, plan: plan) == e) }
+    let fans = SharedFans(plan: plan, evaluations: list)
+    evaluations = list.indices.map { e in
+      EvaluationAccumulator(plan: plan, recordsCost: list.costSource(of: e, plan: plan) == e, recordsFan: fans.records(e))
+    }
     drivers = list.map { _ in DriversAccumulator(factors: plan.factorCount) }
     activity = ActivityAccumulator(plan: plan)
     references = plan.scopes.map(\.reference)
@@ -60,10 +63,13 @@ package struct EvaluationAccumulator: Sendable, Equatable {
   package var scopes: [ScopeAccumulator]
 
   /// An empty accumulator shaped for `plan`'s scopes and services; `recordsCost`: whether
-  /// it keeps the cost of need's distribution (see `costSource(of:)` on a list of evaluations).
-  package init(plan: SimulationPlan, recordsCost: Bool = true) {
+  /// it keeps the cost of need's distribution (see `costSource(of:)` on a list of evaluations);
+  /// `recordsFan`: whether its drift fan is recorded, not read off another's (``SharedFans``:
+  /// its histograms are then not pre-sized).
+  package init(plan: SimulationPlan, recordsCost: Bool = true, recordsFan: Bool = true) {
     scopes = plan.scopes.map { _ in
-      ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.budget, recordsCost: recordsCost)
+      ScopeAccumulator(
+        periods: plan.periods, years: plan.years, budget: plan.budget, recordsCost: recordsCost, recordsFan: recordsFan)
     }
     unmetShareByService = Array(repeating: MeanAccumulator(), count: plan.serviceCount)
     serviceGapByService = Array(repeating: ProportionCounter(), count: plan.serviceCount)
@@ -117,7 +123,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
   package var riskShare: RiskShareAccumulator?
   package var rebasing: RebasingAccumulator?
 
-  package init(periods: Int, years: Int, budget: BudgetSpec, recordsCost: Bool = true) {
+  package init(periods: Int, years: Int, budget: BudgetSpec, recordsCost: Bool = true, recordsFan: Bool = true) {
     self.recordsCost = recordsCost
     riskShare = budget.riskShare.map { RiskShareAccumulator(thresholds: $0.lossThresholds) }
     rebasing = budget.rebaseFraction.map { _ in RebasingAccumulator() }
@@ -128,7 +134,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
     let year: ClosedRange<Double>? = recordsCost ? (0.5 / Double(max(years, 1)))...(2 / Double(max(years, 1))) : nil
     costDistribution = LogLinearQuantiles(layout: .fine, expected: horizon)
     costDistributionByYear = Array(repeating: LogLinearQuantiles(layout: .fine, expected: year), count: years)
-    driftPath = PathHistograms(periods: periods, layout: .path)
+    driftPath = PathHistograms(periods: periods, layout: .path, presized: recordsFan)
     breaches = BreachAccumulator(periods: periods)
     yearly = YearlyAccumulator(years: years, periods: periods)
   }

@@ -29,7 +29,9 @@ import BudgetRiskModel
 /// fans, at margin 0 and with negative drifts).
 ///
 /// An evaluation whose budget to date is 0 in some period where the source's is not (or the
-/// reverse) keeps its own histograms. The source's histograms carry every path, so a run
+/// reverse) keeps its own histograms. A derived evaluation's histograms are not pre-sized
+/// (``RunAccumulator/init(plan:evaluations:)``), and its walks under the pass leave the path
+/// unwritten. The source's histograms carry every path, so a run
 /// whose workers recorded the derived fans too (a saved state of an older binary, a study that
 /// records everything) reads the same figures.
 package struct SharedFans: Sendable {
