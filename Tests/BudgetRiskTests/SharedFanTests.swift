@@ -112,3 +112,23 @@ import Testing
     }
   }
 }
+
+extension ScopeFigures {
+  /// Whether `self` equals `other` but for the drift fans, which agree within their two
+  /// resolutions (each within its own of the same sample quantile): for comparing a scope of a
+  /// run whose absorb fans are read off one margin's (``SharedFans``) with the same scope of a
+  /// run that records them (a plan the absorb pass does not take).
+  func equalsUpToSharedFan(_ other: ScopeFigures) -> Bool {
+    var same = self
+    same.driftPath = other.driftPath
+    guard same == other, driftPath.count == other.driftPath.count else { return false }
+    for (a, b) in zip(driftPath, other.driftPath) {
+      guard a.period == b.period, a.quantiles.count == b.quantiles.count else { return false }
+      for (x, y) in zip(a.quantiles, b.quantiles)
+      where x.level != y.level || abs(x.value - y.value) > x.resolution + y.resolution + 1e-12 {
+        return false
+      }
+    }
+    return true
+  }
+}
