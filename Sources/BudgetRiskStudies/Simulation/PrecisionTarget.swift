@@ -23,10 +23,6 @@ public struct PrecisionTarget: Sendable, Equatable {
     self.halfWidth = halfWidth; self.maxIterations = maxIterations
   }
 
-  /// The iteration total after a batch that ended at `total`, doubling (the margin solve's
-  /// schedule: its searches re-simulate every candidate margin at the new total).
-  public func nextTotal(after total: Int) -> Int { min(maxIterations, 2 * total) }
-
   /// The most iterations a run of `replicates` RQMC replicates (1: plain Monte Carlo) may stop
   /// at: `maxIterations` under plain Monte Carlo, else R × the ``PointGrid`` count at or below
   /// `maxIterations / R` (every replicate's points whole nets).
