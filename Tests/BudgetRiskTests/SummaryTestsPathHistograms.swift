@@ -74,4 +74,19 @@ import Testing
     other.merge(Self.flat([paths[paths.count - 1].map { $0 + 0.1 }]))
     #expect(other != whole)
   }
+  /// A fan that is normally read off another's starts with no window and no staging area, and
+  /// still holds exactly what a pre-sized one holds once paths are added or merged in.
+  @Test func unsizedHistogramsEqualPresizedOnes() throws {
+    let paths = Self.paths(300, seed: 41)
+    var unsized = PathHistograms(periods: Self.periods, layout: Self.layout, presized: false)
+    #expect(unsized == PathHistograms(periods: Self.periods, layout: Self.layout))
+    #expect(unsized.allSatisfy { $0.count == 0 })
+    for path in paths { path.withUnsafeBufferPointer { unsized.add(path: $0.baseAddress!) } }
+    #expect(unsized == Self.flat(paths))
+    var merged = PathHistograms(periods: Self.periods, layout: Self.layout, presized: false)
+    merged.merge(Self.flat(Array(paths[..<100])))
+    merged.merge(Self.flat(Array(paths[100...])))
+    #expect(merged == Self.flat(paths))
+    for t in 0..<Self.periods { #expect(merged[t] == Self.reference(paths)[t]) }
+  }
 }

@@ -40,9 +40,11 @@ import Testing
       let twins = evaluations.absorbTwins
       // Every shortcut of the plain loop against none: the skip, the one absorb pass
       // (`AbsorbPassTests`) and the histograms staged a tile at a time (`HistogramStage`).
-      let skipping = RunWorker(plan: plan, evaluations: evaluations)
+      // The shared absorb fans are not exact shortcuts (`SharedFanTests`): both record every fan.
+      let skipping = RunWorker(plan: plan, evaluations: evaluations, shareAbsorbFans: false)
       let walking = RunWorker(
-        plan: plan, evaluations: evaluations, skipUnrationed: false, onePassAbsorb: false, stageHistograms: false)
+        plan: plan, evaluations: evaluations, skipUnrationed: false, onePassAbsorb: false, stageHistograms: false,
+        shareAbsorbFans: false)
       Self.processSameTiles(skipping, walking, seed: 17, path: path)
       // Not vacuous: the staged histograms hold every walk (every evaluation, every scope).
       for e in skipping.accumulator.evaluations {

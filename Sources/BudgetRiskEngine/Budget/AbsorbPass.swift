@@ -35,8 +35,7 @@ package final class AbsorbPass {
   package init?(plan: SimulationPlan, evaluations list: [Evaluation]) {
     guard Self.applies(to: plan) else { return nil }
     var slots = [Int?](repeating: nil, count: list.count), n = 0
-    for (e, evaluation) in list.enumerated()
-    where evaluation.response == .absorb && !evaluation.budget.dependsOnPopulation(plan) {
+    for (e, evaluation) in list.enumerated() where Self.takes(evaluation, plan: plan) {
       slots[e] = n; n += 1
     }
     guard n > 0 else { return nil }
@@ -60,18 +59,36 @@ package final class AbsorbPass {
           poolBudgetToDate[(k * P + p) * T + t] = toDate
         }
       }
-      for (s, scope) in plan.scopes.enumerated() {
-        var total = 0.0, year = 0.0
-        for t in 0..<T {
-          if t % ppy == 0 { year = 0 }
-          var period = 0.0
-          for p in scope.pools { period += budget[p * T + t] }
-          total += period; year += period
-          scopeBudgetToDate[(k * S + s) * T + t] = total
-          scopeYearBudgetToDate[(k * S + s) * T + t] = year
-        }
+      Self.scopeBudgetsToDate(budget.handle, plan: plan) { s, t, total, year in
+        scopeBudgetToDate[(k * S + s) * T + t] = total
+        scopeYearBudgetToDate[(k * S + s) * T + t] = year
       }
     }
+  }
+
+  /// Each scope's budget to date over the horizon and within the budget year, period by
+  /// period, of one filled budget (`P × T`, ``ProposedBudget/fill(_:plan:population:)``):
+  /// `emit(scope, period, horizon to date, year to date)`, summed as the walk sums them.
+  static func scopeBudgetsToDate(
+    _ budget: Handle<Double>, plan: SimulationPlan, emit: (Int, Int, Double, Double) -> Void
+  ) {
+    let T = plan.periods, ppy = plan.periodsPerYear
+    for (s, scope) in plan.scopes.enumerated() {
+      var total = 0.0, year = 0.0
+      for t in 0..<T {
+        if t % ppy == 0 { year = 0 }
+        var period = 0.0
+        for p in scope.pools { period += budget[p * T + t] }
+        total += period; year += period
+        emit(s, t, total, year)
+      }
+    }
+  }
+
+  /// Whether the pass takes evaluation `evaluation` of `plan`: an absorb evaluation whose
+  /// budget does not follow the realised population, in a plan the pass ``applies(to:)``.
+  static func takes(_ evaluation: Evaluation, plan: SimulationPlan) -> Bool {
+    evaluation.response == .absorb && !evaluation.budget.dependsOnPopulation(plan)
   }
 
   /// Whether `plan`'s absorb walks are the same need path for every budget with nothing that
@@ -118,7 +135,13 @@ extension BudgetLedger {
   /// Row `r`'s outcome under the absorb evaluation in `pass`'s `slot`: what
   /// ``walk(row:iteration:seed:evaluation:detailed:)`` returns for it, to the bit, from the
   /// pass's sums (``AbsorbPass/prepare(rows:cells:)`` first, for the row's tile).
-  package func walk(row r: Int, absorbing pass: AbsorbPass, slot k: Int, detailed: Bool = true) -> PathOutcome {
+  ///
+  /// `path: false` leaves the drift path unwritten (an evaluation whose fan is read off
+  /// another's, ``SharedFans``); ``fillDriftPath(row:absorbing:slot:)`` writes it later if the
+  /// outcome is recorded for a ration twin after all.
+  package func walk(
+    row r: Int, absorbing pass: AbsorbPass, slot k: Int, detailed: Bool = true, path: Bool = true
+  ) -> PathOutcome {
     let P = plan.poolCount, T = plan.periods, S = plan.scopes.count, ppy = plan.periodsPerYear, Y = plan.years
     let review = spec.reviewEvery, tolerance = spec.driftTolerance
     // The reserve: a pool is exhausted where a period's need exceeds its budget to date plus
@@ -159,8 +182,7 @@ extension BudgetLedger {
         t += review
       }
       if detailed {
-        let path = paths.row(s, width: T)
-        for t in 0..<T { path[t] = Self.drift(need[t], budget[t]) }
+        if path { Self.fillDriftPath(paths.row(s, width: T), need: need, budget: budget, periods: T) }
         for y in 0..<Y {
           let end = (y + 1) * ppy - 1, i = s * Y + y
           byYear[i] = yearNeed[end] > yearBudgetToDate[end]
@@ -186,6 +208,22 @@ extension BudgetLedger {
     }
     if detailed { serviceUnmetShares.zero() }
     return result
+  }
+
+  /// Writes the drift path of row `r`'s outcome under `pass`'s `slot` (what a detailed
+  /// ``walk(row:absorbing:slot:detailed:path:)`` writes), into the outcome that walk returned.
+  package func fillDriftPath(row r: Int, absorbing pass: AbsorbPass, slot k: Int) {
+    let T = plan.periods
+    let needToDate = pass.scopeNeedToDateOf(row: r), scopeBudget = pass.scopeBudgetToDateOf(slot: k)
+    for s in 0..<plan.scopes.count {
+      Self.fillDriftPath(
+        pathDrift.handle.row(s, width: T), need: needToDate.row(s, width: T), budget: scopeBudget.row(s, width: T), periods: T)
+    }
+  }
+
+  @inline(__always)
+  static func fillDriftPath(_ path: Handle<Double>, need: Handle<Double>, budget: Handle<Double>, periods T: Int) {
+    for t in 0..<T { path[t] = drift(need[t], budget[t]) }
   }
 }
 

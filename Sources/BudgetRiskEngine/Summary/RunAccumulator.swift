@@ -23,7 +23,10 @@ public struct RunAccumulator: Sendable, Equatable {
 
   /// Empty accumulators for `evaluations` evaluated on `plan`'s paths.
   package init(plan: SimulationPlan, evaluations list: [Evaluation]) {
-    evaluations = list.indices.map { e in EvaluationAccumulator(plan: plan, recordsCost: list.costSource(of: e, plan: plan) == e) }
+    let fans = SharedFans(plan: plan, evaluations: list)
+    evaluations = list.indices.map { e in
+      EvaluationAccumulator(plan: plan, recordsCost: list.costSource(of: e, plan: plan) == e, recordsFan: fans.records(e))
+    }
     drivers = list.map { _ in DriversAccumulator(factors: plan.factorCount) }
     activity = ActivityAccumulator(plan: plan)
     references = plan.scopes.map(\.reference)
@@ -60,10 +63,13 @@ package struct EvaluationAccumulator: Sendable, Equatable {
   package var scopes: [ScopeAccumulator]
 
   /// An empty accumulator shaped for `plan`'s scopes and services; `recordsCost`: whether
-  /// it keeps the cost of need's distribution (see `costSource(of:)` on a list of evaluations).
-  package init(plan: SimulationPlan, recordsCost: Bool = true) {
+  /// it keeps the cost of need's distribution (see `costSource(of:)` on a list of evaluations);
+  /// `recordsFan`: whether its drift fan is recorded, not read off another's (``SharedFans``:
+  /// its histograms are then not pre-sized).
+  package init(plan: SimulationPlan, recordsCost: Bool = true, recordsFan: Bool = true) {
     scopes = plan.scopes.map { _ in
-      ScopeAccumulator(periods: plan.periods, years: plan.years, budget: plan.budget, recordsCost: recordsCost)
+      ScopeAccumulator(
+        periods: plan.periods, years: plan.years, budget: plan.budget, recordsCost: recordsCost, recordsFan: recordsFan)
     }
     unmetShareByService = Array(repeating: MeanAccumulator(), count: plan.serviceCount)
     serviceGapByService = Array(repeating: ProportionCounter(), count: plan.serviceCount)
@@ -117,7 +123,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
   package var riskShare: RiskShareAccumulator?
   package var rebasing: RebasingAccumulator?
 
-  package init(periods: Int, years: Int, budget: BudgetSpec, recordsCost: Bool = true) {
+  package init(periods: Int, years: Int, budget: BudgetSpec, recordsCost: Bool = true, recordsFan: Bool = true) {
     self.recordsCost = recordsCost
     riskShare = budget.riskShare.map { RiskShareAccumulator(thresholds: $0.lossThresholds) }
     rebasing = budget.rebaseFraction.map { _ in RebasingAccumulator() }
@@ -128,7 +134,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
     let year: ClosedRange<Double>? = recordsCost ? (0.5 / Double(max(years, 1)))...(2 / Double(max(years, 1))) : nil
     costDistribution = LogLinearQuantiles(layout: .fine, expected: horizon)
     costDistributionByYear = Array(repeating: LogLinearQuantiles(layout: .fine, expected: year), count: years)
-    driftPath = PathHistograms(periods: periods, layout: .path)
+    driftPath = PathHistograms(periods: periods, layout: .path, presized: recordsFan)
     breaches = BreachAccumulator(periods: periods)
     yearly = YearlyAccumulator(years: years, periods: periods)
   }
@@ -146,8 +152,11 @@ package struct ScopeAccumulator: Sendable, Equatable {
   /// Adds scope `s` of one walk of the ledger. With a `stage` (``HistogramStage``), the
   /// values of the histograms whose buckets are scattered are written there, for
   /// ``addStaged(_:count:step:)`` to add a tile's rows at once; everything else is added here.
+  /// `fan`: whether the path goes into ``driftPath`` (not where the fan is read off another
+  /// evaluation's, ``SharedFans``).
   package mutating func record(
-    _ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double, stage: Handle<Double>? = nil
+    _ o: PathOutcome, scope s: Int, reference: Double, gapThreshold g: Double, stage: Handle<Double>? = nil,
+    fan: Bool = true
   ) {
     let x = o.scopes[s]
     var yearsOverspent = 0
@@ -162,7 +171,7 @@ package struct ScopeAccumulator: Sendable, Equatable {
       if overspent { yearsOverspent += 1 }
     }
     yearly.addPath(overspentYears: yearsOverspent)
-    o.driftPath(scope: s).withUnsafeBase { driftPath.add(path: $0) }
+    if fan { o.driftPath(scope: s).withUnsafeBase { driftPath.add(path: $0) } }
     riskShare?.add(provider: x.providerResult, funder: x.funderResult, variance: x.yearEndVariance, reference: reference)
     if rebasing != nil {
       rebasing!.add(rebasings: x.rebasings, rebased: x.rebased / reference)
@@ -236,10 +245,12 @@ extension RunAccumulator {
   /// The one door in: adds one walk of the ledger under evaluation `e` — every scope, every
   /// service, and the drivers on the total scope with the iteration's factor `scores`. With
   /// a `stage`, the scattered histograms' values go to its row `row` (see ``HistogramStage``).
+  /// `fan: false` leaves the drift fan out (``SharedFans``: read off another evaluation's).
   package mutating func record(
-    _ o: PathOutcome, evaluation e: Int, scores: FactorScores, stage: HistogramStage? = nil, row: Int = 0
+    _ o: PathOutcome, evaluation e: Int, scores: FactorScores, stage: HistogramStage? = nil, row: Int = 0,
+    fan: Bool = true
   ) {
-    evaluations[e].record(o, references: references, gapThreshold: gapThreshold, stage: stage, row: row)
+    evaluations[e].record(o, references: references, gapThreshold: gapThreshold, stage: stage, row: row, fan: fan)
     let total = o.scopes[o.scopes.count - 1]
     scores.z.withUnsafeBase { z in
       scores.u.withUnsafeBase { u in drivers[e].add(drift: total.drift, overspent: total.overspent, z: z, u: u) }
@@ -249,12 +260,13 @@ extension RunAccumulator {
 
 extension EvaluationAccumulator {
   package mutating func record(
-    _ o: PathOutcome, references: [Double], gapThreshold g: Double, stage: HistogramStage? = nil, row: Int = 0
+    _ o: PathOutcome, references: [Double], gapThreshold g: Double, stage: HistogramStage? = nil, row: Int = 0,
+    fan: Bool = true
   ) {
     scopes.withUnsafeMutableBufferPointer { scopes in
       for s in scopes.indices {
         scopes[s].record(
-          o, scope: s, reference: references[s], gapThreshold: g, stage: stage?.values(row: row, scope: s))
+          o, scope: s, reference: references[s], gapThreshold: g, stage: stage?.values(row: row, scope: s), fan: fan)
       }
     }
     unmetShareByService.withUnsafeMutableBufferPointer { unmetShares in

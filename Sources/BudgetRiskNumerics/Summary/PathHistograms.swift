@@ -21,10 +21,13 @@ package struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
   private var pending: [Double]
   private var staged = 0
 
-  package init(periods: Int, layout: LogLinearLayout = .path) {
+  /// `presized: false` for a fan that is normally not recorded (read off another's): no
+  /// window and no staging area until a path is added (then allocated once, and grown).
+  package init(periods: Int, layout: LogLinearLayout = .path, presized: Bool = true) {
     // Pre-sized to ±0.5 (4 kB a period on the `path` layout): drift beyond grows it.
-    histograms = Array(repeating: LogLinearQuantiles(layout: layout, expected: -0.5...0.5), count: periods)
-    pending = Array(repeating: 0, count: Self.batch * periods)
+    histograms = Array(
+      repeating: LogLinearQuantiles(layout: layout, expected: presized ? -0.5...0.5 : nil), count: periods)
+    pending = presized ? Array(repeating: 0, count: Self.batch * periods) : []
   }
 
   package static func == (a: PathHistograms, b: PathHistograms) -> Bool {
@@ -47,6 +50,7 @@ package struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
   /// A non-finite value is counted as such (see ``LogLinearQuantiles/nonFiniteCount``).
   package mutating func add(path: UnsafePointer<Double>) {
     let periods = histograms.count
+    if pending.count < Self.batch * periods { pending = Array(repeating: 0, count: Self.batch * periods) }
     pending.withUnsafeMutableBufferPointer { pending in
       (pending.baseAddress! + staged * periods).update(from: path, count: periods)
     }
@@ -57,6 +61,7 @@ package struct PathHistograms: Sendable, Equatable, RandomAccessCollection {
   /// Bins the staged paths, period by period.
   private mutating func binStaged() {
     let (periods, staged) = (histograms.count, self.staged)
+    guard staged > 0 else { return }
     self.staged = 0
     pending.withUnsafeBufferPointer { pending in
       for t in 0..<periods {

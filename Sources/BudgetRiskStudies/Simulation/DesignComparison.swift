@@ -253,6 +253,8 @@ final class CompareWorker: TileWorker {
   /// Each design's evaluations: its scenario's proposals under its responses.
   let evaluations: [[Evaluation]]
   package var runs: [RunAccumulator]
+  /// Each design's absorb fans read off one margin's (``SharedFans``): their walks leave the fan out.
+  private let fans: [SharedFans]
   package var paired: ComparisonAccumulator
   /// This tile's per-row figures, `((d × K + k) × rows + r) × figures + f`.
   private var rowFigures: [Double]
@@ -271,6 +273,7 @@ final class CompareWorker: TileWorker {
     ledgers = zip(plans, workspaces).map { BudgetLedger(plan: $0, cells: TileCells($1)) }
     self.evaluations = evaluations
     runs = evaluations.enumerated().map { d, e in RunAccumulator(plan: plans[d], evaluations: e) }
+    fans = evaluations.enumerated().map { d, e in SharedFans(plan: plans[d], evaluations: e) }
     paired = ComparisonAccumulator(layout: layout)
     rowFigures = Array(
       repeating: 0,
@@ -289,7 +292,7 @@ final class CompareWorker: TileWorker {
       for e in runs[d].evaluations.indices {
         for r in active {
           let outcome = ledgers[d].walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[d][e])
-          runs[d].record(outcome, evaluation: e, scores: workspaces[d].factorScores(row: r))
+          runs[d].record(outcome, evaluation: e, scores: workspaces[d].factorScores(row: r), fan: fans[d].records(e))
           guard let k = layout.sharedOf[d][e] else { continue }
           let o = outcome.scopes[scope]
           // Pool scopes come first; a single pool is its own total.

@@ -195,6 +195,9 @@ final class RunWorker: TileWorker {
   /// A tile's scattered histogram values for an evaluation and for its ration twin, added
   /// after the tile's rows (``HistogramStage``); nil: added walk by walk.
   private let stage: HistogramStage?, twinStage: HistogramStage?
+  /// The absorb evaluations whose drift fans the figures read off another's (``SharedFans``):
+  /// their walks leave the fan out. Nil: every evaluation records its own.
+  private let fans: SharedFans?
 
   /// - Parameter skipUnrationed: record the absorb outcome for a ration evaluation whose path
   ///   never reaches a limit instead of walking it (the same outcome to the bit; see
@@ -204,9 +207,11 @@ final class RunWorker: TileWorker {
   ///   (``AbsorbPass``: the same outcomes to the bit). Off only to test that equality.
   /// - Parameter stageHistograms: add the scattered histograms a tile at a time
   ///   (``HistogramStage``: the same state to the bit). Off only to test that equality.
+  /// - Parameter shareAbsorbFans: leave out the drift fans the figures read off another
+  ///   evaluation's (``SharedFans``). Off only to test the derived fans against recorded ones.
   package init(
     plan: SimulationPlan, evaluations: [Evaluation], samples table: SampleTable? = nil, skipUnrationed: Bool = true,
-    onePassAbsorb: Bool = true, stageHistograms: Bool = true, sampling: Sampling = .plain
+    onePassAbsorb: Bool = true, stageHistograms: Bool = true, shareAbsorbFans: Bool = true, sampling: Sampling = .plain
   ) {
     workspace = TileWorkspace(plan: plan)
     workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count, shocks: plan.shocks.count)
@@ -237,6 +242,7 @@ final class RunWorker: TileWorker {
     let makeStage = { HistogramStage(rows: TileWorkspace.rows, scopes: plan.scopes.count, years: plan.years) }
     stage = stageHistograms ? makeStage() : nil
     twinStage = stageHistograms ? makeStage() : nil
+    fans = shareAbsorbFans ? SharedFans(plan: plan, evaluations: evaluations) : nil
   }
 
   package func process(tile t: Int, active: Range<Int>, seed: UInt64) {
@@ -253,9 +259,11 @@ final class RunWorker: TileWorker {
     // recorded twice and the ration walk skipped.
     for e in accumulator.evaluations.indices where !walkedAsTwin[e] {
       let slot = absorbPass?.slot(of: e), twin = rationTwin[e]
+      // A fan read off another evaluation's needs no path, unless a ration twin records it.
+      let path = fans?.records(e) ?? true
       for (n, r) in active.enumerated() {
         let outcome =
-          if let absorbPass, let slot { ledger.walk(row: r, absorbing: absorbPass, slot: slot) } else {
+          if let absorbPass, let slot { ledger.walk(row: r, absorbing: absorbPass, slot: slot, path: path) } else {
             ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[e])
           }
         record(outcome, evaluation: e, row: r, iteration: base + r, stage: stage, slot: n)
@@ -264,6 +272,7 @@ final class RunWorker: TileWorker {
           let rationed = ledger.walk(row: r, iteration: base + r, seed: seed, evaluation: evaluations[twin])
           record(rationed, evaluation: twin, row: r, iteration: base + r, stage: twinStage, slot: n)
         } else {
+          if !path, let absorbPass, let slot { ledger.fillDriftPath(row: r, absorbing: absorbPass, slot: slot) }
           record(outcome, evaluation: twin, row: r, iteration: base + r, stage: twinStage, slot: n)
         }
       }
@@ -281,7 +290,8 @@ final class RunWorker: TileWorker {
   private func record(
     _ outcome: PathOutcome, evaluation e: Int, row r: Int, iteration i: Int, stage: HistogramStage? = nil, slot: Int = 0
   ) {
-    accumulator.record(outcome, evaluation: e, scores: workspace.factorScores(row: r), stage: stage, row: slot)
+    accumulator.record(
+      outcome, evaluation: e, scores: workspace.factorScores(row: r), stage: stage, row: slot, fan: fans?.records(e) ?? true)
     if let count = replicates?.replicates { replicates?.record(outcome, evaluation: e, replicate: i % count) }
   }
 

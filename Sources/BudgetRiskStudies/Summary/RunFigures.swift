@@ -334,15 +334,22 @@ extension RunFigures {
       return ExpectedCostFigure(
         scope: scope.name, byYear: byYear, horizon: byYear.reduce(0, +), baseBudget: scope.reference)
     }
+    let fans = SharedFans(plan: plan, evaluations: run.evaluations)
+    // Each source's fan figures, read once per scope and mapped for every evaluation it serves.
+    var sourceFans = [Int: [[PeriodQuantiles]]]()
+    for source in Set(fans.sources.compactMap { $0?.evaluation }) {
+      sourceFans[source] = acc.evaluations[source].scopes.map { ScopeFigures.fan($0.driftPath) }
+    }
     budgets = run.evaluations.enumerated().map { e, evaluation in
       let proposal = evaluation.budget
-      let ev = acc.evaluations[e]
+      let ev = acc.evaluations[e], fan = fans.sources[e]
       return BudgetFigures(
         proposal: proposal.label, margin: proposal.margin, response: evaluation.response.rawValue,
         scopes: plan.scopes.enumerated().map { s, scope in
           ScopeFigures(
             ev.scopes[s], cost: acc.evaluations[run.evaluations.costSource(of: e, plan: plan)].scopes[s], reference: scope.reference,
-            name: scope.name, threshold: plan.budget.serviceGapThreshold, budget: plan.budget)
+            name: scope.name, threshold: plan.budget.serviceGapThreshold, budget: plan.budget,
+            fan: fan.map { (sourceFans[$0.evaluation]![s], $0.scale[(s * T)..<((s + 1) * T)]) })
         },
         services: plan.serviceNames.enumerated().map { v, service in
           ServiceGapFigure(
@@ -418,8 +425,11 @@ extension RunFigures {
 extension ScopeFigures {
   /// - Parameter cost: the accumulator keeping this scope's cost-of-need distribution (the
   ///   first `absorb` evaluation's under `absorb`).
+  /// - Parameter fan: where the drift fan is read off another evaluation's (``SharedFans``):
+  ///   its fan figures and the scale `c(t)` of the map `c·(1 + d) − 1` per period; nil: `a`'s own.
   package init(
-    _ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double, budget spec: BudgetSpec
+    _ a: ScopeAccumulator, cost: ScopeAccumulator, reference: Double, name: String, threshold: Double, budget spec: BudgetSpec,
+    fan: (source: [PeriodQuantiles], scale: ArraySlice<Double>)? = nil
   ) {
     scope = name
     budget = Estimate(a.budget, scale: reference)
@@ -460,8 +470,13 @@ extension ScopeFigures {
         years: k, probability: Probability(ProportionCounter(successes: yearly.overspentAtLeast(k), trials: yearly.paths)))
     }
     anyYearOverspends = overspendYears[0].probability
-    driftPath = a.driftPath.enumerated().map { t, h in
-      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
+    if let fan {
+      driftPath = fan.source.enumerated().map { t, period in
+        let c = fan.scale[fan.scale.startIndex + t]
+        return PeriodQuantiles(period: t, quantiles: period.quantiles.map { $0.mapped(driftScale: c) })
+      }
+    } else {
+      driftPath = Self.fan(a.driftPath)
     }
     serviceGap = ServiceGapSummary(
       threshold: threshold, probability: Probability(a.serviceGap),
@@ -480,6 +495,13 @@ extension ScopeFigures {
 }
 
 extension ScopeFigures {
+  /// The fan's figures from its per-period histograms.
+  static func fan(_ path: PathHistograms) -> [PeriodQuantiles] {
+    path.enumerated().map { t, h in
+      PeriodQuantiles(period: t, quantiles: RunFigures.fanLevels.map { QuantileFigure(h, level: $0) })
+    }
+  }
+
   /// VaR and TVaR of an overspend amount (÷ reference in the accumulators) at the risk levels.
   /// Overspend has a point mass at 0: where P(overspend) ≤ 1 − q the q-quantile is exactly 0,
   /// and the expected shortfall (mean of the worst 1 − q) is E[overspend] / (1 − q).
@@ -558,6 +580,19 @@ extension QuantileFigure {
       level: level, value: h.quantile(level) * scale,
       lower: interval.lowerBound * scale, upper: interval.upperBound * scale,
       resolution: h.resolution(ofQuantile: level) * scale)
+  }
+
+  /// The quantile of `c·(1 + d) − 1` where `h` holds `d` and `c > 0` (``SharedFans``): the
+  /// map of `h`'s quantile and interval (an increasing map keeps ranks), its resolution × `c`.
+  package init(_ h: LogLinearQuantiles, level: Double, driftScale c: Double) {
+    self = QuantileFigure(h, level: level).mapped(driftScale: c)
+  }
+
+  /// This drift quantile's figure for `c·(1 + d) − 1`, `c > 0` (see ``init(_:level:driftScale:)``).
+  package func mapped(driftScale c: Double) -> QuantileFigure {
+    QuantileFigure(
+      level: level, value: SharedFans.map(value, scale: c), lower: SharedFans.map(lower, scale: c),
+      upper: SharedFans.map(upper, scale: c), resolution: resolution * c)
   }
 }
 
