@@ -2,8 +2,9 @@
 # Time to answer: seconds until P(overspend) at the recommended margin is known to a 95 %
 # half-width of HALF (default 0.0025, a quarter of a percentage point), plain Monte Carlo.
 #
-# The engine runs `budget-risk run --precision HALF` (batches doubling from --iterations until
-# the Wilson half-width at the recommended margin is met, worst response, total scope) on one
+# The engine runs `budget-risk run --precision HALF` (batches from --iterations, each to the
+# total the half-width so far projects, n·(h/HALF)² on the grid of 4–7 × 2ᵉ, until the
+# half-width at the recommended margin is met, worst response, total scope) on one
 # thread and on every core; the NumPy reference (Benchmarks/numpy_reference.py, equal work: every
 # headline figure) then runs the iteration count the engine needed, on one thread: with plain
 # Monte Carlo on both sides the same count gives the same precision (in distribution). Times

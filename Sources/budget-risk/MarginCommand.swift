@@ -27,9 +27,12 @@ struct MarginCommand: ParsableCommand {
       replicates, and the interval is where the 95 % Student-t bounds over the replicates' \
       P(overspend | m) cross A (under either response; absorb still needs one simulation).
 
-      --precision X runs in batches (--iterations, then doubling) until the margin's 95 % \
-      half-width is at most X (a fraction: 0.001 is 0.1 percentage points), stopping at \
-      --max-iterations (default 10,000,000); the output says when the target was not reached.
+      --precision X runs in batches until the margin's 95 % half-width is at most X (a \
+      fraction: 0.001 is 0.1 percentage points), stopping at --max-iterations (default \
+      10,000,000): after --iterations, each batch runs to the total the half-width so far \
+      projects (n·(h/X)², rounded up to 4, 5, 6 or 7 × a power of two per replicate, at least \
+      one such step more; under rqmc at most twice the total); the output says when the \
+      target was not reached.
 
       Examples:
         budget-risk margin scenarios/place-based-pooled.yaml --overspend-at-most 0.1
@@ -62,7 +65,7 @@ struct MarginCommand: ParsableCommand {
   @Option(help: "Run in batches until the margin's 95 % half-width is at most this fraction (0.001 = 0.1 pp).")
   var precision: Double?
 
-  @Option(help: "With --precision: the most iterations to run (default 10,000,000).")
+  @Option(help: "With --precision: the most iterations to run (default 10,000,000; under --sampling rqmc rounded down to replicates × 4, 5, 6 or 7 × a power of two).")
   var maxIterations: Int = PrecisionTarget.defaultMaxIterations
 
   @OptionGroup var output: OutputOptions

@@ -20,10 +20,13 @@ struct RunCommand: ParsableCommand {
       (never with --quiet). The first Ctrl-C (or SIGTERM, SIGHUP) finishes the blocks in flight and \
       reports the iterations completed as a run of that size (rerun with --iterations N to reproduce \
       it), then exits 130 (143, 129); a second one stops at once and writes nothing.
-      --precision X runs in batches (--iterations, then doubling the total) until the 95 % \
-      Wilson half-width of P(overspend) at the recommended margin is at most X, for every \
-      response, or until --max-iterations (default 10,000,000); the figures are exactly those of \
-      one run over the iterations used, and the output says whether the target was reached.
+      --precision X runs in batches until the 95 % half-width of P(overspend) at the \
+      recommended margin (Wilson; under --sampling rqmc the replicates' Student-t) is at most X, \
+      for every response, or until --max-iterations (default 10,000,000): after --iterations, \
+      each batch runs to the total that the half-width so far projects (n·(h/X)², rounded up to \
+      4, 5, 6 or 7 × a power of two per replicate, at least one such step more; under rqmc at \
+      most twice the total). The figures are exactly those of one run over the iterations used \
+      (the manifest's reproduce line), and the output says whether the target was reached.
       --shard K/N --state PATH simulates only shard K (from 0) of N — a contiguous range of the \
       run's iterations — and saves its state; 'budget-risk merge' of every shard's state gives the \
       figures of the whole run byte for byte (see docs/scale-out.md, and 'budget-risk slurm').
@@ -50,7 +53,7 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Run in batches until P(overspend) at the recommended margin has a 95 % half-width ≤ this (e.g. 0.005).")
   var precision: Double?
 
-  @Option(help: "With --precision: the most iterations to run (default 10,000,000).")
+  @Option(help: "With --precision: the most iterations to run (default 10,000,000; under --sampling rqmc rounded down to replicates × 4, 5, 6 or 7 × a power of two).")
   var maxIterations: Int = PrecisionTarget.defaultMaxIterations
 
   @OptionGroup var output: OutputOptions

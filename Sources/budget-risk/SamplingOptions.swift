@@ -18,7 +18,7 @@ struct SamplingOptions: ParsableArguments {
   @Option(help: "Random seed (default: the scenario's run.seed, else 1).")
   var seed: UInt64?
 
-  @Option(help: "How the uncertain factors are sampled: plain (Monte Carlo) or rqmc (scrambled Sobol' points in --replicates independent replicates; intervals from the replicates; iterations rounded to replicates × a power of two).")
+  @Option(help: "How the uncertain factors are sampled: plain (Monte Carlo) or rqmc (scrambled Sobol' points in --replicates independent replicates; intervals from the replicates; iterations rounded to replicates × n, n = 4, 5, 6 or 7 × a power of two, so that each replicate's points are whole Sobol' nets).")
   var sampling: Sampling.Method = .plain
 
   @Option(parsing: .unconditional, help: "With --sampling rqmc: independent replicates (\(Sampling.replicateRange.lowerBound)–\(Sampling.replicateRange.upperBound); default \(Sampling.defaultReplicates)).")
@@ -57,9 +57,10 @@ struct SamplingOptions: ParsableArguments {
 
   /// The run's options: these, with the scenario's defaults where an option was not given.
   ///
-  /// Under `--sampling rqmc` the iterations are rounded to the nearest replicates × 2ᵏ (on a
-  /// log scale), so that every replicate uses a full Sobol' net; the manifest records the
-  /// count run.
+  /// Under `--sampling rqmc` the iterations are rounded to the nearest replicates × n, n on
+  /// the ``PointGrid`` (2ᵏ, 2ᵏ + 2ᵏ⁻², 2ᵏ + 2ᵏ⁻¹, 2ᵏ + 2ᵏ⁻¹ + 2ᵏ⁻², on a log scale), so that
+  /// every replicate's points are whole Sobol' nets; the manifest records the count run, and a
+  /// count on the grid (a precision run's, a manifest's `reproduce`) is kept as given.
   func runOptions(defaults: RunDefaults, blockSize: Int = 256) -> RunOptions {
     let method = Sampling(
       method: sampling, replicates: sampling == .rqmc ? replicates ?? Sampling.defaultReplicates : 1, estimator: estimator)

@@ -87,14 +87,15 @@ import Testing
     let a = try Self.solve(s, seed: 9, threads: 1, blockSize: 64)
     let b = try Self.solve(s, seed: 9, threads: 3, blockSize: 512)
     #expect(a == b)
-    // A precision solve that doubles 16 × 32 to 16 × 64 gives the solve at 16 × 64.
+    // A precision solve from 16 × 32 that projects past its cap of 16 × 64 gives the solve
+    // at 16 × 64.
     let batched = try Self.solve(s, seed: 9, iterations: 512, precision: PrecisionTarget(halfWidth: 1e-9, maxIterations: 1_024))
     #expect(batched.results.map(\.margin) == a.results.map(\.margin))
     #expect(batched.results.map(\.upper) == a.results.map(\.upper))
     #expect(batched.results.map(\.iterations) == [1_024, 1_024])
-    // A cap between nets stops at the last full net.
+    // A cap off the grid stops at the grid count below it: 1,000 / 16 = 62.5 → 16 × 56.
     let capped = try Self.solve(seed: 9, iterations: 512, precision: PrecisionTarget(halfWidth: 1e-9, maxIterations: 1_000))
-    #expect(capped.results[0].iterations == 512)
+    #expect(capped.results[0].iterations == 896)
     // Not a whole net: refused with the run's message.
     #expect(throws: MarginSolverError.self) { try Self.solve(seed: 9, iterations: 1_000) }
   }

@@ -168,16 +168,21 @@ import Testing
     let a = try Self.solve(s, iterations: 1_000, precision: target).results[0]
     #expect(a.halfWidth! <= 0.004)
     #expect(a.precisionReached == true)
-    // The schedule 1,000, 2,000, 4,000, … stopped at the first total meeting the target.
-    let doublings = a.iterations / 1_000
-    #expect(a.iterations % 1_000 == 0 && doublings > 1 && doublings & (doublings - 1) == 0)
+    // The schedule projects from each batch's half-width: replay it from 1,000, solving
+    // afresh at each total, and it reaches the final count, which alone meets the target.
+    var total = 1_000, previous: Int?
+    while total < Int(a.iterations) {
+      let at = try Self.solve(s, iterations: total).results[0]
+      #expect(at.halfWidth! > 0.004)
+      previous = total
+      total = target.projectedTotal(after: total, achieved: at.halfWidth!, replicates: 1)
+    }
+    #expect(total == Int(a.iterations) && previous != nil)
     let b = try Self.solve(s, iterations: 1_000, precision: target).results[0]
     #expect(a == b)
     // Identical to one solve at the final iteration count (batches are exact shards).
     let single = try Self.solve(s, iterations: Int(a.iterations)).results[0]
     #expect(single.margin == a.margin && single.lower == a.lower && single.upper == a.upper)
-    let previous = try Self.solve(s, iterations: Int(a.iterations) / 2).results[0]
-    #expect(previous.halfWidth! > 0.004)
   }
 
   @Test func maxIterationsCapsAPrecisionRun() throws {

@@ -32,7 +32,12 @@ import Testing
     let options = RunOptions(iterations: 1_000, seed: 3, threads: 2)
     let (run, note) = try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 0.006))
     #expect(note.reached && note.achieved <= 0.006)
-    #expect(note.batches == Array(note.batches.indices.map { 1_000 << $0 }))
+    // The schedule projects: each later total is the previous one's projection on the grid.
+    for (a, b) in zip(note.batches, note.batches.dropFirst()) {
+      let (at, _) = try TestScenario.run(Self.scenario, iterations: a, seed: 3)
+      #expect(b == PrecisionTarget(halfWidth: 0.006).projectedTotal(after: a, achieved: Engine.decisionHalfWidth(at), replicates: 1))
+    }
+    #expect(note.batches.count > 1)
     #expect(run.isComplete && run.completedIterations == note.batches.last!)
     let figures = RunFigures(run)
     let r = figures.recommendations[0]
@@ -54,7 +59,8 @@ import Testing
     let options = RunOptions(iterations: 1_000, seed: 3, threads: 2)
     let (run, note) = try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 1e-4, maxIterations: 2_500))
     #expect(!note.reached)
-    #expect(note.batches == [1_000, 2_000, 2_500])
+    // The projection (≈ 1,000 × (0.02 / 1e−4)²) is past the cap: the run goes straight to it.
+    #expect(note.batches == [1_000, 2_500])
     #expect(run.completedIterations == 2_500 && run.options.iterations == 2_500)
   }
 

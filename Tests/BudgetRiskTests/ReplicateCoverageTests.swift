@@ -34,23 +34,28 @@ import Testing
       sampling: .rqmc(replicates: replicates)))
   }
 
-  @Test func replicateIntervalsCoverTheClosedFormsAtTheirStatedRate() throws {
-    // 60 runs of 16 replicates × 64 points (sized for CI: ~60,000 iterations). Each 95 %
+  /// At 64 points per replicate (a power of two) and at 96 (= 64 + 32: a quarter-step count
+  /// of ``PointGrid``, a net of 64 and an aligned block of 32). `BUDGET_RISK_COVERAGE_RUNS`
+  /// sets the runs (60 by default) for an offline measurement.
+  @Test(arguments: [64, 96])
+  func replicateIntervalsCoverTheClosedFormsAtTheirStatedRate(perReplicate: Int) throws {
+    // 60 runs of 16 replicates × 64 (or 96) points (sized for CI: ~60,000 iterations). Each 95 %
     // interval covers with probability 0.95 if valid; the count of covering runs is then
     // Binomial(60, 0.95), SE 2.8 %: the check allows 3.5 SE (false alarm ≈ 2e−4 per figure),
     // so intervals that cover less than 85 % fail (the replicates' binomial intervals
     // mistaken for RQMC's, replicates that share a scrambling: ~0 %). Measured with this
     // test at more runs: 1,000 runs of 16 × 64 points covered 93.5 % (mean drift) and
     // 94.2 / 94.5 / 94.9 % (P(overspend) at the three margins); 900 runs of 16 × 256 points
-    // 95.0 % and 93.8 / 95.7 / 94.8 % (SE of a coverage 0.7 %).
-    let runs = 60
-    let probe = try Self.rqmc(seed: 1)
+    // 95.0 % and 93.8 / 95.7 / 94.8 % (SE of a coverage 0.7 %). At 16 × 96 points, 1,000
+    // runs covered 95.1 % (mean drift) and 94.3 / 93.9 / 95.5 % (P(overspend)): as well as at 64.
+    let runs = ProcessInfo.processInfo.environment["BUDGET_RISK_COVERAGE_RUNS"].flatMap(Int.init) ?? 60
+    let probe = try Self.rqmc(seed: 1, perReplicate: perReplicate)
     let budgets = RunFigures(probe).budgets.map { $0.scopes[0].budget.mean }
     let exactDrift = budgets.map { Self.unitCost * Self.lambda / $0 - 1 }
     let exactP = budgets.map { Self.exactOverspend(budget: $0) }
     var covered = [[Int]](repeating: [0, 0], count: budgets.count)
     for seed in 1...UInt64(runs) {
-      let figures = try #require(ReplicateFigures(try Self.rqmc(seed: seed)))
+      let figures = try #require(ReplicateFigures(try Self.rqmc(seed: seed, perReplicate: perReplicate)))
       for e in budgets.indices {
         let scope = figures.budgets[e].scopes[0]
         let drift = try #require(scope.drift), p = try #require(scope.overspendProbability)
@@ -62,6 +67,8 @@ import Testing
     for e in budgets.indices {
       for (k, name) in ["mean drift", "P(overspend)"].enumerated() {
         let rate = Double(covered[e][k]) / Double(runs)
+        // An offline measurement (`BUDGET_RISK_COVERAGE_RUNS`) prints what it measured.
+        if runs != 60 { print("coverage, 16 × \(perReplicate) points, \(runs) runs, margin \(e): \(name) \(rate)") }
         #expect(abs(rate - 0.95) < 3.5 * se, "margin \(e): \(name) covered \(rate)")
       }
     }
@@ -103,7 +110,8 @@ import Testing
   @Test func rqmcRefusesAnIterationCountThatBreaksTheNets() {
     let options = RunOptions(iterations: 1_000, seed: 1, sampling: .rqmc(replicates: 16))
     #expect(throws: RunOptionsError.self) { try Engine.run(Self.scenario, options: options) }
-    #expect(Sampling.rqmc(replicates: 16).usableIterations(near: 10_000) == 8_192)
+    // 10,000 / 16 = 625 per replicate: the nearest grid count (``PointGrid``) is 640.
+    #expect(Sampling.rqmc(replicates: 16).usableIterations(near: 10_000) == 10_240)
     #expect(Sampling.rqmc(replicates: 16).usableIterations(near: 1_024) == 1_024)
     #expect(Sampling.plain.usableIterations(near: 1_000) == 1_000)
     #expect(Sampling.rqmc(replicates: 3).problem(iterations: 48, factors: 1) != nil)
@@ -128,12 +136,13 @@ import Testing
 
 extension ReplicateCoverageTests {
   @Test func anRQMCPrecisionRunCapsItsTotalAtAFullNet() throws {
-    // A cap of 1,000 with a first batch of 16 × 32 stops at 512 (the next, 1,024, is past
-    // it), not at 1,000 (which would leave every replicate a partial net).
+    // A cap of 1,000 with a first batch of 16 × 32 stops at 16 × 56 = 896 (the grid count
+    // at or below 62.5 per replicate: nets of 32, 16 and 8 points), not at 1,000 (which would
+    // leave every replicate a partial net).
     let options = RunOptions(iterations: 512, seed: 2, threads: 2, sampling: .rqmc(replicates: 16))
     let (run, note) = try Engine.run(Self.scenario, options: options, precision: PrecisionTarget(halfWidth: 1e-9, maxIterations: 1_000))
-    #expect(note.batches == [512])
-    #expect(note.maxIterations == 512)
-    #expect(run.completedIterations == 512)
+    #expect(note.batches == [512, 896])
+    #expect(note.maxIterations == 896)
+    #expect(run.completedIterations == 896)
   }
 }

@@ -5,8 +5,9 @@ import Foundation
 /// quasi-Monte Carlo (scrambled Sobol' points in independent replicates).
 ///
 /// Under `rqmc` with R replicates, global iteration `i` is point `⌊i / R⌋` of replicate
-/// `i mod R` (interleaved), so the first `R·2ᵏ` iterations are the first `2ᵏ` points of every
-/// replicate — a full Sobol' net each — and a doubled run keeps the points it had. Each
+/// `i mod R` (interleaved), so the first `R·n` iterations are the first `n` points of every
+/// replicate — a full Sobol' net each when `n = 2ᵏ`, a union of at most three full nets when
+/// `n` is on the finer ``PointGrid`` (`2ᵏ + j·2ᵏ⁻²`) — and a longer run keeps the points it had. Each
 /// replicate's points are scrambled independently (``SobolPoints``, nested uniform
 /// scrambling keyed by the seed, the replicate and the factor's name), so the R replicate
 /// means of any figure are independent and identically distributed, each unbiased: their
@@ -71,13 +72,12 @@ public struct Sampling: Sendable, Equatable, Codable {
   }
 
   /// The iteration count nearest `requested` that this sampling can use in full: any count
-  /// under plain Monte Carlo; under RQMC, R × 2ᵏ with 2ᵏ the power of two nearest
-  /// `requested / R` on a log scale (at least 1).
+  /// under plain Monte Carlo; under RQMC, R × n with n the ``PointGrid`` count (2ᵏ, 2ᵏ + 2ᵏ⁻²,
+  /// 2ᵏ + 2ᵏ⁻¹, 2ᵏ + 2ᵏ⁻¹ + 2ᵏ⁻²) nearest `requested / R` on a log scale (at least 1). A count
+  /// already on the grid is kept.
   public func usableIterations(near requested: Int) -> Int {
     guard method == .rqmc else { return requested }
-    let perReplicate = max(1.0, Double(requested) / Double(replicates))
-    let k = Int(log2(perReplicate).rounded())
-    return replicates << k
+    return replicates * PointGrid.nearest(max(1.0, Double(requested) / Double(replicates)))
   }
 
   /// Why `iterations` cannot be a whole run under this sampling, or `nil`.
@@ -92,9 +92,10 @@ public struct Sampling: Sendable, Equatable, Codable {
     guard factors <= SobolPoints.maximumDimensions else {
       return "--sampling rqmc supports at most \(SobolPoints.maximumDimensions) uncertain factors (the Sobol' table's dimensions); the scenario has \(factors): use --sampling plain"
     }
-    let perReplicate = iterations / replicates
-    guard iterations % replicates == 0, perReplicate > 0, perReplicate & (perReplicate - 1) == 0 else {
-      return "--sampling rqmc needs iterations = replicates × a power of two (each replicate uses a full Sobol' net), found \(iterations) with \(replicates) replicates: \(usableIterations(near: iterations)) would do"
+    guard iterations % replicates == 0, PointGrid.contains(iterations / replicates) else {
+      return "--sampling rqmc needs iterations = replicates × n with n = 2ᵏ, 2ᵏ + 2ᵏ⁻², 2ᵏ + 2ᵏ⁻¹ or 2ᵏ + 2ᵏ⁻¹ + 2ᵏ⁻² "
+        + "(n = 4, 5, 6 or 7 × a power of two, or 1–3: each replicate's points are then whole Sobol' nets), "
+        + "found \(iterations) with \(replicates) replicates: \(usableIterations(near: iterations)) would do"
     }
     return nil
   }

@@ -11,8 +11,9 @@
 /// with Joe and Kuo's direction numbers (``SobolDirectionNumbers``, 64 dimensions). The first
 /// `2ᵏ` points of a Sobol' sequence form a (t, k, s)-net in base 2: every dimension alone has
 /// exactly one point in each interval `[j/2ᵏ, (j+1)/2ᵏ)`. That balance — and so the variance
-/// reduction — holds for `n = 2ᵏ` points used in full, which is why a run's replicates are
-/// sized to powers of two.
+/// reduction — holds for `n = 2ᵏ` points used in full, and for any aligned block of `2ᵏ`
+/// consecutive indices (a digital shift of the first), which is why a run's replicates are
+/// sized to powers of two or to unions of a few such nets (`PointGrid`, in the engine).
 ///
 /// **Scrambling.** Owen's nested uniform scrambling (A. B. Owen, "Randomly permuted
 /// (t, m, s)-nets and (t, s)-sequences", 1995): digit `l` of a coordinate is flipped by a

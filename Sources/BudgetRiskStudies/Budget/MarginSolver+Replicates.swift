@@ -60,13 +60,16 @@ extension ResponseSolver {
   /// Whether the factors take RQMC points (the solve's intervals are then the replicates').
   var replicated: Bool { options.sampling.method == .rqmc }
 
-  /// The total after a batch that ended at `total`, or nil when the run cannot grow: under
-  /// RQMC a batch doubles the total so that each replicate stays a full Sobol' net, and a
-  /// doubling past the cap is not run.
-  func nextTotal(after total: Int, _ precision: PrecisionTarget) -> Int? {
-    guard total < precision.maxIterations else { return nil }
-    guard replicated else { return precision.nextTotal(after: total) }
-    return 2 * total <= precision.maxIterations ? 2 * total : nil
+  /// The total after a batch that ended at `total` with the margin's half-width `achieved`,
+  /// or nil when the run cannot grow: the total that half-width projects, on the
+  /// ``PointGrid`` (per replicate under RQMC, so that each replicate's points stay whole
+  /// Sobol' nets), at least one grid step more, at most the cap
+  /// (``PrecisionTarget/projectedTotal(after:achieved:replicates:)``; under RQMC the cap is
+  /// rounded down to the grid).
+  func nextTotal(after total: Int, achieved: Double, _ precision: PrecisionTarget) -> Int? {
+    let replicates = replicated ? options.sampling.replicates : 1
+    guard total < precision.cap(replicates: replicates) else { return nil }
+    return precision.projectedTotal(after: total, achieved: achieved, replicates: replicates)
   }
 
   /// The absorb answer under RQMC: the replicate test inversion on the histograms of R.

@@ -223,7 +223,9 @@ struct ResponseSolver {
       }
       done = total
       let reached = request.precision.map { (estimate.halfWidth ?? .infinity) <= $0.halfWidth }
-      if let precision = request.precision, reached == false, let next = nextTotal(after: total, precision) {
+      if let precision = request.precision, reached == false,
+        let next = nextTotal(after: total, achieved: estimate.halfWidth ?? .infinity, precision)
+      {
         total = next
         continue
       }

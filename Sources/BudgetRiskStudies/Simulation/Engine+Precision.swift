@@ -4,14 +4,15 @@ import BudgetRiskEngine
 extension Engine {
   /// Simulates in batches until the decision figure of `run` — the overspend probability at
   /// the recommended margin — has a 95 % Wilson half-width of at most `precision.halfWidth`,
-  /// or `precision.maxIterations` iterations have run (under RQMC: the largest first batch ×
-  /// 2ʲ within it, so that every batch total is replicates × a power of two).
+  /// or `precision.maxIterations` iterations have run (under RQMC: the largest replicates ×
+  /// ``PointGrid`` count within it, so that every replicate's points are whole nets).
   ///
   /// The decision figure is taken for the reported scope (the total, or the only pool) under
   /// every response: the largest half-width counts. Where no listed margin meets the target,
-  /// the probability at the largest listed margin is used. Batches follow
-  /// ``PrecisionTarget/nextTotal(after:)`` and merge exactly, so the result is identical to
-  /// one `Engine.run` over the final iteration count.
+  /// the probability at the largest listed margin is used. Batch totals follow
+  /// ``PrecisionTarget/projectedTotal(after:achieved:replicates:)`` — the total the last
+  /// half-width projects, on the grid — and merge exactly, so the result is identical to one
+  /// `Engine.run` over the final iteration count.
   ///
   /// - Returns: the merged run (incomplete if cancelled: check `isComplete`) and how the
   ///   precision run ended.
@@ -31,14 +32,11 @@ extension Engine {
   ) throws(RunOptionsError) -> (run: SimulationRun, precision: PrecisionNote) {
     try precision.validate(firstBatch: options.iterations)
     try check(options.sampling, options: options, plan: plan)
-    // Under RQMC every batch total must keep the replicates full nets: the cap is rounded down
-    // to the first batch × a power of two (the totals the doubling reaches).
+    // Under RQMC every batch total must keep the replicates whole nets: the cap is rounded
+    // down to replicates × a grid count (the first batch is on the grid, so it is within).
+    let replicateCount = options.sampling.method == .rqmc ? options.sampling.replicates : 1
     var precision = precision
-    if options.sampling.method == .rqmc {
-      var cap = options.iterations
-      while cap <= precision.maxIterations / 2 { cap *= 2 }
-      precision.maxIterations = cap
-    }
+    precision.maxIterations = precision.cap(replicates: replicateCount)
     var total = options.iterations
     var done = 0
     var merged: SimulationRun?
@@ -78,7 +76,7 @@ extension Engine {
             : "P(overspend) at the recommended margin, 95 % Wilson half-width",
           batches: batches))
       }
-      total = precision.nextTotal(after: total)
+      total = precision.projectedTotal(after: total, achieved: halfWidth, replicates: replicateCount)
     }
   }
 

@@ -5,9 +5,10 @@ import BudgetRiskEngine
 /// A figure's 95 % interval from R independent RQMC replicates: the mean of the replicate
 /// estimates ± `t₀.₉₇₅(R − 1) · s / √R`, with `s` their sample standard deviation.
 ///
-/// Exact coverage needs the replicate estimates to be normal; each is an average over 2ᵏ
-/// points, so the interval is asymptotic in 2ᵏ as the binomial one is in n, and its coverage
-/// is tested on a closed-form case (`ReplicateCoverageTests`). The Wilson intervals of the
+/// Exact coverage needs the replicate estimates to be normal; each is an average over n
+/// points (n on the ``PointGrid``), so the interval is asymptotic in n as the binomial one is,
+/// and its coverage is tested on a closed-form case (`ReplicateCoverageTests`, at n = 64 and
+/// at the quarter-step n = 96). The Wilson intervals of the
 /// pooled figures stay in the output and usually overstate the error under RQMC.
 public struct ReplicateInterval: Codable, Sendable, Equatable {
   public var estimate: Double
