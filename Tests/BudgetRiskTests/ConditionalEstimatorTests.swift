@@ -147,14 +147,17 @@ import Testing
     // events) of gamma costs (mean 100, CV 0.5); no factors. The year's cost has κ₁ = Λc,
     // κ₂ = c²·(Λcv² + Λ + Λ²/k) and κ₃ = c³·(Λ·2cv⁴ + 3(Λ + Λ²/k)cv² + Λ + 3Λ²/k + 2Λ³/k²):
     // the periods' cells add up to the year's NB(Λ, k) (see `yearDispersion`).
-    let scenario = TestScenario.make(
-      population: 1_000, services: [TestScenario.service("visits", severity: .gamma(cv: 0.5), noise: .negativeBinomial(dispersion: 50))],
-      rates: [2])
-    let plan = try SimulationPlan(scenario)
-    let w = TileWorkspace(plan: plan), cost = ConditionalCost(plan: plan)
-    w.simulate(tile: 0, active: 0..<1, seed: 1)
-    cost.fill(row: 0, from: w)
-    let m = cost.cumulants(row: 0, scope: 0, year: 0)
+    // Row 0's year-0 cumulants (and its workspace) for one service of these counts.
+    func yearCumulants(noise: CountNoise) throws -> (TileWorkspace, (mean: Double, variance: Double, third: Double, cells: Double)) {
+      let scenario = TestScenario.make(
+        population: 1_000, services: [TestScenario.service("visits", severity: .gamma(cv: 0.5), noise: noise)], rates: [2])
+      let plan = try SimulationPlan(scenario)
+      let w = TileWorkspace(plan: plan), cost = ConditionalCost(plan: plan)
+      w.simulate(tile: 0, active: 0..<1, seed: 1)
+      cost.fill(row: 0, from: w)
+      return (w, cost.cumulants(row: 0, scope: 0, year: 0))
+    }
+    let (_, m) = try yearCumulants(noise: .negativeBinomial(dispersion: 50))
     let L = 2_000.0, c = 100.0, v = 0.25, k = 50.0
     let n2 = L + L * L / k, n3 = L + 3 * L * L / k + 2 * L * L * L / (k * k)
     #expect(abs(m.mean / (L * c) - 1) < 1e-12)
@@ -162,14 +165,8 @@ import Testing
     #expect(abs(m.third / (c * c * c * (L * 2 * v * v + 3 * n2 * v + n3)) - 1) < 1e-12)
     #expect(m.cells == 12)
     // `mixing: year`: the year's G is conditioned on, and the cells are Poisson(λ·G).
-    let mixing = TestScenario.make(
-      population: 1_000, services: [TestScenario.service("visits", severity: .gamma(cv: 0.5), noise: .yearlyNegativeBinomial(dispersion: 50))],
-      rates: [2])
-    let mixedPlan = try SimulationPlan(mixing)
-    let mw = TileWorkspace(plan: mixedPlan), mixedCost = ConditionalCost(plan: mixedPlan)
-    mw.simulate(tile: 0, active: 0..<1, seed: 1)
-    mixedCost.fill(row: 0, from: mw)
-    let g = mw.yearMixing[0], mm = mixedCost.cumulants(row: 0, scope: 0, year: 0)
+    let (mw, mm) = try yearCumulants(noise: .yearlyNegativeBinomial(dispersion: 50))
+    let g = mw.yearMixing[0]
     #expect(g != 1)
     #expect(abs(mm.mean / (L * g * c) - 1) < 1e-12)
     #expect(abs(mm.variance / (c * c * L * g * (1 + v)) - 1) < 1e-12)

@@ -71,6 +71,10 @@ public struct Sampling: Sendable, Equatable, Codable {
     if estimator != .indicator { try c.encode(estimator, forKey: .estimator) }
   }
 
+  /// The independent point sets a run's iterations are split over: R under RQMC, 1 under
+  /// plain Monte Carlo (one stream, any count). Precision schedules size batches by it.
+  public var pointSets: Int { method == .rqmc ? replicates : 1 }
+
   /// The iteration count nearest `requested` that this sampling can use in full: any count
   /// under plain Monte Carlo; under RQMC, R × n with n the ``PointGrid`` count (2ᵏ, 2ᵏ + 2ᵏ⁻²,
   /// 2ᵏ + 2ᵏ⁻¹, 2ᵏ + 2ᵏ⁻¹ + 2ᵏ⁻²) nearest `requested / R` on a log scale (at least 1). A count

@@ -67,7 +67,7 @@ extension ResponseSolver {
   /// (``PrecisionTarget/projectedTotal(after:achieved:replicates:)``; under RQMC the cap is
   /// rounded down to the grid).
   func nextTotal(after total: Int, achieved: Double, _ precision: PrecisionTarget) -> Int? {
-    let replicates = replicated ? options.sampling.replicates : 1
+    let replicates = options.sampling.pointSets
     guard total < precision.cap(replicates: replicates) else { return nil }
     return precision.projectedTotal(after: total, achieved: achieved, replicates: replicates)
   }

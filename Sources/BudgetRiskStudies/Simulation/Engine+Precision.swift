@@ -34,7 +34,7 @@ extension Engine {
     try check(options.sampling, options: options, plan: plan)
     // Under RQMC every batch total must keep the replicates whole nets: the cap is rounded
     // down to replicates × a grid count (the first batch is on the grid, so it is within).
-    let replicateCount = options.sampling.method == .rqmc ? options.sampling.replicates : 1
+    let replicateCount = options.sampling.pointSets
     var precision = precision
     precision.maxIterations = precision.cap(replicates: replicateCount)
     var total = options.iterations
