@@ -37,10 +37,19 @@ final class CopulaQuadrature {
   /// Per correlated group (its factors, sorted): the rule's weights and the factors' values
   /// at its nodes, `d × nodes` — the same for every term and period.
   private var nodes: [[Int]: (weights: [Double], values: [Double])] = [:]
+  /// A compounded rate's values at a group's nodes (see ``joint(_:)``), by group, the
+  /// factor's place in it and the term.
+  private var termRows: [TermKey: [Double]] = [:]
+  struct TermKey: Hashable { var group: [Int]; var member: Int; var term: Term }
 
-  package init(factors: [Factor], correlation: [Double]) {
+  /// False: every factor's function taken node by node in every term list, as before the
+  /// term rows were kept (the tests' reference for them; the same sums, bit for bit).
+  private let keepsTermRows: Bool
+
+  package init(factors: [Factor], correlation: [Double], keepsTermRows: Bool = true) {
     self.factors = factors
     self.correlation = correlation
+    self.keepsTermRows = keepsTermRows
   }
 
   /// What a factor contributes to a term.
@@ -109,20 +118,49 @@ final class CopulaQuadrature {
   }
 
   /// The tensor Gauss–Hermite expectation over one correlated group.
+  ///
+  /// Each factor's function is taken at the nodes once per (group, factor, term), not once per
+  /// term list: a compounded rate `(1 + x)^e` (a `pow` per node) recurs in many lists (every
+  /// service and segment of a period shares its inflation and growth terms). The sum is the
+  /// same as node by node, in the same order: `w · h₁ · h₂ ⋯` per node, then over the nodes.
   private func joint(_ members: [(factor: Int, term: Term)]) -> Double {
     let sorted = members.sorted { $0.factor < $1.factor }
     let key = sorted.map { JointKey(factor: $0.factor, term: $0.term) }
     if let known = joints[key] { return known }
-    let grid = self.grid(sorted.map(\.factor))
+    let group = sorted.map(\.factor)
+    let grid = self.grid(group)
     let d = sorted.count, count = grid.weights.count
     var total = 0.0
-    for node in 0..<count {
-      var product = grid.weights[node]
-      for i in 0..<d { product *= sorted[i].term(grid.values[i * count + node]) }
-      total += product
+    guard keepsTermRows else {
+      for node in 0..<count {
+        var product = grid.weights[node]
+        for i in 0..<d { product *= sorted[i].term(grid.values[i * count + node]) }
+        total += product
+      }
+      joints[key] = total
+      return total
+    }
+    let rows = (0..<d).map { i in termValues(group, i, sorted[i].term, grid.values[(i * count)..<((i + 1) * count)]) }
+    grid.weights.withUnsafeBufferPointer { weights in
+      for node in 0..<count {
+        var product = weights[node]
+        for i in 0..<d { product *= rows[i][node] }
+        total += product
+      }
     }
     joints[key] = total
     return total
+  }
+
+  /// `h(x)` at a group's nodes for its `i`-th factor (`values`: that factor's row of the
+  /// grid); compounded rates are kept, the rest are cheap and made when asked.
+  private func termValues(_ group: [Int], _ i: Int, _ term: Term, _ values: ArraySlice<Double>) -> [Double] {
+    guard case .compound = term else { return values.map { term($0) } }
+    let key = TermKey(group: group, member: i, term: term)
+    if let known = termRows[key] { return known }
+    let row = values.map { term($0) }
+    termRows[key] = row
+    return row
   }
 
   /// The weights and factor values at the nodes of a group's tensor rule (cached).
@@ -139,9 +177,9 @@ final class CopulaQuadrature {
     var count = 1
     for _ in 0..<d { count *= n }
     var weights = [Double](repeating: 1, count: count), values = [Double](repeating: 0, count: d * count)
+    var xi = [Double](repeating: 0, count: d)  // one node's ξ, reused
     for node in 0..<count {
       var rest = node
-      var xi = [Double](repeating: 0, count: d)
       for k in 0..<d {
         xi[k] = rule.nodes[rest % n]
         weights[node] *= rule.weights[rest % n]

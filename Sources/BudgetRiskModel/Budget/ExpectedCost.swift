@@ -24,13 +24,15 @@ package struct ExpectedCost: Sendable {
 
   /// - Parameter correlation: the copula's normal (Pearson) correlation, `F × F`
   ///   (nil: independent factors).
-  package init(_ scenario: Scenario, correlation: [Double]? = nil) {
+  /// - Parameter keepsTermRows: false takes the copula's terms node by node (the tests'
+  ///   reference, see ``CopulaQuadrature``).
+  package init(_ scenario: Scenario, correlation: [Double]? = nil, keepsTermRows: Bool = true) {
     let h = scenario.horizon
     let T = h.periods, S = scenario.segments.count, V = scenario.services.count, F = scenario.factors.count
     let K = scenario.interventions.count
     let ppy = Double(h.periodsPerYear)
     let normal = correlation ?? (0..<(F * F)).map { $0 / F == $0 % F ? 1 : 0 }
-    let copula = CopulaQuadrature(factors: scenario.factors, correlation: normal)
+    let copula = CopulaQuadrature(factors: scenario.factors, correlation: normal, keepsTermRows: keepsTermRows)
     // Factors that wander over the horizon: a lognormal factor per cell (exact, see there).
     let moments = ProcessMoments(scenario, correlation: normal)
 
