@@ -78,4 +78,28 @@ import Testing
     try Self.expectSameBytes([Edge(), Edge()], "array of objects")
     try Self.expectSameBytes(Repeated(), "repeated keys and nested containers")
   }
+
+  /// Objects whose keys come in a given order (keys may repeat: the last value counts).
+  struct Listed: Encodable {
+    struct Key: CodingKey {
+      var stringValue: String
+      var intValue: Int? { nil }
+      init(stringValue: String) { self.stringValue = stringValue }
+      init?(intValue: Int) { nil }
+    }
+    var keys: [String]
+    func encode(to encoder: any Encoder) throws {
+      var object = encoder.container(keyedBy: Key.self)
+      for (i, key) in keys.enumerated() { try object.encode(i, forKey: Key(stringValue: key)) }
+    }
+  }
+
+  /// The writer sorts each key list once and finds it again by its count and its first and
+  /// last keys' lengths: lists that share those (another middle key, the ends swapped, a
+  /// repeated key) must each keep their own order, met first or again.
+  @Test func keyListsSharingAFingerprintKeepTheirOwnOrder() throws {
+    let lists = [["ab", "x", "cd"], ["ab", "y", "cd"], ["cd", "x", "ab"], ["ab", "x", "ab"], ["ab", "cd", "x", "ab"]]
+    let objects = (lists + lists.reversed() + lists).map { Listed(keys: $0) }
+    try Self.expectSameBytes(objects, "key lists sharing a fingerprint")
+  }
 }

@@ -9,9 +9,14 @@ import Foundation
 /// spent 4.9 G instructions on it (`JSONEncoder` 1.6 G, then 3.2 G finding its non-finite
 /// marker through `NSString`) — the largest fixed cost of a short run. This writer keeps a
 /// plain tree (numbers kept as `Double`, objects as key lists), writes `null` for a
-/// non-finite number at once and formats the tree in one pass: 0.96 G. `JSONTextTests` checks it byte for byte against `JSONEncoder`
+/// non-finite number at once and formats the tree in one pass: 0.96 G. Since then the pass
+/// formats numbers straight into its buffer, sorts each distinct key list once
+/// (``KeyOrders``) and hands its one buffer to `Data` uncopied (``Bytes``): the writing
+/// itself costs about half of what it did (`docs/performance.md`, "The run's fixed cost").
+/// `JSONTextTests` checks it byte for byte against `JSONEncoder`
 /// (``JSONReport/referenceEncode(_:)``) on whole run, margin, comparison and outcome documents
-/// and on edge cases (escapes, empty containers, integers, nested and repeated keys).
+/// and on edge cases (escapes, empty containers, integers, nested and repeated keys, key
+/// lists that look alike).
 ///
 /// The format, as `JSONEncoder` writes it: two spaces per level; `"key" : value`; keys sorted
 /// by their UTF-8 bytes; an empty array or object is `[`, two newlines, the indent and `]`;
@@ -26,7 +31,7 @@ enum JSONText {
     let node = try root.node(for: value)
     var writer = Writer()
     writer.write(node, indent: 0)
-    return Data(writer.bytes)
+    return writer.bytes.data()
   }
 
   /// A value of the tree. Containers are classes: a nested container is written into after
@@ -38,46 +43,40 @@ enum JSONText {
 
   final class Container {
     let isObject: Bool
-    /// Unchecked: a tree is built and written by one thread.
+    /// An array's values. Unchecked: a tree is built and written by one thread.
     @exclusivity(unchecked) var items: [Node] = []
-    /// The keys of an object, one per item, in the order encoded (a key encoded twice keeps
-    /// its last value, as in `JSONEncoder`'s dictionary: resolved when written).
-    @exclusivity(unchecked) var keys: [String] = []
+    /// An object's keys and values, in the order encoded (a key encoded twice keeps its last
+    /// value, as in `JSONEncoder`'s dictionary: resolved when written). One array, not a
+    /// list of keys beside one of values: one allocation an object.
+    @exclusivity(unchecked) var entries: [Entry] = []
+    struct Entry { var key: String; var node: Node }
     init(isObject: Bool) {
       self.isObject = isObject
       // Most containers of a run's figures hold a handful of values: one allocation, not four.
-      items.reserveCapacity(8)
-      if isObject { keys.reserveCapacity(8) }
+      if isObject { entries.reserveCapacity(8) } else { items.reserveCapacity(8) }
     }
 
     func append(_ node: Node, key: String) {
-      keys.append(key); items.append(node)
+      entries.append(Entry(key: key, node: node))
     }
   }
 
   struct Writer {
-    var bytes: [UInt8] = []
-    init() { bytes.reserveCapacity(1 << 16) }
+    var bytes = Bytes()
+    /// The written order of each object key list met so far (see ``object(_:indent:)``).
+    private var orders = KeyOrders()
 
     mutating func write(_ node: Node, indent: Int) {
       switch node {
       case .null: append("null")
       case .bool(let b): append(b ? "true" : "false")
-      case .double(let x): number(x.isFinite ? x.description : nil)
-      case .float(let x): number(x.isFinite ? x.description : nil)
+      case .double(let x): if x.isFinite { x.write(to: &bytes); bytes.dropTrailingPointZero() } else { append("null") }
+      case .float(let x): if x.isFinite { x.write(to: &bytes); bytes.dropTrailingPointZero() } else { append("null") }
       case .int(let i): append(String(i))
       case .uint(let u): append(String(u))
       case .string(let s): string(s)
       case .container(let c): c.isObject ? object(c, indent: indent) : array(c, indent: indent)
       }
-    }
-
-    private mutating func number(_ text: String?) {
-      guard let text else { return append("null") }
-      append(text)
-      // `JSONEncoder` drops a trailing ".0" (12.0 is written 12).
-      let n = bytes.count
-      if n >= 2 && bytes[n - 2] == UInt8(ascii: ".") && bytes[n - 1] == UInt8(ascii: "0") { bytes.removeLast(2) }
     }
 
     private mutating func append(_ text: String) {
@@ -111,19 +110,15 @@ enum JSONText {
 
     private mutating func object(_ c: Container, indent: Int) {
       bytes.append(UInt8(ascii: "{"))
-      if c.keys.isEmpty { bytes.append(0x0A) }
-      // By key bytes, and a repeated key by the order encoded: only its last value is written.
-      let order = c.keys.indices.sorted { a, b in
-        c.keys[a] == c.keys[b] ? a < b : c.keys[a].utf8.lexicographicallyPrecedes(c.keys[b].utf8)
-      }
+      if c.entries.isEmpty { bytes.append(0x0A) }
       var first = true
-      for (n, i) in order.enumerated() where n + 1 == order.count || c.keys[order[n + 1]] != c.keys[i] {
+      for i in orders.order(of: c.entries) {
         if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
         newline(indent + 1)
-        string(c.keys[i])
+        string(c.entries[i].key)
         bytes.append(contentsOf: Self.colon)
-        write(c.items[i], indent: indent + 1)
+        write(c.entries[i].node, indent: indent + 1)
       }
       newline(indent)
       bytes.append(UInt8(ascii: "}"))
@@ -139,7 +134,7 @@ enum JSONText {
       s.withUTF8 { utf8 in
         var mark = 0
         for (i, b) in utf8.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-          bytes.append(contentsOf: utf8[mark..<i])
+          bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[mark..<i]))
           mark = i + 1
           switch b {
           case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, UInt8(ascii: "\"")])
@@ -154,9 +149,111 @@ enum JSONText {
             bytes.append(Self.hex[Int(b >> 4)]); bytes.append(Self.hex[Int(b & 0xF)])
           }
         }
-        bytes.append(contentsOf: utf8[mark...])
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[mark...]))
       }
       bytes.append(UInt8(ascii: "\""))
+    }
+  }
+}
+
+extension JSONText {
+  /// The written order of an object's keys: sorted by their UTF-8 bytes, a repeated key by
+  /// the order encoded and only its last value written. A document holds a few dozen key
+  /// lists (one per encoded type) but tens of thousands of objects (server-scale: ≈ 90,000),
+  /// so each list is sorted once and found again by its count and its first and last keys'
+  /// lengths (O(1) for native strings), then compared whole (a literal key compares by
+  /// identity).
+  struct KeyOrders {
+    private var known: [Int: [(keys: [String], order: [Int])]] = [:]
+
+    mutating func order(of entries: [Container.Entry]) -> [Int] {
+      guard let first = entries.first?.key, let last = entries.last?.key else { return [] }
+      let print = (entries.count &* 1_000_003) &+ (first.utf8.count &* 1_009) &+ last.utf8.count
+      if let list = known[print], let hit = list.first(where: { known in
+        known.keys.count == entries.count && entries.indices.allSatisfy { known.keys[$0] == entries[$0].key }
+      }) { return hit.order }
+      let keys = entries.map(\.key)
+      let sorted = keys.indices.sorted { a, b in
+        keys[a] == keys[b] ? a < b : keys[a].utf8.lexicographicallyPrecedes(keys[b].utf8)
+      }
+      let order = sorted.indices.filter { n in n + 1 == sorted.count || keys[sorted[n + 1]] != keys[sorted[n]] }.map { sorted[$0] }
+      known[print, default: []].append((keys, order))
+      return order
+    }
+  }
+
+  /// The text's bytes in one `malloc`ed block, grown by `realloc` (a large block is
+  /// remapped, not copied) and handed to `Data` without a copy: a run's JSON is megabytes,
+  /// and an array's doubling copies and the final copy into `Data` touched three times its
+  /// pages. A number is written into it as a `TextOutputStream` (the text of its
+  /// `description`, straight from the formatter's buffer: no `String` a number).
+  struct Bytes: TextOutputStream {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
+    /// Kept while the bytes are written; freed by ``data()`` (through `Data`) or on release.
+    private let owner: Owner
+
+    final class Owner {
+      var pointer: UnsafeMutablePointer<UInt8>?
+      init(_ pointer: UnsafeMutablePointer<UInt8>) { self.pointer = pointer }
+      deinit { free(pointer) }
+    }
+
+    init() {
+      capacity = 1 << 16
+      guard let p = malloc(capacity) else { fatalError("JSONText: out of memory") }
+      base = p.assumingMemoryBound(to: UInt8.self)
+      owner = Owner(base)
+    }
+
+    private mutating func reserve(_ extra: Int) {
+      guard count + extra > capacity else { return }
+      var grown = capacity * 2
+      while grown < count + extra { grown *= 2 }
+      guard let p = realloc(base, grown) else { fatalError("JSONText: out of memory") }
+      base = p.assumingMemoryBound(to: UInt8.self)
+      capacity = grown
+      owner.pointer = base
+    }
+
+    mutating func append(_ byte: UInt8) {
+      reserve(1)
+      base[count] = byte
+      count += 1
+    }
+
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+      guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+      reserve(bytes.count)
+      (base + count).update(from: source, count: bytes.count)
+      count += bytes.count
+    }
+
+    mutating func append(contentsOf bytes: [UInt8]) {
+      bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+
+    mutating func append(contentsOf bytes: ArraySlice<UInt8>) {
+      bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+
+    mutating func write(_ string: String) {
+      var string = string
+      string.withUTF8 { append(contentsOf: $0) }
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { append(contentsOf: buffer) }
+
+    /// `JSONEncoder` drops a number's trailing ".0" (12.0 is written 12).
+    mutating func dropTrailingPointZero() {
+      if count >= 2 && base[count - 2] == UInt8(ascii: ".") && base[count - 1] == UInt8(ascii: "0") { count -= 2 }
+    }
+
+    /// The bytes as `Data`, which takes the block over (the writer is done with it).
+    func data() -> Data {
+      owner.pointer = nil
+      return Data(bytesNoCopy: UnsafeMutableRawPointer(base), count: count, deallocator: .free)
     }
   }
 }
@@ -165,8 +262,11 @@ enum JSONText {
 /// and built only when asked for (an error, a type that reads it).
 final class JSONTextEncoder: Encoder {
   let parent: JSONTextEncoder?
-  let key: (any CodingKey)?
+  @exclusivity(unchecked) private(set) var key: (any CodingKey)?
   @exclusivity(unchecked) var value: JSONText.Node?
+  /// A child encoder done with and held by nothing else, taken by the next value
+  /// (``node(for:key:)``): one allocation fewer for each struct of a document.
+  @exclusivity(unchecked) private var spare: JSONTextEncoder?
   var userInfo: [CodingUserInfoKey: Any] { [:] }
 
   init(parent: JSONTextEncoder?, key: (any CodingKey)?) {
@@ -191,9 +291,22 @@ final class JSONTextEncoder: Encoder {
     if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
     if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
     if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
-    let child = JSONTextEncoder(parent: self, key: key)
+    var child: JSONTextEncoder
+    if let reused = spare {
+      spare = nil
+      child = reused
+      child.key = key
+    } else {
+      child = JSONTextEncoder(parent: self, key: key)
+    }
     try value.encode(to: child)
-    return child.value ?? .container(JSONText.Container(isObject: true))
+    let node = child.value ?? .container(JSONText.Container(isObject: true))
+    // Reused only when nothing (a container or encoder the value kept) can still reach it.
+    if isKnownUniquelyReferenced(&child) {
+      child.value = nil
+      spare = child
+    }
+    return node
   }
 
   private func container(isObject: Bool) -> JSONText.Container {
@@ -349,12 +462,17 @@ private final class SuperEncoder: Encoder {
   func singleValueContainer() -> any SingleValueEncodingContainer { inner.singleValueContainer() }
 }
 
-/// A coding key for array positions and `super`.
+/// A coding key for array positions and `super`. An array position's name is made only when
+/// asked for (a coding path, an error): every element of every array takes a key, and
+/// formatting "Index n" for each cost more than writing the element.
 struct JSONTextKey: CodingKey {
-  var stringValue: String
-  var intValue: Int?
-  init(_ string: String) { stringValue = string; intValue = nil }
-  init(index: Int) { stringValue = "Index \(index)"; intValue = index }
+  /// nil: the array position `index`.
+  private let name: String?
+  private let index: Int
+  var stringValue: String { name ?? "Index \(index)" }
+  var intValue: Int? { name == nil ? index : nil }
+  init(_ string: String) { name = string; index = 0 }
+  init(index: Int) { name = nil; self.index = index }
   init?(stringValue: String) { self.init(stringValue) }
   init?(intValue: Int) { self.init(index: intValue) }
 }
