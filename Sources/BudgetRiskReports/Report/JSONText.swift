@@ -1,4 +1,5 @@
 import Foundation
+import BudgetRiskNumerics
 
 /// Writes an `Encodable` value as JSON text: the bytes `JSONEncoder` writes with
 /// `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`, except that a non-finite number
@@ -11,7 +12,7 @@ import Foundation
 /// plain tree (numbers kept as `Double`, objects as key lists), writes `null` for a
 /// non-finite number at once and formats the tree in one pass: 0.96 G. Since then the pass
 /// formats numbers straight into its buffer, sorts each distinct key list once
-/// (``KeyOrders``) and hands its one buffer to `Data` uncopied (``Bytes``): the writing
+/// (``KeyOrders``) and hands its one buffer to `Data` uncopied (``TextBytes``): the writing
 /// itself costs about half of what it did (`docs/performance.md`, "The run's fixed cost").
 /// `JSONTextTests` checks it byte for byte against `JSONEncoder`
 /// (``JSONReport/referenceEncode(_:)``) on whole run, margin, comparison and outcome documents
@@ -62,7 +63,7 @@ enum JSONText {
   }
 
   struct Writer {
-    var bytes = Bytes()
+    var bytes = TextBytes()
     /// The written order of each object key list met so far (see ``object(_:indent:)``).
     private var orders = KeyOrders()
 
@@ -179,81 +180,6 @@ extension JSONText {
       let order = sorted.indices.filter { n in n + 1 == sorted.count || keys[sorted[n + 1]] != keys[sorted[n]] }.map { sorted[$0] }
       known[print, default: []].append((keys, order))
       return order
-    }
-  }
-
-  /// The text's bytes in one `malloc`ed block, grown by `realloc` (a large block is
-  /// remapped, not copied) and handed to `Data` without a copy: a run's JSON is megabytes,
-  /// and an array's doubling copies and the final copy into `Data` touched three times its
-  /// pages. A number is written into it as a `TextOutputStream` (the text of its
-  /// `description`, straight from the formatter's buffer: no `String` a number).
-  struct Bytes: TextOutputStream {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private(set) var count = 0
-    /// Kept while the bytes are written; freed by ``data()`` (through `Data`) or on release.
-    private let owner: Owner
-
-    final class Owner {
-      var pointer: UnsafeMutablePointer<UInt8>?
-      init(_ pointer: UnsafeMutablePointer<UInt8>) { self.pointer = pointer }
-      deinit { free(pointer) }
-    }
-
-    init() {
-      capacity = 1 << 16
-      guard let p = malloc(capacity) else { fatalError("JSONText: out of memory") }
-      base = p.assumingMemoryBound(to: UInt8.self)
-      owner = Owner(base)
-    }
-
-    private mutating func reserve(_ extra: Int) {
-      guard count + extra > capacity else { return }
-      var grown = capacity * 2
-      while grown < count + extra { grown *= 2 }
-      guard let p = realloc(base, grown) else { fatalError("JSONText: out of memory") }
-      base = p.assumingMemoryBound(to: UInt8.self)
-      capacity = grown
-      owner.pointer = base
-    }
-
-    mutating func append(_ byte: UInt8) {
-      reserve(1)
-      base[count] = byte
-      count += 1
-    }
-
-    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
-      guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-      reserve(bytes.count)
-      (base + count).update(from: source, count: bytes.count)
-      count += bytes.count
-    }
-
-    mutating func append(contentsOf bytes: [UInt8]) {
-      bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
-    }
-
-    mutating func append(contentsOf bytes: ArraySlice<UInt8>) {
-      bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
-    }
-
-    mutating func write(_ string: String) {
-      var string = string
-      string.withUTF8 { append(contentsOf: $0) }
-    }
-
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { append(contentsOf: buffer) }
-
-    /// `JSONEncoder` drops a number's trailing ".0" (12.0 is written 12).
-    mutating func dropTrailingPointZero() {
-      if count >= 2 && base[count - 2] == UInt8(ascii: ".") && base[count - 1] == UInt8(ascii: "0") { count -= 2 }
-    }
-
-    /// The bytes as `Data`, which takes the block over (the writer is done with it).
-    func data() -> Data {
-      owner.pointer = nil
-      return Data(bytesNoCopy: UnsafeMutableRawPointer(base), count: count, deallocator: .free)
     }
   }
 }
