@@ -94,6 +94,31 @@ import Testing
     }
   }
 
+  /// Records the encoders it is encoded with, weakly.
+  final class Witness: @unchecked Sendable { var encoders: [() -> AnyObject?] = [] }
+  struct Watched: Encodable {
+    let witness: Witness
+    var inner: [Double] = [1, 2]
+    enum Key: String, CodingKey { case inner }
+    func encode(to encoder: any Encoder) throws {
+      weak var seen = encoder as AnyObject
+      witness.encoders.append { seen }
+      var c = encoder.container(keyedBy: Key.self)
+      var nested = c.nestedContainer(keyedBy: Key.self, forKey: .inner)
+      try nested.encode(inner, forKey: .inner)
+    }
+  }
+
+  /// The writer reuses finished child encoders (through a pool that holds them): none may
+  /// outlive the document (a parent and its kept child holding each other would).
+  @Test func encodersDoNotOutliveTheDocument() throws {
+    let witness = Witness()
+    let data = try JSONText.encode([[Watched(witness: witness)], [Watched(witness: witness), Watched(witness: witness)]])
+    #expect(!data.isEmpty)
+    #expect(witness.encoders.count == 3)
+    #expect(witness.encoders.allSatisfy { $0() == nil })
+  }
+
   /// The writer sorts each key list once and finds it again by its count and its first and
   /// last keys' lengths: lists that share those (another middle key, the ends swapped, a
   /// repeated key) must each keep their own order, met first or again.

@@ -29,6 +29,8 @@ import BudgetRiskNumerics
 enum JSONText {
   static func encode<T: Encodable>(_ value: T) throws -> Data {
     let root = JSONTextEncoder(parent: nil, key: nil)
+    // The encoders put by for reuse hold the pool that holds them: let go with the document.
+    defer { root.pool.free.removeAll() }
     let node = try root.node(for: value)
     var writer = Writer()
     writer.write(node, indent: 0)
@@ -187,16 +189,19 @@ extension JSONText {
 /// The `Encoder` that builds ``JSONText``'s tree. The coding path is kept as a parent chain
 /// and built only when asked for (an error, a type that reads it).
 final class JSONTextEncoder: Encoder {
-  let parent: JSONTextEncoder?
+  @exclusivity(unchecked) private(set) var parent: JSONTextEncoder?
   @exclusivity(unchecked) private(set) var key: (any CodingKey)?
   @exclusivity(unchecked) var value: JSONText.Node?
-  /// A child encoder done with and held by nothing else, taken by the next value
-  /// (``node(for:key:)``): one allocation fewer for each struct of a document.
-  @exclusivity(unchecked) private var spare: JSONTextEncoder?
+  /// The document's child encoders done with and held by nothing else, taken by the next
+  /// values (``node(for:key:)``): one allocation fewer for each struct of a document. They
+  /// wait there without parent or key; ``JSONText/encode(_:)`` empties the pool at the end.
+  let pool: Pool
+  final class Pool { @exclusivity(unchecked) var free: [JSONTextEncoder] = [] }
   var userInfo: [CodingUserInfoKey: Any] { [:] }
 
   init(parent: JSONTextEncoder?, key: (any CodingKey)?) {
     self.parent = parent; self.key = key
+    pool = parent?.pool ?? Pool()
   }
 
   var codingPath: [any CodingKey] {
@@ -218,9 +223,9 @@ final class JSONTextEncoder: Encoder {
     if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
     if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
     var child: JSONTextEncoder
-    if let reused = spare {
-      spare = nil
+    if let reused = pool.free.popLast() {
       child = reused
+      child.parent = self
       child.key = key
     } else {
       child = JSONTextEncoder(parent: self, key: key)
@@ -230,7 +235,9 @@ final class JSONTextEncoder: Encoder {
     // Reused only when nothing (a container or encoder the value kept) can still reach it.
     if isKnownUniquelyReferenced(&child) {
       child.value = nil
-      spare = child
+      child.parent = nil
+      child.key = nil
+      pool.free.append(child)
     }
     return node
   }
