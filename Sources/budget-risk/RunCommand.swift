@@ -187,7 +187,8 @@ struct RunCommand: ParsableCommand {
     manifest.reproduce = RunManifest.reproduceCommand(
       "run", files: [file], design: design, seed: result.options.seed, iterations: result.options.iterations,
       extra: (tornado ? ["--tornado"] : []) + (manifest.sampling.map { ["--sampling", "rqmc", "--replicates", "\($0.replicates)"] } ?? [])
-        + (manifest.sampling?.estimator == .conditional ? ["--estimator", "conditional"] : []))
+        + (manifest.sampling?.estimator == .conditional ? ["--estimator", "conditional"] : [])
+        + (manifest.sampling.map { SamplingOptions.rotationWords($0) } ?? []))
     let precisionLine = precisionNote.map { note in
       let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
       let interval = manifest.sampling == nil ? "" : " (Student-t over the RQMC replicates)"

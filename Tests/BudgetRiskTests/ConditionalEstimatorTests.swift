@@ -31,7 +31,13 @@ import Testing
   static let mean = 1_000_000.0, sd = 1_000.0 * 1_000.0.squareRoot()
 
   static func exactOverspend(budget b: Double) -> Double {
-    let s2 = log(1 + 0.1 * 0.1), s = s2.squareRoot(), mu = -s2 / 2
+    let s2 = log(1 + 0.1 * 0.1)
+    return exactOverspend(budget: b, logMean: -s2 / 2, logSD: s2.squareRoot())
+  }
+
+  /// The same with X lognormal of log-mean `mu` and log-sd `s` (any product of correlated
+  /// lognormal multipliers: `FactorRotationTests`).
+  static func exactOverspend(budget b: Double, logMean mu: Double, logSD s: Double) -> Double {
     // Trapezoid over z ∈ [−9, 9]: the integrand is smooth and its tails beyond are < 1e-18.
     let n = 3_600, h = 18.0 / Double(n)
     var p = 0.0
