@@ -198,6 +198,7 @@ struct RunCommand: ParsableCommand {
     let samplingLine = manifest.sampling.flatMap { s in result.replicates == nil ? nil :
       "sampling: rqmc, \(s.replicates) replicates × \(result.options.iterations / s.replicates) scrambled Sobol' points; the intervals from the replicates are in the JSON's figures.sampling (the table's Wilson intervals are those of plain Monte Carlo and usually overstate the error)"
         + (s.estimator == .conditional ? "; conditional Monte Carlo for the absorb figures: figures.sampling.budgets[].scopes[].conditional" : "")
+        + (manifest.rotation == nil ? "" : "; the factors' normals rotated onto the total cost's gradient (manifest.rotation; --rotation none for the unrotated points)")
     }
     let lines = [precisionLine, samplingLine].compactMap { $0 }
     let note = lines.isEmpty ? nil : lines.joined(separator: "\n")

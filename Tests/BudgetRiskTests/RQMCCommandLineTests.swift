@@ -153,5 +153,11 @@ extension RQMCCommandLineTests {
     let third = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: rotated)) as? [String: Any])
     let c = try JSONSerialization.data(withJSONObject: try #require(third["figures"]), options: [.sortedKeys])
     #expect(a != c)
+    // The rotated run's manifest names the direction: a unit vector, one weight per factor.
+    #expect(manifest["rotation"] == nil)
+    let rotation = try #require((third["manifest"] as? [String: Any])?["rotation"] as? [String: Any])
+    let direction = try #require(rotation["direction"] as? [Double]), factors = try #require(rotation["factors"] as? [String])
+    #expect(direction.count == factors.count && factors.count > 1)
+    #expect(abs(direction.reduce(0) { $0 + $1 * $1 } - 1) < 1e-12)
   }
 }
