@@ -5,8 +5,9 @@ import Testing
 @testable import BudgetRiskEngine
 @testable import BudgetRiskStudies
 
-/// `--rotation gradient` (``FactorRotation``) against closed forms: the reflection is
-/// orthogonal and takes e₁ to the gradient's direction, the direction is the analytic
+/// `--rotation gradient` (``FactorRotation``) against closed forms: the rotation is
+/// orthogonal and takes e₁ to the gradient's direction and the pools' gradients into the
+/// first coordinates, the direction is the analytic
 /// gradient, the law is unchanged (the intervals cover at their stated rate), it lowers the
 /// variance of the conditional P(overspend), and it is as deterministic as the unrotated run.
 @Suite struct FactorRotationTests {
@@ -63,7 +64,7 @@ import Testing
       sampling: Sampling(method: .rqmc, replicates: 16, estimator: .conditional, rotation: rotation)))
   }
 
-  @Test func theReflectionIsOrthogonalAndTakesTheFirstCoordinateToTheDirection() throws {
+  @Test func theRotationIsOrthogonalAndTakesTheFirstCoordinateToTheDirection() throws {
     for g in [[1.0, 2, 3], [-4.0, 0.5], [0.3, -1, 2, 7, 0.01, -5, 1e-9, 2], [-1.0, 0, 0], [1e300, 1e300, -1e300], [1.0, 1e-5, 0]] {
       let q = try #require(FactorRotation(gradient: g), "\(g)")
       let F = g.count
@@ -79,14 +80,42 @@ import Testing
           #expect(abs(dot - (i == j ? 1 : 0)) < 1e-12, "QᵀQ of \(g) at \(i), \(j)")
         }
       }
-      // Folded into Lᵀ: H·Lᵀ for Lᵀ = I is H.
-      #expect(q.rotating(SimulationPlan.identity(F)) == q.matrix)
+      // Folded into Lᵀ: Qᵀ·Lᵀ for Lᵀ = I is Qᵀ.
+      let t = q.rotating(SimulationPlan.identity(F))
+      for i in 0..<F { for j in 0..<F { #expect(t[i * F + j] == q.matrix[j * F + i]) } }
     }
     // The identity (no rotation): a zero, empty, one-factor, non-finite gradient, or one
     // already along e₁.
-    for g in [[0.0, 0, 0], [], [5.0], [.nan, 1], [.infinity, 1], [2.0, 0, 0], [1.0, 1e-9, 0]] {
+    for g in [[0.0, 0, 0], [], [5.0], [.nan, 1], [.infinity, 1], [2.0, 0, 0], [1.0, 1e-13, 0]] {
       #expect(FactorRotation(gradient: g) == nil, "\(g)")
     }
+  }
+
+  @Test func thePoolsGradientsLieInTheFirstCoordinates() throws {
+    // The total's gradient, then two pools' (the third pool's is their difference from the
+    // total: in the span, passed over). Qᵀ·g_p has no component past the first three
+    // coordinates (to rounding: 1e-12 of |g_p|), and Q is orthogonal.
+    let pools = [[1.0, 2, 0, 0, 1], [0.0, 1, 3, 0, 0], [2.0, 0, 0, 1, 0]]
+    let total = (0..<5).map { i in pools.reduce(0) { $0 + $1[i] } }
+    let q = try #require(FactorRotation(gradients: [total] + pools))
+    let F = 5
+    for g in pools {
+      let norm = g.reduce(0) { $0 + $1 * $1 }.squareRoot()
+      for j in 3..<F {
+        var c = 0.0
+        for i in 0..<F { c += q.matrix[i * F + j] * g[i] }
+        #expect(abs(c) < 1e-12 * norm, "\(g) on coordinate \(j): \(c)")
+      }
+    }
+    for i in 0..<F {
+      for j in 0..<F {
+        var dot = 0.0
+        for k in 0..<F { dot += q.matrix[k * F + i] * q.matrix[k * F + j] }
+        #expect(abs(dot - (i == j ? 1 : 0)) < 1e-12)
+      }
+    }
+    // A pool gradient that is not finite, or in the span already, is passed over.
+    #expect(FactorRotation(gradients: [total, [.nan, 1, 1, 1, 1], total.map { 2 * $0 }]) == FactorRotation(gradient: total))
   }
 
   @Test func theDirectionIsTheAnalyticGradientOfTheConditionalMean() throws {

@@ -94,28 +94,29 @@ extension RQMCCommandLineTests {
 }
 
 extension RQMCCommandLineTests {
-  /// A precision run under RQMC stops on the finer grid (community's seed: batches 256 → 320,
-  /// 16 × 20 points, where doubling would have run 512; 256 → 448 unrotated), and the manifest's `reproduce` line,
+  /// A precision run under RQMC stops on the finer grid (community's seed, unrotated: batches
+  /// 256 → 448, 16 × 28 points, where doubling would have run 512; rotated, the first batch
+  /// already meets the target), and the manifest's `reproduce` line,
   /// run as written, gives the same figures byte for byte.
   @Test func anRQMCPrecisionRunOffAPowerOfTwoReplaysFromItsReproduceLine() throws {
     let folder = try CommandLineTests.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let first = folder.appendingPathComponent("precision.json"), again = folder.appendingPathComponent("again.json")
     let r = try CommandLineTests.run(
-      ["run", "scenarios/community-health-network.yaml", "--sampling", "rqmc", "--iterations", "256", "--precision", "0.03",
+      ["run", "scenarios/community-health-network.yaml", "--sampling", "rqmc", "--rotation", "none", "--iterations", "256", "--precision", "0.03",
        "--quiet", "--json", first.path])
     #expect(r.status == 0, "\(r.error)")
     let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: first)) as? [String: Any])
     let manifest = try #require(document["manifest"] as? [String: Any])
     let batches = try #require((manifest["precision"] as? [String: Any])?["batches"] as? [Int])
-    #expect(batches == [256, 320])
+    #expect(batches == [256, 448])
     let command = try #require(manifest["reproduce"] as? String)
-    #expect(command.contains("--iterations 320 --sampling rqmc --replicates 16"))
+    #expect(command.contains("--iterations 448 --sampling rqmc --replicates 16 --rotation none"))
     let words = Array(command.split(separator: " ").map(String.init).dropFirst())
     let replay = try CommandLineTests.run(words + ["--quiet", "--json", again.path])
     #expect(replay.status == 0, "\(replay.error)")
     let other = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: again)) as? [String: Any])
-    #expect((other["manifest"] as? [String: Any])?["iterations"] as? Int == 320)
+    #expect((other["manifest"] as? [String: Any])?["iterations"] as? Int == 448)
     let a = try JSONSerialization.data(withJSONObject: try #require(document["figures"]), options: [.sortedKeys])
     let b = try JSONSerialization.data(withJSONObject: try #require(other["figures"]), options: [.sortedKeys])
     #expect(a == b)
