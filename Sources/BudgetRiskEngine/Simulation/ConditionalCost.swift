@@ -82,8 +82,8 @@ package final class ConditionalCost {
         var k1 = 0.0, k2 = 0.0, k3 = 0.0
         switch plan.serviceCosts[v] {
         case .events(let unitCost, let severity, let noise):
-          // λ as `simulateCells` forms it (the same expression, so the same double).
-          let lambda = w.preInterventionRates[cell + v] * w.interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          // λ as `simulateCells` formed it.
+          let lambda = w.deliveredRates[cell + v]
           guard lambda > 0 else { break }
           // Under `mixing: year` the year's gamma rate G is drawn before the cells: it is part
           // of what the figure is conditioned on, and the cell is Poisson(λ·G) (`yearMixed`).
@@ -101,7 +101,7 @@ package final class ConditionalCost {
         case .perPerson(let segments, let annualMean, let severity):
           var people = 0.0
           for s in segments { people += w.population[(r * T + t) * S + s] }
-          let level = w.preInterventionRates[cell + v] * w.interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          let level = w.deliveredRates[cell + v]  // as `drawCells` formed it
           // The period's law, as ``CellCost/perPerson`` draws it (lognormal: whole people).
           let period = CellCost.periodSeverity(severity, periodsPerYear: ppy)
           let (cv2, e3) = Self.thirdMoment(period)
