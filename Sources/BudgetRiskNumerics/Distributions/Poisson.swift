@@ -9,7 +9,7 @@ import Foundation
 /// log-probability built from Loader's deviance and the Stirling correction, so they stay
 /// exact for means of 10⁹ and beyond, where `k log μ − μ − log k!` would lose six digits to
 /// cancellation. (PD replaced Hörmann's PTRS, which drew two uniforms a try and took a
-/// logarithm for a third to two thirds of its draws: PD is 1.5–2.5 times faster from 10 to
+/// logarithm for a quarter to two thirds of its draws: PD is 1.2–3 times faster from 10 to
 /// 10⁴, see `docs/performance.md`.)
 public enum Poisson {
   /// A Poisson count, as an integral-valued double.
