@@ -148,6 +148,27 @@ import Testing
     }
   }
 
+  @Test func tailShortcutChangesNoRecordedFigure() {
+    // Beyond |z| = 8.5 `overspend` returns P(overspend) 0 or 1 without evaluating Φ. On a grid
+    // of ratio 1.0001 from 8.5 to 60: the Φ(−z) it skips adds nothing to an exact sum and
+    // leaves 1 − p at 1 (the any-year product), and Φ(z) is exactly 1 — so every recorded
+    // figure is bit-identical. Near 8.2 the skipped value would matter (a fence for the bound).
+    var z = ConditionalCost.certainTail, points = 0, changed = 0
+    while z < 60 {
+      let p = StandardNormal.cdf(-z)
+      var sum = ExactSum()
+      sum.add(p)
+      let above = ConditionalCost.overspend(mean: 0, variance: 1, third: 1, cells: 0, budget: z).probability
+      let below = ConditionalCost.overspend(mean: 0, variance: 1, third: 1, cells: 0, budget: -z).probability
+      if sum != ExactSum() || 1 - p != 1 || StandardNormal.cdf(z) != 1 || above != 0 || below != 1 { changed += 1 }
+      points += 1
+      z *= 1.0001
+    }
+    #expect(points > 19_000)
+    #expect(changed == 0)
+    #expect(1 - StandardNormal.cdf(-8.1) != 1)
+  }
+
   @Test func cellCumulantsAreTheCompoundSumsExactMoments() throws {
     // One service, one year: NB counts (dispersion k = 50 on the year's count of Λ = 2,000
     // events) of gamma costs (mean 100, CV 0.5); no factors. The year's cost has κ₁ = Λc,

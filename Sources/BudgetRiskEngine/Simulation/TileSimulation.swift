@@ -160,6 +160,7 @@ extension TileWorkspace {
         preInterventionRates[cell + v] = rate
         let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
         cost[cell + v] = lambda
+        deliveredRates[cell + v] = lambda
         yearTotals[v * years + year] += lambda
       }
     }
@@ -205,6 +206,7 @@ extension TileWorkspace {
           for s in segments { people += population[(r * T + t) * S + s] }
           preInterventionRates[cell + v] = activity
           let level = activity * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          deliveredRates[cell + v] = level
           cost[cell + v] = MoneyGrid.round(level * price[(r * V + v) * years + year] * CellCost.perPerson(
             people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
             threshold: threshold, using: &rng))
