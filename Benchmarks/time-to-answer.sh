@@ -31,6 +31,7 @@
 #   SWIFT_SCRATCH=DIR  the release build folder (default .build); build it first.
 #   MARGIN_HALF=H MARGIN_ALPHA=A  the margin solve's section at the end (0.001 and 0.05; H=0 skips it);
 #   MARGIN_RESPONSE=absorb|ration solves that response only (default: the scenario's).
+#   ROTATION=none|gradient  the RQMC runs' --rotation (default: the engine's, gradient).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 half=0.0025
@@ -70,6 +71,7 @@ for threads in 1 "$cores"; do
   start=$(seconds)
   method="$sampling"; estimator=()
   if [ "$sampling" = conditional ]; then method=rqmc; estimator=(--estimator conditional); fi
+  if [ "$method" = rqmc ] && [ -n "${ROTATION:-}" ]; then estimator+=(--rotation "$ROTATION"); fi
   "$binary" run "$scenario" --precision "$half" --iterations "$first" --max-iterations 10000000 \
     --threads "$threads" --sampling "$method" "${estimator[@]}" --quiet --json "$out/swift-$sampling-$threads.json"
   end=$(seconds)
@@ -149,6 +151,7 @@ if [ "$margin_half" != "0" ]; then
       "$binary" margin "$scenario" --overspend-at-most "$margin_alpha" --precision "$margin_half" \
         --iterations "$first" --max-iterations 10000000 --threads "$threads" --sampling "$sampling" --quiet \
         ${MARGIN_RESPONSE:+--response "$MARGIN_RESPONSE"} \
+        $([ "$sampling" = rqmc ] && [ -n "${ROTATION:-}" ] && echo "--rotation $ROTATION") \
         --json "$out/margin-$sampling-$threads.json"
       end=$(seconds)
       python3 - "$out/margin-$sampling-$threads.json" "$start" "$end" "$threads" "$sampling" <<'PY'

@@ -1,6 +1,6 @@
 // Each sampler at the parameters the engine meets: normal (inversion, and the ziggurat that the
 // gamma sampler and the cost sums use), gamma (Marsaglia–Tsang on ziggurat normals, shape below
-// and above 1 and large), Poisson (inversion below 10, PTRS above), negative binomial.
+// and above 1 and large), Poisson (inversion below 10, PTRS to 100, PD above), negative binomial.
 import Benchmark
 import BudgetRisk
 

@@ -109,6 +109,7 @@ struct CompareCommand: ParsableCommand {
 
   func run() throws {
     try sampling.refuseConditional(in: "compare")
+    try sampling.refuseRotation(in: "compare")
     if sampling.sampling == .rqmc && tornado {
       throw ValidationError("--sampling rqmc cannot be combined with --tornado: the tornado's passes use plain Monte Carlo")
     }
@@ -136,7 +137,7 @@ struct CompareCommand: ParsableCommand {
     }
     try output.checkWritable(csvFolder: csv, inputs: files)
     let first = designs[0].scenario
-    let options = sampling.runOptions(defaults: first.defaults)
+    let options = sampling.runOptions(defaults: first.defaults, rotates: false)
     let progress = ProgressBar(
       total: options.iterations,
       isEnabled: ProgressBar.shouldShow(quiet: output.quiet, isTerminal: ProgressBar.standardErrorIsTerminal()))
@@ -175,7 +176,7 @@ struct CompareCommand: ParsableCommand {
     }
     let reproduce = RunManifest.reproduceCommand(
       "compare", files: files, design: nil, seed: options.seed, iterations: options.iterations,
-      extra: reproduceOptions(baseline: names[baselineIndex]) + SamplingOptions.reproduceWords(options))
+      extra: reproduceOptions(baseline: names[baselineIndex]) + SamplingOptions.reproduceWords(options, rotates: false))
     let jsonData = try output.json.map { _ in
       try ComparisonReport.json(comparison, designs: zip(names, figures).map { ($0, $1) }, reproduce: reproduce, tornado: tornadoes)
     }

@@ -71,6 +71,7 @@ struct OutcomesCommand: ParsableCommand {
 
   func run() throws {
     try sampling.refuseConditional(in: "outcomes")
+    try sampling.refuseRotation(in: "outcomes")
     // The scenario itself is read only to write the sweep's doses into it (a model-level
     // edit, like a design); every figure comes from compiled plans.
     let scenario: Scenario
@@ -99,7 +100,7 @@ struct OutcomesCommand: ParsableCommand {
         }
       }
     }
-    let options = sampling.runOptions(defaults: plan.defaults)
+    let options = sampling.runOptions(defaults: plan.defaults, rotates: false)
     let start = ContinuousClock.now
     let figures: [InterventionOutcomeFigures]
     var swept: DoseSweepFigures?

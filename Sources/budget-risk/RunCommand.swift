@@ -187,7 +187,8 @@ struct RunCommand: ParsableCommand {
     manifest.reproduce = RunManifest.reproduceCommand(
       "run", files: [file], design: design, seed: result.options.seed, iterations: result.options.iterations,
       extra: (tornado ? ["--tornado"] : []) + (manifest.sampling.map { ["--sampling", "rqmc", "--replicates", "\($0.replicates)"] } ?? [])
-        + (manifest.sampling?.estimator == .conditional ? ["--estimator", "conditional"] : []))
+        + (manifest.sampling?.estimator == .conditional ? ["--estimator", "conditional"] : [])
+        + (manifest.sampling.map { SamplingOptions.rotationWords($0) } ?? []))
     let precisionLine = precisionNote.map { note in
       let verdict = note.reached ? "target reached" : "target NOT reached (stopped at --max-iterations)"
       let interval = manifest.sampling == nil ? "" : " (Student-t over the RQMC replicates)"
@@ -197,6 +198,7 @@ struct RunCommand: ParsableCommand {
     let samplingLine = manifest.sampling.flatMap { s in result.replicates == nil ? nil :
       "sampling: rqmc, \(s.replicates) replicates × \(result.options.iterations / s.replicates) scrambled Sobol' points; the intervals from the replicates are in the JSON's figures.sampling (the table's Wilson intervals are those of plain Monte Carlo and usually overstate the error)"
         + (s.estimator == .conditional ? "; conditional Monte Carlo for the absorb figures: figures.sampling.budgets[].scopes[].conditional" : "")
+        + (manifest.rotation == nil ? "" : "; the factors' normals rotated onto the total cost's gradient (manifest.rotation; --rotation none for the unrotated points)")
     }
     let lines = [precisionLine, samplingLine].compactMap { $0 }
     let note = lines.isEmpty ? nil : lines.joined(separator: "\n")

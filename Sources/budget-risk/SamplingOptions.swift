@@ -27,6 +27,9 @@ struct SamplingOptions: ParsableArguments {
   @Option(help: "With --sampling rqmc: indicator (each path's own figures) or conditional (under absorb, each path's P(overspend) and expected drift given its factors, processes and shocks: conditional Monte Carlo, in the JSON's figures.sampling).")
   var estimator: Sampling.Estimator = .indicator
 
+  @Option(help: "With --sampling rqmc: gradient (the default in 'run' and 'margin': the factors' independent normals rotated so that the total cost's conditional mean varies along the first Sobol' dimension; the law, and so every figure's expectation and interval, is unchanged) or none (the unrotated point set). 'compare' and 'outcomes' keep the point set unrotated (common random numbers across designs and doses).")
+  var rotation: Sampling.Rotation?
+
   @Option(parsing: .unconditional, help: "Worker threads (default: the number of cores, at most 4 × that); does not change the figures.")
   var threads: Int = RunOptions.defaultThreads
 
@@ -45,6 +48,9 @@ struct SamplingOptions: ParsableArguments {
           "--replicates must be between \(Sampling.replicateRange.lowerBound) and \(Sampling.replicateRange.upperBound), found \(replicates)")
       }
     }
+    if rotation != nil && sampling != .rqmc {
+      throw ValidationError("--rotation needs --sampling rqmc (plain Monte Carlo has no point set to rotate)")
+    }
     if estimator == .conditional && sampling != .rqmc {
       throw ValidationError("--estimator conditional needs --sampling rqmc (its intervals come from the replicates)")
     }
@@ -61,17 +67,29 @@ struct SamplingOptions: ParsableArguments {
   /// the ``PointGrid`` (2ᵏ, 2ᵏ + 2ᵏ⁻², 2ᵏ + 2ᵏ⁻¹, 2ᵏ + 2ᵏ⁻¹ + 2ᵏ⁻², on a log scale), so that
   /// every replicate's points are whole Sobol' nets; the manifest records the count run, and a
   /// count on the grid (a precision run's, a manifest's `reproduce`) is kept as given.
-  func runOptions(defaults: RunDefaults, blockSize: Int = 256) -> RunOptions {
+  /// Under RQMC the normals are rotated (``Sampling/Rotation/gradient``) unless `--rotation
+  /// none`, or `rotates` is false (a command that keeps the point set unrotated: see
+  /// ``refuseRotation(in:)``).
+  func runOptions(defaults: RunDefaults, blockSize: Int = 256, rotates: Bool = true) -> RunOptions {
     let method = Sampling(
-      method: sampling, replicates: sampling == .rqmc ? replicates ?? Sampling.defaultReplicates : 1, estimator: estimator)
+      method: sampling, replicates: sampling == .rqmc ? replicates ?? Sampling.defaultReplicates : 1, estimator: estimator,
+      rotation: sampling == .rqmc && rotates ? rotation ?? .gradient : .none)
     return RunOptions(
       iterations: method.usableIterations(near: iterations ?? defaults.iterations), seed: seed ?? defaults.seed,
       threads: threads, blockSize: blockSize, sampling: method)
   }
 
-  /// The words that reproduce the sampling of `options` (none under plain Monte Carlo).
-  static func reproduceWords(_ options: RunOptions) -> [String] {
-    options.sampling.method == .rqmc ? ["--sampling", "rqmc", "--replicates", "\(options.sampling.replicates)"] : []
+  /// The words that reproduce the sampling of `options` (none under plain Monte Carlo):
+  /// `--rotation none` where an RQMC run was not rotated, in a command that rotates by
+  /// default (`rotates`).
+  static func reproduceWords(_ options: RunOptions, rotates: Bool = true) -> [String] {
+    guard options.sampling.method == .rqmc else { return [] }
+    return ["--sampling", "rqmc", "--replicates", "\(options.sampling.replicates)"] + rotationWords(options.sampling, rotates: rotates)
+  }
+
+  /// `--rotation none` for an unrotated RQMC sampling in a command that rotates by default.
+  static func rotationWords(_ sampling: Sampling, rotates: Bool = true) -> [String] {
+    sampling.method == .rqmc && rotates && sampling.rotation == .none ? ["--rotation", "none"] : []
   }
 }
 
@@ -85,5 +103,18 @@ extension SamplingOptions {
   }
 }
 
+extension SamplingOptions {
+  /// Refuses `--rotation gradient` in a command whose point sets stay unrotated: a design
+  /// comparison's factors take the same coordinates by name in every design (common random
+  /// numbers), and a dose sweep's doses are compared on common points, while each design or
+  /// dose would have its own gradient.
+  func refuseRotation(in command: String) throws {
+    guard rotation != .gradient else {
+      throw ValidationError("--rotation gradient is supported by 'run' and 'margin'; '\(command)' keeps the --sampling rqmc point set unrotated so that its designs or doses share common random numbers (leave out --rotation)")
+    }
+  }
+}
+
 extension Sampling.Method: ExpressibleByArgument {}
+extension Sampling.Rotation: ExpressibleByArgument {}
 extension Sampling.Estimator: ExpressibleByArgument {}

@@ -31,7 +31,13 @@ import Testing
   static let mean = 1_000_000.0, sd = 1_000.0 * 1_000.0.squareRoot()
 
   static func exactOverspend(budget b: Double) -> Double {
-    let s2 = log(1 + 0.1 * 0.1), s = s2.squareRoot(), mu = -s2 / 2
+    let s2 = log(1 + 0.1 * 0.1)
+    return exactOverspend(budget: b, logMean: -s2 / 2, logSD: s2.squareRoot())
+  }
+
+  /// The same with X lognormal of log-mean `mu` and log-sd `s` (any product of correlated
+  /// lognormal multipliers: `FactorRotationTests`).
+  static func exactOverspend(budget b: Double, logMean mu: Double, logSD s: Double) -> Double {
     // Trapezoid over z ∈ [−9, 9]: the integrand is smooth and its tails beyond are < 1e-18.
     let n = 3_600, h = 18.0 / Double(n)
     var p = 0.0
@@ -140,6 +146,27 @@ import Testing
       let (p, b) = ConditionalCost.overspend(mean: mean, variance: variance, third: third, cells: 12, budget: budget)
       #expect(p.isFinite && b.isFinite && (0...1).contains(p) && (0...1).contains(b), "\(mean), \(variance)")
     }
+  }
+
+  @Test func tailShortcutChangesNoRecordedFigure() {
+    // Beyond |z| = 8.5 `overspend` returns P(overspend) 0 or 1 without evaluating Φ. On a grid
+    // of ratio 1.0001 from 8.5 to 60: the Φ(−z) it skips adds nothing to an exact sum and
+    // leaves 1 − p at 1 (the any-year product), and Φ(z) is exactly 1 — so every recorded
+    // figure is bit-identical. Near 8.2 the skipped value would matter (a fence for the bound).
+    var z = ConditionalCost.certainTail, points = 0, changed = 0
+    while z < 60 {
+      let p = StandardNormal.cdf(-z)
+      var sum = ExactSum()
+      sum.add(p)
+      let above = ConditionalCost.overspend(mean: 0, variance: 1, third: 1, cells: 0, budget: z).probability
+      let below = ConditionalCost.overspend(mean: 0, variance: 1, third: 1, cells: 0, budget: -z).probability
+      if sum != ExactSum() || 1 - p != 1 || StandardNormal.cdf(z) != 1 || above != 0 || below != 1 { changed += 1 }
+      points += 1
+      z *= 1.0001
+    }
+    #expect(points > 19_000)
+    #expect(changed == 0)
+    #expect(1 - StandardNormal.cdf(-8.1) != 1)
   }
 
   @Test func cellCumulantsAreTheCompoundSumsExactMoments() throws {

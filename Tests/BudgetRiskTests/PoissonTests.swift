@@ -7,7 +7,7 @@ import Testing
 @testable import BudgetRiskReports
 
 @Suite struct PoissonTests {
-  @Test(arguments: [0.5, 9.99, 10, 30, 1e4, 1e9])
+  @Test(arguments: [0.5, 9.99, 10, 30, 99.99, 100, 1e3, 1e4, 1e9])
   func samplerMomentsMatchClosedForm(mean: Double) {
     // n = 20000: mean μ and variance μ. SE(mean) = √(μ/n); SE(variance) = √((m₄ − s⁴)/n)
     // from the sample fourth moment (≈ μ√(2/n) for large μ). Tolerance 5 SE.
@@ -19,10 +19,11 @@ import Testing
     #expect(abs(moments.variance - mean) < 5 * moments.varianceStandardError)
   }
 
-  @Test(arguments: [0.5, 9.99, 10, 30, 1e4, 1e9])
+  @Test(arguments: [0.5, 9.99, 10, 30, 99.99, 100, 1e3, 1e4, 1e9])
   func samplerFitsTheExactDistribution(mean: Double) {
     // Pearson chi-square of n = 20000 counts against Poisson.cdf (bins expecting ≥ 5),
-    // critical value at α = 0.001. 9.99 and 10 straddle the switch from inversion to PTRS;
+    // critical value at α = 0.001. 9.99 and 10 straddle the switch from inversion to PD, 99.99
+    // and 100 PD's from normal tails to the Hermite series for its proposal's probabilities;
     // at 1e9 the bins are a quarter of a standard deviation wide.
     let n = 20_000
     let values = GoodnessOfFit.sample(n, seed: 32) { Poisson.sample(mean: mean, using: &$0) }
@@ -46,6 +47,48 @@ import Testing
     #expect(Poisson.sample(mean: 1e-6, using: &bottom) == 0)
     var any = RandomStream(seed: 1, iteration: 2, stream: 3)
     #expect(Poisson.sample(mean: 0, using: &any) == 0)
+  }
+
+  @Test(arguments: [10.0, 30.5, 100.0, 2_500.5])
+  func normalDeviationRareStepsSampleWhatTheNormalLeavesShort(mean: Double) {
+    // PD's steps E and H alone (entered as after a negative normal deviate) must draw K with
+    // probability ∝ (p_K − f_K)⁺, f_K = Φ((K + 1 − μ)/s) − Φ((K − μ)/s) the normal proposal's:
+    // Pearson chi-square of n = 20000 draws against that law, at α = 0.001. A hat or a
+    // log-probability off by a few percent in any bin fails it.
+    let s = mean.squareRoot()
+    let lo = max(0, (mean - 8 * s).rounded(.down)), hi = (mean + 12 * s).rounded(.down)
+    var shortfall: [Double] = []
+    for k in stride(from: lo, through: hi, by: 1) {
+      let p = Poisson.cdf(k, mean: mean) - Poisson.cdf(k - 1, mean: mean)
+      let f = StandardNormal.cdf((k + 1 - mean) / s) - StandardNormal.cdf((k - mean) / s)
+      shortfall.append(max(0, p - f))
+    }
+    let total = shortfall.reduce(0, +)
+    var cumulative: [Double] = []
+    var running = 0.0
+    for r in shortfall { running += r / total; cumulative.append(running) }
+    let values = GoodnessOfFit.sample(20_000, seed: 35) {
+      Poisson.normalDeviationRest(mean: mean, deviate: -1, count: 0, uniform: 0, using: &$0)
+    }
+    #expect(values.allSatisfy { $0 >= lo && $0 <= hi && $0.rounded() == $0 })
+    let (statistic, df) = GoodnessOfFit.chiSquare(values, edges: Array(stride(from: lo, through: hi, by: 1))) { k in
+      k < lo ? 0 : cumulative[min(Int(k - lo), cumulative.count - 1)]
+    }
+    #expect(df >= 10)
+    #expect(statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: df))
+  }
+
+  @Test(arguments: [12.5, 150.5])
+  func normalDeviationMatchesTheLawInTheBulkAndTheTails(mean: Double) {
+    // PD on n = 200000 draws, every integer a bin (bins expecting ≥ 5): the squeeze, quotient
+    // and hat steps all contribute there (12.5 takes the normal tails for the proposal's
+    // probabilities, 150.5 the Hermite series). Chi-square at α = 0.001.
+    let values = GoodnessOfFit.sample(200_000, seed: 36) { Poisson.normalDeviation(mean: mean, using: &$0) }
+    let (statistic, df) = GoodnessOfFit.chiSquare(values, edges: (0...300).map(Double.init)) {
+      Poisson.cdf($0, mean: mean)
+    }
+    #expect(df >= 25)
+    #expect(statistic < GoodnessOfFit.chiSquareCritical(degreesOfFreedom: df))
   }
 
   @Test(arguments: [1e-3, 0.5, 3, 9.99])

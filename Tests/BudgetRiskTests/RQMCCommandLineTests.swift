@@ -21,6 +21,8 @@ import Testing
       #expect(manifest["iterations"] as? Int == 1_024)
       let sampling = try #require(manifest["sampling"] as? [String: Any])
       #expect(sampling["method"] as? String == "rqmc" && sampling["replicates"] as? Int == 16)
+      // Rotated by default under RQMC (`--rotation gradient`), and the manifest says so.
+      #expect(sampling["rotation"] as? String == "gradient")
       #expect((manifest["reproduce"] as? String)?.contains("--sampling rqmc --replicates 16") == true)
       let body = try #require(document["figures"] as? [String: Any])
       let section = try #require(body["sampling"] as? [String: Any])
@@ -50,6 +52,9 @@ import Testing
     ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc", "--tornado"],
     ["margin", minimal, "--overspend-at-most", "0.1", "--sampling", "rqmc", "--replicates", "3"],
     ["outcomes", minimal, "--sampling", "rqmc", "--replicates", "65"],
+    ["run", minimal, "--rotation", "gradient"],
+    ["compare", "scenarios/place-based-pooled.yaml", "--sampling", "rqmc", "--rotation", "gradient"],
+    ["outcomes", minimal, "--sampling", "rqmc", "--rotation", "gradient"],
   ])
   func unsupportedRQMCUsesExit64(arguments: [String]) throws {
     let r = try CommandLineTests.run(arguments + ["--iterations", "64", "--quiet"])
@@ -89,15 +94,16 @@ extension RQMCCommandLineTests {
 }
 
 extension RQMCCommandLineTests {
-  /// A precision run under RQMC stops on the finer grid (community's seed: batches 256 → 448,
-  /// 16 × 28 points, where doubling would have run 512), and the manifest's `reproduce` line,
+  /// A precision run under RQMC stops on the finer grid (community's seed, unrotated: batches
+  /// 256 → 448, 16 × 28 points, where doubling would have run 512; rotated, the first batch
+  /// already meets the target), and the manifest's `reproduce` line,
   /// run as written, gives the same figures byte for byte.
   @Test func anRQMCPrecisionRunOffAPowerOfTwoReplaysFromItsReproduceLine() throws {
     let folder = try CommandLineTests.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let first = folder.appendingPathComponent("precision.json"), again = folder.appendingPathComponent("again.json")
     let r = try CommandLineTests.run(
-      ["run", "scenarios/community-health-network.yaml", "--sampling", "rqmc", "--iterations", "256", "--precision", "0.03",
+      ["run", "scenarios/community-health-network.yaml", "--sampling", "rqmc", "--rotation", "none", "--iterations", "256", "--precision", "0.03",
        "--quiet", "--json", first.path])
     #expect(r.status == 0, "\(r.error)")
     let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: first)) as? [String: Any])
@@ -105,7 +111,7 @@ extension RQMCCommandLineTests {
     let batches = try #require((manifest["precision"] as? [String: Any])?["batches"] as? [Int])
     #expect(batches == [256, 448])
     let command = try #require(manifest["reproduce"] as? String)
-    #expect(command.contains("--iterations 448 --sampling rqmc --replicates 16"))
+    #expect(command.contains("--iterations 448 --sampling rqmc --replicates 16 --rotation none"))
     let words = Array(command.split(separator: " ").map(String.init).dropFirst())
     let replay = try CommandLineTests.run(words + ["--quiet", "--json", again.path])
     #expect(replay.status == 0, "\(replay.error)")
@@ -114,5 +120,45 @@ extension RQMCCommandLineTests {
     let a = try JSONSerialization.data(withJSONObject: try #require(document["figures"]), options: [.sortedKeys])
     let b = try JSONSerialization.data(withJSONObject: try #require(other["figures"]), options: [.sortedKeys])
     #expect(a == b)
+  }
+}
+
+extension RQMCCommandLineTests {
+  /// `--rotation none` keeps the unrotated point set: the manifest has no `rotation`, its
+  /// `reproduce` line names the option (the default rotates), and replays the figures byte
+  /// for byte; the rotated run's figures differ.
+  @Test func anUnrotatedRunReplaysFromItsReproduceLine() throws {
+    let folder = try CommandLineTests.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let plain = folder.appendingPathComponent("none.json"), again = folder.appendingPathComponent("again.json")
+    let rotated = folder.appendingPathComponent("rotated.json")
+    let r = try CommandLineTests.run(
+      ["run", "scenarios/community-health-network.yaml", "--sampling", "rqmc", "--rotation", "none", "--iterations", "256",
+       "--quiet", "--json", plain.path])
+    #expect(r.status == 0, "\(r.error)")
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: plain)) as? [String: Any])
+    let manifest = try #require(document["manifest"] as? [String: Any])
+    #expect((manifest["sampling"] as? [String: Any])?["rotation"] == nil)
+    let command = try #require(manifest["reproduce"] as? String)
+    #expect(command.contains("--sampling rqmc --replicates 16 --rotation none"))
+    let words = Array(command.split(separator: " ").map(String.init).dropFirst())
+    let replay = try CommandLineTests.run(words + ["--quiet", "--json", again.path])
+    #expect(replay.status == 0, "\(replay.error)")
+    let other = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: again)) as? [String: Any])
+    let a = try JSONSerialization.data(withJSONObject: try #require(document["figures"]), options: [.sortedKeys])
+    let b = try JSONSerialization.data(withJSONObject: try #require(other["figures"]), options: [.sortedKeys])
+    #expect(a == b)
+    let turned = try CommandLineTests.run(
+      ["run", "scenarios/community-health-network.yaml", "--sampling", "rqmc", "--iterations", "256", "--quiet", "--json", rotated.path])
+    #expect(turned.status == 0, "\(turned.error)")
+    let third = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: rotated)) as? [String: Any])
+    let c = try JSONSerialization.data(withJSONObject: try #require(third["figures"]), options: [.sortedKeys])
+    #expect(a != c)
+    // The rotated run's manifest names the direction: a unit vector, one weight per factor.
+    #expect(manifest["rotation"] == nil)
+    let rotation = try #require((third["manifest"] as? [String: Any])?["rotation"] as? [String: Any])
+    let direction = try #require(rotation["direction"] as? [Double]), factors = try #require(rotation["factors"] as? [String])
+    #expect(direction.count == factors.count && factors.count > 1)
+    #expect(abs(direction.reduce(0) { $0 + $1 * $1 } - 1) < 1e-12)
   }
 }

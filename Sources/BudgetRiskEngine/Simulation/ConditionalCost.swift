@@ -82,8 +82,8 @@ package final class ConditionalCost {
         var k1 = 0.0, k2 = 0.0, k3 = 0.0
         switch plan.serviceCosts[v] {
         case .events(let unitCost, let severity, let noise):
-          // λ as `simulateCells` forms it (the same expression, so the same double).
-          let lambda = w.preInterventionRates[cell + v] * w.interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          // λ as `simulateCells` formed it.
+          let lambda = w.deliveredRates[cell + v]
           guard lambda > 0 else { break }
           // Under `mixing: year` the year's gamma rate G is drawn before the cells: it is part
           // of what the figure is conditioned on, and the cell is Poisson(λ·G) (`yearMixed`).
@@ -101,7 +101,7 @@ package final class ConditionalCost {
         case .perPerson(let segments, let annualMean, let severity):
           var people = 0.0
           for s in segments { people += w.population[(r * T + t) * S + s] }
-          let level = w.preInterventionRates[cell + v] * w.interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          let level = w.deliveredRates[cell + v]  // as `drawCells` formed it
           // The period's law, as ``CellCost/perPerson`` draws it (lognormal: whole people).
           let period = CellCost.periodSeverity(severity, periodsPerYear: ppy)
           let (cv2, e3) = Self.thirdMoment(period)
@@ -135,6 +135,13 @@ package final class ConditionalCost {
 
   /// P(cost > budget) for a cost of the given cumulants, normal, and the size of its error's
   /// leading terms (the first Edgeworth term and the money grid's rounding).
+  ///
+  /// Beyond |z| = 8.5 the probability is not evaluated: above, Φ(−z) < Φ(−8.5) = 9.5·10⁻¹⁸
+  /// is returned as 0; below −8.5 `erfc` gives exactly 1 anyway. The 0 changes no figure:
+  /// the accumulators' exact sums count in units of 2⁻⁴⁰ (a value below 2⁻⁴¹ adds nothing)
+  /// and 1 − p is 1 for p ≤ 2⁻⁵⁴ (`tailShortcutChangesNoRecordedFigure` checks both at every
+  /// z). A conditional run has many such (scope, year) pairs, and `erfc` in its tails costs
+  /// more than the rest of this function.
   @inline(__always)
   package static func overspend(mean: Double, variance: Double, third: Double, cells: Double, budget: Double)
     -> (probability: Double, bias: Double)
@@ -151,6 +158,10 @@ package final class ConditionalCost {
       edgeworth = exp(-0.5 * z * z) * 0.398_942_280_401_432_7 * abs(gamma) / 6 * abs(z * z - 1)
     }
     let bias = edgeworth + 0.398_942_280_401_432_7 * cells * MoneyGrid.quantum / 2 / sd
-    return (StandardNormal.cdf(-z), bias.isFinite ? min(1, bias) : 1)
+    let probability = z >= Self.certainTail ? 0 : z <= -Self.certainTail ? 1 : StandardNormal.cdf(-z)
+    return (probability, bias.isFinite ? min(1, bias) : 1)
   }
+
+  /// The |z| beyond which ``overspend(mean:variance:third:cells:budget:)`` takes P(overspend) as 0 or 1.
+  @inline(__always) package static var certainTail: Double { 8.5 }
 }

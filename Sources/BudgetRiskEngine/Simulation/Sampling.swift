@@ -31,11 +31,24 @@ public struct Sampling: Sendable, Equatable, Codable {
     case conditional
   }
 
+  /// How the factors' independent normals are laid on the point set under RQMC
+  /// (``FactorRotation``).
+  public enum Rotation: String, Sendable, Codable, CaseIterable {
+    /// Normal `f` is Sobol' dimension `f`.
+    case none
+    /// An orthogonal rotation whose first column is the gradient of the total cost's
+    /// conditional mean: its linear variation on the first dimension. The law is unchanged.
+    case gradient
+  }
+
   public var method: Method
   /// Independent randomisations (1 under plain Monte Carlo).
   public var replicates: Int
   /// `indicator` unless `--estimator conditional` was asked for.
   public var estimator: Estimator = .indicator
+  /// `none` unless asked for (the command line asks for `gradient` under `--sampling rqmc`);
+  /// read under RQMC only, and not in a design comparison (``FactorPoints``).
+  public var rotation: Rotation = .none
 
   public static let plain = Sampling(method: .plain, replicates: 1)
   /// The default number of RQMC replicates: 16 gives a t interval with 15 degrees of
@@ -49,19 +62,21 @@ public struct Sampling: Sendable, Equatable, Codable {
     Sampling(method: .rqmc, replicates: replicates)
   }
 
-  public init(method: Method, replicates: Int, estimator: Estimator = .indicator) {
-    self.method = method; self.replicates = replicates; self.estimator = estimator
+  public init(method: Method, replicates: Int, estimator: Estimator = .indicator, rotation: Rotation = .none) {
+    self.method = method; self.replicates = replicates; self.estimator = estimator; self.rotation = rotation
   }
 
-  private enum CodingKeys: String, CodingKey { case method, replicates, estimator }
+  private enum CodingKeys: String, CodingKey { case method, replicates, estimator, rotation }
 
-  /// `estimator` is written only when it is `conditional`, so that the manifests of runs
-  /// without it are as they were; a manifest without it reads as `indicator`.
+  /// `estimator` is written only when it is `conditional`, and `rotation` only when it is not
+  /// `none`, so that the manifests of runs without them are as they were; a manifest without
+  /// them reads as `indicator` and `none`.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     method = try c.decode(Method.self, forKey: .method)
     replicates = try c.decode(Int.self, forKey: .replicates)
     estimator = try c.decodeIfPresent(Estimator.self, forKey: .estimator) ?? .indicator
+    rotation = try c.decodeIfPresent(Rotation.self, forKey: .rotation) ?? .none
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -69,6 +84,7 @@ public struct Sampling: Sendable, Equatable, Codable {
     try c.encode(method, forKey: .method)
     try c.encode(replicates, forKey: .replicates)
     if estimator != .indicator { try c.encode(estimator, forKey: .estimator) }
+    if rotation != .none { try c.encode(rotation, forKey: .rotation) }
   }
 
   /// The independent point sets a run's iterations are split over: R under RQMC, 1 under
@@ -128,6 +144,11 @@ package struct FactorPoints: Sendable {
   /// Gaps per shock taken from the points (0: shocks draw from their streams only, as in a
   /// design comparison, where shocks keep their common Philox streams).
   package let shockGaps: Int
+  /// The gradient rotation of the factors' normals (``FactorRotation``), and the copula
+  /// matrix the workspace multiplies the point set's normals by, `Qᵀ·Lᵀ`; `nil`: `Lᵀ`
+  /// (`--rotation none`, a design comparison, or a rotation that is the identity).
+  package private(set) var rotation: FactorRotation?
+  package private(set) var copula: [Double]?
 
   /// The most gaps per shock in the point set: a shock with start probability p has about
   /// `p·T` starts; 4 covers the first four starts of every bundled shock.
@@ -136,6 +157,18 @@ package struct FactorPoints: Sendable {
   /// `nil` under plain Monte Carlo.
   package init?(_ sampling: Sampling, factors: Int, shocks: Int = 0) {
     self.init(sampling, dimensions: Array(0..<factors), of: factors, shocks: shocks)
+  }
+
+  /// The point set of a run of `plan` (factor `f` on dimension `f`, then the shocks' gaps
+  /// unless `shocks` is false), rotated along the gradient of the total cost's conditional
+  /// mean under `--rotation gradient` (``FactorRotation``); `nil` under plain Monte Carlo.
+  /// Not for a design comparison, whose factors take dimensions by name across designs
+  /// (common random numbers): its point sets stay unrotated.
+  package init?(_ sampling: Sampling, plan: SimulationPlan, shocks: Bool = true) {
+    self.init(sampling, factors: plan.factors.count, shocks: shocks ? plan.shocks.count : 0)
+    guard sampling.rotation == .gradient, let rotation = plan.gradientRotation else { return }
+    self.rotation = rotation
+    copula = rotation.rotating(plan.copulaTransposed)
   }
 
   /// Factor `f` on Sobol' dimension `dimensions[f]` of the `count` factor dimensions, then

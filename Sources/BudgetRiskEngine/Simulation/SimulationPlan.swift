@@ -65,6 +65,9 @@ public struct SimulationPlan: Sendable {
   /// Lᵀ, `F × F`, where L·Lᵀ is the copula's normal correlation: correlated normals are
   /// independent normals (one row per iteration) times Lᵀ.
   let copulaTransposed: [Double]
+  /// The gradient rotation of the factors' normals under RQMC, formed on first use and
+  /// shared by the plan's copies (``gradientRotation``).
+  let rotationMemo = FactorRotationMemo()
   /// Factors that wander over the horizon, and their innovations' copula (empty: none).
   package let processes: FactorProcesses
   /// One-hot map from services to pool × category columns, `V × 2P`: column `2p` is pool `p`'s

@@ -17,46 +17,19 @@ extension TileWorkspace {
   ///
   /// - Parameter active: the rows (`0..<rows`) whose iterations belong to the run.
   package func simulate(tile: Int, active: Range<Int>, seed: UInt64) {
-    let R = Self.rows, T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    let R = Self.rows, T = plan.periods, V = plan.serviceCount
     let F = plan.factorCount, P = plan.poolCount
     let first = tile * R
 
     // 1. Parameters through the copula.
     fillFactorNormals(first: first, active: active, seed: seed)
-    BLAS.multiply(normals, plan.copulaTransposed, into: correlated, m: R, n: F, k: F)
+    // Under RQMC with `--rotation gradient`, Qᵀ·Lᵀ in place of Lᵀ (``FactorRotation``).
+    BLAS.multiply(normals, factorPoints?.copula ?? plan.copulaTransposed, into: correlated, m: R, n: F, k: F)
     for r in 0..<R { setParameters(row: r, active: active.contains(r)) }
     simulateProcesses(tile: tile, active: active, seed: seed)
 
     // 2. Population and expected events.
-    population.zero(); effectivePopulation.zero()
-    let ppy = Double(plan.periodsPerYear)
-    for r in active {
-      for s in 0..<S {
-        let monthlyGrowth = exp(log1p(growth[r * S + s]) / ppy)
-        var people = startPopulation[r * S + s]
-        for t in 0..<T {
-          population[(r * T + t) * S + s] = people
-          effectivePopulation[(r * T + t) * S + s] = people * segmentRate[r * S + s]
-          people *= monthlyGrowth
-        }
-      }
-    }
-    // Growth that wanders (a growth process): each period's people times exp(Dₜ); nothing
-    // without one.
-    if driftingPopulation {
-      for r in active {
-        for i in (r * T * S)..<((r + 1) * T * S) {
-          population[i] *= populationDrift[i]; effectivePopulation[i] *= populationDrift[i]
-        }
-      }
-    }
-    // Segment rates that wander (factor processes), period by period; nothing without them.
-    if drifting {
-      for r in active {
-        for i in (r * T * S)..<((r + 1) * T * S) { effectivePopulation[i] *= segmentDrift[i] }
-      }
-    }
-    BLAS.multiply(effectivePopulation, plan.utilisationPerPeriod, into: baseRates, m: R * T, n: V, k: S)
+    simulatePopulation(active: active)
 
     // 3. Counts and costs per cell.
     cost.zero()
@@ -73,7 +46,7 @@ extension TileWorkspace {
   }
 
   /// Factor values and the row's parameters (neutral values for inactive rows).
-  private func setParameters(row r: Int, active: Bool) {
+  func setParameters(row r: Int, active: Bool) {
     let S = plan.segmentCount, V = plan.serviceCount, F = plan.factorCount
     let K = plan.interventionEffect.count
     for s in 0..<S {
@@ -105,9 +78,44 @@ extension TileWorkspace {
     }
   }
 
+  /// Step 2 of ``simulate(tile:active:seed:)``: people per segment and period of the active
+  /// rows, and the tile's expected events before season, multipliers and shocks.
+  func simulatePopulation(active: Range<Int>) {
+    let R = Self.rows, T = plan.periods, S = plan.segmentCount, V = plan.serviceCount
+    population.zero(); effectivePopulation.zero()
+    let ppy = Double(plan.periodsPerYear)
+    for r in active {
+      for s in 0..<S {
+        let monthlyGrowth = exp(log1p(growth[r * S + s]) / ppy)
+        var people = startPopulation[r * S + s]
+        for t in 0..<T {
+          population[(r * T + t) * S + s] = people
+          effectivePopulation[(r * T + t) * S + s] = people * segmentRate[r * S + s]
+          people *= monthlyGrowth
+        }
+      }
+    }
+    // Growth that wanders (a growth process): each period's people times exp(Dₜ); nothing
+    // without one.
+    if driftingPopulation {
+      for r in active {
+        for i in (r * T * S)..<((r + 1) * T * S) {
+          population[i] *= populationDrift[i]; effectivePopulation[i] *= populationDrift[i]
+        }
+      }
+    }
+    // Segment rates that wander (factor processes), period by period; nothing without them.
+    if drifting {
+      for r in active {
+        for i in (r * T * S)..<((r + 1) * T * S) { effectivePopulation[i] *= segmentDrift[i] }
+      }
+    }
+    BLAS.multiply(effectivePopulation, plan.utilisationPerPeriod, into: baseRates, m: R * T, n: V, k: S)
+  }
+
   /// Row `r`'s prices and shocks, and each event cell's expected events (kept in `cost` until
   /// ``drawCells(row:iteration:seed:)`` draws it) with their year totals in `yearEvents`.
-  private func simulateCells(row r: Int, iteration: Int, seed: UInt64) {
+  func simulateCells(row r: Int, iteration: Int, seed: UInt64) {
     let T = plan.periods, V = plan.serviceCount
     let years = plan.years, ppy = plan.periodsPerYear
 
@@ -152,6 +160,7 @@ extension TileWorkspace {
         preInterventionRates[cell + v] = rate
         let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
         cost[cell + v] = lambda
+        deliveredRates[cell + v] = lambda
         yearTotals[v * years + year] += lambda
       }
     }
@@ -197,6 +206,7 @@ extension TileWorkspace {
           for s in segments { people += population[(r * T + t) * S + s] }
           preInterventionRates[cell + v] = activity
           let level = activity * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          deliveredRates[cell + v] = level
           cost[cell + v] = MoneyGrid.round(level * price[(r * V + v) * years + year] * CellCost.perPerson(
             people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
             threshold: threshold, using: &rng))

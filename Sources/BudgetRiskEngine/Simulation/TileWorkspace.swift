@@ -37,6 +37,11 @@ package final class TileWorkspace {
   let baseRates: Buffer<Double>
   /// Expected activity after everything but interventions, `(rows·T) × V`.
   let preInterventionRates: Buffer<Double>
+  /// Expected activity at full delivery, interventions included, `(rows·T) × V`: an event
+  /// cell's λ (``simulateCells``) or a per-person cell's level (``drawCells``), kept for
+  /// ``ConditionalCost``, which would otherwise work out every cell's intervention
+  /// multiplier a second time.
+  let deliveredRates: Buffer<Double>
   /// Cost of need at full delivery, `(rows·T) × V`.
   package let cost: Buffer<Double>
   /// Cost of need per pool × category, `(rows·T) × 2P`.
@@ -88,6 +93,7 @@ package final class TileWorkspace {
     effect = Buffer(R * max(1, plan.interventionEffect.count)); spillover = Buffer(R * max(1, plan.interventionEffect.count))
     population = Buffer(R * T * S); effectivePopulation = Buffer(R * T * S)
     baseRates = Buffer(R * T * V); preInterventionRates = Buffer(R * T * V); cost = Buffer(R * T * V)
+    deliveredRates = Buffer(R * T * V)
     poolCategoryCost = Buffer(R * T * 2 * P)
     price = Buffer(R * V * plan.years); shockMultiplier = Buffer(T * V)
     yearEvents = Buffer(R * V * plan.years); yearCounts = Buffer(R * V * plan.years)

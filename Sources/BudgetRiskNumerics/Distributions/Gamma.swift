@@ -54,6 +54,12 @@ public enum Gamma {
   /// With `d = k − ⅓`, `c = 1/√(9d)`, a (ziggurat) normal `x` and `v = (1 + cx)³`, accept `d·v` when
   /// `U < 1 − 0.0331x⁴` (squeeze) or `log U < x²/2 + d(1 − v + log v)`. The exact test
   /// uses `log v = 3 log1p(cx)`, which stays accurate for shapes of 10⁹.
+  ///
+  /// The uniform's first octal digit is the normal's spare bits
+  /// (``ZigguratNormal/sampleWithSpareBits(using:)``): where `(digit + 1)/8 < 1 − 0.0331x⁴`
+  /// the squeeze accepts whatever the other bits are, so they are not drawn. That is 73 % of
+  /// draws for large shapes (|x| ≤ 1.39 and a digit up to 6), each saving half a Philox block;
+  /// the law is unchanged, `u` being uniform either way.
   @inlinable
   package static func marsagliaTsang<G: RandomNumberGenerator>(shape: Double, using generator: inout G) -> Double {
     let d = shape - 1.0 / 3.0
@@ -61,14 +67,17 @@ public enum Gamma {
     while true {
       var x: Double
       var t: Double
+      var digit: UInt64
       repeat {
-        x = ZigguratNormal.sample(using: &generator)
+        (x, digit) = ZigguratNormal.sampleWithSpareBits(using: &generator)
         t = c * x
       } while t <= -1
       let v = (1 + t) * (1 + t) * (1 + t)
-      let u = openUniform(&generator)
       let x2 = x * x
-      if u < 1 - 0.0331 * x2 * x2 { return d * v }
+      let squeeze = 1 - 0.0331 * x2 * x2
+      if Double(digit + 1) * 0.125 < squeeze { return d * v }
+      let u = ZigguratNormal.uniform(firstOctalDigit: digit, using: &generator)
+      if u < squeeze { return d * v }
       if log(u) < 0.5 * x2 + d * (1 - v + 3 * log1p(t)) { return d * v }
     }
   }

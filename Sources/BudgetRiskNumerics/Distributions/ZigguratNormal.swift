@@ -27,6 +27,22 @@ public enum ZigguratNormal {
   /// - Complexity: O(1) expected, about 1.02 draws of 64 bits.
   @inlinable
   public static func sample<G: RandomNumberGenerator>(using generator: inout G) -> Double {
+    sampleWithSpareBits(using: &generator).value
+  }
+
+  /// A standard normal variate, and the three bits of its last 64-bit draw that it does not
+  /// read (bits 9–11, as 0…7).
+  ///
+  /// Which draw is returned, and its value, depend only on the other bits (and on any
+  /// further uniforms), so the spare bits are uniform on 0…7 and independent of the variate:
+  /// a free first octal digit of a uniform that the caller needs next (``Gamma`` and
+  /// ``Poisson`` decide most of their acceptance tests on it alone, see
+  /// ``uniform(firstOctalDigit:using:)``).
+  ///
+  /// - Parameter generator: the source of randomness; one `next()` for 98.8 % of draws.
+  /// - Returns: the variate and the spare bits.
+  @inlinable
+  package static func sampleWithSpareBits<G: RandomNumberGenerator>(using generator: inout G) -> (value: Double, spare: UInt64) {
     let table = zigguratTable
     while true {
       let bits = generator.next()
@@ -34,12 +50,29 @@ public enum ZigguratNormal {
       let position = bits >> 12
       let x = Double(position) * table.width[layer]
       let negative = bits & 0x100 != 0
-      if position < table.inner[layer] { return negative ? -x : x }
-      if layer == 0 { return tail(negative: negative, using: &generator) }
+      let spare = (bits >> 9) & 0x7
+      if position < table.inner[layer] { return (negative ? -x : x, spare) }
+      if layer == 0 { return (tail(negative: negative, using: &generator), spare) }
       // The wedge: a uniform height in the layer, under the curve?
       let height = table.height[layer] + openUniform(&generator) * (table.height[layer - 1] - table.height[layer])
-      if height < exp(-0.5 * x * x) { return negative ? -x : x }
+      if height < exp(-0.5 * x * x) { return (negative ? -x : x, spare) }
     }
+  }
+
+  /// An open-interval uniform (``openUniform(_:)``'s law exactly) whose first octal digit is
+  /// given: `⌊8u⌋ = firstOctalDigit`, the other 50 of its 53 bits from one `next()`.
+  ///
+  /// With the digit from ``sampleWithSpareBits(using:)``, a test `u < b` is decided without
+  /// drawing when `(digit + 1)/8 ≤ b` (then `u < b` for sure), and a test `u ≥ q` when
+  /// `digit/8 ≥ q`; only otherwise is this called.
+  ///
+  /// - Parameters:
+  ///   - firstOctalDigit: 0…7.
+  ///   - generator: the source of the other bits; exactly one `next()` is consumed.
+  /// - Returns: a double in (`firstOctalDigit/8`, `(firstOctalDigit + 1)/8`).
+  @inlinable @inline(__always)
+  package static func uniform<G: RandomNumberGenerator>(firstOctalDigit: UInt64, using generator: inout G) -> Double {
+    openUniform(bits: firstOctalDigit << 61 | generator.next() >> 3)
   }
 
   /// Marsaglia's exact tail beyond `r`: `x = −log(U₁)/r`, accepted when `−2 log U₂ > x²`.

@@ -239,7 +239,8 @@ extension HTMLReport {
     if let s = m.sampling {
       // Under RQMC the report's intervals are plain Monte Carlo's (they overstate the error).
       items.append(("sampling", "randomised QMC: \(s.replicates) replicates of scrambled Sobol' points over the uncertain factors; the replicate intervals are in the JSON output (figures.sampling), the intervals shown here are plain Monte Carlo's and usually wider"
-        + (s.estimator == .conditional ? "; conditional Monte Carlo for the absorb figures (figures.sampling, conditional)" : "")))
+        + (s.estimator == .conditional ? "; conditional Monte Carlo for the absorb figures (figures.sampling, conditional)" : "")
+        + (m.rotation == nil ? "" : "; the factors' normals rotated so that the first Sobol' coordinate follows the total cost's gradient (the law is unchanged)")))
     }
     if let r = m.correlationRepair {
       items.append(("correlation repair", "smallest eigenvalue \(ReportFormat.plain(r.smallestEigenvalue, significant: 3)), largest change \(ReportFormat.plain(r.largestChange, significant: 3))"))

@@ -27,6 +27,9 @@ public struct RunManifest: Codable, Sendable, Equatable {
   /// How the uncertain factors were sampled under `--sampling rqmc` (method, replicates);
   /// absent for plain Monte Carlo, the default.
   public var sampling: Sampling?
+  /// Under `--sampling rqmc --rotation gradient`: the direction the point set's first
+  /// coordinate was rotated onto (absent otherwise, and where the rotation is the identity).
+  public var rotation: RotationNote?
   /// The design of the file that ran (`--design`; absent for the base document).
   public var design: String?
   /// The command line that reproduces the figures (see ``reproduceCommand(_:files:design:seed:iterations:extra:)``).
@@ -35,6 +38,15 @@ public struct RunManifest: Codable, Sendable, Equatable {
   public struct CorrelationRepairNote: Codable, Sendable, Equatable {
     public var smallestEigenvalue: Double
     public var largestChange: Double
+  }
+
+  /// The unit direction `ĝ` of the gradient rotation (``FactorRotation``), one weight per
+  /// factor in the copula's independent normals (Cholesky order: weight `f` is factor `f`'s
+  /// normal given the earlier factors'), and what it is the gradient of.
+  public struct RotationNote: Codable, Sendable, Equatable {
+    public var along: String
+    public var factors: [String]
+    public var direction: [Double]
   }
 
   public init(run: SimulationRun) {
@@ -59,6 +71,11 @@ public struct RunManifest: Codable, Sendable, Equatable {
     openBLAS = BLAS.configuration
     correlationRepair = plan.correlationRepair.map {
       CorrelationRepairNote(smallestEigenvalue: $0.smallestEigenvalue, largestChange: $0.largestChange)
+    }
+    if options.sampling.method == .rqmc, options.sampling.rotation == .gradient, let rotation = plan.gradientRotation {
+      self.rotation = RotationNote(
+        along: "gradient of the total cost's conditional mean at the factors' medians", factors: plan.factors.map(\.name),
+        direction: rotation.direction)
     }
   }
 }

@@ -24,7 +24,7 @@ final class ReturnRatioWorker: TileWorker {
 
   package init(plan: SimulationPlan, scope: Int, sampling: Sampling = .plain) {
     workspace = TileWorkspace(plan: plan)
-    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count)
+    workspace.factorPoints = FactorPoints(sampling, plan: plan, shocks: false)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.scope = scope
     ratios = Self.emptyRatios()
@@ -70,7 +70,7 @@ final class MarginSearchWorker: TileWorker {
     sampling: Sampling = .plain
   ) {
     workspace = TileWorkspace(plan: plan)
-    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count)
+    workspace.factorPoints = FactorPoints(sampling, plan: plan, shocks: false)
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.scope = scope
     gapThreshold = plan.budget.serviceGapThreshold

@@ -221,7 +221,7 @@ final class RunWorker: TileWorker {
     onePassAbsorb: Bool = true, stageHistograms: Bool = true, shareAbsorbFans: Bool = true, sampling: Sampling = .plain
   ) {
     workspace = TileWorkspace(plan: plan)
-    workspace.factorPoints = FactorPoints(sampling, factors: plan.factors.count, shocks: plan.shocks.count)
+    workspace.factorPoints = FactorPoints(sampling, plan: plan)
     replicates = workspace.factorPoints.map { ReplicateAccumulator(replicates: $0.replicates, evaluations: evaluations.count, plan: plan) }
     ledger = BudgetLedger(plan: plan, cells: TileCells(workspace))
     self.evaluations = evaluations
