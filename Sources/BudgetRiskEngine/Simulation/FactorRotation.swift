@@ -188,12 +188,15 @@ extension TileWorkspace {
     var k1 = [Double](repeating: 0, count: n * scopes)
     for r in 0..<n {
       simulateCells(row: r, iteration: 0, seed: 0)
-      // A per-person cell's level, as `drawCells` sets it (without drawing the cell).
+      // A per-person cell's level before and after interventions, as `drawCells` sets them
+      // (without drawing the cell): `ConditionalCost` reads the delivered one.
       let T = plan.periods, V = plan.serviceCount
       for t in 0..<T {
         for v in 0..<V {
           guard case .perPerson = plan.serviceCosts[v] else { continue }
-          preInterventionRates[(r * T + t) * V + v] = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+          let cell = (r * T + t) * V + v
+          preInterventionRates[cell] = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+          deliveredRates[cell] = preInterventionRates[cell] * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
         }
       }
       yearMixing.fill(1)
