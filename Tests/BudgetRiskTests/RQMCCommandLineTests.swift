@@ -94,6 +94,22 @@ extension RQMCCommandLineTests {
 }
 
 extension RQMCCommandLineTests {
+  /// The margin solve's text says when its point set was rotated (place-based-pooled has
+  /// correlated factors, so its gradient rotation is not the identity), and not under
+  /// `--rotation none`.
+  @Test func theMarginTextSaysWhetherTheNormalsWereRotated() throws {
+    let arguments = ["margin", "scenarios/place-based-pooled.yaml", "--overspend-at-most", "0.1", "--sampling", "rqmc", "--iterations", "256"]
+    let rotated = try CommandLineTests.run(arguments)
+    #expect(rotated.status == 0, "\(rotated.error)")
+    #expect(rotated.output.contains("rotated onto the total cost's gradient"))
+    let unrotated = try CommandLineTests.run(arguments + ["--rotation", "none"])
+    #expect(unrotated.status == 0, "\(unrotated.error)")
+    #expect(unrotated.output.contains("scrambled Sobol' points; replicate test inversion"))
+    #expect(!unrotated.output.contains("rotated onto"))
+  }
+}
+
+extension RQMCCommandLineTests {
   /// A precision run under RQMC stops on the finer grid (community's seed, unrotated: batches
   /// 256 → 448, 16 × 28 points, where doubling would have run 512; rotated, the first batch
   /// already meets the target), and the manifest's `reproduce` line,

@@ -49,7 +49,9 @@ public enum MarginTableReport {
     out += "  order statistic: the (1 − α) quantile of cost / base − 1 (bins of 0.01 pp), distribution-free interval; "
     out += "test inversion: search over margins on common random numbers, interval where the Wilson bounds cross the target\n"
     if let s = f.sampling {
-      out += "  sampling: rqmc, \(s.replicates) replicates of scrambled Sobol' points; replicate test inversion: the interval is where the 95 % Student-t bounds over the replicates cross the target\n"
+      // The rotation is the manifest's (the run's point set), as in the run's sampling line.
+      let rotated = manifest?.rotation == nil ? "" : ", the factors' normals rotated onto the total cost's gradient (manifest.rotation; --rotation none for the unrotated points)"
+      out += "  sampling: rqmc, \(s.replicates) replicates of scrambled Sobol' points\(rotated); replicate test inversion: the interval is where the 95 % Student-t bounds over the replicates cross the target\n"
     }
     if let m = manifest {
       out += "\nelapsed \(String(format: "%.2f", m.elapsedSeconds)) s on \(m.threads) thread(s)\n"
