@@ -6,6 +6,25 @@ import Testing
 @Suite struct RQMCCommandLineTests {
   static let minimal = CommandLineTests.minimal
 
+  /// The JSON document a run wrote.
+  static func document(_ url: URL) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+  }
+
+  /// A document's figures, keys sorted, for a byte-for-byte comparison.
+  static func figures(_ document: [String: Any]) throws -> Data {
+    try JSONSerialization.data(withJSONObject: try #require(document["figures"]), options: [.sortedKeys])
+  }
+
+  /// Runs a manifest's `reproduce` line as written (its first word, the program, dropped),
+  /// writing JSON to `url`; the document it wrote.
+  static func replay(_ command: String, into url: URL) throws -> [String: Any] {
+    let words = Array(command.split(separator: " ").map(String.init).dropFirst())
+    let replay = try CommandLineTests.run(words + ["--quiet", "--json", url.path])
+    #expect(replay.status == 0, "\(replay.error)")
+    return try document(url)
+  }
+
   @Test func anRQMCRunRecordsItsSamplingAndReplicateIntervals() throws {
     let folder = try CommandLineTests.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -122,20 +141,15 @@ extension RQMCCommandLineTests {
       ["run", "scenarios/community-health-network.yaml", "--sampling", "rqmc", "--rotation", "none", "--iterations", "256", "--precision", "0.03",
        "--quiet", "--json", first.path])
     #expect(r.status == 0, "\(r.error)")
-    let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: first)) as? [String: Any])
+    let document = try Self.document(first)
     let manifest = try #require(document["manifest"] as? [String: Any])
     let batches = try #require((manifest["precision"] as? [String: Any])?["batches"] as? [Int])
     #expect(batches == [256, 448])
     let command = try #require(manifest["reproduce"] as? String)
     #expect(command.contains("--iterations 448 --sampling rqmc --replicates 16 --rotation none"))
-    let words = Array(command.split(separator: " ").map(String.init).dropFirst())
-    let replay = try CommandLineTests.run(words + ["--quiet", "--json", again.path])
-    #expect(replay.status == 0, "\(replay.error)")
-    let other = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: again)) as? [String: Any])
+    let other = try Self.replay(command, into: again)
     #expect((other["manifest"] as? [String: Any])?["iterations"] as? Int == 448)
-    let a = try JSONSerialization.data(withJSONObject: try #require(document["figures"]), options: [.sortedKeys])
-    let b = try JSONSerialization.data(withJSONObject: try #require(other["figures"]), options: [.sortedKeys])
-    #expect(a == b)
+    #expect(try Self.figures(document) == Self.figures(other))
   }
 }
 
@@ -152,24 +166,18 @@ extension RQMCCommandLineTests {
       ["run", "scenarios/community-health-network.yaml", "--sampling", "rqmc", "--rotation", "none", "--iterations", "256",
        "--quiet", "--json", plain.path])
     #expect(r.status == 0, "\(r.error)")
-    let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: plain)) as? [String: Any])
+    let document = try Self.document(plain)
     let manifest = try #require(document["manifest"] as? [String: Any])
     #expect((manifest["sampling"] as? [String: Any])?["rotation"] == nil)
     let command = try #require(manifest["reproduce"] as? String)
     #expect(command.contains("--sampling rqmc --replicates 16 --rotation none"))
-    let words = Array(command.split(separator: " ").map(String.init).dropFirst())
-    let replay = try CommandLineTests.run(words + ["--quiet", "--json", again.path])
-    #expect(replay.status == 0, "\(replay.error)")
-    let other = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: again)) as? [String: Any])
-    let a = try JSONSerialization.data(withJSONObject: try #require(document["figures"]), options: [.sortedKeys])
-    let b = try JSONSerialization.data(withJSONObject: try #require(other["figures"]), options: [.sortedKeys])
-    #expect(a == b)
+    let a = try Self.figures(document)
+    #expect(try a == Self.figures(Self.replay(command, into: again)))
     let turned = try CommandLineTests.run(
       ["run", "scenarios/community-health-network.yaml", "--sampling", "rqmc", "--iterations", "256", "--quiet", "--json", rotated.path])
     #expect(turned.status == 0, "\(turned.error)")
-    let third = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: rotated)) as? [String: Any])
-    let c = try JSONSerialization.data(withJSONObject: try #require(third["figures"]), options: [.sortedKeys])
-    #expect(a != c)
+    let third = try Self.document(rotated)
+    #expect(try a != Self.figures(third))
     // The rotated run's manifest names the direction: a unit vector, one weight per factor.
     #expect(manifest["rotation"] == nil)
     let rotation = try #require((third["manifest"] as? [String: Any])?["rotation"] as? [String: Any])

@@ -101,7 +101,7 @@ package final class ConditionalCost {
         case .perPerson(let segments, let annualMean, let severity):
           var people = 0.0
           for s in segments { people += w.population[(r * T + t) * S + s] }
-          let level = w.deliveredRates[cell + v]  // as `drawCells` formed it
+          let level = w.deliveredRates[cell + v]  // as `simulateCells` formed it
           // The period's law, as ``CellCost/perPerson`` draws it (lognormal: whole people).
           let period = CellCost.periodSeverity(severity, periodsPerYear: ppy)
           let (cv2, e3) = Self.thirdMoment(period)

@@ -188,17 +188,6 @@ extension TileWorkspace {
     var k1 = [Double](repeating: 0, count: n * scopes)
     for r in 0..<n {
       simulateCells(row: r, iteration: 0, seed: 0)
-      // A per-person cell's level before and after interventions, as `drawCells` sets them
-      // (without drawing the cell): `ConditionalCost` reads the delivered one.
-      let T = plan.periods, V = plan.serviceCount
-      for t in 0..<T {
-        for v in 0..<V {
-          guard case .perPerson = plan.serviceCosts[v] else { continue }
-          let cell = (r * T + t) * V + v
-          preInterventionRates[cell] = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
-          deliveredRates[cell] = preInterventionRates[cell] * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
-        }
-      }
       yearMixing.fill(1)
       cumulants.fill(row: r, from: self)
       for s in 0..<scopes {

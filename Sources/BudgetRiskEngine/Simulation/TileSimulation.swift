@@ -154,8 +154,14 @@ extension TileWorkspace {
       let cell = (r * T + t) * V
       let year = t / ppy  // once a period, not per cell: an integer division is tens of cycles
       for v in 0..<V {
-        guard case .events = plan.serviceCosts[v] else { continue }
         let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
+        guard case .events = plan.serviceCosts[v] else {
+          // A per-person cell's level, before and after interventions (drawn in `drawCells`;
+          // `ConditionalCost` reads the delivered one).
+          preInterventionRates[cell + v] = activity
+          deliveredRates[cell + v] = activity * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
+          continue
+        }
         let rate = baseRates[cell + v] * activity
         preInterventionRates[cell + v] = rate
         let lambda = rate * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
@@ -201,12 +207,9 @@ extension TileWorkspace {
           // (the BLAS product included), so `cost > budget` is decided exactly.
           cost[cell + v] = MoneyGrid.round(amount)
         case .perPerson(let segments, let annualMean, let severity):
-          let activity = plan.season[t * V + v] * serviceRate[r * V + v] * shockMultiplier[t * V + v]
           var people = 0.0
           for s in segments { people += population[(r * T + t) * S + s] }
-          preInterventionRates[cell + v] = activity
-          let level = activity * interventionMultiplier(row: r, period: t, service: v, delivered: nil)
-          deliveredRates[cell + v] = level
+          let level = deliveredRates[cell + v]  // from `simulateCells`
           cost[cell + v] = MoneyGrid.round(level * price[(r * V + v) * years + year] * CellCost.perPerson(
             people: people, annualMean: annualMean, severity: severity, periodsPerYear: ppy,
             threshold: threshold, using: &rng))

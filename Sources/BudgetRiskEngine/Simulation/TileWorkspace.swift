@@ -38,7 +38,7 @@ package final class TileWorkspace {
   /// Expected activity after everything but interventions, `(rows·T) × V`.
   let preInterventionRates: Buffer<Double>
   /// Expected activity at full delivery, interventions included, `(rows·T) × V`: an event
-  /// cell's λ (``simulateCells``) or a per-person cell's level (``drawCells``), kept for
+  /// cell's λ or a per-person cell's level (both from ``simulateCells``), kept for
   /// ``ConditionalCost``, which would otherwise work out every cell's intervention
   /// multiplier a second time.
   let deliveredRates: Buffer<Double>
